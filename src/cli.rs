@@ -1,0 +1,214 @@
+//! Command-line types only: parsing lives here, behaviour lives in the `cmd_*` functions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Cargo runs `cargo-flink-connector flink-connector ARGS…`; this wrapper makes `--help` and
+/// usage lines read `cargo flink-connector …`.
+#[derive(Debug, Parser)]
+#[command(bin_name = "cargo", styles = clap::builder::Styles::styled())]
+pub enum Cargo {
+    FlinkConnector(Cli),
+}
+
+/// Scaffold, re-render, build and audit Apache Flink SQL connectors.
+#[derive(Debug, Args)]
+#[command(version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new connector project (a Maven project rendered from connector.toml)
+    New(NewArgs),
+    /// Re-render the project in the current directory from its connector.toml
+    Generate(GenerateArgs),
+    /// Add, remove or change an option in connector.toml, then re-render
+    #[command(subcommand)]
+    Option(OptionCommand),
+    /// Audit connector JARs and projects for packaging mistakes that fail at run time
+    Check(CheckArgs),
+    /// Read factories, identifiers and options from a connector JAR's bytecode
+    Inspect(InspectArgs),
+    /// Build the project with Maven, then audit the JAR and write its metadata
+    Package(PackageArgs),
+    /// Work with the template sets
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Connector name, e.g. `redis`; becomes the factory identifier and the Java class prefix
+    pub name: String,
+    /// Flink line (`2.2`) or full version (`2.2.1`) to build against [default: newest 1.20.x]
+    #[arg(long, value_name = "VERSION")]
+    pub flink: Option<String>,
+    /// Directory to create [default: ./flink-connector-NAME]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Maven groupId [default: org.example]
+    #[arg(long, value_name = "G")]
+    pub group_id: Option<String>,
+    /// Java package [default: GROUP_ID.flink.connector.NAME]
+    #[arg(long, value_name = "P")]
+    pub package: Option<String>,
+    /// Comma-separated subset of scan,lookup,sink [default: all three]
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub capabilities: Option<Vec<String>>,
+    /// Built-in or team preset [default: the preset named NAME if there is one, else `blank`]
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Team template directory, overlaid file by file over the built-in templates
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Write into a non-empty directory
+    #[arg(long)]
+    pub force: bool,
+    /// Print the files that would be written, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Write nothing; exit 1 with a diff when the project differs from what connector.toml renders
+    #[arg(long, conflicts_with = "force")]
+    pub check: bool,
+    /// Overwrite hand edits in managed files instead of merging them
+    #[arg(long)]
+    pub force: bool,
+    /// Team template directory (overrides `templates` in connector.toml)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Project directory [default: the current directory or the nearest parent with connector.toml]
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OptionCommand {
+    /// Add an option
+    Add(OptionSpec),
+    /// Remove an option
+    Remove {
+        /// Option key, e.g. `sink.batch-size`
+        key: String,
+        #[arg(long, value_name = "DIR")]
+        path: Option<PathBuf>,
+    },
+    /// Change fields of an existing option
+    Set(OptionSpec),
+}
+
+#[derive(Debug, Args)]
+pub struct OptionSpec {
+    /// Option key, e.g. `sink.batch-size`
+    pub key: String,
+    /// string, int, long, boolean, double or duration
+    #[arg(long = "type", value_name = "TYPE")]
+    pub type_: Option<String>,
+    /// Default value, in Flink's syntax for the type (`30 s` for durations)
+    #[arg(long)]
+    pub default: Option<String>,
+    /// The option must be set in every table definition
+    #[arg(long)]
+    pub required: Option<bool>,
+    /// Never log or echo the value (passwords, tokens)
+    #[arg(long)]
+    pub sensitive: Option<bool>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Connector JARs or project directories (pom.xml, connector.toml and target/*.jar)
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Runtime to check against: flink-1.17 … flink-2.3 (optionally with a patch), vvr-8.0, vvr-11.1 …
+    #[arg(long, value_name = "T")]
+    pub target: Option<String>,
+    /// Flink lib/ directory of the runtime, for member-level API checks
+    #[arg(long, value_name = "DIR")]
+    pub flink_lib: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// `--deny warnings` makes warnings fail the check
+    #[arg(long, value_name = "LEVEL")]
+    pub deny: Option<DenyLevel>,
+    /// Allow (silence) a rule
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    pub allow: Vec<String>,
+    /// Make a rule a warning
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    pub warn: Vec<String>,
+    /// Make a rule an error
+    #[arg(short = 'D', long = "deny-rule", value_name = "RULE")]
+    pub deny_rule: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyLevel {
+    Warnings,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Connector JAR
+    pub jar: PathBuf,
+    #[arg(long, value_enum, default_value_t = InspectFormat::Json)]
+    pub format: InspectFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    Json,
+    Yaml,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// Pass -o to Maven
+    #[arg(long)]
+    pub offline: bool,
+    /// Project directory [default: the current directory or the nearest parent with connector.toml]
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+    /// Arguments passed through to Maven
+    #[arg(last = true)]
+    pub maven_args: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write the built-in templates to DIR, as a starting point for a team template set
+    Export {
+        dir: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,35 @@
+//! `cargo flink-connector`: scaffold, re-render, build and audit Apache Flink SQL connectors.
+//!
+//! Two pipelines share one table of per-Flink-line knowledge ([`flink`]):
+//! render (manifest → templates → files) and audit (jar/pom → rules → reports).
+
+pub mod cli;
+pub mod errors;
+pub mod flink;
+
+mod commands;
+
+use std::process::ExitCode;
+
+use cli::{Cli, Command};
+
+/// Runs one command and turns its outcome into the process exit code (errors print one line).
+pub fn run(cli: Cli) -> ExitCode {
+    let outcome = match cli.command {
+        Command::New(args) => commands::cmd_new(args),
+        Command::Generate(args) => commands::cmd_generate(args),
+        Command::Option(args) => commands::cmd_option(args),
+        Command::Check(args) => commands::cmd_check(args),
+        Command::Inspect(args) => commands::cmd_inspect(args),
+        Command::Package(args) => commands::cmd_package(args),
+        Command::Templates(args) => commands::cmd_templates(args),
+        Command::Completions(args) => commands::cmd_completions(args),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

@@ -1,0 +1,14 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use cargo_flink_connector::cli::Cargo;
+
+fn main() -> ExitCode {
+    // Cargo passes the subcommand name first; accept a direct `cargo-flink-connector new …` too.
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).map(|a| a != "flink-connector").unwrap_or(true) {
+        args.insert(1, "flink-connector".into());
+    }
+    let Cargo::FlinkConnector(cli) = Cargo::parse_from(args);
+    cargo_flink_connector::run(cli)
+}
