@@ -6,6 +6,9 @@
 pub mod cli;
 pub mod errors;
 pub mod flink;
+pub mod manifest;
+pub mod project;
+pub mod render;
 
 mod commands;
 

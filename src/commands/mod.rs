@@ -1,11 +1,11 @@
 //! One `cmd_*` function per subcommand; each returns the exit code or an [`Error`].
 
+mod new;
+
 use crate::cli::*;
 use crate::errors::{Error, Result};
 
-pub fn cmd_new(_args: NewArgs) -> Result<u8> {
-    Err(Error::usage("`new` is not implemented yet"))
-}
+pub use new::cmd_new;
 pub fn cmd_generate(_args: GenerateArgs) -> Result<u8> {
     Err(Error::usage("`generate` is not implemented yet"))
 }
@@ -21,8 +21,14 @@ pub fn cmd_inspect(_args: InspectArgs) -> Result<u8> {
 pub fn cmd_package(_args: PackageArgs) -> Result<u8> {
     Err(Error::usage("`package` is not implemented yet"))
 }
-pub fn cmd_templates(_args: TemplatesCommand) -> Result<u8> {
-    Err(Error::usage("`templates` is not implemented yet"))
+pub fn cmd_templates(args: TemplatesCommand) -> Result<u8> {
+    match args {
+        TemplatesCommand::Export { dir, force } => {
+            let count = crate::render::TemplateTree::builtin().export(&dir, force)?;
+            println!("Wrote {count} template files to {}", dir.display());
+            Ok(0)
+        }
+    }
 }
 
 pub fn cmd_completions(args: CompletionsArgs) -> Result<u8> {

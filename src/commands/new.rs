@@ -1,0 +1,136 @@
+//! `cargo flink-connector new NAME`.
+
+use std::path::PathBuf;
+
+use crate::cli::NewArgs;
+use crate::errors::{Error, Result};
+use crate::flink::FlinkVersion;
+use crate::manifest::{names, Capabilities, Manifest, TemplateSource};
+use crate::project;
+use crate::render::{self, Extras, FileKind, TemplateTree};
+
+const DEFAULT_GROUP_ID: &str = "org.example";
+const BLANK_PRESET: &str = "blank";
+
+pub fn cmd_new(args: NewArgs) -> Result<u8> {
+    names::validate_connector_name(&args.name)?;
+    let flink = match &args.flink {
+        Some(v) => FlinkVersion::parse(v)?,
+        None => FlinkVersion::default_for_new(),
+    };
+    let requested_caps = match &args.capabilities {
+        Some(list) => Some(Capabilities::parse(list).map_err(Error::usage)?),
+        None => None,
+    };
+    let tree = TemplateTree::with_overlay(args.templates.as_deref())?;
+    let (preset, preset_note) = choose_preset(&args, &tree)?;
+    let defaults = tree.preset_defaults(&preset)?;
+    let capabilities = requested_caps.unwrap_or(defaults.capabilities);
+    let group_id = args
+        .group_id
+        .clone()
+        .unwrap_or_else(|| DEFAULT_GROUP_ID.to_string());
+    names::validate_maven_id("groupId", &group_id)?;
+    let package = match &args.package {
+        Some(p) => p.clone(),
+        None => format!(
+            "{group_id}.flink.connector.{}",
+            names::package_segment(&args.name)
+        ),
+    };
+    names::validate_package(&package)?;
+
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("flink-connector-{}", args.name)));
+    // Keep the preset's options, less the capability options of capabilities left out.
+    let unused: Vec<&str> = Capabilities::ALL
+        .required_options()
+        .into_iter()
+        .map(|(k, _)| k)
+        .filter(|k| !capabilities.required_options().iter().any(|(r, _)| r == k))
+        .collect();
+    let options = defaults
+        .options
+        .into_iter()
+        .filter(|o| !unused.contains(&o.key.as_str()))
+        .collect();
+    let manifest = Manifest {
+        identifier: args.name.clone(),
+        description: defaults.description,
+        class_prefix: names::class_prefix(&args.name),
+        artifact_id: format!("flink-connector-{}", args.name),
+        name: args.name.clone(),
+        package,
+        capabilities,
+        group_id,
+        version: "0.1.0-SNAPSHOT".to_string(),
+        flink,
+        template: TemplateSource {
+            preset: preset.clone(),
+            dir: args
+                .templates
+                .as_deref()
+                .map(|t| project::relative_to(t, &dir)),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        options,
+        dependencies: defaults.dependencies,
+    };
+    manifest
+        .check_capability_options()
+        .map_err(|m| Error::usage(format!("preset '{preset}': {m}")))?;
+
+    let files = render::render(&manifest, &tree, &Extras::default())?;
+    if let Some(note) = preset_note {
+        eprintln!("{note}");
+    }
+    if args.dry_run {
+        project::check_target(&dir, args.force)?;
+        println!("{}/ (dry run: nothing written)", dir.display());
+        println!("  connector.toml");
+        for f in &files {
+            let mark = if f.kind == FileKind::Owned {
+                "  (owned)"
+            } else {
+                ""
+            };
+            println!("  {}{mark}", f.path);
+        }
+        return Ok(0);
+    }
+    project::write_new(&dir, &manifest.to_toml(), &files, args.force)?;
+    println!(
+        "Created {}/ — connector '{}', preset {}, Flink {} (Java {}), {} files",
+        dir.display(),
+        manifest.identifier,
+        preset,
+        manifest.flink,
+        manifest.flink.line.java_release,
+        files.len() + 1
+    );
+    println!("Next: cd {} && mvn package", dir.display());
+    Ok(0)
+}
+
+/// `--preset` wins; else a preset named like the connector; else the blank skeleton.
+fn choose_preset(args: &NewArgs, tree: &TemplateTree) -> Result<(String, Option<String>)> {
+    if let Some(p) = &args.preset {
+        if !tree.has_preset(p) {
+            return Err(Error::usage(format!(
+                "unknown preset '{p}'; available: {}",
+                tree.presets().join(", ")
+            )));
+        }
+        return Ok((p.clone(), None));
+    }
+    if args.name != BLANK_PRESET && tree.has_preset(&args.name) {
+        let note = format!(
+            "Using the built-in '{0}' preset (a complete {0} connector); --preset blank gives a bare skeleton.",
+            args.name
+        );
+        return Ok((args.name.clone(), Some(note)));
+    }
+    Ok((BLANK_PRESET.to_string(), None))
+}

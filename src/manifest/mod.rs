@@ -1,0 +1,463 @@
+//! `connector.toml`: the single source of truth a project is rendered from.
+//!
+//! Parsing keeps spans so that every error points at a line and column of the file.
+
+pub mod names;
+pub mod options;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_spanned::Spanned;
+
+use crate::errors::{Error, IoContext, Result};
+use crate::flink::FlinkVersion;
+pub use options::{OptionDef, OptionType};
+
+pub const MANIFEST_FILE: &str = "connector.toml";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Capabilities {
+    pub scan: bool,
+    pub lookup: bool,
+    pub sink: bool,
+}
+
+impl Capabilities {
+    pub const ALL: Capabilities = Capabilities {
+        scan: true,
+        lookup: true,
+        sink: true,
+    };
+
+    /// Parses `["scan", "sink"]`; an unknown name is an error message.
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> std::result::Result<Self, String> {
+        let mut caps = Capabilities::default();
+        for name in names {
+            match name.as_ref().trim() {
+                "scan" => caps.scan = true,
+                "lookup" => caps.lookup = true,
+                "sink" => caps.sink = true,
+                other => {
+                    return Err(format!(
+                        "unknown capability '{other}' (expected scan, lookup, sink)"
+                    ))
+                }
+            }
+        }
+        if caps == Capabilities::default() {
+            return Err("at least one capability is needed (scan, lookup, sink)".into());
+        }
+        Ok(caps)
+    }
+
+    pub fn names(self) -> Vec<&'static str> {
+        [
+            ("scan", self.scan),
+            ("lookup", self.lookup),
+            ("sink", self.sink),
+        ]
+        .into_iter()
+        .filter_map(|(n, on)| on.then_some(n))
+        .collect()
+    }
+
+    /// Options the generated managed code reads, so the manifest must declare them.
+    pub fn required_options(self) -> Vec<(&'static str, OptionType)> {
+        let mut keys = Vec::new();
+        if self.sink {
+            keys.push(("sink.buffer-flush.max-rows", OptionType::Int));
+            keys.push(("sink.buffer-flush.interval", OptionType::Duration));
+            keys.push(("sink.max-retries", OptionType::Int));
+        }
+        if self.lookup {
+            keys.push(("lookup.async", OptionType::Boolean));
+        }
+        keys
+    }
+}
+
+/// A bundled third-party dependency, relocated under `<package>.shaded.`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Dependency {
+    pub group_id: String,
+    pub artifact_id: String,
+    pub version: String,
+    /// Java package prefixes to relocate, e.g. `org.apache.commons.pool2`.
+    #[serde(default)]
+    pub relocate: Vec<String>,
+}
+
+/// Where the templates came from: a preset, and optionally a team template directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateSource {
+    pub preset: String,
+    /// Team template directory, relative to the project (as written) or absolute.
+    pub dir: Option<PathBuf>,
+    /// The cargo-flink-connector version that last rendered the project.
+    pub version: String,
+}
+
+/// The validated manifest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    pub name: String,
+    pub identifier: String,
+    pub description: String,
+    pub package: String,
+    pub class_prefix: String,
+    pub capabilities: Capabilities,
+    pub group_id: String,
+    pub artifact_id: String,
+    pub version: String,
+    pub flink: FlinkVersion,
+    pub template: TemplateSource,
+    pub options: Vec<OptionDef>,
+    pub dependencies: Vec<Dependency>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawManifest {
+    connector: RawConnector,
+    maven: RawMaven,
+    flink: RawFlink,
+    template: RawTemplate,
+    #[serde(default)]
+    options: Vec<Spanned<RawOption>>,
+    #[serde(default)]
+    dependencies: Vec<Spanned<Dependency>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConnector {
+    name: Spanned<String>,
+    identifier: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    package: Spanned<String>,
+    class_prefix: Spanned<String>,
+    capabilities: Spanned<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawMaven {
+    group_id: Spanned<String>,
+    artifact_id: Spanned<String>,
+    version: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFlink {
+    version: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTemplate {
+    preset: String,
+    dir: Option<PathBuf>,
+    version: String,
+}
+
+/// One `[[options]]` entry, shared by connector.toml and a preset's preset.toml.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOption {
+    key: String,
+    #[serde(rename = "type")]
+    ty: String,
+    default: Option<options::DefaultValue>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    sensitive: bool,
+    #[serde(default)]
+    description: String,
+}
+
+/// A preset's defaults (`presets/NAME/preset.toml`).
+#[derive(Debug, Clone)]
+pub struct PresetDefaults {
+    pub description: String,
+    pub capabilities: Capabilities,
+    pub options: Vec<OptionDef>,
+    pub dependencies: Vec<Dependency>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPreset {
+    #[serde(default)]
+    description: String,
+    capabilities: Spanned<Vec<String>>,
+    #[serde(default)]
+    options: Vec<Spanned<RawOption>>,
+    #[serde(default)]
+    dependencies: Vec<Spanned<Dependency>>,
+}
+
+/// Parses `text` (read from `path`) into `T`, turning serde's errors into `path:line:col: message`.
+fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    toml_edit::de::from_str(text).map_err(|e| {
+        let message = e.message().trim().replace('\n', " ");
+        locate(path, text, e.span().unwrap_or(0..0), message)
+    })
+}
+
+/// An error at a byte range of a file, as `path:line:column: message`.
+pub fn locate(path: &Path, text: &str, span: Range<usize>, message: impl Into<String>) -> Error {
+    let start = span.start.min(text.len());
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    Error::Located {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message: message.into(),
+    }
+}
+
+fn validate_options(
+    path: &Path,
+    text: &str,
+    raw: Vec<Spanned<RawOption>>,
+) -> Result<Vec<OptionDef>> {
+    let mut out: Vec<OptionDef> = Vec::with_capacity(raw.len());
+    for spanned in raw {
+        let span = spanned.span();
+        let o = spanned.into_inner();
+        let def = OptionDef::new(
+            &o.key,
+            &o.ty,
+            o.default.map(|d| d.as_text()),
+            o.required,
+            o.sensitive,
+            &o.description,
+        )
+        .map_err(|m| locate(path, text, span.clone(), m))?;
+        if let Some(other) = out.iter().find(|d| d.constant() == def.constant()) {
+            let what = if other.key == def.key {
+                "is declared twice".to_string()
+            } else {
+                format!(
+                    "clashes with '{}' (both become {})",
+                    other.key,
+                    def.constant()
+                )
+            };
+            return Err(locate(
+                path,
+                text,
+                span,
+                format!("option '{}' {what}", def.key),
+            ));
+        }
+        out.push(def);
+    }
+    Ok(out)
+}
+
+fn validate_dependencies(
+    path: &Path,
+    text: &str,
+    raw: Vec<Spanned<Dependency>>,
+) -> Result<Vec<Dependency>> {
+    raw.into_iter()
+        .map(|spanned| {
+            let span = spanned.span();
+            let dep = spanned.into_inner();
+            let check = names::validate_maven_id("groupId", &dep.group_id)
+                .and_then(|_| names::validate_maven_id("artifactId", &dep.artifact_id))
+                .and_then(|_| names::validate_maven_id("version", &dep.version))
+                .and_then(|_| {
+                    dep.relocate
+                        .iter()
+                        .try_for_each(|p| names::validate_package(p))
+                });
+            check.map_err(|e| locate(path, text, span, e.to_string()))?;
+            Ok(dep)
+        })
+        .collect()
+}
+
+impl PresetDefaults {
+    pub fn parse(path: &Path, text: &str) -> Result<Self> {
+        let raw: RawPreset = parse_toml(path, text)?;
+        let capabilities = Capabilities::parse(raw.capabilities.get_ref())
+            .map_err(|m| locate(path, text, raw.capabilities.span(), m))?;
+        Ok(PresetDefaults {
+            description: raw.description,
+            capabilities,
+            options: validate_options(path, text, raw.options)?,
+            dependencies: validate_dependencies(path, text, raw.dependencies)?,
+        })
+    }
+}
+
+impl Manifest {
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_path("read", path)?;
+        Self::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Self> {
+        let raw: RawManifest = parse_toml(path, text)?;
+        let at = |span: Range<usize>| move |e: Error| locate(path, text, span, e.to_string());
+        let c = raw.connector;
+        names::validate_connector_name(c.name.get_ref()).map_err(at(c.name.span()))?;
+        if c.identifier.get_ref().trim().is_empty()
+            || c.identifier.get_ref().chars().any(char::is_whitespace)
+        {
+            return Err(locate(
+                path,
+                text,
+                c.identifier.span(),
+                "identifier must be non-empty without spaces",
+            ));
+        }
+        names::validate_package(c.package.get_ref()).map_err(at(c.package.span()))?;
+        names::validate_class_prefix(c.class_prefix.get_ref())
+            .map_err(at(c.class_prefix.span()))?;
+        let capabilities = Capabilities::parse(c.capabilities.get_ref())
+            .map_err(|m| locate(path, text, c.capabilities.span(), m))?;
+        let m = raw.maven;
+        names::validate_maven_id("groupId", m.group_id.get_ref()).map_err(at(m.group_id.span()))?;
+        names::validate_maven_id("artifactId", m.artifact_id.get_ref())
+            .map_err(at(m.artifact_id.span()))?;
+        names::validate_maven_id("version", m.version.get_ref()).map_err(at(m.version.span()))?;
+        let flink = FlinkVersion::parse(raw.flink.version.get_ref())
+            .map_err(at(raw.flink.version.span()))?;
+        let options = validate_options(path, text, raw.options)?;
+        let manifest = Manifest {
+            name: c.name.into_inner(),
+            identifier: c.identifier.into_inner(),
+            description: c.description,
+            package: c.package.into_inner(),
+            class_prefix: c.class_prefix.into_inner(),
+            capabilities,
+            group_id: m.group_id.into_inner(),
+            artifact_id: m.artifact_id.into_inner(),
+            version: m.version.into_inner(),
+            flink,
+            template: TemplateSource {
+                preset: raw.template.preset,
+                dir: raw.template.dir,
+                version: raw.template.version,
+            },
+            options,
+            dependencies: validate_dependencies(path, text, raw.dependencies)?,
+        };
+        manifest
+            .check_capability_options()
+            .map_err(|m| locate(path, text, c.capabilities.span(), m))?;
+        Ok(manifest)
+    }
+
+    /// The generated code reads some options per capability; refuse a manifest that lacks them.
+    pub fn check_capability_options(&self) -> std::result::Result<(), String> {
+        for (key, ty) in self.capabilities.required_options() {
+            match self.options.iter().find(|o| o.key == key) {
+                None => return Err(format!("the generated code needs option '{key}' ({}) for these capabilities; declare it in [[options]]", ty.name())),
+                Some(o) if o.ty != ty => return Err(format!("option '{key}' must have type {} (the generated code reads it so)", ty.name())),
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The manifest as a fresh, commented connector.toml.
+    pub fn to_toml(&self) -> String {
+        use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table};
+        let mut doc = DocumentMut::new();
+        doc.decor_mut().set_prefix(
+            "# connector.toml: the single source of truth of this connector project.\n\
+             # `cargo flink-connector generate` re-renders the managed files from it;\n\
+             # `cargo flink-connector generate --check` fails when the project has drifted.\n\n",
+        );
+        let mut connector = Table::new();
+        connector["name"] = value(&self.name);
+        connector["identifier"] = value(&self.identifier);
+        connector["description"] = value(&self.description);
+        connector["package"] = value(&self.package);
+        connector["class-prefix"] = value(&self.class_prefix);
+        connector["capabilities"] = value(self.capabilities.names().into_iter().collect::<Array>());
+        doc["connector"] = Item::Table(connector);
+        let mut maven = Table::new();
+        maven["group-id"] = value(&self.group_id);
+        maven["artifact-id"] = value(&self.artifact_id);
+        maven["version"] = value(&self.version);
+        doc["maven"] = Item::Table(maven);
+        let mut flink = Table::new();
+        flink["version"] = value(self.flink.to_string());
+        doc["flink"] = Item::Table(flink);
+        let mut template = Table::new();
+        template["preset"] = value(&self.template.preset);
+        if let Some(dir) = &self.template.dir {
+            template["dir"] = value(dir.display().to_string());
+        }
+        template["version"] = value(&self.template.version);
+        doc["template"] = Item::Table(template);
+        let mut options = ArrayOfTables::new();
+        for o in &self.options {
+            options.push(option_table(o));
+        }
+        doc["options"] = Item::ArrayOfTables(options);
+        if !self.dependencies.is_empty() {
+            let mut deps = ArrayOfTables::new();
+            for d in &self.dependencies {
+                let mut t = Table::new();
+                t["group-id"] = value(&d.group_id);
+                t["artifact-id"] = value(&d.artifact_id);
+                t["version"] = value(&d.version);
+                t["relocate"] = value(d.relocate.iter().collect::<Array>());
+                deps.push(t);
+            }
+            doc["dependencies"] = Item::ArrayOfTables(deps);
+        }
+        doc.to_string()
+    }
+}
+
+/// One `[[options]]` table, with the default in its natural TOML type.
+pub fn option_table(o: &OptionDef) -> toml_edit::Table {
+    use toml_edit::{value, Table};
+    let mut t = Table::new();
+    t["key"] = value(&o.key);
+    t["type"] = value(o.ty.name());
+    if let Some(d) = &o.default {
+        t["default"] = match o.ty {
+            OptionType::Int | OptionType::Long => d
+                .trim()
+                .parse::<i64>()
+                .map(value)
+                .unwrap_or_else(|_| value(d)),
+            OptionType::Boolean => value(d.trim() == "true"),
+            OptionType::Double => d
+                .trim()
+                .parse::<f64>()
+                .map(value)
+                .unwrap_or_else(|_| value(d)),
+            OptionType::String | OptionType::Duration => value(d),
+        };
+    }
+    if o.required {
+        t["required"] = value(true);
+    }
+    if o.sensitive {
+        t["sensitive"] = value(true);
+    }
+    t["description"] = value(&o.description);
+    t
+}

@@ -1,0 +1,124 @@
+//! The variables templates see (documented in templates/README.md), built from a manifest.
+
+use serde_json::{json, Value};
+
+use crate::flink::SinkApi;
+use crate::manifest::options::java_escape;
+use crate::manifest::Manifest;
+
+/// Default plugin versions for generated POMs: current upstream releases. Every one is a POM
+/// property, so builds can override it (`-Dshade-plugin.version=…`).
+pub const PLUGIN_VERSIONS: &[(&str, &str)] = &[
+    ("shade", "3.6.0"),
+    ("compiler", "3.14.0"),
+    ("surefire", "3.5.3"),
+    ("jar", "3.4.2"),
+    ("resources", "3.3.1"),
+    ("clean", "3.4.1"),
+    ("install", "3.1.4"),
+    ("enforcer", "3.5.0"),
+    ("junit", "5.12.2"),
+];
+
+/// Values that do not come from the manifest (organisation defaults).
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// License header text, one notice per line, without comment markers.
+    pub license_header: Option<String>,
+}
+
+pub fn build(m: &Manifest, extras: &Extras) -> Value {
+    let line = m.flink.line;
+    let options: Vec<Value> = m
+        .options
+        .iter()
+        .map(|o| {
+            json!({
+                "key": o.key,
+                "constant": o.constant(),
+                "type": o.ty.name(),
+                "java_type": o.ty.java_type(),
+                "type_method": o.ty.type_method(),
+                "has_default": o.default.is_some(),
+                "default_java": o.default.as_ref().map(|d| o.ty.java_default(d).expect("validated default")),
+                "default_display": o.default.clone().unwrap_or_default(),
+                "required": o.required,
+                "sensitive": o.sensitive,
+                "description": o.description,
+                "description_java": java_escape(&o.description),
+            })
+        })
+        .collect();
+    let pick = |required: bool| -> Vec<Value> {
+        options
+            .iter()
+            .filter(|o| o["required"] == json!(required))
+            .cloned()
+            .collect()
+    };
+    let dependencies: Vec<Value> = m
+        .dependencies
+        .iter()
+        .map(|d| {
+            json!({
+                "group_id": d.group_id,
+                "artifact_id": d.artifact_id,
+                "version": d.version,
+                "relocations": d.relocate.iter().map(|p| json!({
+                    "pattern": p,
+                    "shaded_pattern": format!("{}.shaded.{p}", m.package),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let plugins: serde_json::Map<String, Value> = PLUGIN_VERSIONS
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let caps = m.capabilities;
+    json!({
+        "name": m.name,
+        "identifier": m.identifier,
+        "description": m.description,
+        "class_prefix": m.class_prefix,
+        "package": m.package,
+        "package_path": m.package.replace('.', "/"),
+        "group_id": m.group_id,
+        "artifact_id": m.artifact_id,
+        "version": m.version,
+        "preset": m.template.preset,
+        "flink": {
+            "version": m.flink.to_string(),
+            "line": line.line,
+            "java_release": line.java_release,
+            "v2": line.major() >= 2,
+            "sink_init_context": line.sink_api != SinkApi::WriterInitContext,
+            "sink_writer_init_context": line.sink_api != SinkApi::InitContext,
+            "source_parallelism": line.source_parallelism,
+        },
+        "caps": {
+            "scan": caps.scan,
+            "lookup": caps.lookup,
+            "sink": caps.sink,
+            "source": caps.scan || caps.lookup,
+        },
+        "options": options,
+        "required_options": pick(true),
+        "optional_options": pick(false),
+        "dependencies": dependencies,
+        "plugins": plugins,
+        "license_header": extras.license_header.as_deref().map(java_block_comment).unwrap_or_default(),
+        "tool_version": env!("CARGO_PKG_VERSION"),
+    })
+}
+
+fn java_block_comment(text: &str) -> String {
+    let mut out = String::from("/*\n");
+    for line in text.lines() {
+        out.push_str(if line.is_empty() { " *" } else { " * " });
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(" */\n");
+    out
+}
