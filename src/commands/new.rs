@@ -22,10 +22,6 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         Some(list) => Some(Capabilities::parse(list).map_err(Error::usage)?),
         None => None,
     };
-    let tree = TemplateTree::with_overlay(args.templates.as_deref())?;
-    let (preset, preset_note) = choose_preset(&args, &tree)?;
-    let defaults = tree.preset_defaults(&preset)?;
-    let capabilities = requested_caps.unwrap_or(defaults.capabilities);
     let group_id = args
         .group_id
         .clone()
@@ -39,11 +35,16 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         ),
     };
     names::validate_package(&package)?;
-
     let dir = args
         .dir
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("flink-connector-{}", args.name)));
+    project::check_target(&dir, args.force)?;
+    let tree = TemplateTree::with_overlay(args.templates.as_deref())?;
+    let (preset, preset_note) = choose_preset(&args, &tree)?;
+    let defaults = tree.preset_defaults(&preset)?;
+    let capabilities = requested_caps.unwrap_or(defaults.capabilities);
+
     // Keep the preset's options, less the capability options of capabilities left out.
     let unused: Vec<&str> = Capabilities::ALL
         .required_options()
@@ -87,7 +88,6 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         eprintln!("{note}");
     }
     if args.dry_run {
-        project::check_target(&dir, args.force)?;
         println!("{}/ (dry run: nothing written)", dir.display());
         println!("  connector.toml");
         for f in &files {

@@ -1,0 +1,153 @@
+//! Generated projects against real Flink: every line compiles with javac at the line's Java
+//! release, and `mvn -o package` (the generated JUnit tests on an embedded MiniCluster included)
+//! passes on 1.17, 1.20 and 2.2 — all eight lines with FLINK_MVN_LINES=all.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use support::*;
+
+/// Renders `new NAME ARGS…` into a fresh temporary directory and returns (tempdir, project).
+fn generate(name: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut all = vec!["new", name, "--dir", "project"];
+    all.extend_from_slice(args);
+    let out = run_in(tmp.path(), &all);
+    assert!(out.status.success(), "new {all:?} failed: {}", stderr(&out));
+    let project = tmp.path().join("project");
+    (tmp, project)
+}
+
+fn java_release(version: &str) -> u8 {
+    if version.starts_with("1.") {
+        8
+    } else {
+        11
+    }
+}
+
+/// Bytes 6–7 of a class file.
+fn class_major(class: &Path) -> u16 {
+    let bytes = std::fs::read(class).unwrap();
+    u16::from_be_bytes([bytes[6], bytes[7]])
+}
+
+fn first_class(dir: &Path) -> PathBuf {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "class"))
+        .unwrap_or_else(|| panic!("no class under {}", dir.display()))
+        .into_path()
+}
+
+fn compile_on_every_line(preset: &str) {
+    if !require_command("javac") {
+        return;
+    }
+    for version in FLINK_VERSIONS {
+        let Some(lib) = flink_lib(version) else {
+            return;
+        };
+        let (_tmp, project) = generate(preset, &["--flink", version]);
+        let release = java_release(version);
+        if let Err(e) = javac(&project, &lib, release) {
+            panic!("{preset} on Flink {version} does not compile:\n{e}");
+        }
+        let major = class_major(&first_class(&project.join("target/javac-classes")));
+        assert_eq!(major, u16::from(release) + 44, "{preset} on {version}");
+    }
+}
+
+#[test]
+fn blank_compiles_on_every_flink_line() {
+    compile_on_every_line("acme");
+}
+
+#[test]
+fn redis_compiles_on_every_flink_line() {
+    compile_on_every_line("redis");
+}
+
+#[test]
+fn every_capability_subset_compiles() {
+    if !require_command("javac") {
+        return;
+    }
+    for version in ["1.17.2", "2.2.1"] {
+        let Some(lib) = flink_lib(version) else {
+            return;
+        };
+        for caps in [
+            "scan",
+            "lookup",
+            "sink",
+            "scan,lookup",
+            "scan,sink",
+            "lookup,sink",
+            "scan,lookup,sink",
+        ] {
+            let (_tmp, project) = generate("acme", &["--flink", version, "--capabilities", caps]);
+            if let Err(e) = javac(&project, &lib, java_release(version)) {
+                panic!("capabilities {caps} on Flink {version} do not compile:\n{e}");
+            }
+        }
+    }
+}
+
+/// Lines built with Maven: 1.17, 1.20 and 2.2 by default, every line with FLINK_MVN_LINES=all.
+fn maven_lines() -> Vec<&'static str> {
+    match std::env::var("FLINK_MVN_LINES").as_deref() {
+        Ok("all") => FLINK_VERSIONS.to_vec(),
+        _ => vec!["1.17.2", "1.20.5", "2.2.1"],
+    }
+}
+
+fn maven_build_with_tests(name: &str, extra_requirement: Option<&str>) {
+    if !require_command("java") || !require_command("mvn") {
+        return;
+    }
+    if let Some(cmd) = extra_requirement {
+        if !require_command(cmd) {
+            return;
+        }
+    }
+    let Some(m2) = offline_m2() else { return };
+    for version in maven_lines() {
+        if flink_lib(version).is_none() {
+            return;
+        }
+        let (_tmp, project) = generate(name, &["--flink", version]);
+        let _guard = heavy();
+        let out = mvn_package(&project, &m2, &[]);
+        let log = tail(&out, 60);
+        assert!(
+            out.status.success(),
+            "mvn package of {name} on Flink {version} failed:\n{log}"
+        );
+        let text = stdout(&out);
+        let summary = text
+            .lines()
+            .rev()
+            .find(|l| l.contains("Tests run:") && !l.contains(" - in "))
+            .unwrap_or_else(|| panic!("no test summary for {name} on {version}:\n{log}"));
+        assert!(
+            summary.contains("Failures: 0, Errors: 0") && !summary.contains("Tests run: 0,"),
+            "{name} on {version}: {summary}"
+        );
+        let jar = project.join(format!("target/flink-connector-{name}-0.1.0-SNAPSHOT.jar"));
+        assert!(jar.is_file(), "{} missing", jar.display());
+        eprintln!("{name} on Flink {version}: {summary}");
+    }
+}
+
+#[test]
+fn blank_project_builds_and_its_tests_pass_with_maven() {
+    maven_build_with_tests("acme", None);
+}
+
+#[test]
+fn redis_project_builds_and_its_tests_pass_with_maven() {
+    maven_build_with_tests("redis", Some("redis-server"));
+}
