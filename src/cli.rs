@@ -116,11 +116,11 @@ pub struct OptionSpec {
     /// Default value, in Flink's syntax for the type (`30 s` for durations)
     #[arg(long)]
     pub default: Option<String>,
-    /// The option must be set in every table definition
-    #[arg(long)]
+    /// The option must be set in every table definition (`--required false` to undo)
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub required: Option<bool>,
-    /// Never log or echo the value (passwords, tokens)
-    #[arg(long)]
+    /// Never log or echo the value: passwords, tokens (`--sensitive false` to undo)
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub sensitive: Option<bool>,
     #[arg(long)]
     pub description: Option<String>,

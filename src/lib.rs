@@ -9,6 +9,7 @@ pub mod flink;
 pub mod manifest;
 pub mod project;
 pub mod render;
+pub mod settings;
 
 mod commands;
 

@@ -1,17 +1,15 @@
 //! One `cmd_*` function per subcommand; each returns the exit code or an [`Error`].
 
+mod generate;
 mod new;
+mod option;
 
 use crate::cli::*;
 use crate::errors::{Error, Result};
 
+pub use generate::cmd_generate;
 pub use new::cmd_new;
-pub fn cmd_generate(_args: GenerateArgs) -> Result<u8> {
-    Err(Error::usage("`generate` is not implemented yet"))
-}
-pub fn cmd_option(_args: OptionCommand) -> Result<u8> {
-    Err(Error::usage("`option` is not implemented yet"))
-}
+pub use option::cmd_option;
 pub fn cmd_check(_args: CheckArgs) -> Result<u8> {
     Err(Error::usage("`check` is not implemented yet"))
 }

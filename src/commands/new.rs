@@ -1,6 +1,6 @@
 //! `cargo flink-connector new NAME`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::NewArgs;
 use crate::errors::{Error, Result};
@@ -8,13 +8,23 @@ use crate::flink::FlinkVersion;
 use crate::manifest::{names, Capabilities, Manifest, TemplateSource};
 use crate::project;
 use crate::render::{self, Extras, FileKind, TemplateTree};
+use crate::settings::Settings;
 
 const DEFAULT_GROUP_ID: &str = "org.example";
 const BLANK_PRESET: &str = "blank";
 
 pub fn cmd_new(args: NewArgs) -> Result<u8> {
     names::validate_connector_name(&args.name)?;
-    let flink = match &args.flink {
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("flink-connector-{}", args.name)));
+    let settings = Settings::try_discover(
+        dir.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    )?;
+    let flink = match args.flink.as_ref().or(settings.flink_version.as_ref()) {
         Some(v) => FlinkVersion::parse(v)?,
         None => FlinkVersion::default_for_new(),
     };
@@ -25,14 +35,18 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
     let group_id = args
         .group_id
         .clone()
+        .or_else(|| settings.group_id.clone())
         .unwrap_or_else(|| DEFAULT_GROUP_ID.to_string());
     names::validate_maven_id("groupId", &group_id)?;
     let package = match &args.package {
         Some(p) => p.clone(),
-        None => format!(
-            "{group_id}.flink.connector.{}",
-            names::package_segment(&args.name)
-        ),
+        None => {
+            let prefix = settings
+                .package_prefix
+                .clone()
+                .unwrap_or_else(|| format!("{group_id}.flink.connector"));
+            format!("{prefix}.{}", names::package_segment(&args.name))
+        }
     };
     names::validate_package(&package)?;
     let dir = args
@@ -83,7 +97,10 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         .check_capability_options()
         .map_err(|m| Error::usage(format!("preset '{preset}': {m}")))?;
 
-    let files = render::render(&manifest, &tree, &Extras::default())?;
+    let extras = Extras {
+        license_header: settings.license_header.clone(),
+    };
+    let files = render::render(&manifest, &tree, &extras)?;
     if let Some(note) = preset_note {
         eprintln!("{note}");
     }

@@ -1,6 +1,7 @@
 //! Render pipeline: manifest + template tree → a plan of files (managed or owned).
 
 pub mod context;
+pub mod reconcile;
 pub mod templates;
 
 use handlebars::{
