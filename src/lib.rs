@@ -3,6 +3,7 @@
 //! Two pipelines share one table of per-Flink-line knowledge ([`flink`]):
 //! render (manifest → templates → files) and audit (jar/pom → rules → reports).
 
+pub mod build;
 pub mod cli;
 pub mod errors;
 pub mod flink;

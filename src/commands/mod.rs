@@ -3,6 +3,7 @@
 mod generate;
 mod new;
 mod option;
+mod package;
 
 use crate::cli::*;
 use crate::errors::{Error, Result};
@@ -10,14 +11,12 @@ use crate::errors::{Error, Result};
 pub use generate::cmd_generate;
 pub use new::cmd_new;
 pub use option::cmd_option;
+pub use package::cmd_package;
 pub fn cmd_check(_args: CheckArgs) -> Result<u8> {
     Err(Error::usage("`check` is not implemented yet"))
 }
 pub fn cmd_inspect(_args: InspectArgs) -> Result<u8> {
     Err(Error::usage("`inspect` is not implemented yet"))
-}
-pub fn cmd_package(_args: PackageArgs) -> Result<u8> {
-    Err(Error::usage("`package` is not implemented yet"))
 }
 pub fn cmd_templates(args: TemplatesCommand) -> Result<u8> {
     match args {
