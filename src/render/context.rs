@@ -46,6 +46,8 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
                 "sensitive": o.sensitive,
                 "description": o.description,
                 "description_java": java_escape(&o.description),
+                "description_doc": javadoc_text(&o.description),
+                "description_md": markdown_cell(&o.description),
             })
         })
         .collect();
@@ -112,6 +114,20 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
     })
 }
 
+/// Text safe inside a Javadoc comment: no `*/` ending it early, no stray tags or HTML.
+fn javadoc_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace("*/", "*&#47;")
+        .replace('@', "&#64;")
+}
+
+/// Text safe inside a Markdown table cell.
+fn markdown_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
 fn java_block_comment(text: &str) -> String {
     let mut out = String::from("/*\n");
     for line in text.lines() {
@@ -121,4 +137,18 @@ fn java_block_comment(text: &str) -> String {
     }
     out.push_str(" */\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_cannot_break_out_of_javadoc_or_table_cells() {
+        assert_eq!(
+            javadoc_text("ends */ here <b> @see"),
+            "ends *&#47; here &lt;b&gt; &#64;see"
+        );
+        assert_eq!(markdown_cell("a | b\nc"), "a \\| b c");
+    }
 }
