@@ -14,7 +14,12 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
@@ -28,7 +33,11 @@ fn examples_redis_is_what_new_redis_generates() {
     let generated = tree(&tmp.path().join("flink-connector-redis"));
     let example = tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/redis"));
     let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(&example), names(&generated), "file lists differ: run scripts/update-examples");
+    assert_eq!(
+        names(&example),
+        names(&generated),
+        "file lists differ: run scripts/update-examples"
+    );
     for (path, bytes) in &generated {
         if example[path] != *bytes {
             let diff = similar::TextDiff::from_lines(

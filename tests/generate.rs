@@ -9,7 +9,8 @@ use support::{run_in, stderr, stdout};
 
 const OPTIONS_JAVA: &str = "src/main/java/org/example/flink/connector/acme/AcmeOptions.java";
 const CLIENT_JAVA: &str = "src/main/java/org/example/flink/connector/acme/AcmeClient.java";
-const OPTIONS_TEMPLATE: &str = "base/src/main/java/{{package_path}}/{{class_prefix}}Options.java.hbs";
+const OPTIONS_TEMPLATE: &str =
+    "base/src/main/java/{{package_path}}/{{class_prefix}}Options.java.hbs";
 
 fn new_project(tmp: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["new", "acme", "--dir", "acme"];
@@ -33,24 +34,52 @@ fn a_fresh_project_has_no_drift() {
     let tmp = tempfile::tempdir().unwrap();
     let project = new_project(tmp.path(), &[]);
     let out = run_in(&project, &["generate", "--check"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }
 
 #[test]
 fn check_reports_drift_as_a_diff_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let project = new_project(tmp.path(), &[]);
-    edit(&project.join("pom.xml"), |t| t.replace("<packaging>jar</packaging>", "<packaging>jar</packaging>\n  <!-- hand edit -->"));
+    edit(&project.join("pom.xml"), |t| {
+        t.replace(
+            "<packaging>jar</packaging>",
+            "<packaging>jar</packaging>\n  <!-- hand edit -->",
+        )
+    });
     let edited = read(&project.join("pom.xml"));
     let out = run_in(&project, &["generate", "--check"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("-  <!-- hand edit -->"), "diff: {}", stdout(&out));
-    assert!(stdout(&out).contains("--- a/pom.xml") && stderr(&out).contains("pom.xml"), "{}", stderr(&out));
-    assert_eq!(read(&project.join("pom.xml")), edited, "--check must not write");
+    assert!(
+        stdout(&out).contains("-  <!-- hand edit -->"),
+        "diff: {}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("--- a/pom.xml") && stderr(&out).contains("pom.xml"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        read(&project.join("pom.xml")),
+        edited,
+        "--check must not write"
+    );
     // An owned file is the team's: editing it is not drift.
     edit(&project.join(CLIENT_JAVA), |t| t + "\n// team code\n");
-    edit(&project.join("pom.xml"), |t| t.replace("\n  <!-- hand edit -->", ""));
-    assert_eq!(run_in(&project, &["generate", "--check"]).status.code(), Some(0));
+    edit(&project.join("pom.xml"), |t| {
+        t.replace("\n  <!-- hand edit -->", "")
+    });
+    assert_eq!(
+        run_in(&project, &["generate", "--check"]).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -58,68 +87,189 @@ fn lifecycle_keeps_owned_edits_merges_managed_edits_and_adds_options() {
     let tmp = tempfile::tempdir().unwrap();
     let project = new_project(tmp.path(), &[]);
     // A comment in connector.toml must survive `option add`.
-    edit(&project.join("connector.toml"), |t| t.replace("[flink]", "# pinned to our platform\n[flink]"));
+    edit(&project.join("connector.toml"), |t| {
+        t.replace("[flink]", "# pinned to our platform\n[flink]")
+    });
     edit(&project.join(CLIENT_JAVA), |t| t + "\n// our client code\n");
-    edit(&project.join(OPTIONS_JAVA), |t| t.replacen("public final class", "// reviewed by the platform team\npublic final class", 1));
+    edit(&project.join(OPTIONS_JAVA), |t| {
+        t.replacen(
+            "public final class",
+            "// reviewed by the platform team\npublic final class",
+            1,
+        )
+    });
 
-    let out = run_in(&project, &["option", "add", "scan.page-size", "--type", "int", "--default", "500", "--description", "Rows per page"]);
+    let out = run_in(
+        &project,
+        &[
+            "option",
+            "add",
+            "scan.page-size",
+            "--type",
+            "int",
+            "--default",
+            "500",
+            "--description",
+            "Rows per page",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let options = read(&project.join(OPTIONS_JAVA));
-    assert!(options.contains("SCAN_PAGE_SIZE") && options.contains(".defaultValue(500)"), "{options}");
-    assert!(options.contains("// reviewed by the platform team"), "the hand edit was merged, not lost");
+    assert!(
+        options.contains("SCAN_PAGE_SIZE") && options.contains(".defaultValue(500)"),
+        "{options}"
+    );
+    assert!(
+        options.contains("// reviewed by the platform team"),
+        "the hand edit was merged, not lost"
+    );
     assert!(read(&project.join("README.md")).contains("scan.page-size"));
     assert!(read(&project.join("connector.toml")).contains("# pinned to our platform"));
     assert!(read(&project.join(CLIENT_JAVA)).ends_with("// our client code\n"));
 
     // A team upgrades its templates: export the built-ins, change one, re-render with them.
     let team = tmp.path().join("team");
-    assert!(run_in(tmp.path(), &["templates", "export", "team"]).status.success());
-    edit(&team.join(OPTIONS_TEMPLATE), |t| t.replace("    private {{class_prefix}}Options() {}", "    private {{class_prefix}}Options() {}\n\n    // team template v2"));
+    assert!(run_in(tmp.path(), &["templates", "export", "team"])
+        .status
+        .success());
+    edit(&team.join(OPTIONS_TEMPLATE), |t| {
+        t.replace(
+            "    private {{class_prefix}}Options() {}",
+            "    private {{class_prefix}}Options() {}\n\n    // team template v2",
+        )
+    });
     let out = run_in(&project, &["generate", "--templates", "../team"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let options = read(&project.join(OPTIONS_JAVA));
-    assert!(options.contains("// team template v2") && options.contains("// reviewed by the platform team"), "{options}");
-    assert!(read(&project.join(CLIENT_JAVA)).ends_with("// our client code\n"), "owned files are never rewritten");
+    assert!(
+        options.contains("// team template v2")
+            && options.contains("// reviewed by the platform team"),
+        "{options}"
+    );
+    assert!(
+        read(&project.join(CLIENT_JAVA)).ends_with("// our client code\n"),
+        "owned files are never rewritten"
+    );
     let out = run_in(&project, &["generate", "--check", "--templates", "../team"]);
-    assert_eq!(out.status.code(), Some(1), "the hand edit is drift from the render: {}", stdout(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the hand edit is drift from the render: {}",
+        stdout(&out)
+    );
 
     // The same line edited by hand and by the templates: a conflict, never a silent overwrite.
-    edit(&project.join(OPTIONS_JAVA), |t| t.replace("    // team template v2", "    // our version of that line"));
-    edit(&team.join(OPTIONS_TEMPLATE), |t| t.replace("    // team template v2", "    // team template v3"));
+    edit(&project.join(OPTIONS_JAVA), |t| {
+        t.replace("    // team template v2", "    // our version of that line")
+    });
+    edit(&team.join(OPTIONS_TEMPLATE), |t| {
+        t.replace("    // team template v2", "    // team template v3")
+    });
     let out = run_in(&project, &["generate", "--templates", "../team"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("merge conflicts in") && stderr(&out).contains("AcmeOptions.java"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("merge conflicts in") && stderr(&out).contains("AcmeOptions.java"),
+        "{}",
+        stderr(&out)
+    );
     let conflicted = read(&project.join(OPTIONS_JAVA));
-    assert!(conflicted.contains("<<<<<<<") && conflicted.contains("// our version of that line") && conflicted.contains("// team template v3"));
+    assert!(
+        conflicted.contains("<<<<<<<")
+            && conflicted.contains("// our version of that line")
+            && conflicted.contains("// team template v3")
+    );
 
     // --force takes the templates' version; then the project is clean.
-    assert!(run_in(&project, &["generate", "--force", "--templates", "../team"]).status.success());
-    assert_eq!(run_in(&project, &["generate", "--check", "--templates", "../team"]).status.code(), Some(0));
+    assert!(
+        run_in(&project, &["generate", "--force", "--templates", "../team"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        run_in(&project, &["generate", "--check", "--templates", "../team"])
+            .status
+            .code(),
+        Some(0)
+    );
 }
 
 #[test]
 fn option_remove_and_set_edit_the_manifest_and_the_code() {
     let tmp = tempfile::tempdir().unwrap();
     let project = new_project(tmp.path(), &[]);
-    assert!(run_in(&project, &["option", "add", "endpoint", "--type", "string", "--required", "--description", "Service URL"]).status.success());
+    assert!(run_in(
+        &project,
+        &[
+            "option",
+            "add",
+            "endpoint",
+            "--type",
+            "string",
+            "--required",
+            "--description",
+            "Service URL"
+        ]
+    )
+    .status
+    .success());
     assert!(read(&project.join("connector.toml")).contains("required = true"));
-    let out = run_in(&project, &["option", "set", "endpoint", "--required", "false", "--default", "http://127.0.0.1:8080"]);
+    let out = run_in(
+        &project,
+        &[
+            "option",
+            "set",
+            "endpoint",
+            "--required",
+            "false",
+            "--default",
+            "http://127.0.0.1:8080",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(read(&project.join(OPTIONS_JAVA)).contains(".defaultValue(\"http://127.0.0.1:8080\")"));
-    assert!(run_in(&project, &["option", "remove", "endpoint"]).status.success());
+    assert!(run_in(&project, &["option", "remove", "endpoint"])
+        .status
+        .success());
     assert!(!read(&project.join(OPTIONS_JAVA)).contains("ENDPOINT"));
     // Refusals: unknown option, bad default, an option the generated code needs.
     for (args, expected) in [
-        (vec!["option", "remove", "nope"], "no option 'nope' to remove"),
-        (vec!["option", "add", "batch", "--type", "int", "--default", "many"], "default 'many' is not an int"),
-        (vec!["option", "add", "sink.parallelism", "--type", "int"], "Flink's own"),
-        (vec!["option", "remove", "sink.max-retries"], "needs option 'sink.max-retries'"),
+        (
+            vec!["option", "remove", "nope"],
+            "no option 'nope' to remove",
+        ),
+        (
+            vec![
+                "option",
+                "add",
+                "batch",
+                "--type",
+                "int",
+                "--default",
+                "many",
+            ],
+            "default 'many' is not an int",
+        ),
+        (
+            vec!["option", "add", "sink.parallelism", "--type", "int"],
+            "Flink's own",
+        ),
+        (
+            vec!["option", "remove", "sink.max-retries"],
+            "needs option 'sink.max-retries'",
+        ),
     ] {
         let out = run_in(&project, &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains(expected), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
     }
-    assert_eq!(run_in(&project, &["generate", "--check"]).status.code(), Some(0));
+    assert_eq!(
+        run_in(&project, &["generate", "--check"]).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -128,14 +278,26 @@ fn changing_the_flink_line_in_the_manifest_moves_the_project() {
     let project = new_project(tmp.path(), &["--flink", "1.20"]);
     let sink = project.join("src/main/java/org/example/flink/connector/acme/AcmeSink.java");
     assert!(read(&sink).contains("InitContext context"));
-    edit(&project.join("connector.toml"), |t| t.replace("version = \"1.20.5\"", "version = \"2.2.1\""));
+    edit(&project.join("connector.toml"), |t| {
+        t.replace("version = \"1.20.5\"", "version = \"2.2.1\"")
+    });
     assert!(run_in(&project, &["generate"]).status.success());
     let pom = read(&project.join("pom.xml"));
-    assert!(pom.contains("<flink.version>2.2.1</flink.version>") && pom.contains("<maven.compiler.release>11</maven.compiler.release>"), "{pom}");
-    assert!(!read(&sink).contains("Sink.InitContext") && !read(&sink).contains("(InitContext "), "2.x has no Sink.InitContext");
-    edit(&project.join("connector.toml"), |t| t.replace("version = \"2.2.1\"", "version = \"1.20.5\""));
+    assert!(
+        pom.contains("<flink.version>2.2.1</flink.version>")
+            && pom.contains("<maven.compiler.release>11</maven.compiler.release>"),
+        "{pom}"
+    );
+    assert!(
+        !read(&sink).contains("Sink.InitContext") && !read(&sink).contains("(InitContext "),
+        "2.x has no Sink.InitContext"
+    );
+    edit(&project.join("connector.toml"), |t| {
+        t.replace("version = \"2.2.1\"", "version = \"1.20.5\"")
+    });
     assert!(run_in(&project, &["generate"]).status.success());
-    assert!(read(&project.join("pom.xml")).contains("<maven.compiler.release>8</maven.compiler.release>"));
+    assert!(read(&project.join("pom.xml"))
+        .contains("<maven.compiler.release>8</maven.compiler.release>"));
 }
 
 #[test]
@@ -148,16 +310,38 @@ fn workspace_metadata_supplies_defaults_and_the_command_line_wins() {
     .unwrap();
     let project = new_project(tmp.path(), &[]);
     let manifest = read(&project.join("connector.toml"));
-    assert!(manifest.contains("group-id = \"com.acme\"") && manifest.contains("package = \"com.acme.connectors.acme\""), "{manifest}");
+    assert!(
+        manifest.contains("group-id = \"com.acme\"")
+            && manifest.contains("package = \"com.acme.connectors.acme\""),
+        "{manifest}"
+    );
     assert!(manifest.contains("version = \"2.2.1\""), "{manifest}");
     let options = read(&project.join("src/main/java/com/acme/connectors/acme/AcmeOptions.java"));
     assert!(options.contains("Copyright Acme Corp."), "{options}");
 
-    let out = run_in(tmp.path(), &["new", "acme", "--dir", "other", "--group-id", "org.cli", "--flink", "1.17"]);
+    let out = run_in(
+        tmp.path(),
+        &[
+            "new",
+            "acme",
+            "--dir",
+            "other",
+            "--group-id",
+            "org.cli",
+            "--flink",
+            "1.17",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let manifest = read(&tmp.path().join("other/connector.toml"));
-    assert!(manifest.contains("group-id = \"org.cli\"") && manifest.contains("version = \"1.17.2\""), "{manifest}");
-    assert!(manifest.contains("package = \"com.acme.connectors.acme\""), "the prefix still comes from the workspace: {manifest}");
+    assert!(
+        manifest.contains("group-id = \"org.cli\"") && manifest.contains("version = \"1.17.2\""),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("package = \"com.acme.connectors.acme\""),
+        "the prefix still comes from the workspace: {manifest}"
+    );
 }
 
 #[test]
@@ -165,16 +349,37 @@ fn bad_manifests_and_misplaced_runs_get_one_line_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let out = run_in(tmp.path(), &["generate"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no connector.toml in") && stderr(&out).contains(&tmp.path().display().to_string()), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no connector.toml in")
+            && stderr(&out).contains(&tmp.path().display().to_string()),
+        "{}",
+        stderr(&out)
+    );
 
     let project = new_project(tmp.path(), &[]);
     let original = read(&project.join("connector.toml"));
     for (edit_fn, expected) in [
-        (Box::new(|t: &str| t.replace("[maven]", "colour = \"blue\"\n[maven]")) as Box<dyn Fn(&str) -> String>, "unknown field `colour`"),
-        (Box::new(|t: &str| t.replace("type = \"string\"", "type = \"text\"")), "unknown type 'text'"),
-        (Box::new(|t: &str| t.replace("default = 3\n", "default = \"three\"\n")), "is not an int"),
-        (Box::new(|t: &str| t.replace("capabilities = [", "capabilities = [\"stream\", ")), "unknown capability 'stream'"),
-        (Box::new(|t: &str| t.replace("version = \"1.20.5\"", "version = \"1.9\"")), "unknown Flink version '1.9'"),
+        (
+            Box::new(|t: &str| t.replace("[maven]", "colour = \"blue\"\n[maven]"))
+                as Box<dyn Fn(&str) -> String>,
+            "unknown field `colour`",
+        ),
+        (
+            Box::new(|t: &str| t.replace("type = \"string\"", "type = \"text\"")),
+            "unknown type 'text'",
+        ),
+        (
+            Box::new(|t: &str| t.replace("default = 3\n", "default = \"three\"\n")),
+            "is not an int",
+        ),
+        (
+            Box::new(|t: &str| t.replace("capabilities = [", "capabilities = [\"stream\", ")),
+            "unknown capability 'stream'",
+        ),
+        (
+            Box::new(|t: &str| t.replace("version = \"1.20.5\"", "version = \"1.9\"")),
+            "unknown Flink version '1.9'",
+        ),
     ] {
         std::fs::write(project.join("connector.toml"), edit_fn(&original)).unwrap();
         let out = run_in(&project, &["generate"]);
@@ -182,7 +387,12 @@ fn bad_manifests_and_misplaced_runs_get_one_line_errors() {
         assert_eq!(out.status.code(), Some(2), "{expected}: {err}");
         assert!(err.contains(expected), "expected {expected}: {err}");
         let located = err.trim().split(':').collect::<Vec<_>>();
-        assert!(err.contains("connector.toml:") && located.len() >= 4 && located[2].parse::<usize>().is_ok(), "needs file:line:col: {err}");
+        assert!(
+            err.contains("connector.toml:")
+                && located.len() >= 4
+                && located[2].parse::<usize>().is_ok(),
+            "needs file:line:col: {err}"
+        );
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     }
     std::fs::write(project.join("connector.toml"), &original).unwrap();
@@ -193,7 +403,11 @@ fn bad_manifests_and_misplaced_runs_get_one_line_errors() {
     std::fs::write(team.join("base/NOTES.md.hbs"), "owner: {{owner_team}}\n").unwrap();
     let out = run_in(&project, &["generate", "--templates", "../team"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("NOTES.md.hbs") && stderr(&out).contains("owner_team"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("NOTES.md.hbs") && stderr(&out).contains("owner_team"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
