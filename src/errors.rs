@@ -12,9 +12,17 @@ pub enum Error {
     Usage(String),
     /// connector.toml (or another input file) is invalid at a known position.
     #[error("{}:{line}:{column}: {message}", path.display())]
-    Located { path: PathBuf, line: usize, column: usize, message: String },
+    Located {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
     /// A template failed to render; names the template file.
     #[error("template {template}: {message}")]
     Template { template: String, message: String },
@@ -36,7 +44,10 @@ impl Error {
     }
 
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 }
 

@@ -3,9 +3,13 @@
 //! Two pipelines share one table of per-Flink-line knowledge ([`flink`]):
 //! render (manifest → templates → files) and audit (jar/pom → rules → reports).
 
+pub mod check;
+pub mod classfile;
 pub mod cli;
 pub mod errors;
 pub mod flink;
+pub mod inspect;
+pub mod jar;
 
 mod commands;
 

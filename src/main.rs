@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
-use clap::Parser;
 use cargo_flink_connector::cli::Cargo;
+use clap::Parser;
 
 fn main() -> ExitCode {
     // Cargo passes the subcommand name first; accept a direct `cargo-flink-connector new …` too.

@@ -15,8 +15,8 @@ pub fn cmd_option(_args: OptionCommand) -> Result<u8> {
 pub fn cmd_check(_args: CheckArgs) -> Result<u8> {
     Err(Error::usage("`check` is not implemented yet"))
 }
-pub fn cmd_inspect(_args: InspectArgs) -> Result<u8> {
-    Err(Error::usage("`inspect` is not implemented yet"))
+pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
+    crate::inspect::cmd_inspect(args)
 }
 pub fn cmd_package(_args: PackageArgs) -> Result<u8> {
     Err(Error::usage("`package` is not implemented yet"))

@@ -30,11 +30,18 @@ pub struct FlinkLine {
 
 impl FlinkLine {
     pub fn latest(&'static self) -> FlinkVersion {
-        FlinkVersion { line: self, patch: *self.patches.last().expect("every line has a patch") }
+        FlinkVersion {
+            line: self,
+            patch: *self.patches.last().expect("every line has a patch"),
+        }
     }
 
     pub fn major(&self) -> u32 {
-        self.line.split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0)
+        self.line
+            .split('.')
+            .next()
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(0)
     }
 
     /// Class-file major version matching `java_release` (8 → 52, 11 → 55).
@@ -61,7 +68,13 @@ const fn line(
     sink_api: SinkApi,
     source_parallelism: bool,
 ) -> FlinkLine {
-    FlinkLine { line, patches, java_release, sink_api, source_parallelism }
+    FlinkLine {
+        line,
+        patches,
+        java_release,
+        sink_api,
+        source_parallelism,
+    }
 }
 
 /// A concrete Flink release: a known line and one of its patches.
@@ -99,7 +112,11 @@ impl FlinkVersion {
             ))
         };
         let parts: Vec<&str> = text.split('.').collect();
-        if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        if !(2..=3).contains(&parts.len())
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
             return Err(unknown());
         }
         let line = find_line(&format!("{}.{}", parts[0], parts[1])).ok_or_else(unknown)?;

@@ -1,0 +1,3 @@
+//! `check PATH…`: the static packaging audit.
+
+pub mod target;
