@@ -10,6 +10,7 @@ pub mod errors;
 pub mod flink;
 pub mod inspect;
 pub mod jar;
+pub mod pom;
 
 mod commands;
 

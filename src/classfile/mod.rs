@@ -110,7 +110,7 @@ pub struct MemberRef<'a> {
     pub descriptor: Cow<'a, str>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberKind {
     Field,
     Method,

@@ -12,8 +12,8 @@ pub fn cmd_generate(_args: GenerateArgs) -> Result<u8> {
 pub fn cmd_option(_args: OptionCommand) -> Result<u8> {
     Err(Error::usage("`option` is not implemented yet"))
 }
-pub fn cmd_check(_args: CheckArgs) -> Result<u8> {
-    Err(Error::usage("`check` is not implemented yet"))
+pub fn cmd_check(args: CheckArgs) -> Result<u8> {
+    crate::check::cmd_check(args)
 }
 pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
     crate::inspect::cmd_inspect(args)

@@ -649,7 +649,14 @@ impl RuntimeLib {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|e| e == "jar"))
             .collect();
-        names.sort();
+        // Core jars first, so a class both ship (connector-base) is attributed to the core.
+        names.sort_by_key(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (lib_jar_kind(&name) != LibJarKind::Core, name)
+        });
         let mut jars = Vec::new();
         let mut classes = HashMap::new();
         for path in names {

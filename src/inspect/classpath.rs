@@ -46,7 +46,21 @@ pub struct ClassPath<'a> {
     bytes: HashMap<String, Option<(Rc<Vec<u8>>, Origin)>>,
     headers: HashMap<String, Option<Rc<Header>>>,
     statics: HashMap<String, StaticsState>,
+    members: HashMap<String, Option<Rc<HashSet<(String, String)>>>>,
 }
+
+/// Methods every class inherits from java.lang.Object.
+const OBJECT_METHODS: &[&str] = &[
+    "hashCode",
+    "equals",
+    "toString",
+    "getClass",
+    "notify",
+    "notifyAll",
+    "wait",
+    "clone",
+    "finalize",
+];
 
 impl<'a> ClassPath<'a> {
     pub fn new(jar: &'a JarIndex, runtime: Option<&'a RuntimeLib>) -> Self {
@@ -56,6 +70,7 @@ impl<'a> ClassPath<'a> {
             bytes: HashMap::new(),
             headers: HashMap::new(),
             statics: HashMap::new(),
+            members: HashMap::new(),
         }
     }
 
@@ -196,6 +211,62 @@ impl<'a> ClassPath<'a> {
             }
         }
         None
+    }
+
+    /// Whether `owner` (or a class it inherits from) declares the field or method, as the JVM
+    /// resolves a symbolic reference. `Unknown` when part of the hierarchy cannot be read.
+    pub fn has_member(&mut self, owner: &str, name: &str, descriptor: &str) -> Answer {
+        let mut candidates = vec![owner.to_string()];
+        let mut incomplete = false;
+        if name != "<init>" {
+            let (ancestors, missing) = self.ancestors(owner);
+            candidates.extend(ancestors);
+            incomplete = missing;
+        }
+        for candidate in &candidates {
+            if candidate == "java/lang/Object" {
+                if OBJECT_METHODS.contains(&name) {
+                    return Answer::Yes;
+                }
+                continue;
+            }
+            if candidate.starts_with("java/")
+                || candidate.starts_with("javax/")
+                || candidate.starts_with("scala/")
+            {
+                incomplete = true;
+                continue;
+            }
+            match self.members(candidate) {
+                Some(members) if members.contains(&(name.to_string(), descriptor.to_string())) => {
+                    return Answer::Yes
+                }
+                Some(_) => {}
+                None => incomplete = true,
+            }
+        }
+        if incomplete {
+            Answer::Unknown
+        } else {
+            Answer::No
+        }
+    }
+
+    fn members(&mut self, class: &str) -> Option<Rc<HashSet<(String, String)>>> {
+        if let Some(cached) = self.members.get(class) {
+            return cached.clone();
+        }
+        let members = self.class_bytes(class).and_then(|(bytes, _)| {
+            let parsed = ClassFile::parse(&bytes).ok()?;
+            let all = parsed
+                .fields
+                .iter()
+                .chain(parsed.methods.iter())
+                .map(|m| (m.name.to_string(), m.descriptor.to_string()));
+            Some(Rc::new(all.collect::<HashSet<_>>()))
+        });
+        self.members.insert(class.to_string(), members.clone());
+        members
     }
 
     /// Values of a class's static fields after its initializer ran (evaluated once, cached).
