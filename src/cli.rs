@@ -153,6 +153,10 @@ pub struct CheckArgs {
     /// Make a rule an error
     #[arg(short = 'D', long = "deny-rule", value_name = "RULE")]
     pub deny_rule: Vec<String>,
+    /// Read only the central directory, manifest, services file and factory classes (fast on
+    /// huge jars); rules that need every class file are skipped and the report says so
+    #[arg(long)]
+    pub layout_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

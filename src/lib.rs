@@ -4,10 +4,15 @@
 //! render (manifest → templates → files) and audit (jar/pom → rules → reports).
 
 pub mod build;
+pub mod check;
+pub mod classfile;
 pub mod cli;
 pub mod errors;
 pub mod flink;
+pub mod inspect;
+pub mod jar;
 pub mod manifest;
+pub mod pom;
 pub mod project;
 pub mod render;
 pub mod settings;

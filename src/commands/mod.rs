@@ -6,17 +6,18 @@ mod option;
 mod package;
 
 use crate::cli::*;
-use crate::errors::{Error, Result};
+use crate::errors::Result;
 
 pub use generate::cmd_generate;
 pub use new::cmd_new;
 pub use option::cmd_option;
 pub use package::cmd_package;
-pub fn cmd_check(_args: CheckArgs) -> Result<u8> {
-    Err(Error::usage("`check` is not implemented yet"))
+
+pub fn cmd_check(args: CheckArgs) -> Result<u8> {
+    crate::check::cmd_check(args)
 }
-pub fn cmd_inspect(_args: InspectArgs) -> Result<u8> {
-    Err(Error::usage("`inspect` is not implemented yet"))
+pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
+    crate::inspect::cmd_inspect(args)
 }
 pub fn cmd_templates(args: TemplatesCommand) -> Result<u8> {
     match args {

@@ -1,5 +1,6 @@
 //! What we know about each Flink line, in one place: the generator and the audit both read it.
 
 mod lines;
+pub mod runtime;
 
-pub use lines::{FlinkLine, FlinkVersion, SinkApi, LINES};
+pub use lines::{find_line, FlinkLine, FlinkVersion, SinkApi, LINES};

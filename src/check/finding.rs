@@ -1,0 +1,150 @@
+//! Findings and the rule metadata they come from. Every rule has a stable kebab-case id, a
+//! catalog family (F1–F18 of packaging-failures.md, or `pom`/`archive`), a default severity,
+//! a one-line summary and a fix hint.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: &'static str,
+    /// `F1`…`F18` of the failure catalog, `pom`, or `archive`.
+    pub family: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub hint: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The entry, class or pom element the finding is about.
+    pub location: String,
+    pub hint: String,
+    /// 1-based line, for pom.xml findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// `-A/-W/-D RULE` overrides: `None` silences a rule.
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    overrides: HashMap<String, Option<Severity>>,
+}
+
+impl Levels {
+    pub fn set(&mut self, rule: &str, level: Option<Severity>) {
+        self.overrides.insert(rule.to_string(), level);
+    }
+
+    pub fn level(&self, rule: &Rule) -> Option<Severity> {
+        match self.overrides.get(rule.id) {
+            Some(level) => *level,
+            None => Some(rule.severity),
+        }
+    }
+}
+
+/// Collects the findings of one file, applying the level overrides as they are added.
+pub struct Findings<'l> {
+    levels: &'l Levels,
+    pub items: Vec<Finding>,
+}
+
+impl<'l> Findings<'l> {
+    pub fn new(levels: &'l Levels) -> Self {
+        Findings {
+            levels,
+            items: Vec::new(),
+        }
+    }
+
+    /// Reports `rule` at `location` with the rule's own hint.
+    pub fn add(
+        &mut self,
+        rule: &Rule,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Option<&mut Finding> {
+        self.add_at(rule, rule.severity, location, message)
+    }
+
+    /// Reports `rule` with a severity other than its default (e.g. a weaker variant of the
+    /// same problem); `-A/-W/-D` still win.
+    pub fn add_at(
+        &mut self,
+        rule: &Rule,
+        severity: Severity,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Option<&mut Finding> {
+        let severity = match self.levels.overrides.get(rule.id) {
+            Some(level) => (*level)?,
+            None => severity,
+        };
+        self.items.push(Finding {
+            rule: rule.id,
+            severity,
+            message: message.into(),
+            location: location.into(),
+            hint: rule.hint.to_string(),
+            line: None,
+        });
+        self.items.last_mut()
+    }
+}
+
+pub trait FindingExt {
+    fn with_hint(self, hint: impl Into<String>) -> Self;
+    fn with_line(self, line: usize) -> Self;
+}
+
+impl FindingExt for Option<&mut Finding> {
+    fn with_hint(self, hint: impl Into<String>) -> Self {
+        self.map(|f| {
+            f.hint = hint.into();
+            f
+        })
+    }
+    fn with_line(self, line: usize) -> Self {
+        self.map(|f| {
+            f.line = Some(line);
+            f
+        })
+    }
+}
+
+/// A short list of examples for messages about many entries: "a, b, c and 12 more".
+pub fn examples<S: AsRef<str>>(items: &[S], shown: usize) -> String {
+    let mut text = items
+        .iter()
+        .take(shown)
+        .map(|s| s.as_ref())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > shown {
+        text.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    text
+}

@@ -1,0 +1,339 @@
+//! `check PATH…`: the static packaging audit. Each jar is read once ([`context`]), every rule
+//! family looks at it ([`rules`]), and the findings go to one of five reporters ([`report`]).
+
+pub mod context;
+pub mod finding;
+pub mod input;
+pub mod report;
+pub mod rules;
+pub mod target;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::cli::{CheckArgs, DenyLevel};
+use crate::errors::{Error, Result};
+use crate::flink::runtime::{is_removed_in_2_0, RuntimeLib};
+use crate::flink::LINES;
+use crate::jar::JarIndex;
+use crate::pom::Pom;
+
+use context::{Depth, JarContext, JarFacts};
+use finding::{Finding, Findings, Levels, Severity};
+use input::Project;
+use target::{version_from_jar_name, version_from_text, Target};
+
+pub struct CheckOptions {
+    pub target: Option<Target>,
+    pub flink_lib: Option<PathBuf>,
+    pub depth: Depth,
+    pub levels: Levels,
+    pub deny_warnings: bool,
+    pub threads: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub target: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// What was assumed or not checked (inferred target, missing runtime, layout mode).
+    pub notes: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub target: String,
+    pub files: Vec<FileReport>,
+    pub summary: Summary,
+    #[serde(skip)]
+    pub deny_warnings: bool,
+}
+
+impl Report {
+    fn new(files: Vec<FileReport>, deny_warnings: bool) -> Report {
+        let mut summary = Summary::default();
+        for finding in files.iter().flat_map(|f| &f.findings) {
+            match finding.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Note => summary.notes += 1,
+            }
+        }
+        let target = files.first().map(|f| f.target.clone()).unwrap_or_default();
+        Report {
+            target,
+            files,
+            summary,
+            deny_warnings,
+        }
+    }
+
+    /// Whether a finding of this severity fails the check.
+    pub fn fails(&self, severity: Severity) -> bool {
+        severity == Severity::Error || (self.deny_warnings && severity == Severity::Warning)
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        u8::from(self.summary.errors > 0 || (self.deny_warnings && self.summary.warnings > 0))
+    }
+}
+
+pub fn cmd_check(args: CheckArgs) -> Result<u8> {
+    let options = options_from(&args)?;
+    let report = run(&args.paths, &options)?;
+    report::write(&report, args.format, &mut std::io::stdout().lock())
+        .map_err(|e| Error::io("cannot write the report", e))?;
+    Ok(report.exit_code())
+}
+
+fn options_from(args: &CheckArgs) -> Result<CheckOptions> {
+    let mut levels = Levels::default();
+    let overrides = [
+        (&args.allow, None),
+        (&args.warn, Some(Severity::Warning)),
+        (&args.deny_rule, Some(Severity::Error)),
+    ];
+    for (ids, level) in overrides {
+        for id in ids {
+            let rule = rules::find(id).ok_or_else(|| {
+                Error::usage(format!(
+                    "unknown rule '{id}'; `check --format sarif` lists every rule"
+                ))
+            })?;
+            levels.set(rule.id, level);
+        }
+    }
+    if let Some(dir) = &args.flink_lib {
+        if !dir.is_dir() {
+            return Err(Error::usage(format!(
+                "--flink-lib {}: not a directory",
+                dir.display()
+            )));
+        }
+    }
+    Ok(CheckOptions {
+        target: args.target.as_deref().map(Target::parse).transpose()?,
+        flink_lib: args.flink_lib.clone(),
+        depth: if args.layout_only {
+            Depth::Layout
+        } else {
+            Depth::Deep
+        },
+        levels,
+        deny_warnings: args.deny == Some(DenyLevel::Warnings),
+        threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+    })
+}
+
+/// Opens each lib/ directory once per run.
+#[derive(Default)]
+struct Runtimes {
+    open: HashMap<PathBuf, Option<RuntimeLib>>,
+}
+
+impl Runtimes {
+    fn get(&mut self, dir: &Path) -> Option<&RuntimeLib> {
+        self.open
+            .entry(dir.to_owned())
+            .or_insert_with(|| RuntimeLib::open(dir).ok())
+            .as_ref()
+    }
+}
+
+pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
+    let projects = input::expand(paths)?;
+    let mut runtimes = Runtimes::default();
+    let mut files = Vec::new();
+    for project in &projects {
+        let pom = project.pom.as_deref().map(Pom::read).transpose()?;
+        let declared = declared_version(project, pom.as_ref());
+        for jar_path in &project.jars {
+            files.push(check_jar(
+                jar_path,
+                declared.as_ref(),
+                options,
+                &mut runtimes,
+            )?);
+        }
+        if let Some(pom) = &pom {
+            files.push(check_pom(pom, declared.as_ref(), options));
+        }
+    }
+    Ok(Report::new(files, options.deny_warnings))
+}
+
+/// The Flink version a project declares: pom.xml `flink.version`, else connector.toml.
+fn declared_version(project: &Project, pom: Option<&Pom>) -> Option<(Target, String)> {
+    let from_pom = pom
+        .and_then(|p| p.property("flink.version"))
+        .map(|v| (v, "pom.xml flink.version"));
+    let from_toml = || {
+        project
+            .connector_toml
+            .as_deref()
+            .and_then(input::flink_version_in_toml)
+            .map(|v| (v, "connector.toml"))
+    };
+    let (text, source) = from_pom.or_else(from_toml)?;
+    let (version, exact) = version_from_text(&text)?;
+    Some((
+        Target::for_version(version, exact, None),
+        format!("{source} = {text}"),
+    ))
+}
+
+fn check_jar(
+    path: &Path,
+    declared: Option<&(Target, String)>,
+    options: &CheckOptions,
+    runtimes: &mut Runtimes,
+) -> Result<FileReport> {
+    let jar = JarIndex::open(path).map_err(|e| Error::usage(e.to_string()))?;
+    let facts = JarFacts::gather(&jar, options.depth, options.threads);
+    let mut notes = Vec::new();
+    let target = match &options.target {
+        Some(t) => t.clone(),
+        None => infer_target(&jar, &facts, declared),
+    };
+    if let Some(assumed) = &target.assumed {
+        notes.push(format!("target {target}: {assumed}"));
+    }
+    let lib_dir = options
+        .flink_lib
+        .clone()
+        .or_else(|| RuntimeLib::cached_dir(&target.version));
+    let runtime = lib_dir.as_deref().and_then(|d| runtimes.get(d));
+    match (&runtime, &lib_dir) {
+        (Some(r), _) => notes.push(format!("runtime classes from {}", r.dir.display())),
+        (None, Some(dir)) => notes.push(format!("{} could not be read; built-in tables used", dir.display())),
+        (None, None) => notes.push(format!("no lib/ for {target} found (pass --flink-lib DIR for class- and member-level API checks); built-in tables used")),
+    }
+    if options.depth == Depth::Layout {
+        notes.push(format!(
+            "layout only: class files not read; not run: {}",
+            rules::NEEDS_CLASS_FILES.join(", ")
+        ));
+    }
+    let ctx = JarContext::new(&jar, facts, target, runtime);
+    let mut findings = Findings::new(&options.levels);
+    rules::check_jar(&ctx, &mut findings);
+    Ok(FileReport {
+        path: path.display().to_string(),
+        target: ctx.target.label(),
+        engine: ctx.target.engine.clone(),
+        notes,
+        findings: findings.items,
+    })
+}
+
+fn check_pom(pom: &Pom, declared: Option<&(Target, String)>, options: &CheckOptions) -> FileReport {
+    let mut notes = Vec::new();
+    let target = match (&options.target, declared) {
+        (Some(t), _) => t.clone(),
+        (None, Some((t, source))) => {
+            notes.push(format!("target {}: from {source}", t.label()));
+            t.clone()
+        }
+        (None, None) => {
+            let t = default_target("no flink.version in pom.xml");
+            notes.push(format!(
+                "target {}: {}",
+                t.label(),
+                t.assumed.clone().unwrap_or_default()
+            ));
+            t
+        }
+    };
+    let mut findings = Findings::new(&options.levels);
+    rules::pom::check(pom, &target, &mut findings);
+    FileReport {
+        path: pom.path.display().to_string(),
+        target: target.label(),
+        engine: target.engine.clone(),
+        notes,
+        findings: findings.items,
+    }
+}
+
+fn default_target(why: &str) -> Target {
+    let version = crate::flink::FlinkVersion::default_for_new();
+    Target::for_version(
+        version,
+        false,
+        Some(format!(
+            "{why}; assumed {} (pass --target)",
+            version.line.line
+        )),
+    )
+}
+
+/// Without `--target`: the project's declared version, the jar name's, or what the bytecode
+/// says (refs to APIs removed in 2.0 → 1.20; Java 11+ classes → the newest 2.x line).
+fn infer_target(jar: &JarIndex, facts: &JarFacts, declared: Option<&(Target, String)>) -> Target {
+    if let Some((target, source)) = declared {
+        let mut t = target.clone();
+        t.assumed = Some(format!("from {source}"));
+        return t;
+    }
+    let file_name = jar
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if let Some((version, exact)) = version_from_jar_name(&file_name) {
+        return Target::for_version(
+            version,
+            exact,
+            Some(format!("from the jar name {file_name}")),
+        );
+    }
+    let refers_to_removed = facts
+        .classes
+        .iter()
+        .flatten()
+        .any(|c| c.foreign_refs.iter().any(|r| is_removed_in_2_0(r)));
+    let newest = |major: u32| {
+        LINES
+            .iter()
+            .rev()
+            .find(|l| l.major() == major)
+            .map(|l| l.latest())
+    };
+    if refers_to_removed {
+        if let Some(v) = newest(1) {
+            return Target::for_version(
+                v,
+                false,
+                Some(format!(
+                    "it refers to APIs removed in 2.0; assumed {} (pass --target)",
+                    v.line.line
+                )),
+            );
+        }
+    }
+    if facts.max_base_major(jar).is_some_and(|m| m >= 55) {
+        if let Some(v) = newest(2) {
+            return Target::for_version(
+                v,
+                false,
+                Some(format!(
+                    "its classes need Java 11+; assumed {} (pass --target)",
+                    v.line.line
+                )),
+            );
+        }
+    }
+    default_target("no Flink version in the jar name or project")
+}

@@ -1,0 +1,106 @@
+//! GitHub Actions workflow commands (`::error file=…,title=…::message`) and a Markdown step
+//! summary appended to $GITHUB_STEP_SUMMARY.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::plural;
+use crate::check::finding::Severity;
+use crate::check::Report;
+
+/// Workflow-command escaping: data escapes %, CR, LF; properties also `:` and `,`.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn write(report: &Report, out: &mut dyn Write, step_summary: Option<&Path>) -> io::Result<()> {
+    for file in &report.files {
+        for f in &file.findings {
+            let command = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "notice",
+            };
+            let line = f.line.map(|l| format!(",line={l}")).unwrap_or_default();
+            writeln!(
+                out,
+                "::{command} file={}{line},title={}::{} ({}) — {}",
+                escape_property(&file.path),
+                escape_property(&format!("{} [{}]", f.rule, f.location)),
+                escape_data(&f.message),
+                escape_data(&f.location),
+                escape_data(&f.hint)
+            )?;
+        }
+    }
+    let s = &report.summary;
+    writeln!(
+        out,
+        "check: {}, {}, {}",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.notes, "note")
+    )?;
+    if let Some(path) = step_summary {
+        let mut summary = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        summary.write_all(markdown(report).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn markdown(report: &Report) -> String {
+    let s = &report.summary;
+    let verdict = if report.exit_code() == 0 {
+        "passed"
+    } else {
+        "failed"
+    };
+    let mut md = format!(
+        "## Flink connector check {verdict}\n\n{}, {}, {} in {}\n\n",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.notes, "note"),
+        plural(report.files.len(), "file")
+    );
+    for file in &report.files {
+        md.push_str(&format!("### `{}` (target {})\n\n", file.path, file.target));
+        if file.findings.is_empty() {
+            md.push_str("No findings.\n\n");
+            continue;
+        }
+        md.push_str("| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
+        for f in &file.findings {
+            md.push_str(&format!(
+                "| {} | `{}` | `{}` | {} |\n",
+                f.severity.as_str(),
+                f.rule,
+                cell(&f.location),
+                cell(&f.message)
+            ));
+        }
+        md.push('\n');
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_workflow_command_text() {
+        assert_eq!(super::escape_data("50%\na"), "50%25%0Aa");
+        assert_eq!(super::escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

@@ -1,0 +1,90 @@
+//! rustc-like text: one block per finding, grouped per file, a summary line per file and one
+//! for the run. Colour only on a terminal (and not with NO_COLOR).
+
+use std::io::{self, Write};
+
+use super::{display_location, plural};
+use crate::check::finding::Severity;
+use crate::check::Report;
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn severity(&self, severity: Severity) -> String {
+        let code = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Note => "1;36",
+        };
+        self.paint(code, severity.as_str())
+    }
+}
+
+pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let style = Style { color };
+    for file in &report.files {
+        let engine = file
+            .engine
+            .as_deref()
+            .map(|e| format!(", {e}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{} {} (target {}{engine})",
+            style.paint("1;32", "Checking"),
+            file.path,
+            file.target
+        )?;
+        for note in &file.notes {
+            writeln!(out, "  {} {note}", style.paint("2", "note:"))?;
+        }
+        for f in &file.findings {
+            writeln!(
+                out,
+                "{}{}: {}",
+                style.severity(f.severity),
+                style.paint("1", &format!("[{}]", f.rule)),
+                f.message
+            )?;
+            writeln!(
+                out,
+                "  {} {}",
+                style.paint("1;34", "-->"),
+                display_location(&file.path, &f.location)
+            )?;
+            writeln!(out, "   {} {}", style.paint("1;34", "= help:"), f.hint)?;
+        }
+        let count = |s: Severity| file.findings.iter().filter(|f| f.severity == s).count();
+        writeln!(
+            out,
+            "{}: {}, {}, {}\n",
+            file.path,
+            plural(count(Severity::Error), "error"),
+            plural(count(Severity::Warning), "warning"),
+            plural(count(Severity::Note), "note")
+        )?;
+    }
+    let s = &report.summary;
+    let verdict = if report.exit_code() == 0 {
+        style.paint("1;32", "passed")
+    } else {
+        style.paint("1;31", "failed")
+    };
+    writeln!(
+        out,
+        "check {verdict}: {}, {}, {} in {}",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.notes, "note"),
+        plural(report.files.len(), "file")
+    )
+}

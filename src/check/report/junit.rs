@@ -1,0 +1,65 @@
+//! JUnit XML via quick-junit: one suite per file, one test case per rule of the catalog; a case
+//! fails when the rule reported something that fails the check (errors, or warnings with
+//! `--deny warnings`); other findings go to the case's system-out.
+
+use std::io::{self, Write};
+
+use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
+
+use crate::check::{rules, Report};
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut junit = JunitReport::new("cargo-flink-connector check");
+    for file in &report.files {
+        let mut suite = TestSuite::new(file.path.clone());
+        let applicable = rules::all().into_iter().filter(|r| {
+            (r.family == "pom") == file.path.ends_with(".xml")
+                || file.findings.iter().any(|f| f.rule == r.id)
+        });
+        for rule in applicable {
+            let findings: Vec<_> = file.findings.iter().filter(|f| f.rule == rule.id).collect();
+            let failing: Vec<_> = findings
+                .iter()
+                .filter(|f| report.fails(f.severity))
+                .collect();
+            let status = if failing.is_empty() {
+                TestCaseStatus::success()
+            } else {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status.set_message(failing[0].message.clone());
+                status.set_type(failing[0].severity.as_str());
+                status.set_description(
+                    failing
+                        .iter()
+                        .map(|f| {
+                            format!(
+                                "{}: {} ({})\nhelp: {}",
+                                f.location,
+                                f.message,
+                                f.severity.as_str(),
+                                f.hint
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+                status
+            };
+            let mut case = TestCase::new(rule.id, status);
+            case.set_classname(format!("{}.{}", rule.family, rule.id));
+            if failing.is_empty() && !findings.is_empty() {
+                case.set_system_out(
+                    findings
+                        .iter()
+                        .map(|f| format!("{}: {}: {}", f.severity.as_str(), f.location, f.message))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+            }
+            suite.add_test_case(case);
+        }
+        junit.add_test_suite(suite);
+    }
+    junit.serialize(&mut *out).map_err(io::Error::other)?;
+    writeln!(out)
+}

@@ -1,0 +1,52 @@
+//! The five report formats; each writes the same [`Report`].
+
+mod github;
+mod human;
+mod junit;
+mod sarif;
+
+use std::io::{self, IsTerminal, Write};
+
+use super::Report;
+use crate::cli::CheckFormat;
+
+pub fn write(report: &Report, format: CheckFormat, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        CheckFormat::Human => {
+            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            human::write(report, color, out)
+        }
+        CheckFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            writeln!(out)
+        }
+        CheckFormat::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &sarif::sarif(report))?;
+            writeln!(out)
+        }
+        CheckFormat::Junit => junit::write(report, out),
+        CheckFormat::Github => github::write(
+            report,
+            out,
+            std::env::var_os("GITHUB_STEP_SUMMARY")
+                .map(std::path::PathBuf::from)
+                .as_deref(),
+        ),
+    }
+}
+
+/// `path!entry` for a jar entry, `path` for the file itself, pom locations as they are.
+fn display_location(path: &str, location: &str) -> String {
+    if location.is_empty() || path.ends_with(location) {
+        path.to_string()
+    } else if location.starts_with("pom.xml:") {
+        let dir = path.strip_suffix("pom.xml").unwrap_or("");
+        format!("{dir}{location}")
+    } else {
+        format!("{path}!{location}")
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}

@@ -1,0 +1,107 @@
+//! SARIF 2.1.0 via serde-sarif: the rule catalog as `tool.driver.rules` (with default levels
+//! and help), each finding a `result` located in the checked file (a jar entry or a pom line).
+
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    PhysicalLocation, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run, Sarif, Tool, ToolComponent,
+};
+
+use crate::check::finding::Severity;
+use crate::check::{rules, Report};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(severity: Severity) -> ResultLevel {
+    match severity {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Note => ResultLevel::Note,
+    }
+}
+
+fn text(text: impl Into<String>) -> MultiformatMessageString {
+    MultiformatMessageString::builder()
+        .text(text.into())
+        .build()
+}
+
+/// A relative file path as a URI reference (SARIF wants forward slashes, no backslashes).
+fn uri(path: &str) -> String {
+    path.replace('\\', "/").replace(' ', "%20")
+}
+
+pub fn sarif(report: &Report) -> Sarif {
+    let catalog = rules::all();
+    let descriptors: Vec<ReportingDescriptor> = catalog
+        .iter()
+        .map(|r| {
+            ReportingDescriptor::builder()
+                .id(r.id)
+                .name(r.id.replace('-', " "))
+                .short_description(text(r.summary))
+                .help(text(r.hint))
+                .default_configuration(
+                    ReportingConfiguration::builder()
+                        .level(serde_json::json!(r.severity.as_str()))
+                        .build(),
+                )
+                .properties(
+                    serde_sarif::sarif::PropertyBag::builder()
+                        .additional_properties(std::collections::BTreeMap::from([(
+                            "family".to_string(),
+                            serde_json::json!(r.family),
+                        )]))
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
+    let results: Vec<SarifResult> = report
+        .files
+        .iter()
+        .flat_map(|file| file.findings.iter().map(move |f| (file, f)))
+        .map(|(file, f)| {
+            let mut physical = PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(uri(&file.path)).build())
+                .build();
+            if let Some(line) = f.line {
+                physical.region = Some(Region::builder().start_line(line as i64).build());
+            }
+            let logical = LogicalLocation::builder()
+                .fully_qualified_name(f.location.clone())
+                .kind("member")
+                .build();
+            let location = Location::builder()
+                .physical_location(physical)
+                .logical_locations(vec![logical])
+                .build();
+            SarifResult::builder()
+                .rule_id(f.rule)
+                .rule_index(catalog.iter().position(|r| r.id == f.rule).unwrap_or(0) as i64)
+                .level(level(f.severity))
+                .message(
+                    Message::builder()
+                        .text(format!("{} ({})", f.message, f.location))
+                        .build(),
+                )
+                .locations(vec![location])
+                .build()
+        })
+        .collect();
+    let driver = ToolComponent::builder()
+        .name("cargo-flink-connector")
+        .version(env!("CARGO_PKG_VERSION"))
+        .information_uri("https://crates.io/crates/cargo-flink-connector")
+        .rules(descriptors)
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA)
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![run])
+        .build()
+}

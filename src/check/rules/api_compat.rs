@@ -1,0 +1,167 @@
+//! F11: compiled against another Flink line — references to classes removed in 2.0 (always
+//! checked), to planner internals hidden by planner-loader, and, when the runtime's lib/ is
+//! available, to any Flink class or member the target does not have.
+
+use std::collections::BTreeMap;
+
+use crate::check::context::{JarContext, OwnedMemberRef};
+use crate::check::finding::{examples, Findings, Rule, Severity};
+use crate::classfile::MemberKind;
+use crate::flink::runtime::{is_removed_in_2_0, shaded_library_of};
+use crate::inspect::classpath::Answer;
+use crate::jar::services::internal_to_binary;
+
+pub static REMOVED_API: Rule = Rule {
+    id: "removed-flink-api",
+    family: "F11",
+    severity: Severity::Error,
+    summary: "Refers to a Flink class removed in 2.0 (SinkFunction, Sink$InitContext, TableSchema, …): NoClassDefFoundError",
+    hint: "build against the target's Flink version: Sink V2 with WriterInitContext, FLIP-27 sources, ResolvedSchema",
+};
+pub static MISSING_CLASS: Rule = Rule {
+    id: "missing-flink-class",
+    family: "F11",
+    severity: Severity::Error,
+    summary: "Refers to a Flink class the target runtime does not have: NoClassDefFoundError",
+    hint: "build against the target's Flink version (flink.version in pom.xml)",
+};
+pub static MISSING_MEMBER: Rule = Rule {
+    id: "missing-flink-member",
+    family: "F11",
+    severity: Severity::Error,
+    summary: "Calls a Flink method or reads a field the target runtime does not have: NoSuchMethodError/NoSuchFieldError",
+    hint: "build against the target's Flink version (flink.version in pom.xml)",
+};
+pub static PLANNER_INTERNAL: Rule = Rule {
+    id: "planner-internal-reference",
+    family: "F11",
+    severity: Severity::Error,
+    summary: "Refers to org.apache.flink.table.planner classes, which flink-table-planner-loader hides from user code",
+    hint: "use only the public table API (org.apache.flink.table.api/connector/factories/data)",
+};
+
+pub const RULES: &[&Rule] = &[
+    &REMOVED_API,
+    &MISSING_CLASS,
+    &MISSING_MEMBER,
+    &PLANNER_INTERNAL,
+];
+
+fn is_planner_internal(class: &str) -> bool {
+    class.starts_with("org/apache/flink/table/planner/")
+        && !class.starts_with("org/apache/flink/table/planner/loader/")
+}
+
+pub fn check(ctx: &JarContext, out: &mut Findings) {
+    let Some(classes) = &ctx.classes else { return };
+    // referenced class → classes referring to it, per rule
+    let mut removed: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut planner: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut missing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for class in classes {
+        for r in class
+            .foreign_refs
+            .iter()
+            .filter(|r| r.starts_with("org/apache/flink/"))
+        {
+            let bucket = if ctx.target.is_2x() && is_removed_in_2_0(r) {
+                &mut removed
+            } else if is_planner_internal(r) {
+                &mut planner
+            } else if ctx.runtime.is_some_and(|rt| !rt.has_class(r))
+                && shaded_library_of(r).is_none()
+            {
+                &mut missing
+            } else {
+                continue;
+            };
+            bucket.entry(r).or_default().push(&class.name);
+        }
+    }
+    let target = ctx.target.to_string();
+    report(
+        out,
+        &REMOVED_API,
+        removed,
+        &format!("which was removed in Flink 2.0; the target is {target}"),
+    );
+    report(
+        out,
+        &PLANNER_INTERNAL,
+        planner,
+        &format!("which flink-table-planner-loader hides on {target}"),
+    );
+    report(
+        out,
+        &MISSING_CLASS,
+        missing,
+        &format!("which {target} does not have"),
+    );
+    if ctx.runtime.is_some() {
+        check_members(ctx, classes, out);
+    }
+}
+
+fn users_text(users: &[&str]) -> String {
+    examples(
+        &users
+            .iter()
+            .map(|u| internal_to_binary(u))
+            .collect::<Vec<_>>(),
+        2,
+    )
+}
+
+fn report(out: &mut Findings, rule: &Rule, groups: BTreeMap<&str, Vec<&str>>, why: &str) {
+    for (referenced, users) in groups {
+        let message = format!(
+            "{} refers to {} {why}",
+            users_text(&users),
+            internal_to_binary(referenced)
+        );
+        out.add(rule, format!("{}.class", users[0]), message);
+    }
+}
+
+fn check_members(
+    ctx: &JarContext,
+    classes: &[crate::check::context::ClassFacts],
+    out: &mut Findings,
+) {
+    let runtime = ctx.runtime.expect("checked by caller");
+    let mut missing: BTreeMap<&OwnedMemberRef, Vec<&str>> = BTreeMap::new();
+    let mut answers: BTreeMap<&OwnedMemberRef, Answer> = BTreeMap::new();
+    let mut classpath = ctx.classpath.borrow_mut();
+    for class in classes {
+        for member in &class.foreign_member_refs {
+            if !runtime.has_class(&member.owner) || shaded_library_of(&member.owner).is_some() {
+                continue;
+            }
+            let answer = *answers.entry(member).or_insert_with(|| {
+                classpath.has_member(&member.owner, &member.name, &member.descriptor)
+            });
+            if answer == Answer::No {
+                missing.entry(member).or_default().push(&class.name);
+            }
+        }
+    }
+    for (member, users) in missing {
+        let what = if member.kind == MemberKind::Field {
+            "field"
+        } else {
+            "method"
+        };
+        out.add(
+            &MISSING_MEMBER,
+            format!("{}.class", users[0]),
+            format!(
+                "{} uses {what} {}.{}{} which {} does not have",
+                users_text(&users),
+                internal_to_binary(&member.owner),
+                member.name,
+                member.descriptor,
+                ctx.target
+            ),
+        );
+    }
+}

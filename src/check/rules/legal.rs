@@ -1,0 +1,87 @@
+//! F17: LICENSE/NOTICE placement as Flink's JarFileChecker enforces it (META-INF/NOTICE and
+//! META-INF/LICENSE present, no license files outside META-INF), and Maven metadata of bundled
+//! dependencies left behind.
+
+use crate::check::context::JarContext;
+use crate::check::finding::{examples, Findings, Rule, Severity};
+
+pub static MISSING: Rule = Rule {
+    id: "license-notice-missing",
+    family: "F17",
+    severity: Severity::Warning,
+    summary: "META-INF/LICENSE or META-INF/NOTICE is missing",
+    hint: "ship the project's LICENSE and NOTICE in META-INF (ApacheLicenseResourceTransformer/ApacheNoticeResourceTransformer)",
+};
+pub static OUTSIDE_META_INF: Rule = Rule {
+    id: "license-outside-meta-inf",
+    family: "F17",
+    severity: Severity::Warning,
+    summary:
+        "A LICENSE/NOTICE file outside META-INF: a dependency's license presented as the jar's",
+    hint:
+        "exclude it in the shade filters and list the dependency's license under META-INF/licenses/",
+};
+pub static MAVEN_LEFTOVERS: Rule = Rule {
+    id: "maven-metadata-leftover",
+    family: "F17",
+    severity: Severity::Note,
+    summary: "META-INF/maven/ metadata of bundled dependencies is left in the jar",
+    hint: "exclude **/META-INF/maven/** of dependencies in the shade filters",
+};
+
+pub const RULES: &[&Rule] = &[&MISSING, &OUTSIDE_META_INF, &MAVEN_LEFTOVERS];
+
+fn is_license_file(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+    (file.contains("license") || file.contains("notice"))
+        && !file.ends_with(".class")
+        && !file.ends_with(".ftl")
+}
+
+pub fn check(ctx: &JarContext, out: &mut Findings) {
+    let missing: Vec<&str> = ["META-INF/LICENSE", "META-INF/NOTICE"]
+        .into_iter()
+        .filter(|n| !ctx.jar.contains(n))
+        .collect();
+    if !missing.is_empty() {
+        out.add(
+            &MISSING,
+            missing[0],
+            format!("{} missing", missing.join(" and ")),
+        );
+    }
+    for entry in ctx
+        .jar
+        .entries()
+        .iter()
+        .filter(|e| !e.is_dir && !e.name.contains("META-INF") && is_license_file(&e.name))
+    {
+        out.add(
+            &OUTSIDE_META_INF,
+            &entry.name,
+            format!("{} is a license file outside META-INF", entry.name),
+        );
+    }
+    let mut artifacts: Vec<&str> = ctx
+        .jar
+        .entries()
+        .iter()
+        .filter_map(|e| {
+            e.name
+                .strip_prefix("META-INF/maven/")?
+                .strip_suffix("/pom.properties")
+        })
+        .collect();
+    artifacts.sort();
+    if artifacts.len() > 1 {
+        out.add(
+            &MAVEN_LEFTOVERS,
+            format!("META-INF/maven/{}/", artifacts[0]),
+            format!(
+                "Maven metadata of {} artifacts: {}",
+                artifacts.len(),
+                examples(&artifacts, 3)
+            ),
+        );
+    }
+}

@@ -1,0 +1,315 @@
+//! F1/F2: the Factory services file — present at the right path, parseable the way
+//! ServiceLoader parses it, every listed class loadable as a Factory, every factory listed.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::check::context::JarContext;
+use crate::check::finding::{examples, Findings, Rule, Severity};
+use crate::classfile::{ClassFile, ACC_ABSTRACT, ACC_INTERFACE, ACC_PUBLIC};
+use crate::flink::runtime::{FACTORY, FACTORY_SERVICES};
+use crate::inspect::classpath::Answer;
+use crate::jar::services::{binary_to_internal, internal_to_binary};
+
+pub static SERVICES_FILE_MISSING: Rule = Rule {
+    id: "services-file-missing",
+    family: "F1",
+    severity: Severity::Error,
+    summary: "No META-INF/services/org.apache.flink.table.factories.Factory: Flink finds no factory in the jar",
+    hint: "add the services file listing each factory class, and use ServicesResourceTransformer in maven-shade-plugin so shading merges instead of overwriting it",
+};
+pub static SERVICES_FILE_MISPLACED: Rule = Rule {
+    id: "services-file-misplaced",
+    family: "F1",
+    severity: Severity::Error,
+    summary: "A factory services file at a path ServiceLoader never reads",
+    hint: "move it to src/main/resources/META-INF/services/org.apache.flink.table.factories.Factory (the file is always named after Factory, not a sub-interface)",
+};
+pub static SERVICES_INVALID_LINE: Rule = Rule {
+    id: "services-invalid-line",
+    family: "F1",
+    severity: Severity::Error,
+    summary:
+        "A services file line ServiceLoader rejects: ServiceConfigurationError for every factory",
+    hint: "one fully-qualified class name per line, UTF-8, comments after #",
+};
+pub static SERVICES_MISSING_FACTORY: Rule = Rule {
+    id: "services-missing-factory",
+    family: "F1",
+    severity: Severity::Error,
+    summary: "A concrete factory class is not listed in the services file: \"Could not find any factory for identifier\"",
+    hint: "add the class to META-INF/services/org.apache.flink.table.factories.Factory (ServicesResourceTransformer keeps every dependency's entries)",
+};
+pub static NO_FACTORY: Rule = Rule {
+    id: "no-factory",
+    family: "F1",
+    severity: Severity::Error,
+    summary: "The jar contains no table factory: managed consoles reject it on upload",
+    hint: "implement DynamicTableSourceFactory/DynamicTableSinkFactory and register it in the services file",
+};
+pub static PROVIDER_NOT_FOUND: Rule = Rule {
+    id: "services-provider-not-found",
+    family: "F2",
+    severity: Severity::Error,
+    summary: "The services file lists a class the jar does not contain: \"Provider … not found\"",
+    hint: "fix the class name (after relocation, too) or remove the line",
+};
+pub static PROVIDER_NOT_FACTORY: Rule = Rule {
+    id: "services-provider-not-factory",
+    family: "F2",
+    severity: Severity::Error,
+    summary: "A listed class does not implement org.apache.flink.table.factories.Factory: \"not a subtype\"",
+    hint: "list only classes implementing a Factory interface; check that Flink's Factory classes are not bundled or relocated",
+};
+pub static PROVIDER_NOT_INSTANTIABLE: Rule = Rule {
+    id: "services-provider-not-instantiable",
+    family: "F2",
+    severity: Severity::Error,
+    summary: "A listed class is abstract, not public, or has no public no-argument constructor: \"could not be instantiated\"",
+    hint: "list the concrete factory class and give it a public no-argument constructor",
+};
+
+pub const RULES: &[&Rule] = &[
+    &SERVICES_FILE_MISSING,
+    &SERVICES_FILE_MISPLACED,
+    &SERVICES_INVALID_LINE,
+    &SERVICES_MISSING_FACTORY,
+    &NO_FACTORY,
+    &PROVIDER_NOT_FOUND,
+    &PROVIDER_NOT_FACTORY,
+    &PROVIDER_NOT_INSTANTIABLE,
+];
+
+pub fn check(ctx: &JarContext, out: &mut Findings) {
+    let misplaced = misplaced_files(ctx, out);
+    let factories = factory_classes(ctx);
+    match &ctx.services {
+        None => {
+            if misplaced {
+                // The misplaced file is the cause; "missing" would repeat it.
+            } else if factories.as_ref().is_some_and(|f| f.is_empty()) {
+                out.add(
+                    &NO_FACTORY,
+                    ctx.file_name.clone(),
+                    format!(
+                        "{} contains no class implementing {}",
+                        ctx.file_name,
+                        internal_to_binary(FACTORY)
+                    ),
+                );
+            } else {
+                let found = factories
+                    .as_ref()
+                    .map(|f| format!("; factory classes in the jar: {}", examples(f, 5)))
+                    .unwrap_or_default();
+                out.add(
+                    &SERVICES_FILE_MISSING,
+                    FACTORY_SERVICES,
+                    format!("{FACTORY_SERVICES} is missing{found}"),
+                );
+            }
+        }
+        Some(Err(reason)) => {
+            out.add(
+                &SERVICES_INVALID_LINE,
+                FACTORY_SERVICES,
+                format!("{FACTORY_SERVICES} {reason}"),
+            );
+        }
+        Some(Ok(lines)) => {
+            for line in lines {
+                if let Err(reason) = &line.class {
+                    out.add(
+                        &SERVICES_INVALID_LINE,
+                        format!("{FACTORY_SERVICES}:{}", line.line),
+                        format!("line {}: {reason}", line.line),
+                    );
+                }
+            }
+            if lines.iter().all(|l| l.class.is_err())
+                && factories.as_ref().is_some_and(|f| f.is_empty())
+            {
+                out.add(
+                    &NO_FACTORY,
+                    FACTORY_SERVICES,
+                    format!(
+                        "{FACTORY_SERVICES} lists no usable class and the jar contains no factory"
+                    ),
+                );
+            }
+            check_providers(ctx, out);
+            if let Some(factories) = &factories {
+                let listed: HashSet<&str> = ctx.listed_classes().into_iter().collect();
+                for class in factories.iter().filter(|c| !listed.contains(c.as_str())) {
+                    out.add(
+                        &SERVICES_MISSING_FACTORY,
+                        format!("{}.class", binary_to_internal(class)),
+                        format!("factory class {class} is not listed in {FACTORY_SERVICES}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Files that look meant for Factory discovery but sit where ServiceLoader never looks.
+fn misplaced_files(ctx: &JarContext, out: &mut Findings) -> bool {
+    let mut found = false;
+    for entry in ctx.jar.entries().iter().filter(|e| !e.is_dir) {
+        let name = entry.name.as_str();
+        let file = name.rsplit('/').next().unwrap_or(name);
+        let dir = &name[..name.len() - file.len()];
+        let factory_file = file == "org.apache.flink.table.factories.Factory";
+        let sub_interface = dir == "META-INF/services/"
+            && file.starts_with("org.apache.flink.table.factories.")
+            && file.ends_with("Factory")
+            && !factory_file;
+        if (factory_file && name != FACTORY_SERVICES) || sub_interface {
+            found = true;
+            let why = if sub_interface {
+                format!("{name} is named after a Factory sub-interface; Flink only reads {FACTORY_SERVICES}")
+            } else {
+                format!("{name} is not at {FACTORY_SERVICES}; ServiceLoader ignores it")
+            };
+            out.add(&SERVICES_FILE_MISPLACED, name, why);
+        }
+    }
+    found
+}
+
+/// Checks each listed class the way ServiceLoader would load and instantiate it.
+fn check_providers(ctx: &JarContext, out: &mut Findings) {
+    let mut classpath = ctx.classpath.borrow_mut();
+    for class in ctx.listed_classes() {
+        let internal = binary_to_internal(class);
+        let entry = format!("{internal}.class");
+        let in_jar = ctx.jar.contains(&entry);
+        let in_runtime = ctx.runtime.is_some_and(|r| r.has_class(&internal));
+        if !in_jar {
+            if in_runtime {
+                out.add_at(
+                    &PROVIDER_NOT_FOUND,
+                    Severity::Warning,
+                    FACTORY_SERVICES,
+                    format!("{class} is listed but provided by the Flink runtime, not by this jar"),
+                );
+            } else {
+                out.add(
+                    &PROVIDER_NOT_FOUND,
+                    FACTORY_SERVICES,
+                    format!("{class} is listed but the jar has no {entry}"),
+                );
+            }
+            continue;
+        }
+        let Some((bytes, _)) = classpath.class_bytes(&internal) else {
+            continue;
+        };
+        let Ok(parsed) = ClassFile::parse(&bytes) else {
+            continue;
+        };
+        let mut problems = Vec::new();
+        if parsed.access & (ACC_ABSTRACT | ACC_INTERFACE) != 0 {
+            problems.push(if parsed.is_interface() {
+                "is an interface"
+            } else {
+                "is abstract"
+            });
+        }
+        if parsed.access & ACC_PUBLIC == 0 {
+            problems.push("is not public");
+        }
+        if !parsed.has_public_no_arg_constructor() {
+            problems.push("has no public no-argument constructor");
+        }
+        if !problems.is_empty() {
+            out.add(
+                &PROVIDER_NOT_INSTANTIABLE,
+                entry.clone(),
+                format!("{class} {}", problems.join(" and ")),
+            );
+        }
+        match classpath.is_subtype_of(&internal, FACTORY) {
+            Answer::Yes => {}
+            Answer::No => {
+                out.add(
+                    &PROVIDER_NOT_FACTORY,
+                    entry,
+                    format!("{class} does not implement {}", internal_to_binary(FACTORY)),
+                );
+            }
+            Answer::Unknown => {
+                let missing = unreadable_ancestors(&mut classpath, &internal);
+                out.add_at(&PROVIDER_NOT_FACTORY, Severity::Warning, entry, format!(
+                    "cannot tell whether {class} implements Factory: {} found in neither the jar nor the runtime (NoClassDefFoundError makes Flink skip it)",
+                    examples(&missing, 3)
+                ));
+            }
+        }
+    }
+}
+
+fn unreadable_ancestors(
+    classpath: &mut crate::inspect::classpath::ClassPath,
+    class: &str,
+) -> Vec<String> {
+    let (ancestors, _) = classpath.ancestors(class);
+    ancestors
+        .into_iter()
+        .filter(|a| !a.starts_with("java/") && !a.starts_with("javax/"))
+        .filter(|a| classpath.header(a).is_none())
+        .map(|a| internal_to_binary(&a))
+        .collect()
+}
+
+/// Concrete public classes with a public no-arg constructor that implement Factory (binary
+/// names), or `None` when class files were not read (layout mode).
+fn factory_classes(ctx: &JarContext) -> Option<Vec<String>> {
+    let classes = ctx.classes.as_ref()?;
+    let by_name: HashMap<&str, (&Option<String>, &Vec<String>)> = ctx
+        .base_classes()
+        .map(|c| (c.name.as_str(), (&c.super_name, &c.interfaces)))
+        .collect();
+    let mut memo: HashMap<String, bool> = HashMap::new();
+    let mut classpath = ctx.classpath.borrow_mut();
+    let mut reaches = |start: &str| -> bool {
+        // Iterative walk: the jar's own classes from the facts, anything else via the class path.
+        let mut stack = vec![start.to_string()];
+        let mut seen = HashSet::new();
+        while let Some(name) = stack.pop() {
+            if name == FACTORY || memo.get(&name) == Some(&true) {
+                return true;
+            }
+            if !seen.insert(name.clone()) || name.starts_with("java/") {
+                continue;
+            }
+            match by_name.get(name.as_str()) {
+                Some((super_name, interfaces)) => {
+                    stack.extend(super_name.iter().cloned());
+                    stack.extend(interfaces.iter().cloned());
+                }
+                None => {
+                    let yes = *memo
+                        .entry(name.clone())
+                        .or_insert_with(|| classpath.is_subtype_of(&name, FACTORY) == Answer::Yes);
+                    if yes {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    };
+    let mut found: Vec<String> = classes
+        .iter()
+        .filter(|c| c.release_dir().is_none())
+        .filter(|c| {
+            c.access & ACC_PUBLIC != 0
+                && c.access & (ACC_ABSTRACT | ACC_INTERFACE) == 0
+                && c.public_no_arg_ctor
+        })
+        .filter(|c| reaches(&c.name))
+        .map(|c| internal_to_binary(&c.name))
+        .collect();
+    found.sort();
+    Some(found)
+}

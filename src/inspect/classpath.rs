@@ -1,0 +1,331 @@
+//! The classes a connector sees: its own jar first, then the Flink runtime's `lib/` (when known),
+//! then the built-in tables. Answers "what does this class extend", "what does this static
+//! field hold" and "where is this method", caching what it reads.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
+
+use super::eval::{self, OptionSpec, Statics, Value};
+use crate::classfile::{ClassFile, ACC_ENUM};
+use crate::flink::runtime::{RuntimeLib, FACTORY, FACTORY_INTERFACES, KNOWN_OPTIONS};
+use crate::jar::{JarIndex, DEFAULT_ENTRY_CAP};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Jar,
+    Runtime,
+    /// Known from the built-in tables only.
+    Builtin,
+}
+
+/// The parts of a class header the hierarchy questions need.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub access: u16,
+    pub super_name: Option<String>,
+    pub interfaces: Vec<String>,
+    pub origin: Origin,
+}
+
+/// A three-valued answer: hierarchies can pass through classes nobody can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    No,
+    Unknown,
+}
+
+enum StaticsState {
+    InProgress,
+    Done(Rc<HashMap<String, Value>>),
+}
+
+pub struct ClassPath<'a> {
+    jar: &'a JarIndex,
+    runtime: Option<&'a RuntimeLib>,
+    bytes: HashMap<String, Option<(Rc<Vec<u8>>, Origin)>>,
+    headers: HashMap<String, Option<Rc<Header>>>,
+    statics: HashMap<String, StaticsState>,
+    members: HashMap<String, Option<Rc<HashSet<(String, String)>>>>,
+}
+
+/// Methods every class inherits from java.lang.Object.
+const OBJECT_METHODS: &[&str] = &[
+    "hashCode",
+    "equals",
+    "toString",
+    "getClass",
+    "notify",
+    "notifyAll",
+    "wait",
+    "clone",
+    "finalize",
+];
+
+impl<'a> ClassPath<'a> {
+    pub fn new(jar: &'a JarIndex, runtime: Option<&'a RuntimeLib>) -> Self {
+        ClassPath {
+            jar,
+            runtime,
+            bytes: HashMap::new(),
+            headers: HashMap::new(),
+            statics: HashMap::new(),
+            members: HashMap::new(),
+        }
+    }
+
+    pub fn jar(&self) -> &'a JarIndex {
+        self.jar
+    }
+
+    pub fn runtime(&self) -> Option<&'a RuntimeLib> {
+        self.runtime
+    }
+
+    /// The class file bytes, from the jar or the runtime (Flink's parent-first loading of
+    /// `org.apache.flink` is ignored here: both copies describe the same API).
+    pub fn class_bytes(&mut self, name: &str) -> Option<(Rc<Vec<u8>>, Origin)> {
+        if let Some(cached) = self.bytes.get(name) {
+            return cached.clone();
+        }
+        let entry = format!("{name}.class");
+        let found = match self.jar.read_named(&entry, DEFAULT_ENTRY_CAP) {
+            Some(Ok(bytes)) => Some((Rc::new(bytes), Origin::Jar)),
+            _ => self
+                .runtime
+                .and_then(|r| r.class_bytes(name))
+                .map(|b| (Rc::new(b), Origin::Runtime)),
+        };
+        self.bytes.insert(name.to_string(), found.clone());
+        found
+    }
+
+    pub fn header(&mut self, name: &str) -> Option<Rc<Header>> {
+        if let Some(cached) = self.headers.get(name) {
+            return cached.clone();
+        }
+        let header = match self.class_bytes(name) {
+            Some((bytes, origin)) => ClassFile::parse(&bytes).ok().map(|c| Header {
+                access: c.access,
+                super_name: c.super_name.map(|s| s.into_owned()),
+                interfaces: c.interfaces.into_iter().map(|i| i.into_owned()).collect(),
+                origin,
+            }),
+            None => FACTORY_INTERFACES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, supers)| Header {
+                    access: crate::classfile::ACC_INTERFACE | crate::classfile::ACC_PUBLIC,
+                    super_name: Some("java/lang/Object".into()),
+                    interfaces: supers.iter().map(|s| s.to_string()).collect(),
+                    origin: Origin::Builtin,
+                }),
+        }
+        .map(Rc::new);
+        self.headers.insert(name.to_string(), header.clone());
+        header
+    }
+
+    /// Every class and interface above `name` (not including it), breadth-first, plus whether
+    /// some ancestor could not be read (JDK classes count as readable leaves).
+    pub fn ancestors(&mut self, name: &str) -> (Vec<String>, bool) {
+        let mut seen = HashSet::new();
+        let mut queue = VecDeque::from([name.to_string()]);
+        let mut out = Vec::new();
+        let mut incomplete = false;
+        while let Some(current) = queue.pop_front() {
+            if !seen.insert(current.clone()) || seen.len() > 256 {
+                continue;
+            }
+            if current != name {
+                out.push(current.clone());
+            }
+            if current.starts_with("java/")
+                || current.starts_with("javax/")
+                || current.starts_with("scala/")
+            {
+                continue;
+            }
+            match self.header(&current) {
+                Some(h) => {
+                    queue.extend(h.super_name.iter().cloned());
+                    queue.extend(h.interfaces.iter().cloned());
+                }
+                None => incomplete = true,
+            }
+        }
+        (out, incomplete)
+    }
+
+    pub fn is_subtype_of(&mut self, name: &str, target: &str) -> Answer {
+        let (ancestors, incomplete) = self.ancestors(name);
+        if ancestors.iter().any(|a| a == target) {
+            Answer::Yes
+        } else if incomplete {
+            Answer::Unknown
+        } else {
+            Answer::No
+        }
+    }
+
+    /// The Factory sub-interfaces a class implements, most specific first.
+    pub fn factory_interfaces(&mut self, name: &str) -> Vec<String> {
+        let (ancestors, _) = self.ancestors(name);
+        let mut interfaces = Vec::new();
+        for ancestor in ancestors.into_iter().filter(|a| a != FACTORY) {
+            let is_interface = self
+                .header(&ancestor)
+                .is_some_and(|h| h.access & crate::classfile::ACC_INTERFACE != 0);
+            if is_interface && self.is_subtype_of(&ancestor, FACTORY) == Answer::Yes {
+                interfaces.push(ancestor);
+            }
+        }
+        interfaces
+    }
+
+    /// Finds the class declaring `name` + `descriptor`, searching superclasses then interfaces
+    /// (default methods) the way the JVM resolves a virtual call.
+    pub fn find_method(
+        &mut self,
+        class: &str,
+        name: &str,
+        descriptor: &str,
+    ) -> Option<(String, Rc<Vec<u8>>)> {
+        let mut candidates = vec![class.to_string()];
+        candidates.extend(self.ancestors(class).0);
+        for candidate in candidates {
+            let Some((bytes, _)) = self.class_bytes(&candidate) else {
+                continue;
+            };
+            let declares = ClassFile::parse(&bytes)
+                .map(|c| {
+                    c.methods.iter().any(|m| {
+                        m.name == name
+                            && m.descriptor == descriptor
+                            && m.attribute("Code").is_some()
+                    })
+                })
+                .unwrap_or(false);
+            if declares {
+                return Some((candidate, bytes));
+            }
+        }
+        None
+    }
+
+    /// Whether `owner` (or a class it inherits from) declares the field or method, as the JVM
+    /// resolves a symbolic reference. `Unknown` when part of the hierarchy cannot be read.
+    pub fn has_member(&mut self, owner: &str, name: &str, descriptor: &str) -> Answer {
+        let mut candidates = vec![owner.to_string()];
+        let mut incomplete = false;
+        if name != "<init>" {
+            let (ancestors, missing) = self.ancestors(owner);
+            candidates.extend(ancestors);
+            incomplete = missing;
+        }
+        for candidate in &candidates {
+            if candidate == "java/lang/Object" {
+                if OBJECT_METHODS.contains(&name) {
+                    return Answer::Yes;
+                }
+                continue;
+            }
+            if candidate.starts_with("java/")
+                || candidate.starts_with("javax/")
+                || candidate.starts_with("scala/")
+            {
+                incomplete = true;
+                continue;
+            }
+            match self.members(candidate) {
+                Some(members) if members.contains(&(name.to_string(), descriptor.to_string())) => {
+                    return Answer::Yes
+                }
+                Some(_) => {}
+                None => incomplete = true,
+            }
+        }
+        if incomplete {
+            Answer::Unknown
+        } else {
+            Answer::No
+        }
+    }
+
+    fn members(&mut self, class: &str) -> Option<Rc<HashSet<(String, String)>>> {
+        if let Some(cached) = self.members.get(class) {
+            return cached.clone();
+        }
+        let members = self.class_bytes(class).and_then(|(bytes, _)| {
+            let parsed = ClassFile::parse(&bytes).ok()?;
+            let all = parsed
+                .fields
+                .iter()
+                .chain(parsed.methods.iter())
+                .map(|m| (m.name.to_string(), m.descriptor.to_string()));
+            Some(Rc::new(all.collect::<HashSet<_>>()))
+        });
+        self.members.insert(class.to_string(), members.clone());
+        members
+    }
+
+    /// Values of a class's static fields after its initializer ran (evaluated once, cached).
+    fn class_statics(&mut self, owner: &str) -> Option<Rc<HashMap<String, Value>>> {
+        match self.statics.get(owner) {
+            Some(StaticsState::Done(map)) => return Some(map.clone()),
+            Some(StaticsState::InProgress) => return None,
+            None => {}
+        }
+        let (bytes, _) = self.class_bytes(owner)?;
+        let class = ClassFile::parse(&bytes).ok()?;
+        self.statics
+            .insert(owner.to_string(), StaticsState::InProgress);
+        let mut values = match class.method("<clinit>", "()V") {
+            Some(clinit) => eval::evaluate(&class, clinit, self).statics,
+            None => HashMap::new(),
+        };
+        for field in class.fields.iter().filter(|f| f.is_static()) {
+            let value = if field.access & ACC_ENUM != 0 {
+                Some(Value::Static {
+                    owner: owner.to_string(),
+                    name: field.name.to_string(),
+                })
+            } else {
+                class.constant_value(field).map(eval::constant_value)
+            };
+            if let Some(value) = value {
+                values.entry(field.name.to_string()).or_insert(value);
+            }
+        }
+        let values = Rc::new(values);
+        self.statics
+            .insert(owner.to_string(), StaticsState::Done(values.clone()));
+        Some(values)
+    }
+}
+
+impl Statics for ClassPath<'_> {
+    fn static_field(&mut self, owner: &str, name: &str, _descriptor: &str) -> Value {
+        if let Some(value) = self
+            .class_statics(owner)
+            .and_then(|values| values.get(name).cloned())
+        {
+            return value;
+        }
+        if let Some((_, _, key, ty, default)) = KNOWN_OPTIONS
+            .iter()
+            .find(|(o, f, ..)| *o == owner && *f == name)
+        {
+            return Value::Option(OptionSpec {
+                key: Some(key.to_string()),
+                ty: Some(ty.to_string()),
+                default: Some(default.map(|d| Box::new(Value::Text(d.to_string())))),
+                description: None,
+            });
+        }
+        Value::Static {
+            owner: owner.to_string(),
+            name: name.to_string(),
+        }
+    }
+}

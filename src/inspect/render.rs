@@ -1,0 +1,182 @@
+//! `inspect` output: JSON (the stable shape other tools read), Ververica Platform's
+//! `connector-meta.yaml`, and Markdown for READMEs.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::{json, Value as Json};
+
+use super::factories::{FactoryInfo, OptionInfo, UNKNOWN};
+
+fn or_unknown(value: &Option<String>) -> Json {
+    value.as_deref().map_or(Json::from(UNKNOWN), Json::from)
+}
+
+fn default_json(option: &OptionInfo) -> Json {
+    match &option.default {
+        None => Json::Null,
+        Some(value) => or_unknown(value),
+    }
+}
+
+fn option_json(option: &OptionInfo) -> Json {
+    json!({ "key": or_unknown(&option.key), "type": or_unknown(&option.ty), "default": default_json(option) })
+}
+
+pub fn json(jar: &Path, factories: &[FactoryInfo]) -> String {
+    let factories: Vec<Json> = factories
+        .iter()
+        .map(|f| {
+            json!({
+                "class": f.class,
+                "identifier": or_unknown(&f.identifier),
+                "interfaces": f.interfaces,
+                "required_options": f.required_options.iter().map(option_json).collect::<Vec<_>>(),
+                "optional_options": f.optional_options.iter().map(option_json).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let doc = json!({ "jar": jar.display().to_string(), "factories": factories });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// A YAML scalar: plain when unambiguous, else a double-quoted (JSON-compatible) string.
+fn scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/<>".contains(c))
+        && !matches!(
+            text,
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
+        )
+        && !text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.');
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
+}
+
+fn yes_no(value: Option<bool>) -> String {
+    value.map_or_else(|| scalar(UNKNOWN), |v| v.to_string())
+}
+
+/// One `connector-meta.yaml` document per table factory, `---`-separated; format and other
+/// factories are listed in a comment (Ververica describes formats separately).
+pub fn yaml(jar: &Path, factories: &[FactoryInfo]) -> String {
+    let mut out = format!(
+        "# connector-meta.yaml for {} (read from bytecode by cargo flink-connector inspect)\n",
+        jar.display()
+    );
+    let others: Vec<&FactoryInfo> = factories
+        .iter()
+        .filter(|f| !f.is_table_source() && !f.is_table_sink())
+        .collect();
+    for f in &others {
+        let _ = writeln!(
+            out,
+            "# not a table connector: {} ({})",
+            f.class,
+            f.identifier.as_deref().unwrap_or(UNKNOWN)
+        );
+    }
+    for f in factories
+        .iter()
+        .filter(|f| f.is_table_source() || f.is_table_sink())
+    {
+        let kinds = f.source_kinds;
+        let (scan, lookup) = match (f.is_table_source(), kinds) {
+            (false, _) => (Some(false), Some(false)),
+            (true, Some(k)) => (Some(k.scan), Some(k.lookup)),
+            (true, None) => (None, None),
+        };
+        let identifier = f.identifier.as_deref().unwrap_or(UNKNOWN);
+        let _ = writeln!(out, "---\n# factory: {}\nconnector:", f.class);
+        let _ = writeln!(out, "  type: {}", scalar(identifier));
+        let _ = writeln!(
+            out,
+            "  packaged: true\n  source: {}\n  sink: {}\n  lookup: {}",
+            yes_no(scan),
+            f.is_table_sink(),
+            yes_no(lookup)
+        );
+        let _ = writeln!(out, "  properties:");
+        let _ = writeln!(
+            out,
+            "    - key: connector\n      required: true\n      description: {}",
+            scalar(&format!(
+                "Must be set to '{identifier}' to configure this connector."
+            ))
+        );
+        let listed = f
+            .required_options
+            .iter()
+            .map(|o| (o, true))
+            .chain(f.optional_options.iter().map(|o| (o, false)));
+        for (option, required) in listed.filter(|(o, _)| o.key.as_deref() != Some("connector")) {
+            let _ = writeln!(
+                out,
+                "    - key: {}\n      required: {required}",
+                scalar(option.key.as_deref().unwrap_or(UNKNOWN))
+            );
+            match &option.default {
+                Some(Some(value)) => {
+                    let _ = writeln!(out, "      defaultValue: {}", scalar(value));
+                }
+                Some(None) => {
+                    let _ = writeln!(out, "      defaultValue: {}", scalar(UNKNOWN));
+                }
+                None => {}
+            }
+            if let Some(description) = &option.description {
+                let _ = writeln!(out, "      description: {}", scalar(description));
+            }
+        }
+    }
+    out
+}
+
+pub fn markdown(jar: &Path, factories: &[FactoryInfo]) -> String {
+    let name = jar
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut out = format!("# Factories in `{name}`\n");
+    if factories.is_empty() {
+        out.push_str("\nNo factory is registered in META-INF/services/org.apache.flink.table.factories.Factory.\n");
+    }
+    for f in factories {
+        let short: Vec<&str> = f
+            .interfaces
+            .iter()
+            .map(|i| i.rsplit('.').next().unwrap_or(i))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\n## `{}`\n\nClass `{}`; implements {}.\n",
+            f.identifier.as_deref().unwrap_or(UNKNOWN),
+            f.class,
+            short.join(", ")
+        );
+        out.push_str("| Option | Required | Type | Default |\n|---|---|---|---|\n");
+        let listed = f
+            .required_options
+            .iter()
+            .map(|o| (o, "yes"))
+            .chain(f.optional_options.iter().map(|o| (o, "no")));
+        for (o, required) in listed {
+            let default = match &o.default {
+                None => "—".to_string(),
+                Some(value) => format!("`{}`", value.as_deref().unwrap_or(UNKNOWN)),
+            };
+            let _ = writeln!(
+                out,
+                "| `{}` | {required} | {} | {default} |",
+                o.key.as_deref().unwrap_or(UNKNOWN),
+                o.ty.as_deref().unwrap_or(UNKNOWN)
+            );
+        }
+    }
+    out
+}

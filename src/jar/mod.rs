@@ -1,0 +1,424 @@
+//! A JAR's central directory, read once through the `zip` crate. Entry contents are read on
+//! demand and size-capped, so a hostile archive (zip bomb, overlapping entries, 100k entries)
+//! costs bounded memory and time. Archive-level oddities are collected as [`Anomaly`] values;
+//! the check rules turn them into findings.
+
+pub mod manifest;
+pub mod services;
+mod shared_file;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use zip::result::ZipError;
+use zip::ZipArchive;
+
+pub use shared_file::SharedFile;
+
+/// More entries than this is not a JAR anyone uploads; refusing keeps the index bounded.
+pub const MAX_ENTRIES: usize = 1_000_000;
+/// Class files, manifests and service files larger than this are not read.
+pub const DEFAULT_ENTRY_CAP: u64 = 64 << 20;
+/// Deflate cannot do better than ~1032:1; real class files stay far below this ratio.
+pub const SUSPICIOUS_RATIO: u64 = 200;
+/// Small entries with a high ratio (runs of zeros) are harmless.
+pub const SUSPICIOUS_MIN_SIZE: u64 = 1 << 20;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub size: u64,
+    pub compressed_size: u64,
+    pub crc32: u32,
+    pub is_dir: bool,
+    /// ZIP compression method (0 stored, 8 deflated); the JVM reads no other.
+    pub method: u16,
+    pub encrypted: bool,
+    header_start: u64,
+}
+
+impl Entry {
+    pub fn is_class(&self) -> bool {
+        !self.is_dir && self.name.ends_with(".class")
+    }
+}
+
+/// Something about the archive itself that a rule may report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anomaly {
+    /// The central directory names the same entry more than once.
+    DuplicateName {
+        name: String,
+        copies: usize,
+        contents_differ: bool,
+    },
+    /// `..` segments, absolute paths, drive letters or backslashes.
+    UnsafeName { name: String, reason: &'static str },
+    /// Declared size far above the compressed size: a possible zip bomb.
+    HighRatio {
+        name: String,
+        size: u64,
+        compressed: u64,
+    },
+    /// Two entries claim overlapping bytes of the file (the "overlapping zip bomb" construction).
+    Overlapping { name: String, other: String },
+    /// A JAR or ZIP inside the JAR; class loaders do not look inside it.
+    NestedArchive { name: String },
+    /// Neither stored nor deflated, or encrypted: `java.util.zip` cannot read it.
+    UnreadableMethod {
+        name: String,
+        method: u16,
+        encrypted: bool,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JarError {
+    #[error("cannot open {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is not a readable ZIP/JAR archive: {reason}", path.display())]
+    NotAZip { path: PathBuf, reason: String },
+    #[error("{} has {count} entries, more than the {MAX_ENTRIES} this tool reads", path.display())]
+    TooManyEntries { path: PathBuf, count: usize },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    #[error("declares {declared} bytes, above the {cap}-byte limit for this kind of entry")]
+    TooLarge { declared: u64, cap: u64 },
+    #[error("cannot be decompressed: {0}")]
+    Corrupt(String),
+}
+
+pub struct JarIndex {
+    path: PathBuf,
+    archive: ZipArchive<SharedFile>,
+    entries: Vec<Entry>,
+    by_name: HashMap<String, usize>,
+    anomalies: Vec<Anomaly>,
+}
+
+impl fmt::Debug for JarIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JarIndex")
+            .field("path", &self.path)
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+impl JarIndex {
+    pub fn open(path: &Path) -> Result<JarIndex, JarError> {
+        let file = File::open(path).map_err(|source| JarError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        let shared = SharedFile::new(file).map_err(|source| JarError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        let file_len = shared.len();
+        let archive = ZipArchive::new(shared).map_err(|e| JarError::NotAZip {
+            path: path.to_owned(),
+            reason: zip_reason(&e),
+        })?;
+        if archive.len() > MAX_ENTRIES {
+            return Err(JarError::TooManyEntries {
+                path: path.to_owned(),
+                count: archive.len(),
+            });
+        }
+        let metadata = archive.metadata();
+        let mut entries = Vec::with_capacity(archive.len());
+        for i in 0..archive.len() {
+            let e = metadata.entry(i).map_err(|e| JarError::NotAZip {
+                path: path.to_owned(),
+                reason: zip_reason(&e),
+            })?;
+            entries.push(Entry {
+                name: String::from_utf8_lossy(e.name_raw()).into_owned(),
+                size: e.size(),
+                compressed_size: e.compressed_size(),
+                crc32: e.crc32(),
+                is_dir: e.is_dir(),
+                method: compression_code(e.compression()),
+                encrypted: e.encrypted(),
+                header_start: e.header_start(),
+            });
+        }
+        let by_name = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.name.clone(), i))
+            .collect();
+        let mut jar = JarIndex {
+            path: path.to_owned(),
+            archive,
+            entries,
+            by_name,
+            anomalies: Vec::new(),
+        };
+        jar.anomalies = jar.find_anomalies(file_len);
+        Ok(jar)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Entries in central-directory order; a duplicated name appears once (see [`Anomaly`]).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn anomalies(&self) -> &[Anomaly] {
+        &self.anomalies
+    }
+
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        self.index_of(name).map(|i| &self.entries[i])
+    }
+
+    /// Reads a whole entry, refusing entries declared larger than `cap`; the decompressed
+    /// size must equal the declared one and the CRC must match.
+    pub fn read(&self, index: usize, cap: u64) -> Result<Vec<u8>, EntryError> {
+        self.read_with(&mut self.archive.clone(), index, cap)
+    }
+
+    pub fn read_named(&self, name: &str, cap: u64) -> Option<Result<Vec<u8>, EntryError>> {
+        self.index_of(name).map(|i| self.read(i, cap))
+    }
+
+    fn read_with(
+        &self,
+        archive: &mut ZipArchive<SharedFile>,
+        index: usize,
+        cap: u64,
+    ) -> Result<Vec<u8>, EntryError> {
+        let declared = self
+            .entries
+            .get(index)
+            .map(|e| e.size)
+            .ok_or_else(|| EntryError::Corrupt("no such entry".into()))?;
+        if declared > cap {
+            return Err(EntryError::TooLarge { declared, cap });
+        }
+        let file = archive
+            .by_index(index)
+            .map_err(|e| EntryError::Corrupt(zip_reason(&e)))?;
+        let mut buf = Vec::with_capacity(declared as usize);
+        file.take(cap.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(|e| EntryError::Corrupt(e.to_string()))?;
+        if buf.len() as u64 != declared {
+            return Err(EntryError::Corrupt(format!(
+                "declares {declared} bytes but holds {}",
+                buf.len()
+            )));
+        }
+        Ok(buf)
+    }
+
+    /// Calls `visit` with every entry accepted by `select`, read on `threads` threads; results come
+    /// back in entry order. Memory stays bounded by `threads` entries in flight plus the results.
+    pub fn map_entries<T, S, F>(&self, threads: usize, cap: u64, select: S, visit: F) -> Vec<T>
+    where
+        T: Send,
+        S: Fn(&Entry) -> bool + Sync,
+        F: Fn(&Entry, Result<Vec<u8>, EntryError>) -> Option<T> + Sync,
+    {
+        let selected: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| select(&self.entries[i]))
+            .collect();
+        let next = AtomicUsize::new(0);
+        let threads = threads.clamp(1, 64).min(selected.len().max(1));
+        let work = |mut archive: ZipArchive<SharedFile>| {
+            let mut out = Vec::new();
+            loop {
+                let slot = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&index) = selected.get(slot) else {
+                    break;
+                };
+                let entry = &self.entries[index];
+                if let Some(value) = visit(entry, self.read_with(&mut archive, index, cap)) {
+                    out.push((slot, value));
+                }
+            }
+            out
+        };
+        let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    let archive = self.archive.clone();
+                    scope.spawn(move || work(archive))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        results.sort_by_key(|(slot, _)| *slot);
+        results.into_iter().map(|(_, v)| v).collect()
+    }
+
+    fn find_anomalies(&self, file_len: u64) -> Vec<Anomaly> {
+        let mut found = Vec::new();
+        for e in &self.entries {
+            if let Some(reason) = unsafe_name_reason(&e.name) {
+                found.push(Anomaly::UnsafeName {
+                    name: e.name.clone(),
+                    reason,
+                });
+            }
+            if !e.is_dir
+                && e.size >= SUSPICIOUS_MIN_SIZE
+                && e.size / e.compressed_size.max(1) >= SUSPICIOUS_RATIO
+            {
+                found.push(Anomaly::HighRatio {
+                    name: e.name.clone(),
+                    size: e.size,
+                    compressed: e.compressed_size,
+                });
+            }
+            let lower = e.name.to_ascii_lowercase();
+            if !e.is_dir && (lower.ends_with(".jar") || lower.ends_with(".zip")) {
+                found.push(Anomaly::NestedArchive {
+                    name: e.name.clone(),
+                });
+            }
+            if !e.is_dir && (e.encrypted || !matches!(e.method, 0 | 8)) {
+                found.push(Anomaly::UnreadableMethod {
+                    name: e.name.clone(),
+                    method: e.method,
+                    encrypted: e.encrypted,
+                });
+            }
+        }
+        found.extend(self.overlapping_entries());
+        if self.archive.has_duplicate_names() {
+            found.extend(self.duplicate_names(file_len));
+        }
+        found
+    }
+
+    /// An entry's data starts after its 30-byte local header, so if `header + compressed size`
+    /// already reaches the next entry's header, the two certainly share bytes.
+    fn overlapping_entries(&self) -> Vec<Anomaly> {
+        let mut by_offset: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| !e.is_dir || e.compressed_size > 0)
+            .collect();
+        by_offset.sort_by_key(|e| e.header_start);
+        by_offset
+            .windows(2)
+            .filter(|w| {
+                w[0].header_start.saturating_add(w[0].compressed_size) > w[1].header_start
+                    || w[0].header_start == w[1].header_start
+            })
+            .take(100)
+            .map(|w| Anomaly::Overlapping {
+                name: w[1].name.clone(),
+                other: w[0].name.clone(),
+            })
+            .collect()
+    }
+
+    /// The `zip` crate keeps one entry per name, so duplicates are counted from the raw central
+    /// directory (46-byte headers followed by name, extra field and comment).
+    fn duplicate_names(&self, file_len: u64) -> Vec<Anomaly> {
+        let start = self
+            .archive
+            .central_directory_start()
+            .saturating_add(self.archive.offset());
+        let len = file_len.saturating_sub(start).min(512 << 20) as usize;
+        let mut directory = vec![0u8; len];
+        let mut reader = self.archive.clone().into_inner();
+        if std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(start)).is_err()
+            || reader.read_exact(&mut directory).is_err()
+        {
+            return Vec::new();
+        }
+        let mut seen: HashMap<&[u8], (usize, Vec<u32>)> = HashMap::new();
+        let mut order = Vec::new();
+        let mut at = 0usize;
+        while let Some(header) = directory.get(at..at + 46) {
+            if header[..4] != [0x50, 0x4b, 0x01, 0x02] {
+                break;
+            }
+            let le16 = |o: usize| usize::from(u16::from_le_bytes([header[o], header[o + 1]]));
+            let crc = u32::from_le_bytes([header[16], header[17], header[18], header[19]]);
+            let (name_len, extra_len, comment_len) = (le16(28), le16(30), le16(32));
+            let Some(name) = directory.get(at + 46..at + 46 + name_len) else {
+                break;
+            };
+            let slot = seen.entry(name).or_insert_with(|| {
+                order.push(name);
+                (0, Vec::new())
+            });
+            slot.0 += 1;
+            slot.1.push(crc);
+            at += 46 + name_len + extra_len + comment_len;
+        }
+        order
+            .into_iter()
+            .filter_map(|name| {
+                let (copies, crcs) = &seen[name];
+                (*copies > 1).then(|| Anomaly::DuplicateName {
+                    name: String::from_utf8_lossy(name).into_owned(),
+                    copies: *copies,
+                    contents_differ: crcs.iter().any(|c| *c != crcs[0]),
+                })
+            })
+            .collect()
+    }
+}
+
+fn unsafe_name_reason(name: &str) -> Option<&'static str> {
+    if name.starts_with('/') || name.starts_with('\\') {
+        Some("absolute path")
+    } else if name.as_bytes().get(1) == Some(&b':') && name.as_bytes()[0].is_ascii_alphabetic() {
+        Some("drive-letter path")
+    } else if name.split(['/', '\\']).any(|segment| segment == "..") {
+        Some("`..` path segment")
+    } else if name.contains('\\') {
+        Some("backslash in the name")
+    } else if name.contains('\0') {
+        Some("NUL byte in the name")
+    } else {
+        None
+    }
+}
+
+fn compression_code(method: zip::CompressionMethod) -> u16 {
+    #[allow(deprecated)]
+    match method {
+        zip::CompressionMethod::Stored => 0,
+        zip::CompressionMethod::Deflated => 8,
+        zip::CompressionMethod::Unsupported(code) => code,
+        _ => 0xffff,
+    }
+}
+
+fn zip_reason(err: &ZipError) -> String {
+    match err {
+        ZipError::Io(e) => format!("I/O error ({e})"),
+        other => other.to_string(),
+    }
+}
