@@ -157,7 +157,11 @@ fn set_flink_version(project: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(&manifest).unwrap();
     let needle = format!("version = \"{from}\"");
     assert!(text.contains(&needle), "{text}");
-    std::fs::write(&manifest, text.replace(&needle, &format!("version = \"{to}\""))).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(&needle, &format!("version = \"{to}\"")),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -168,7 +172,11 @@ fn a_project_moved_between_lines_builds_offline_each_time() {
     let Some(m2) = offline_m2() else { return };
     let (_tmp, project) = generate("acme", &["--flink", "1.20"]);
     let jar = project.join("target/flink-connector-acme-0.1.0-SNAPSHOT.jar");
-    for (from, to, major) in [(None, "1.20.5", 52), (Some("1.20.5"), "2.2.1", 55), (Some("2.2.1"), "1.20.5", 52)] {
+    for (from, to, major) in [
+        (None, "1.20.5", 52),
+        (Some("1.20.5"), "2.2.1", 55),
+        (Some("2.2.1"), "1.20.5", 52),
+    ] {
         if let Some(from) = from {
             set_flink_version(&project, from, to);
             let out = run_in(&project, &["generate"]);
@@ -176,9 +184,17 @@ fn a_project_moved_between_lines_builds_offline_each_time() {
         }
         let _guard = heavy();
         let out = mvn_package(&project, &m2, &["-DskipTests"]);
-        assert!(out.status.success(), "build on {to} failed:\n{}", tail(&out, 40));
+        assert!(
+            out.status.success(),
+            "build on {to} failed:\n{}",
+            tail(&out, 40)
+        );
         let classes = project.join("target/classes");
-        assert_eq!(class_major(&first_class(&classes)), major, "classes built for {to}");
+        assert_eq!(
+            class_major(&first_class(&classes)),
+            major,
+            "classes built for {to}"
+        );
         assert!(jar.is_file());
     }
 }
@@ -190,20 +206,48 @@ fn package_builds_offline_and_reports_the_jar() {
     }
     let Some(m2) = offline_m2() else { return };
     let (_tmp, project) = generate("acme", &["--flink", "2.2"]);
-    let mut args: Vec<String> = vec!["package".into(), "--offline".into(), "--".into(), format!("-Dmaven.repo.local={}", m2.display()), "-DskipTests".into()];
-    args.extend(OFFLINE_PLUGIN_VERSIONS.iter().map(|(k, v)| format!("-D{k}={v}")));
+    let mut args: Vec<String> = vec![
+        "package".into(),
+        "--offline".into(),
+        "--".into(),
+        format!("-Dmaven.repo.local={}", m2.display()),
+        "-DskipTests".into(),
+    ];
+    args.extend(
+        OFFLINE_PLUGIN_VERSIONS
+            .iter()
+            .map(|(k, v)| format!("-D{k}={v}")),
+    );
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let _guard = heavy();
     let out = run_in(&project, &args);
-    assert!(out.status.success(), "package failed: {}{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success(),
+        "package failed: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     let report = stdout(&out);
-    assert!(report.contains("flink-connector-acme-0.1.0-SNAPSHOT.jar") && report.contains("identifier: acme"), "{report}");
-    assert!(stderr(&out).contains("maven: shade (maven-shade-plugin)"), "progress lines: {}", stderr(&out));
+    assert!(
+        report.contains("flink-connector-acme-0.1.0-SNAPSHOT.jar")
+            && report.contains("identifier: acme"),
+        "{report}"
+    );
+    assert!(
+        stderr(&out).contains("maven: shade (maven-shade-plugin)"),
+        "progress lines: {}",
+        stderr(&out)
+    );
 
     // A broken build fails with Maven's tail and a non-zero exit.
-    let factory = project.join("src/main/java/org/example/flink/connector/acme/AcmeDynamicTableFactory.java");
+    let factory =
+        project.join("src/main/java/org/example/flink/connector/acme/AcmeDynamicTableFactory.java");
     std::fs::write(&factory, "this is not java").unwrap();
     let out = run_in(&project, &args);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("mvn package failed") && stderr(&out).contains("| "), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("mvn package failed") && stderr(&out).contains("| "),
+        "{}",
+        stderr(&out)
+    );
 }
