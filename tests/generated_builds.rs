@@ -233,6 +233,15 @@ fn package_builds_offline_and_reports_the_jar() {
             && report.contains("identifier: acme"),
         "{report}"
     );
+    assert!(report.contains("audit:      no errors"), "{report}");
+    let meta = std::fs::read_to_string(project.join("target/connector-meta.yaml")).unwrap();
+    assert!(
+        meta.contains("acme") && meta.contains("sink.max-retries"),
+        "{meta}"
+    );
+    assert!(project
+        .join("target/flink-connector-acme-options.md")
+        .is_file());
     assert!(
         stderr(&out).contains("maven: shade (maven-shade-plugin)"),
         "progress lines: {}",

@@ -1,8 +1,13 @@
-//! `cargo flink-connector package`: build with Maven, then report on the jar.
+//! `cargo flink-connector package`: build with Maven, audit the jar with the `check` rules against
+//! the manifest's Flink version, and write the connector's metadata beside the jar.
+
+use std::path::Path;
 
 use crate::build;
-use crate::cli::PackageArgs;
-use crate::errors::{Error, Result};
+use crate::cli::{CheckArgs, CheckFormat, PackageArgs};
+use crate::errors::{Error, IoContext, Result};
+use crate::inspect::{factories, render};
+use crate::jar::JarIndex;
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::project;
 
@@ -20,10 +25,67 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
     let size = std::fs::metadata(&jar)
         .map_err(|_| Error::Failed(format!("Maven succeeded but {} is missing", jar.display())))?
         .len();
+
+    // What a managed console would read from the upload: identifiers and options, from bytecode.
+    let index =
+        JarIndex::open(&jar).map_err(|e| Error::Failed(format!("{}: {e}", jar.display())))?;
+    let found = factories::inspect_jar(&index, None);
+    let meta = jar.with_file_name("connector-meta.yaml");
+    std::fs::write(&meta, render::yaml(&jar, &found)).with_path("write", &meta)?;
+    let options_md = jar.with_file_name(format!("{}-options.md", manifest.artifact_id));
+    std::fs::write(&options_md, render::markdown(&jar, &found)).with_path("write", &options_md)?;
+
+    eprintln!(
+        "Auditing {} against flink-{}…",
+        file_name(&jar),
+        manifest.flink
+    );
+    let audit = crate::check::cmd_check(CheckArgs {
+        paths: vec![jar.clone(), root.join("pom.xml")],
+        target: Some(format!("flink-{}", manifest.flink)),
+        flink_lib: None,
+        format: CheckFormat::Human,
+        deny: None,
+        allow: Vec::new(),
+        warn: Vec::new(),
+        deny_rule: Vec::new(),
+        layout_only: false,
+    })?;
+
+    let identifiers: Vec<String> = found
+        .iter()
+        .map(|f| f.identifier.clone().unwrap_or_else(|| "(computed)".into()))
+        .collect();
+    let option_count: usize = found
+        .iter()
+        .map(|f| f.required_options.len() + f.optional_options.len())
+        .sum();
     println!("jar:        {} ({})", jar.display(), human_size(size));
-    println!("identifier: {}", manifest.identifier);
-    println!("options:    {}", manifest.options.len());
-    Ok(0)
+    println!(
+        "identifier: {}",
+        if identifiers.is_empty() {
+            "none found".to_string()
+        } else {
+            identifiers.join(", ")
+        }
+    );
+    println!("options:    {option_count} (read from bytecode)");
+    println!("metadata:   {}, {}", meta.display(), options_md.display());
+    println!(
+        "audit:      {}",
+        if audit == 0 {
+            "no errors"
+        } else {
+            "ERRORS (see above)"
+        }
+    );
+    Ok(audit)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn human_size(bytes: u64) -> String {

@@ -4,7 +4,7 @@
 pub mod classpath;
 pub mod eval;
 pub mod factories;
-mod render;
+pub mod render;
 
 use std::path::Path;
 

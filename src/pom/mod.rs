@@ -15,6 +15,8 @@ use crate::errors::{Error, Result};
 pub struct Element {
     pub name: String,
     pub text: String,
+    /// Attribute values by local name (`<transformer implementation="…"/>`), raw.
+    pub attributes: Vec<(String, String)>,
     pub children: Vec<Element>,
     pub line: usize,
 }
@@ -72,6 +74,7 @@ pub fn parse_xml(text: &str) -> std::result::Result<Element, String> {
                 let name = start.local_name().as_ref().to_string();
                 stack.push(Element {
                     name,
+                    attributes: attributes_of(&start),
                     line: line_at(position),
                     ..Element::default()
                 });
@@ -80,6 +83,7 @@ pub fn parse_xml(text: &str) -> std::result::Result<Element, String> {
                 let name = start.local_name().as_ref().to_string();
                 stack.last_mut().expect("root").children.push(Element {
                     name,
+                    attributes: attributes_of(&start),
                     line: line_at(position),
                     ..Element::default()
                 });
@@ -285,6 +289,27 @@ mod tests {
 </project>"#;
 
     #[test]
+    fn keeps_attributes_of_start_and_empty_elements() {
+        let pom = Pom::parse(
+            Path::new("pom.xml"),
+            r#"<project><t implementation="a.ServicesResourceTransformer"/><u k="v">x</u></project>"#,
+        )
+        .unwrap();
+        let root = &pom.root;
+        assert_eq!(
+            root.children[0].attributes,
+            [(
+                "implementation".to_string(),
+                "a.ServicesResourceTransformer".to_string()
+            )]
+        );
+        assert_eq!(
+            root.children[1].attributes,
+            [("k".to_string(), "v".to_string())]
+        );
+    }
+
+    #[test]
     fn reads_dependencies_with_effective_scope_and_properties() {
         let pom = Pom::parse(Path::new("pom.xml"), POM).unwrap();
         let deps = pom.dependencies();
@@ -309,4 +334,12 @@ mod tests {
             assert_eq!(err.exit_code(), 2, "{bad}");
         }
     }
+}
+
+fn attributes_of(start: &quick_xml::events::BytesStart) -> Vec<(String, String)> {
+    start
+        .attributes()
+        .flatten()
+        .map(|a| (a.key.local_name().as_ref().to_string(), a.value.to_string()))
+        .collect()
 }

@@ -216,8 +216,12 @@ fn check_version(pom: &Pom, dependencies: &[Dependency], target: &Target, out: &
     }
 }
 
+/// Whether `needle` is in the text or an attribute of `e` or below (shade transformers are
+/// usually written `<transformer implementation="…"/>`).
 fn text_contains(e: &Element, needle: &str) -> bool {
-    e.descendants().iter().any(|d| d.text.contains(needle))
+    e.descendants()
+        .iter()
+        .any(|d| d.text.contains(needle) || d.attributes.iter().any(|(_, v)| v.contains(needle)))
 }
 
 /// Whether shading (if configured) takes `dep` into the jar, honouring `<artifactSet>`.
