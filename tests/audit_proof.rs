@@ -5,8 +5,8 @@
 //! tests/fixtures/proof/SqlProbe.java on Flink 2.2.1: a TableEnvironment on an embedded
 //! MiniCluster bound to 127.0.0.1 that loads the jar the way users do (`ADD JAR '…'`, Flink's
 //! child-first user class loader) and runs CREATE TABLE … 'connector' = 'acme' / INSERT / SELECT.
-//! Each test asserts the exact failure Flink reports (the good jar must work), and — once `check`
-//! is merged, see [`STATIC_AUDIT_MERGED`] — that the static audit flags the same jar.
+//! Each test asserts the exact failure Flink reports (the good jar must work), and that the
+//! static audit (`check --format json`) flags the same jar.
 //!
 //! What Flink really does, as these tests pin it down:
 //! - A services file that is missing or not under META-INF/ → "Could not find any factory for
@@ -50,18 +50,6 @@ const MANIFEST: &str = "META-INF/MANIFEST.MF";
 
 // ------------------------------------------------------------------------------------------------
 // The static side
-
-/// `check` is written on branch `audit` and not in main yet (main's prints "`check` is not
-/// implemented yet"). Flip this to true when it lands: every test then also asserts that
-/// `check JAR --target flink-2.2 --format json` flags its jar (and passes the good one).
-/// Before that, `AUDIT_PROOF_STATIC=1` turns the static assertions on, and
-/// `AUDIT_PROOF_CHECK_BIN=/path/to/cargo-flink-connector` runs another build of the tool
-/// (e.g. /work/audit/target/debug/cargo-flink-connector).
-const STATIC_AUDIT_MERGED: bool = false;
-
-fn static_audit_enabled() -> bool {
-    STATIC_AUDIT_MERGED || std::env::var("AUDIT_PROOF_STATIC").is_ok_and(|v| v == "1")
-}
 
 /// The audit rule a broken jar must trigger, at one of the accepted severities. The ids are
 /// those of branch `audit` (src/check/rules). Where Flink tolerates the jar (or only fails on
@@ -151,9 +139,7 @@ const DUPLICATE_IDENTIFIER: Expect = Expect {
 };
 
 fn check_bin() -> PathBuf {
-    std::env::var_os("AUDIT_PROOF_CHECK_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_cargo-flink-connector")))
+    PathBuf::from(env!("CARGO_BIN_EXE_cargo-flink-connector"))
 }
 
 /// Every finding `check --format json` reports for `jar`, as (rule, severity, message).
@@ -190,14 +176,6 @@ fn static_findings(jar: &Path) -> (serde_json::Value, Vec<(String, String, Strin
 }
 
 fn assert_flagged(jar: &Path, expect: &Expect) {
-    if !static_audit_enabled() {
-        eprintln!(
-            "static side skipped ({}: STATIC_AUDIT_MERGED is false): {}",
-            expect.family,
-            jar.display()
-        );
-        return;
-    }
     let (report, findings) = static_findings(jar);
     let hit = findings.iter().any(|(rule, severity, _)| {
         rule == expect.id && expect.severities.contains(&severity.as_str())
@@ -213,13 +191,6 @@ fn assert_flagged(jar: &Path, expect: &Expect) {
 }
 
 fn assert_clean(jar: &Path) {
-    if !static_audit_enabled() {
-        eprintln!(
-            "static side skipped (STATIC_AUDIT_MERGED is false): {}",
-            jar.display()
-        );
-        return;
-    }
     let (report, findings) = static_findings(jar);
     let errors: Vec<_> = findings.iter().filter(|(_, s, _)| s == "error").collect();
     assert!(
