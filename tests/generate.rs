@@ -419,3 +419,95 @@ fn completions_are_printed_for_each_shell() {
         assert!(stdout(&out).contains("flink-connector"), "{shell}");
     }
 }
+
+#[test]
+fn a_team_directory_can_add_presets_and_the_manifest_remembers_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let preset = tmp.path().join("team/presets/ledger");
+    std::fs::create_dir_all(&preset).unwrap();
+    std::fs::write(
+        preset.join("preset.toml"),
+        "description = \"Ledger sink\"\ncapabilities = [\"sink\"]\n\n[[options]]\nkey = \"sink.buffer-flush.max-rows\"\ntype = \"int\"\ndefault = 10\n\n[[options]]\nkey = \"sink.buffer-flush.interval\"\ntype = \"duration\"\ndefault = \"1 s\"\n\n[[options]]\nkey = \"sink.max-retries\"\ntype = \"int\"\ndefault = 1\n\n[[options]]\nkey = \"ledger.account\"\ntype = \"string\"\nrequired = true\ndescription = \"Account to post to\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        preset.join("LEDGER.md.hbs"),
+        "# {{name}} posts to a ledger\n",
+    )
+    .unwrap();
+
+    let out = run_in(
+        tmp.path(),
+        &["new", "books", "--preset", "nosuch", "--templates", "team"],
+    );
+    assert!(
+        stderr(&out).contains("available: blank, ledger, redis"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_in(
+        tmp.path(),
+        &[
+            "new",
+            "books",
+            "--preset",
+            "ledger",
+            "--templates",
+            "team",
+            "--dir",
+            "books",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let project = tmp.path().join("books");
+    assert_eq!(
+        read(&project.join("LEDGER.md")).trim_end(),
+        "# books posts to a ledger"
+    );
+    let manifest = read(&project.join("connector.toml"));
+    assert!(
+        manifest.contains("preset = \"ledger\"") && manifest.contains("dir = \"../team\""),
+        "{manifest}"
+    );
+    assert!(read(
+        &project.join("src/main/java/org/example/flink/connector/books/BooksOptions.java")
+    )
+    .contains("LEDGER_ACCOUNT"));
+    // The manifest's template dir is used without --templates, so the project is clean.
+    let out = run_in(&project, &["generate", "--check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
+
+#[test]
+fn cargo_runs_the_tool_as_a_subcommand() {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_cargo-flink-connector"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    for args in [
+        vec!["flink-connector", "--help"],
+        vec!["help", "flink-connector"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO"))
+            .args(&args)
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "cargo {args:?}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("Usage: cargo flink-connector <COMMAND>"),
+            "cargo {args:?}: {}",
+            stdout(&out)
+        );
+    }
+}

@@ -206,6 +206,20 @@ fn package_builds_offline_and_reports_the_jar() {
     }
     let Some(m2) = offline_m2() else { return };
     let (_tmp, project) = generate("acme", &["--flink", "2.2"]);
+    // An option added with `option add` must reach the bytecode that inspection reads.
+    let out = run_in(
+        &project,
+        &[
+            "option",
+            "add",
+            "scan.page-size",
+            "--type",
+            "int",
+            "--default",
+            "500",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let mut args: Vec<String> = vec![
         "package".into(),
         "--offline".into(),
@@ -236,7 +250,9 @@ fn package_builds_offline_and_reports_the_jar() {
     assert!(report.contains("audit:      no errors"), "{report}");
     let meta = std::fs::read_to_string(project.join("target/connector-meta.yaml")).unwrap();
     assert!(
-        meta.contains("acme") && meta.contains("sink.max-retries"),
+        meta.contains("acme")
+            && meta.contains("sink.max-retries")
+            && meta.contains("scan.page-size"),
         "{meta}"
     );
     assert!(project
