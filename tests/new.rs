@@ -179,3 +179,18 @@ fn capabilities_select_the_generated_classes_and_options() {
         "{manifest}"
     );
 }
+
+#[test]
+fn a_closed_stdout_pipe_ends_the_tool_quietly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = support::bin()
+        .current_dir(tmp.path())
+        .args(["flink-connector", "completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before the tool writes its output
+    let out = child.wait_with_output().unwrap();
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}

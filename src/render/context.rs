@@ -9,15 +9,15 @@ use crate::manifest::Manifest;
 /// Default plugin versions for generated POMs: current upstream releases. Every one is a POM
 /// property, so builds can override it (`-Dshade-plugin.version=…`).
 pub const PLUGIN_VERSIONS: &[(&str, &str)] = &[
-    ("shade", "3.6.0"),
-    ("compiler", "3.14.0"),
-    ("surefire", "3.5.3"),
-    ("jar", "3.4.2"),
-    ("resources", "3.3.1"),
-    ("clean", "3.4.1"),
+    ("shade", "3.6.2"),
+    ("compiler", "3.15.0"),
+    ("surefire", "3.6.0"),
+    ("jar", "3.5.0"),
+    ("resources", "3.4.0"),
+    ("clean", "3.5.0"),
     ("install", "3.1.4"),
-    ("enforcer", "3.5.0"),
-    ("junit", "5.12.2"),
+    ("enforcer", "3.6.3"),
+    ("junit", "5.14.4"),
 ];
 
 /// Values that do not come from the manifest (organisation defaults).
