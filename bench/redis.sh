@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): throughput of the generated Redis connector in an embedded MiniCluster —
+# sink rows/s, lookup rows/s (cache hits; async misses) — against `redis-benchmark -P 64 -t set`
+# and `-P 16 -t get` on the same redis-server in the same run.
+# Goals (issue 3): sink >= 50% of SET -P 64; cache hits >= 1 M rows/s; async misses >= 30% of GET -P 16.
+#
+# Usage: bench/redis.sh [ROWS (default 2000000)] [FLINK_VERSION (default 1.20.5)] [PARALLELISM (default 1)]
+# Needs: cargo, java, mvn, redis-server, redis-benchmark, redis-cli and Flink's jars for the version
+# under ~/.cache/cargo-flink-connector/flink/VERSION/lib (scripts/provision). Uses only 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-2000000}
+version=${2:-1.20.5}
+parallelism=${3:-1}
+cache=$HOME/.cache/cargo-flink-connector
+lib=$cache/flink/$version/lib
+m2=$cache/m2
+for c in cargo java javac mvn redis-server redis-benchmark redis-cli; do
+  command -v $c >/dev/null || { echo "bench/redis.sh needs $c" >&2; exit 2; }
+done
+[ -d "$lib" ] || { echo "no Flink $version jars in $lib (run scripts/provision)" >&2; exit 2; }
+release=8; [[ $version == 2.* ]] && release=11
+
+work=$(mktemp -d)
+pidfile=$work/redis.pid
+cleanup() {
+  # stop only the redis-server started here, by its PID
+  if [ -s "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; sleep 0.3; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== generating and building the connector (Flink $version)" >&2
+cargo build -q
+./target/debug/cargo-flink-connector flink-connector new redis --dir "$work/project" --flink "$version" \
+  --templates "$PWD/templates" >/dev/null
+mvn_offline=()
+if [ -d "$m2" ]; then
+  # Debian's plugin versions, as the test harness passes them (Maven Central is not needed)
+  mvn_offline=(-o -Dmaven.repo.local="$m2" -Dshade-plugin.version=3.4.1 -Dcompiler-plugin.version=3.10.1
+    -Dsurefire-plugin.version=2.22.3 -Djar-plugin.version=3.3.0 -Dresources-plugin.version=3.3.0
+    -Dclean-plugin.version=3.2.0 -Dinstall-plugin.version=3.1.0 -Djunit.version=5.9.2)
+fi
+(cd "$work/project" && mvn -B -q "${mvn_offline[@]}" -DskipTests package)
+jar=$(ls "$work"/project/target/flink-connector-redis-*.jar | grep -v original | head -1)
+mkdir -p "$work/classes"
+javac -nowarn --release $release -cp "$lib/*" -d "$work/classes" bench/redis/RedisBench.java
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+  --pidfile "$pidfile" --requirepass 123456 --dir "$work" --logfile "$work/redis.log"
+for _ in $(seq 100); do
+  redis-cli -h 127.0.0.1 -p "$port" -a 123456 --no-auth-warning ping >/dev/null 2>&1 && break; sleep 0.1
+done
+rcli() { redis-cli -h 127.0.0.1 -p "$port" -a 123456 --no-auth-warning "$@"; }
+
+echo "== redis-benchmark on 127.0.0.1:$port ($rows requests each)" >&2
+set_rps=$(redis-benchmark -h 127.0.0.1 -p "$port" -a 123456 -P 64 -t set -n "$rows" -q 2>/dev/null | tr '\r' '\n' | grep -oE 'SET: [0-9.]+' | tail -1 | awk '{print $2}')
+get_rps=$(redis-benchmark -h 127.0.0.1 -p "$port" -a 123456 -P 16 -t get -n "$rows" -q 2>/dev/null | tr '\r' '\n' | grep -oE 'GET: [0-9.]+' | tail -1 | awk '{print $2}')
+rcli flushall >/dev/null
+
+echo "== connector in a MiniCluster (parallelism $parallelism)" >&2
+java -Xmx2g -cp "$lib/*:$jar:$work/classes" RedisBench "$port" 123456 "$rows" "$parallelism" 2>"$work/bench.err" \
+  | tee "$work/bench.out" | grep '^RESULT' >&2 || { tail -40 "$work/bench.err" >&2; exit 1; }
+keys=$(rcli dbsize)
+
+python3 - "$work/bench.out" "$set_rps" "$get_rps" "$rows" "$version" "$parallelism" "$keys" <<'PY'
+import re, sys
+out, set_rps, get_rps, rows, version, par, keys = sys.argv[1:]
+set_rps, get_rps = float(set_rps), float(get_rps)
+r = {}
+for line in open(out):
+    m = re.match(r'RESULT (.+?)\s+(\d+) rows\s+(\d+) ms\s+(\d+) rows/s', line)
+    if m:
+        r[m.group(1).strip()] = int(m.group(4))
+def pick(prefix):
+    return next(v for k, v in r.items() if k.startswith(prefix))
+sink = pick('sink, value.layout=string')
+hits = pick('lookup, cache hits')
+miss = pick('lookup, misses, async')
+print(f"Flink {version}, parallelism {par}, {rows} rows per job, keys in Redis afterwards: {keys}")
+print(f"redis-benchmark -P 64 -t set: {set_rps:,.0f} req/s; -P 16 -t get: {get_rps:,.0f} req/s")
+print()
+print("| measurement | rows/s | reference | ratio | goal |")
+print("|---|---:|---|---:|---|")
+for k, v in r.items():
+    ref, ratio, goal = "", "", ""
+    if k.startswith('sink'):
+        ref, ratio = "SET -P 64", f"{v / set_rps:.0%}"
+    if k.startswith('sink, value.layout=string'):
+        goal = "≥ 50% of SET -P 64: " + ("met" if v >= 0.5 * set_rps else "missed")
+    if k.startswith('lookup, cache hits'):
+        goal = "≥ 1 M/s: " + ("met" if v >= 1e6 else "missed")
+    if k.startswith('lookup') and 'cache hits' not in k:
+        ref, ratio = "GET -P 16", f"{v / get_rps:.0%}"
+    if k.startswith('lookup, misses, async'):
+        goal = "≥ 30% of GET -P 16: " + ("met" if v >= 0.3 * get_rps else "missed")
+    print(f"| {k} | {v:,} | {ref} | {ratio} | {goal} |")
+PY

@@ -1,0 +1,131 @@
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Throughput of the generated Redis connector in an embedded MiniCluster (run by bench/redis.sh).
+ * Each job's rate is rows / the job's net runtime (JobExecutionResult#getNetRuntime, i.e. without
+ * MiniCluster start-up). Usage: RedisBench PORT PASSWORD ROWS [PARALLELISM]
+ */
+public class RedisBench {
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        String password = args[1];
+        long rows = Long.parseLong(args[2]);
+        int parallelism = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        String redis = "'connector'='redis','hostname'='127.0.0.1','port'='" + port + "','password'='" + password + "'"
+                + System.getProperty("redisOptions", "");
+
+        // the probe/source side: a sequence, and random keys in 1..1000 for cache hits
+        String gen = "'connector'='datagen','rows-per-second'='1000000000','number-of-rows'='" + rows + "',"
+                + "'fields.id.kind'='sequence','fields.id.start'='1','fields.id.end'='" + rows + "'";
+
+        bench("datagen -> blackhole (source floor)", rows, parallelism,
+                "CREATE TABLE src (id BIGINT) WITH (" + gen + ")",
+                "CREATE TABLE bh (k BIGINT, v BIGINT) WITH ('connector'='blackhole')",
+                "INSERT INTO bh SELECT id, id FROM src");
+
+        bench("sink, value.layout=string (SET k v)", rows, parallelism,
+                "CREATE TABLE src (id BIGINT) WITH (" + gen + ")",
+                "CREATE TABLE kv (k BIGINT, v BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH (" + redis
+                        + ",'value.layout'='string','key.prefix'='s:')",
+                "INSERT INTO kv SELECT id, id FROM src");
+
+        bench("sink, value.layout=hash, 2 fields (HSET k a x b y)", rows, parallelism,
+                "CREATE TABLE src (id BIGINT, a BIGINT, b BIGINT) WITH (" + gen + ")",
+                "CREATE TABLE h (k STRING, a STRING, b STRING, PRIMARY KEY (k) NOT ENFORCED) WITH (" + redis
+                        + ",'key.prefix'='h:')",
+                "INSERT INTO h SELECT CAST(id AS STRING), CAST(a AS STRING), CAST(b AS STRING) FROM src");
+
+        bench("sink, value.layout=hash + ttl (HSET + EXPIRE)", rows, parallelism,
+                "CREATE TABLE src (id BIGINT, a BIGINT, b BIGINT) WITH (" + gen + ")",
+                "CREATE TABLE h (k STRING, a STRING, b STRING, PRIMARY KEY (k) NOT ENFORCED) WITH (" + redis
+                        + ",'key.prefix'='t:','ttl'='600')",
+                "INSERT INTO h SELECT CAST(id AS STRING), CAST(a AS STRING), CAST(b AS STRING) FROM src");
+
+        String probe = "CREATE TABLE probe (id BIGINT, pt AS PROCTIME()) WITH (" + gen + ")";
+        String randomProbe = "CREATE TABLE probe (id BIGINT, pt AS PROCTIME()) WITH ('connector'='datagen','rows-per-second'='1000000000',"
+                + "'number-of-rows'='" + rows + "','fields.id.kind'='random','fields.id.min'='1','fields.id.max'='1000')";
+        String out = "CREATE TABLE bh (id BIGINT, v STRING) WITH ('connector'='blackhole')";
+        String join = "INSERT INTO bh SELECT p.id, d.v FROM probe AS p "
+                + "LEFT JOIN dim FOR SYSTEM_TIME AS OF p.pt AS d ON CAST(p.id AS STRING) = d.k";
+
+        bench("lookup, cache hits (PARTIAL cache, 1000 hot keys, sync)", rows, parallelism,
+                randomProbe, out,
+                "CREATE TABLE dim (k STRING, v STRING) WITH (" + redis + ",'value.layout'='string','key.prefix'='s:',"
+                        + "'lookup.cache'='PARTIAL','lookup.partial-cache.max-rows'='10000')",
+                join);
+
+        bench("lookup, misses, async (GET of absent keys, no cache)", rows, parallelism,
+                probe, out,
+                "CREATE TABLE dim (k STRING, v STRING) WITH (" + redis + ",'value.layout'='string','key.prefix'='absent:',"
+                        + "'lookup.async'='true')",
+                join);
+
+        bench("lookup, hits, async (GET of present keys, no cache)", rows, parallelism,
+                probe, out,
+                "CREATE TABLE dim (k STRING, v STRING) WITH (" + redis + ",'value.layout'='string','key.prefix'='s:',"
+                        + "'lookup.async'='true')",
+                join);
+
+        long syncRows = Math.min(rows, 200_000);
+        String syncProbe = "CREATE TABLE probe (id BIGINT, pt AS PROCTIME()) WITH ('connector'='datagen','rows-per-second'='1000000000','number-of-rows'='"
+                + syncRows + "','fields.id.kind'='sequence','fields.id.start'='1','fields.id.end'='" + syncRows + "')";
+        bench("lookup, misses, sync (one round trip each, no cache)", syncRows, parallelism,
+                syncProbe, out,
+                "CREATE TABLE dim (k STRING, v STRING) WITH (" + redis + ",'value.layout'='string','key.prefix'='absent:')",
+                join);
+    }
+
+    /** Runs the statements (the last one is the job) unless -Donly=TEXT names another measurement. */
+    private static void bench(String what, long rows, int parallelism, String... statements) throws Exception {
+        if (!what.contains(System.getProperty("only", ""))) {
+            return;
+        }
+        report(what, rows, run(parallelism, statements));
+    }
+
+    private static TableEnvironment env(int parallelism) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("rest.bind-address", "127.0.0.1");
+        settings.put("rest.address", "127.0.0.1");
+        settings.put("rest.bind-port", "0");
+        settings.put("jobmanager.bind-host", "127.0.0.1");
+        settings.put("taskmanager.bind-host", "127.0.0.1");
+        settings.put("taskmanager.host", "127.0.0.1");
+        settings.put("parallelism.default", String.valueOf(parallelism));
+        settings.put("table.exec.async-lookup.buffer-capacity", System.getProperty("asyncCapacity", "1000"));
+        settings.put("table.exec.async-lookup.output-mode", "ALLOW_UNORDERED");
+        // -Dconf=key=value;key=value: further settings (e.g. table.exec.async-lookup.timeout=0)
+        for (String kv : System.getProperty("conf", "").split(";")) {
+            if (kv.contains("=")) {
+                settings.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
+        return TableEnvironment.create(
+                EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(Configuration.fromMap(settings)).build());
+    }
+
+    private static long run(int parallelism, String... statements) throws Exception {
+        TableEnvironment tEnv = env(parallelism);
+        TableResult result = null;
+        for (String s : statements) {
+            result = tEnv.executeSql(s);
+        }
+        long start = System.nanoTime();
+        JobExecutionResult done = result.getJobClient().get().getJobExecutionResult().get();
+        long wall = (System.nanoTime() - start) / 1_000_000L;
+        System.err.println("net runtime " + done.getNetRuntime() + " ms, waited " + wall + " ms");
+        return done.getNetRuntime();
+    }
+
+    private static void report(String what, long rows, long millis) {
+        System.out.printf("RESULT %-58s %10d rows %8d ms %12.0f rows/s%n", what, rows, millis, rows * 1000.0 / Math.max(1, millis));
+    }
+}
