@@ -49,6 +49,21 @@ pub struct ClassPath<'a> {
     members: HashMap<String, Option<Rc<HashSet<(String, String)>>>>,
 }
 
+/// JDK interfaces Flink types commonly extend, with every method they declare, so that a
+/// hierarchy reaching them can still be searched completely.
+const JDK_TYPES: &[(&str, &[&str])] = &[
+    ("java/io/Serializable", &[]),
+    ("java/lang/Cloneable", &[]),
+    ("java/lang/AutoCloseable", &["close"]),
+    ("java/io/Closeable", &["close"]),
+    ("java/lang/Comparable", &["compareTo"]),
+    ("java/lang/Runnable", &["run"]),
+    (
+        "java/lang/Iterable",
+        &["iterator", "forEach", "spliterator"],
+    ),
+];
+
 /// Methods every class inherits from java.lang.Object.
 const OBJECT_METHODS: &[&str] = &[
     "hashCode",
@@ -226,6 +241,12 @@ impl<'a> ClassPath<'a> {
         for candidate in &candidates {
             if candidate == "java/lang/Object" {
                 if OBJECT_METHODS.contains(&name) {
+                    return Answer::Yes;
+                }
+                continue;
+            }
+            if let Some((_, methods)) = JDK_TYPES.iter().find(|(class, _)| class == candidate) {
+                if methods.contains(&name) {
                     return Answer::Yes;
                 }
                 continue;

@@ -53,10 +53,10 @@ pub fn have_tool(tool: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// Compiles Java sources with `javac --release N` against the jars of `lib`.
-pub fn javac(sources: &[PathBuf], lib: &Path, release: u8, out: &Path) {
+/// Compiles Java sources with `javac --release N` against `classpath` into `out`.
+pub fn javac(sources: &[PathBuf], classpath: &str, release: u8, out: &Path) {
     std::fs::create_dir_all(out).unwrap();
-    let status = Command::new("javac")
+    let output = Command::new("javac")
         .args([
             "-nowarn",
             "-encoding",
@@ -64,14 +64,63 @@ pub fn javac(sources: &[PathBuf], lib: &Path, release: u8, out: &Path) {
             "--release",
             &release.to_string(),
             "-cp",
+            classpath,
+            "-d",
         ])
-        .arg(format!("{}/*", lib.display()))
-        .arg("-d")
         .arg(out)
         .args(sources)
-        .status()
+        .output()
         .expect("javac runs");
-    assert!(status.success(), "javac failed for {sources:?}");
+    assert!(
+        output.status.success(),
+        "javac failed for {sources:?}:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Every `.java` file below `dir`.
+pub fn java_sources(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "java") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Class files below `dir` as (entry name, bytes), entry names relative to `dir`.
+pub fn class_entries(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                found.push((name, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+pub fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit")
 }
 
 /// A ZIP archive written byte by byte: stored or deflated entries, optional lies.
