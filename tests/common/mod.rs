@@ -128,7 +128,7 @@ pub fn fixture_dir() -> PathBuf {
 pub struct RawZip {
     out: Vec<u8>,
     central: Vec<u8>,
-    count: u16,
+    count: u64,
 }
 
 pub struct RawEntry<'a> {
@@ -208,16 +208,36 @@ impl RawZip {
         self
     }
 
+    /// Archive bytes; more than 65,535 entries get the ZIP64 end records.
     pub fn finish(&self) -> Vec<u8> {
         let mut out = self.out.clone();
-        let cd_start = out.len() as u32;
+        let cd_start = out.len() as u64;
         out.extend(&self.central);
+        let cd_len = self.central.len() as u64;
+        let zip64 = self.count > 0xFFFF;
+        if zip64 {
+            let record_at = out.len() as u64;
+            out.extend(0x06064b50u32.to_le_bytes());
+            out.extend(44u64.to_le_bytes());
+            out.extend(45u16.to_le_bytes());
+            out.extend(45u16.to_le_bytes());
+            out.extend([0u8; 8]); // disk numbers
+            out.extend(self.count.to_le_bytes());
+            out.extend(self.count.to_le_bytes());
+            out.extend(cd_len.to_le_bytes());
+            out.extend(cd_start.to_le_bytes());
+            out.extend(0x07064b50u32.to_le_bytes());
+            out.extend(0u32.to_le_bytes());
+            out.extend(record_at.to_le_bytes());
+            out.extend(1u32.to_le_bytes());
+        }
+        let short_count = if zip64 { 0xFFFF } else { self.count as u16 };
         out.extend(0x06054b50u32.to_le_bytes());
         out.extend([0u8; 4]);
-        out.extend(self.count.to_le_bytes());
-        out.extend(self.count.to_le_bytes());
-        out.extend((self.central.len() as u32).to_le_bytes());
-        out.extend(cd_start.to_le_bytes());
+        out.extend(short_count.to_le_bytes());
+        out.extend(short_count.to_le_bytes());
+        out.extend((cd_len as u32).to_le_bytes());
+        out.extend((cd_start as u32).to_le_bytes());
         out.extend(0u16.to_le_bytes());
         out
     }
