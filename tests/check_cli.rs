@@ -88,46 +88,46 @@ fn errors_exit_1_and_overrides_change_the_verdict() {
     );
     assert!(!human.contains('\x1b'), "colour on a pipe");
 
-    let allowed = check(
-        &[
-            "--target",
-            "flink-2.2",
-            "-A",
-            "signature-file",
-            "-W",
-            "no-factory",
-        ],
-        &[&jar],
-    );
-    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stdout));
-    let denied = check(
-        &[
-            "--target",
-            "flink-2.2",
-            "-A",
-            "signature-file",
-            "-W",
-            "no-factory",
-            "--deny",
-            "warnings",
-        ],
-        &[&jar],
-    );
-    assert_eq!(denied.status.code(), Some(1));
-    let promoted = check(
-        &[
-            "--target",
-            "flink-2.2",
-            "-A",
-            "signature-file",
-            "-A",
-            "no-factory",
-            "-D",
-            "license-notice-missing",
-        ],
-        &[&jar],
-    );
-    assert_eq!(promoted.status.code(), Some(1));
+    // Overrides on top of `--target flink-2.2`: -A silences, -W demotes, -D promotes.
+    let cases: [(&[&str], i32); 3] = [
+        (&["-A", "signature-file", "-W", "no-factory"], 0),
+        (
+            &[
+                "-A",
+                "signature-file",
+                "-W",
+                "no-factory",
+                "--deny",
+                "warnings",
+            ],
+            1,
+        ),
+        (
+            &[
+                "-A",
+                "signature-file",
+                "-A",
+                "no-factory",
+                "-D",
+                "license-notice-missing",
+            ],
+            1,
+        ),
+    ];
+    for (overrides, code) in cases {
+        let args: Vec<&str> = ["--target", "flink-2.2"]
+            .iter()
+            .chain(overrides)
+            .copied()
+            .collect();
+        let out = check(&args, &[&jar]);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{overrides:?}: {}",
+            text(&out.stdout)
+        );
+    }
 }
 
 #[test]

@@ -78,26 +78,8 @@ pub fn javac(sources: &[PathBuf], classpath: &str, release: u8, out: &Path) {
     );
 }
 
-/// Every `.java` file below `dir`.
-pub fn java_sources(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "java") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
-}
-
-/// Class files below `dir` as (entry name, bytes), entry names relative to `dir`.
-pub fn class_entries(dir: &Path) -> Vec<(String, Vec<u8>)> {
+/// Every file below `dir`, sorted.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -106,17 +88,36 @@ pub fn class_entries(dir: &Path) -> Vec<(String, Vec<u8>)> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let name = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                found.push((name, std::fs::read(&path).unwrap()));
+                found.push(path);
             }
         }
     }
     found.sort();
     found
+}
+
+/// Every `.java` file below `dir`.
+pub fn java_sources(dir: &Path) -> Vec<PathBuf> {
+    files_below(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "java"))
+        .collect()
+}
+
+/// Files below `dir` as (entry name relative to `dir`, bytes).
+pub fn class_entries(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files_below(dir)
+        .into_iter()
+        .map(|path| {
+            (
+                path.strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                std::fs::read(&path).unwrap(),
+            )
+        })
+        .collect()
 }
 
 pub fn fixture_dir() -> PathBuf {
