@@ -13,7 +13,6 @@ use cargo_flink_connector::check::{run, CheckOptions, Report};
 use common::RawZip;
 
 const SERVICES: &str = "META-INF/services/org.apache.flink.table.factories.Factory";
-const FACTORY: &str = "com/example/acme/AcmeTableFactory.class";
 
 /// Compiled classes, shared by every test of this binary.
 struct Classes {

@@ -151,8 +151,7 @@ impl<'a> Instructions<'a> {
                 } else {
                     self.reader.i32()?.max(0) as usize * 2
                 };
-                self.reader
-                    .take(count.checked_mul(4).unwrap_or(usize::MAX))?;
+                self.reader.take(count.saturating_mul(4))?;
                 (&self.code[start..self.reader.pos()], None)
             }
             op::WIDE => {
