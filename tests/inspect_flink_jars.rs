@@ -32,7 +32,7 @@ fn split(field: &str) -> BTreeSet<String> {
 fn service_loader_view(lib: &Path, work: &Path) -> BTreeMap<(String, String), Seen> {
     let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/audit/java/ListFactories.java");
-    common::javac(&[source], lib, 11, work);
+    common::javac(&[source], &format!("{}/*", lib.display()), 11, work);
     let discovery: Vec<String> = FACTORY_INTERFACES
         .iter()
         .map(|(name, _)| *name)

@@ -249,6 +249,22 @@ impl<'a> JarContext<'a> {
         }
     }
 
+    /// `group/artifact` of every META-INF/maven/*/*/pom.properties in the jar, sorted.
+    pub fn maven_artifacts(&self) -> Vec<&str> {
+        let mut artifacts: Vec<&str> = self
+            .jar
+            .entries()
+            .iter()
+            .filter_map(|e| {
+                e.name
+                    .strip_prefix("META-INF/maven/")?
+                    .strip_suffix("/pom.properties")
+            })
+            .collect();
+        artifacts.sort();
+        artifacts
+    }
+
     /// Base classes (not under META-INF/versions).
     pub fn base_classes(&self) -> impl Iterator<Item = &ClassFacts> {
         self.classes

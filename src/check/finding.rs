@@ -116,22 +116,15 @@ impl<'l> Findings<'l> {
 }
 
 pub trait FindingExt {
-    fn with_hint(self, hint: impl Into<String>) -> Self;
     fn with_line(self, line: usize) -> Self;
 }
 
 impl FindingExt for Option<&mut Finding> {
-    fn with_hint(self, hint: impl Into<String>) -> Self {
-        self.map(|f| {
-            f.hint = hint.into();
-            f
-        })
-    }
-    fn with_line(self, line: usize) -> Self {
-        self.map(|f| {
+    fn with_line(mut self, line: usize) -> Self {
+        if let Some(f) = self.as_deref_mut() {
             f.line = Some(line);
-            f
-        })
+        }
+        self
     }
 }
 

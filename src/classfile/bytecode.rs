@@ -64,6 +64,15 @@ impl Instruction<'_> {
         }
     }
 
+    /// The local variable an `aload`/`astore` (plain, `_0`…`_3`, or `wide`) addresses.
+    pub fn local_slot(&self) -> u16 {
+        match self.opcode {
+            op::ALOAD_0..=op::ALOAD_3 => u16::from(self.opcode - op::ALOAD_0),
+            op::ASTORE_0..=op::ASTORE_3 => u16::from(self.opcode - op::ASTORE_0),
+            _ => self.local_index(),
+        }
+    }
+
     /// The local-variable index of a load/store (`wide` gives a u16).
     pub fn local_index(&self) -> u16 {
         match (self.widened, self.operands) {
@@ -142,8 +151,7 @@ impl<'a> Instructions<'a> {
                 } else {
                     self.reader.i32()?.max(0) as usize * 2
                 };
-                self.reader
-                    .take(count.checked_mul(4).unwrap_or(usize::MAX))?;
+                self.reader.take(count.saturating_mul(4))?;
                 (&self.code[start..self.reader.pos()], None)
             }
             op::WIDE => {

@@ -188,6 +188,20 @@ const BUILTIN_FACTORIES: &[(&str, &str, &str, &str, &str)] = &[
     (
         "1.17",
         "2.3",
+        "csv",
+        "org/apache/flink/connector/file/table/factories/BulkReaderFormatFactory",
+        "org/apache/flink/formats/csv/CsvFileFormatFactory",
+    ),
+    (
+        "1.17",
+        "2.3",
+        "csv",
+        "org/apache/flink/connector/file/table/factories/BulkWriterFormatFactory",
+        "org/apache/flink/formats/csv/CsvFileFormatFactory",
+    ),
+    (
+        "1.17",
+        "2.3",
         "raw",
         "org/apache/flink/table/factories/DeserializationFormatFactory",
         "org/apache/flink/formats/raw/RawFormatFactory",
@@ -209,8 +223,22 @@ const BUILTIN_FACTORIES: &[(&str, &str, &str, &str, &str)] = &[
     (
         "1.17",
         "2.3",
+        "debezium-json",
+        "org/apache/flink/table/factories/SerializationFormatFactory",
+        "org/apache/flink/formats/json/debezium/DebeziumJsonFormatFactory",
+    ),
+    (
+        "1.17",
+        "2.3",
         "canal-json",
         "org/apache/flink/table/factories/DeserializationFormatFactory",
+        "org/apache/flink/formats/json/canal/CanalJsonFormatFactory",
+    ),
+    (
+        "1.17",
+        "2.3",
+        "canal-json",
+        "org/apache/flink/table/factories/SerializationFormatFactory",
         "org/apache/flink/formats/json/canal/CanalJsonFormatFactory",
     ),
     (
@@ -223,8 +251,22 @@ const BUILTIN_FACTORIES: &[(&str, &str, &str, &str, &str)] = &[
     (
         "1.17",
         "2.3",
+        "maxwell-json",
+        "org/apache/flink/table/factories/SerializationFormatFactory",
+        "org/apache/flink/formats/json/maxwell/MaxwellJsonFormatFactory",
+    ),
+    (
+        "1.17",
+        "2.3",
         "ogg-json",
         "org/apache/flink/table/factories/DeserializationFormatFactory",
+        "org/apache/flink/formats/json/ogg/OggJsonFormatFactory",
+    ),
+    (
+        "1.17",
+        "2.3",
+        "ogg-json",
+        "org/apache/flink/table/factories/SerializationFormatFactory",
         "org/apache/flink/formats/json/ogg/OggJsonFormatFactory",
     ),
     (

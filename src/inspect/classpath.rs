@@ -40,14 +40,34 @@ enum StaticsState {
     Done(Rc<HashMap<String, Value>>),
 }
 
+/// A class file's bytes and where they came from.
+type ClassBytes = (Rc<Vec<u8>>, Origin);
+/// A class's declared fields and methods as (name, descriptor).
+type MemberSet = Rc<HashSet<(String, String)>>;
+
 pub struct ClassPath<'a> {
     jar: &'a JarIndex,
     runtime: Option<&'a RuntimeLib>,
-    bytes: HashMap<String, Option<(Rc<Vec<u8>>, Origin)>>,
+    bytes: HashMap<String, Option<ClassBytes>>,
     headers: HashMap<String, Option<Rc<Header>>>,
     statics: HashMap<String, StaticsState>,
-    members: HashMap<String, Option<Rc<HashSet<(String, String)>>>>,
+    members: HashMap<String, Option<MemberSet>>,
 }
+
+/// JDK interfaces Flink types commonly extend, with every method they declare, so that a
+/// hierarchy reaching them can still be searched completely.
+const JDK_TYPES: &[(&str, &[&str])] = &[
+    ("java/io/Serializable", &[]),
+    ("java/lang/Cloneable", &[]),
+    ("java/lang/AutoCloseable", &["close"]),
+    ("java/io/Closeable", &["close"]),
+    ("java/lang/Comparable", &["compareTo"]),
+    ("java/lang/Runnable", &["run"]),
+    (
+        "java/lang/Iterable",
+        &["iterator", "forEach", "spliterator"],
+    ),
+];
 
 /// Methods every class inherits from java.lang.Object.
 const OBJECT_METHODS: &[&str] = &[
@@ -84,7 +104,7 @@ impl<'a> ClassPath<'a> {
 
     /// The class file bytes, from the jar or the runtime (Flink's parent-first loading of
     /// `org.apache.flink` is ignored here: both copies describe the same API).
-    pub fn class_bytes(&mut self, name: &str) -> Option<(Rc<Vec<u8>>, Origin)> {
+    pub fn class_bytes(&mut self, name: &str) -> Option<ClassBytes> {
         if let Some(cached) = self.bytes.get(name) {
             return cached.clone();
         }
@@ -230,6 +250,12 @@ impl<'a> ClassPath<'a> {
                 }
                 continue;
             }
+            if let Some((_, methods)) = JDK_TYPES.iter().find(|(class, _)| class == candidate) {
+                if methods.contains(&name) {
+                    return Answer::Yes;
+                }
+                continue;
+            }
             if candidate.starts_with("java/")
                 || candidate.starts_with("javax/")
                 || candidate.starts_with("scala/")
@@ -252,7 +278,7 @@ impl<'a> ClassPath<'a> {
         }
     }
 
-    fn members(&mut self, class: &str) -> Option<Rc<HashSet<(String, String)>>> {
+    fn members(&mut self, class: &str) -> Option<MemberSet> {
         if let Some(cached) = self.members.get(class) {
             return cached.clone();
         }

@@ -135,6 +135,16 @@ impl Frame<'_, '_> {
         values
     }
 
+    fn load(&mut self, slot: u16) {
+        let value = self.locals.get(&slot).cloned().unwrap_or(Value::Unknown);
+        self.stack.push(value);
+    }
+
+    fn store(&mut self, slot: u16) {
+        let value = self.pop();
+        self.locals.insert(slot, value);
+    }
+
     fn alloc(&mut self, object: HeapObject) -> Value {
         if self.heap.len() >= 4096 {
             return Value::Unknown;
@@ -186,42 +196,10 @@ impl Frame<'_, '_> {
                 };
                 self.stack.push(value);
             }
-            op::ALOAD => {
-                let v = self
-                    .locals
-                    .get(&insn.local_index())
-                    .cloned()
-                    .unwrap_or(Value::Unknown);
-                self.stack.push(v);
-            }
-            op::ALOAD_0..=op::ALOAD_3 => {
-                let v = self
-                    .locals
-                    .get(&u16::from(insn.opcode - op::ALOAD_0))
-                    .cloned()
-                    .unwrap_or(Value::Unknown);
-                self.stack.push(v);
-            }
-            op::ASTORE => {
-                let v = self.pop();
-                self.locals.insert(insn.local_index(), v);
-            }
-            op::ASTORE_0..=op::ASTORE_3 => {
-                let v = self.pop();
-                self.locals.insert(u16::from(insn.opcode - op::ASTORE_0), v);
-            }
-            op::WIDE if insn.widened == Some(op::ALOAD) => {
-                let v = self
-                    .locals
-                    .get(&insn.local_index())
-                    .cloned()
-                    .unwrap_or(Value::Unknown);
-                self.stack.push(v);
-            }
-            op::WIDE if insn.widened == Some(op::ASTORE) => {
-                let v = self.pop();
-                self.locals.insert(insn.local_index(), v);
-            }
+            op::ALOAD | op::ALOAD_0..=op::ALOAD_3 => self.load(insn.local_slot()),
+            op::WIDE if insn.widened == Some(op::ALOAD) => self.load(insn.local_slot()),
+            op::ASTORE | op::ASTORE_0..=op::ASTORE_3 => self.store(insn.local_slot()),
+            op::WIDE if insn.widened == Some(op::ASTORE) => self.store(insn.local_slot()),
             op::AASTORE => {
                 let value = self.pop();
                 let index = self.pop();
@@ -645,22 +623,19 @@ mod tests {
 
     #[test]
     fn durations_use_the_largest_exact_unit() {
-        assert_eq!(
-            duration("ofSeconds", &Value::Int(30)),
-            Value::Text("30 s".into())
-        );
-        assert_eq!(
-            duration("ofMinutes", &Value::Int(60)),
-            Value::Text("1 h".into())
-        );
-        assert_eq!(
-            duration("ofMillis", &Value::Int(1500)),
-            Value::Text("1500 ms".into())
-        );
-        assert_eq!(
-            duration("ofMillis", &Value::Int(0)),
-            Value::Text("0 ms".into())
-        );
+        let cases = [
+            ("ofSeconds", 30, "30 s"),
+            ("ofMinutes", 60, "1 h"),
+            ("ofMillis", 1500, "1500 ms"),
+            ("ofMillis", 0, "0 ms"),
+        ];
+        for (unit, amount, text) in cases {
+            assert_eq!(
+                duration(unit, &Value::Int(amount)),
+                Value::Text(text.into()),
+                "{unit}({amount})"
+            );
+        }
         assert_eq!(duration("ofNanos", &Value::Int(1)), Value::Unknown);
     }
 }

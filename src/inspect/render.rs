@@ -4,39 +4,62 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde_json::{json, Value as Json};
+use serde::Serialize;
 
 use super::factories::{FactoryInfo, OptionInfo, UNKNOWN};
 
-fn or_unknown(value: &Option<String>) -> Json {
-    value.as_deref().map_or(Json::from(UNKNOWN), Json::from)
+fn or_unknown(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| UNKNOWN.to_string())
 }
 
-fn default_json(option: &OptionInfo) -> Json {
-    match &option.default {
-        None => Json::Null,
-        Some(value) => or_unknown(value),
+/// The JSON shape, field order as documented.
+#[derive(Serialize)]
+struct JarJson<'a> {
+    jar: String,
+    factories: Vec<FactoryJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FactoryJson<'a> {
+    class: &'a str,
+    identifier: String,
+    interfaces: &'a [String],
+    required_options: Vec<OptionJson>,
+    optional_options: Vec<OptionJson>,
+}
+
+#[derive(Serialize)]
+struct OptionJson {
+    key: String,
+    #[serde(rename = "type")]
+    ty: String,
+    /// `null` when the option has no default.
+    default: Option<String>,
+}
+
+fn option_json(option: &OptionInfo) -> OptionJson {
+    OptionJson {
+        key: or_unknown(&option.key),
+        ty: or_unknown(&option.ty),
+        default: option.default.as_ref().map(or_unknown),
     }
 }
 
-fn option_json(option: &OptionInfo) -> Json {
-    json!({ "key": or_unknown(&option.key), "type": or_unknown(&option.ty), "default": default_json(option) })
-}
-
 pub fn json(jar: &Path, factories: &[FactoryInfo]) -> String {
-    let factories: Vec<Json> = factories
+    let factories = factories
         .iter()
-        .map(|f| {
-            json!({
-                "class": f.class,
-                "identifier": or_unknown(&f.identifier),
-                "interfaces": f.interfaces,
-                "required_options": f.required_options.iter().map(option_json).collect::<Vec<_>>(),
-                "optional_options": f.optional_options.iter().map(option_json).collect::<Vec<_>>(),
-            })
+        .map(|f| FactoryJson {
+            class: &f.class,
+            identifier: or_unknown(&f.identifier),
+            interfaces: &f.interfaces,
+            required_options: f.required_options.iter().map(option_json).collect(),
+            optional_options: f.optional_options.iter().map(option_json).collect(),
         })
         .collect();
-    let doc = json!({ "jar": jar.display().to_string(), "factories": factories });
+    let doc = JarJson {
+        jar: jar.display().to_string(),
+        factories,
+    };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 

@@ -33,6 +33,10 @@ impl SharedFile {
         self.len
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     fn read_at(&self, out: &mut [u8], offset: u64) -> io::Result<usize> {
         #[cfg(unix)]
         {

@@ -53,10 +53,10 @@ pub fn have_tool(tool: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// Compiles Java sources with `javac --release N` against the jars of `lib`.
-pub fn javac(sources: &[PathBuf], lib: &Path, release: u8, out: &Path) {
+/// Compiles Java sources with `javac --release N` against `classpath` into `out`.
+pub fn javac(sources: &[PathBuf], classpath: &str, release: u8, out: &Path) {
     std::fs::create_dir_all(out).unwrap();
-    let status = Command::new("javac")
+    let output = Command::new("javac")
         .args([
             "-nowarn",
             "-encoding",
@@ -64,14 +64,64 @@ pub fn javac(sources: &[PathBuf], lib: &Path, release: u8, out: &Path) {
             "--release",
             &release.to_string(),
             "-cp",
+            classpath,
+            "-d",
         ])
-        .arg(format!("{}/*", lib.display()))
-        .arg("-d")
         .arg(out)
         .args(sources)
-        .status()
+        .output()
         .expect("javac runs");
-    assert!(status.success(), "javac failed for {sources:?}");
+    assert!(
+        output.status.success(),
+        "javac failed for {sources:?}:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Every file below `dir`, sorted.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Every `.java` file below `dir`.
+pub fn java_sources(dir: &Path) -> Vec<PathBuf> {
+    files_below(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "java"))
+        .collect()
+}
+
+/// Files below `dir` as (entry name relative to `dir`, bytes).
+pub fn class_entries(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files_below(dir)
+        .into_iter()
+        .map(|path| {
+            (
+                path.strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                std::fs::read(&path).unwrap(),
+            )
+        })
+        .collect()
+}
+
+pub fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit")
 }
 
 /// A ZIP archive written byte by byte: stored or deflated entries, optional lies.
@@ -79,7 +129,7 @@ pub fn javac(sources: &[PathBuf], lib: &Path, release: u8, out: &Path) {
 pub struct RawZip {
     out: Vec<u8>,
     central: Vec<u8>,
-    count: u16,
+    count: u64,
 }
 
 pub struct RawEntry<'a> {
@@ -159,16 +209,36 @@ impl RawZip {
         self
     }
 
+    /// Archive bytes; more than 65,535 entries get the ZIP64 end records.
     pub fn finish(&self) -> Vec<u8> {
         let mut out = self.out.clone();
-        let cd_start = out.len() as u32;
+        let cd_start = out.len() as u64;
         out.extend(&self.central);
+        let cd_len = self.central.len() as u64;
+        let zip64 = self.count > 0xFFFF;
+        if zip64 {
+            let record_at = out.len() as u64;
+            out.extend(0x06064b50u32.to_le_bytes());
+            out.extend(44u64.to_le_bytes());
+            out.extend(45u16.to_le_bytes());
+            out.extend(45u16.to_le_bytes());
+            out.extend([0u8; 8]); // disk numbers
+            out.extend(self.count.to_le_bytes());
+            out.extend(self.count.to_le_bytes());
+            out.extend(cd_len.to_le_bytes());
+            out.extend(cd_start.to_le_bytes());
+            out.extend(0x07064b50u32.to_le_bytes());
+            out.extend(0u32.to_le_bytes());
+            out.extend(record_at.to_le_bytes());
+            out.extend(1u32.to_le_bytes());
+        }
+        let short_count = if zip64 { 0xFFFF } else { self.count as u16 };
         out.extend(0x06054b50u32.to_le_bytes());
         out.extend([0u8; 4]);
-        out.extend(self.count.to_le_bytes());
-        out.extend(self.count.to_le_bytes());
-        out.extend((self.central.len() as u32).to_le_bytes());
-        out.extend(cd_start.to_le_bytes());
+        out.extend(short_count.to_le_bytes());
+        out.extend(short_count.to_le_bytes());
+        out.extend((cd_len as u32).to_le_bytes());
+        out.extend((cd_start as u32).to_le_bytes());
         out.extend(0u16.to_le_bytes());
         out
     }

@@ -26,9 +26,18 @@ fn text(text: impl Into<String>) -> MultiformatMessageString {
         .build()
 }
 
-/// A relative file path as a URI reference (SARIF wants forward slashes, no backslashes).
+/// A file path as a URI reference: relative paths stay relative (resolved against the
+/// repository by code-scanning tools), absolute ones become `file://` URIs.
 fn uri(path: &str) -> String {
-    path.replace('\\', "/").replace(' ', "%20")
+    let path = path
+        .replace('\\', "/")
+        .replace('%', "%25")
+        .replace(' ', "%20");
+    if path.starts_with('/') {
+        format!("file://{path}")
+    } else {
+        path
+    }
 }
 
 pub fn sarif(report: &Report) -> Sarif {

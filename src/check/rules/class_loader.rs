@@ -28,9 +28,7 @@ fn own_packages(ctx: &JarContext) -> Vec<String> {
                 .map(|(p, _)| p.to_string())
         })
         .map(|p| match p.rsplit_once('/') {
-            Some((parent, last)) if matches!(last, "table" | "factory" | "factories") => {
-                parent.to_string()
-            }
+            Some((parent, "table" | "factory" | "factories")) => parent.to_string(),
             _ => p,
         })
         .collect();

@@ -62,17 +62,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             format!("{} is a license file outside META-INF", entry.name),
         );
     }
-    let mut artifacts: Vec<&str> = ctx
-        .jar
-        .entries()
-        .iter()
-        .filter_map(|e| {
-            e.name
-                .strip_prefix("META-INF/maven/")?
-                .strip_suffix("/pom.properties")
-        })
-        .collect();
-    artifacts.sort();
+    let artifacts = ctx.maven_artifacts();
     if artifacts.len() > 1 {
         out.add(
             &MAVEN_LEFTOVERS,

@@ -52,18 +52,11 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             format!("{} is built for Scala {}", ctx.file_name, &suffix[1..]),
         );
     }
-    let mut bundled_artifacts: Vec<&str> = ctx
-        .jar
-        .entries()
-        .iter()
-        .filter_map(|e| {
-            e.name
-                .strip_prefix("META-INF/maven/")?
-                .strip_suffix("/pom.properties")
-        })
+    let bundled_artifacts: Vec<&str> = ctx
+        .maven_artifacts()
+        .into_iter()
         .filter(|artifact| foreign_scala_suffix(artifact).is_some())
         .collect();
-    bundled_artifacts.dedup();
     if !bundled_artifacts.is_empty() {
         out.add(
             &SUFFIX_MISMATCH,

@@ -1,0 +1,371 @@
+//! The `check` and `inspect` commands end to end: exit codes, rule overrides, and all output
+//! formats (SARIF validated against the 2.1.0 schema, JUnit parsed as XML, GitHub commands and
+//! step summary).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use assert_cmd::cargo::CommandCargoExt;
+use common::RawZip;
+
+fn tool() -> Command {
+    let mut cmd = Command::cargo_bin("cargo-flink-connector").unwrap();
+    cmd.env_remove("GITHUB_STEP_SUMMARY").env("NO_COLOR", "1");
+    cmd
+}
+
+fn check(args: &[&str], paths: &[&Path]) -> Output {
+    tool().arg("check").args(args).args(paths).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A jar without factories or license files: errors (no-factory) and warnings.
+fn broken_jar(dir: &Path) -> PathBuf {
+    let path = dir.join("broken-1.0.jar");
+    let mut zip = RawZip::new();
+    zip.add("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n\r\n")
+        .add("META-INF/BAD.SF", b"x")
+        .add("readme.txt", b"hi");
+    zip.write_to(&path);
+    path
+}
+
+#[test]
+fn usage_errors_and_unreadable_input_exit_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_zip = dir.path().join("not.jar");
+    std::fs::write(&not_zip, "plain text").unwrap();
+    let jar = broken_jar(dir.path());
+    let cases: Vec<(Vec<&str>, &Path, &str)> = vec![
+        (vec![], &not_zip, "not a readable ZIP/JAR"),
+        (vec![], Path::new("/nonexistent/x.jar"), "no such file"),
+        (
+            vec!["--target", "flink-1.16"],
+            &jar,
+            "unknown Flink version",
+        ),
+        (vec!["--target", "spark-3"], &jar, "unknown --target"),
+        (
+            vec!["-A", "no-such-rule"],
+            &jar,
+            "unknown rule 'no-such-rule'",
+        ),
+        (vec!["--flink-lib", "/nonexistent"], &jar, "not a directory"),
+    ];
+    for (args, path, expected) in cases {
+        let out = check(&args, &[path]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    }
+}
+
+#[test]
+fn errors_exit_1_and_overrides_change_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let jar = broken_jar(dir.path());
+    let out = check(&["--target", "flink-2.2"], &[&jar]);
+    assert_eq!(out.status.code(), Some(1));
+    let human = text(&out.stdout);
+    assert!(
+        human.contains("error[signature-file]: META-INF/BAD.SF is a signature file"),
+        "{human}"
+    );
+    assert!(
+        human.contains("--> ") && human.contains("broken-1.0.jar!META-INF/BAD.SF"),
+        "{human}"
+    );
+    assert!(human.contains("= help: exclude META-INF/*.SF"), "{human}");
+    assert!(
+        human.contains("check failed: 2 errors, 1 warning, 0 notes in 1 file"),
+        "{human}"
+    );
+    assert!(!human.contains('\x1b'), "colour on a pipe");
+
+    // Overrides on top of `--target flink-2.2`: -A silences, -W demotes, -D promotes.
+    let cases: [(&[&str], i32); 3] = [
+        (&["-A", "signature-file", "-W", "no-factory"], 0),
+        (
+            &[
+                "-A",
+                "signature-file",
+                "-W",
+                "no-factory",
+                "--deny",
+                "warnings",
+            ],
+            1,
+        ),
+        (
+            &[
+                "-A",
+                "signature-file",
+                "-A",
+                "no-factory",
+                "-D",
+                "license-notice-missing",
+            ],
+            1,
+        ),
+    ];
+    for (overrides, code) in cases {
+        let args: Vec<&str> = ["--target", "flink-2.2"]
+            .iter()
+            .chain(overrides)
+            .copied()
+            .collect();
+        let out = check(&args, &[&jar]);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{overrides:?}: {}",
+            text(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn json_has_the_documented_shape_and_says_what_was_assumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let jar = broken_jar(dir.path());
+    let out = check(&["--format", "json"], &[&jar]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["target"], "flink-1.20");
+    let file = &report["files"][0];
+    assert!(file["path"].as_str().unwrap().ends_with("broken-1.0.jar"));
+    assert!(
+        file["notes"][0].as_str().unwrap().contains("assumed 1.20"),
+        "{file}"
+    );
+    let finding = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "signature-file")
+        .unwrap();
+    for key in ["rule", "severity", "message", "location", "hint"] {
+        assert!(finding[key].is_string(), "{key} in {finding}");
+    }
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["location"], "META-INF/BAD.SF");
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"errors": 2, "warnings": 1, "notes": 0})
+    );
+}
+
+#[test]
+fn sarif_validates_against_the_2_1_0_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let jar = broken_jar(dir.path());
+    let out = check(&["--target", "vvr-11.1", "--format", "sarif"], &[&jar]);
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert!(run["tool"]["driver"]["rules"].as_array().unwrap().len() >= 40);
+    let result = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "signature-file")
+        .unwrap();
+    assert_eq!(result["level"], "error");
+    assert!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("file:///")
+    );
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(
+        run["tool"]["driver"]["rules"][index]["id"],
+        "signature-file"
+    );
+    let sarif_path = dir.path().join("out.sarif");
+    std::fs::write(&sarif_path, &out.stdout).unwrap();
+    let python_ok = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if common::require("python3 with jsonschema", python_ok).is_none() {
+        return;
+    }
+    let schema = common::fixture_dir().join("sarif-schema-2.1.0.json");
+    let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\njsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(json.load(open(sys.argv[2])))";
+    let validated = Command::new("python3")
+        .args(["-c", script])
+        .arg(&schema)
+        .arg(&sarif_path)
+        .output()
+        .unwrap();
+    assert!(validated.status.success(), "{}", text(&validated.stderr));
+}
+
+#[test]
+fn junit_and_github_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let jar = broken_jar(dir.path());
+    let junit = check(&["--target", "flink-2.2", "--format", "junit"], &[&jar]);
+    let xml = text(&junit.stdout);
+    let root = cargo_flink_connector::pom::parse_xml(&xml).unwrap();
+    assert_eq!(root.name, "testsuites");
+    let cases: Vec<_> = root
+        .descendants()
+        .into_iter()
+        .filter(|e| e.name == "testcase")
+        .collect();
+    let failed: Vec<_> = cases
+        .iter()
+        .filter(|c| c.child("failure").is_some())
+        .collect();
+    assert_eq!(failed.len(), 2, "{xml}");
+    assert!(cases.len() > 30);
+
+    let summary = dir.path().join("summary.md");
+    let github = tool()
+        .args(["check", "--target", "flink-2.2", "--format", "github"])
+        .arg(&jar)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(github.status.code(), Some(1));
+    let commands = text(&github.stdout);
+    assert!(
+        commands.lines().any(|l| l.starts_with("::error file=")
+            && l.contains("title=signature-file [META-INF/BAD.SF]::")),
+        "{commands}"
+    );
+    assert!(
+        commands.lines().any(|l| l.starts_with("::warning file=")),
+        "{commands}"
+    );
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.contains("## Flink connector check failed")
+            && md.contains("| error | `signature-file` |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_project_directory_checks_its_pom_and_built_jars() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("pom.xml"), r#"<project><modelVersion>4.0.0</modelVersion>
+  <properties><flink.version>1.20.1</flink.version></properties>
+  <dependencies>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-table-common</artifactId><version>${flink.version}</version></dependency>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-table-planner_2.12</artifactId><version>${flink.version}</version><scope>provided</scope></dependency>
+    <dependency><groupId>redis.clients</groupId><artifactId>jedis</artifactId><version>5.0.0</version></dependency>
+    <dependency><groupId>org.scala-lang.modules</groupId><artifactId>scala-xml_2.13</artifactId><version>2.1.0</version></dependency>
+  </dependencies>
+  <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration><relocations/></configuration></plugin></plugins></build>
+</project>"#).unwrap();
+    std::fs::create_dir(root.join("target")).unwrap();
+    broken_jar(&root.join("target"));
+    let out = check(&["--target", "flink-2.2", "--format", "json"], &[root]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    let pom_rules: Vec<&str> = files[1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "pom-flink-not-provided",
+        "pom-planner-dependency",
+        "pom-flink-version-mismatch",
+        "pom-shade-no-services-transformer",
+        "pom-shade-no-signature-filter",
+        "pom-dependency-not-relocated",
+        "scala-suffix-mismatch",
+    ] {
+        assert!(pom_rules.contains(&rule), "{rule} not in {pom_rules:?}");
+    }
+    let first = &files[1]["findings"][0];
+    assert!(
+        first["location"].as_str().unwrap().starts_with("pom.xml:"),
+        "{first}"
+    );
+    assert!(first["line"].is_u64());
+
+    // Without --target, the pom's flink.version is the target and says so.
+    let inferred = check(&["--format", "json"], &[root]);
+    let report: serde_json::Value = serde_json::from_slice(&inferred.stdout).unwrap();
+    assert_eq!(report["target"], "flink-1.20.1");
+    assert!(
+        report["files"][0]["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("pom.xml flink.version = 1.20.1"),
+        "{report}"
+    );
+}
+
+#[test]
+fn inspect_prints_json_yaml_and_markdown() {
+    let Some(lib) = common::flink_lib("2.2.1") else {
+        return;
+    };
+    let jar = common::lib_jar(&lib, "flink-connector-files");
+    let json = tool().args(["inspect"]).arg(&jar).output().unwrap();
+    assert_eq!(json.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(doc["jar"]
+        .as_str()
+        .unwrap()
+        .ends_with("flink-connector-files-2.2.1.jar"));
+    let factory = &doc["factories"][0];
+    assert_eq!(
+        factory["class"],
+        "org.apache.flink.connector.file.table.FileSystemTableFactory"
+    );
+    assert_eq!(factory["identifier"], "filesystem");
+    assert_eq!(
+        factory["required_options"][0],
+        serde_json::json!({"key": "path", "type": "String", "default": null})
+    );
+    let yaml = text(
+        &tool()
+            .args(["inspect", "--format", "yaml"])
+            .arg(&jar)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    for line in [
+        "connector:",
+        "  type: filesystem",
+        "  source: true",
+        "  sink: true",
+        "    - key: path\n      required: true",
+    ] {
+        assert!(yaml.contains(line), "{line:?} in\n{yaml}");
+    }
+    let md = text(
+        &tool()
+            .args(["inspect", "--format", "markdown"])
+            .arg(&jar)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(
+        md.contains("## `filesystem`") && md.contains("| `path` | yes | String | — |"),
+        "{md}"
+    );
+    let missing = tool()
+        .args(["inspect", "/nonexistent.jar"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}

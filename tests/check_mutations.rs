@@ -1,0 +1,406 @@
+//! Mutation suite: a good connector jar (compiled here with javac against Flink 2.2.1) passes
+//! `check` without a single finding; one broken copy per rule family is flagged by that rule.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use cargo_flink_connector::check::context::Depth;
+use cargo_flink_connector::check::finding::{Levels, Severity};
+use cargo_flink_connector::check::target::Target;
+use cargo_flink_connector::check::{run, CheckOptions, Report};
+use common::RawZip;
+
+const SERVICES: &str = "META-INF/services/org.apache.flink.table.factories.Factory";
+
+/// Compiled classes, shared by every test of this binary.
+struct Classes {
+    /// Against 2.2.1 (release 11), including stubs' users; stubs themselves are not here.
+    current: Vec<(String, Vec<u8>)>,
+    /// Against 1.20.5 (release 8).
+    legacy: Vec<(String, Vec<u8>)>,
+    /// `org/apache/flink/table/factories/Factory.class` from the 2.2.1 uber jar.
+    flink_factory: Vec<u8>,
+}
+
+fn classes() -> Option<&'static Classes> {
+    static CLASSES: OnceLock<Option<Classes>> = OnceLock::new();
+    CLASSES
+        .get_or_init(|| {
+            let lib = common::flink_lib("2.2.1")?;
+            let legacy_lib = common::flink_lib("1.20.5")?;
+            common::require("javac (JDK 17)", common::have_tool("javac"))?;
+            let java = common::fixture_dir().join("java");
+            let work = tempfile::tempdir().unwrap();
+            let (stubs, current, legacy) = (
+                work.path().join("stubs"),
+                work.path().join("current"),
+                work.path().join("legacy"),
+            );
+            common::javac(
+                &common::java_sources(&java.join("stubs")),
+                &format!("{}/*", lib.display()),
+                11,
+                &stubs,
+            );
+            common::javac(
+                &common::java_sources(&java.join("acme")),
+                &format!("{}/*:{}", lib.display(), stubs.display()),
+                11,
+                &current,
+            );
+            common::javac(
+                &common::java_sources(&java.join("legacy")),
+                &format!("{}/*", legacy_lib.display()),
+                8,
+                &legacy,
+            );
+            let uber = cargo_flink_connector::jar::JarIndex::open(&common::lib_jar(
+                &lib,
+                "flink-table-api-java-uber",
+            ))
+            .unwrap();
+            let flink_factory = uber
+                .read_named("org/apache/flink/table/factories/Factory.class", 1 << 20)
+                .unwrap()
+                .unwrap();
+            Some(Classes {
+                current: common::class_entries(&current),
+                legacy: common::class_entries(&legacy),
+                flink_factory,
+            })
+        })
+        .as_ref()
+}
+
+/// A jar as an ordered entry list (duplicates allowed).
+#[derive(Clone)]
+struct Jar {
+    file_name: String,
+    entries: Vec<(String, Vec<u8>)>,
+}
+
+impl Jar {
+    fn good(classes: &Classes) -> Jar {
+        let mut entries = vec![
+            (
+                "META-INF/MANIFEST.MF".to_string(),
+                b"Manifest-Version: 1.0\r\nCreated-By: audit tests\r\n\r\n".to_vec(),
+            ),
+            (
+                "META-INF/LICENSE".to_string(),
+                b"Apache License\nVersion 2.0, January 2004\n".to_vec(),
+            ),
+            (
+                "META-INF/NOTICE".to_string(),
+                b"acme connector\nThe Apache Software Foundation\n".to_vec(),
+            ),
+            (
+                SERVICES.to_string(),
+                b"# acme\ncom.example.acme.AcmeTableFactory\n".to_vec(),
+            ),
+        ];
+        for name in ["AcmeTableFactory", "AcmeSource", "AcmeSink"] {
+            entries.push(class(classes, &format!("com/example/acme/{name}.class")));
+        }
+        Jar {
+            file_name: "flink-connector-acme-1.0.jar".into(),
+            entries,
+        }
+    }
+
+    fn with(mut self, name: &str, bytes: &[u8]) -> Jar {
+        self.entries.push((name.to_string(), bytes.to_vec()));
+        self
+    }
+
+    fn with_class(self, classes: &Classes, name: &str) -> Jar {
+        let (entry, bytes) = class(classes, name);
+        self.with(&entry, &bytes)
+    }
+
+    fn without(mut self, name: &str) -> Jar {
+        self.entries.retain(|(n, _)| n != name);
+        self
+    }
+
+    fn replace(self, name: &str, bytes: &[u8]) -> Jar {
+        self.without(name).with(name, bytes)
+    }
+
+    fn named(mut self, file_name: &str) -> Jar {
+        self.file_name = file_name.to_string();
+        self
+    }
+
+    fn check(&self) -> Report {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(&self.file_name);
+        let mut zip = RawZip::new();
+        for (name, bytes) in &self.entries {
+            zip.add(name, bytes);
+        }
+        zip.write_to(&path);
+        check_path(&path)
+    }
+}
+
+fn class(classes: &Classes, name: &str) -> (String, Vec<u8>) {
+    classes
+        .current
+        .iter()
+        .chain(&classes.legacy)
+        .find(|(n, _)| n == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("{name} was not compiled"))
+}
+
+fn check_path(path: &Path) -> Report {
+    let options = CheckOptions {
+        target: Some(Target::parse("flink-2.2").unwrap()),
+        flink_lib: None,
+        depth: Depth::Deep,
+        levels: Levels::default(),
+        deny_warnings: false,
+        threads: 2,
+    };
+    run(&[PathBuf::from(path)], &options).unwrap()
+}
+
+fn rules_of(report: &Report) -> Vec<(&'static str, Severity)> {
+    report
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .map(|f| (f.rule, f.severity))
+        .collect()
+}
+
+fn assert_flags(jar: &Jar, rule: &str) {
+    let report = jar.check();
+    let found = rules_of(&report);
+    assert!(
+        found.iter().any(|(r, _)| *r == rule),
+        "expected {rule}, got {found:?}\n{report:#?}"
+    );
+}
+
+#[test]
+fn the_good_jar_has_no_finding_at_all() {
+    let Some(classes) = classes() else { return };
+    let report = Jar::good(classes).check();
+    assert_eq!(rules_of(&report), vec![], "{report:#?}");
+    assert_eq!(report.exit_code(), 0);
+}
+
+#[test]
+fn services_file_missing_or_misplaced() {
+    let Some(c) = classes() else { return };
+    assert_flags(&Jar::good(c).without(SERVICES), "services-file-missing");
+    let services = b"com.example.acme.AcmeTableFactory\n";
+    assert_flags(
+        &Jar::good(c).without(SERVICES).with(
+            "services/org.apache.flink.table.factories.Factory",
+            services,
+        ),
+        "services-file-misplaced",
+    );
+    let sub_interface =
+        "META-INF/services/org.apache.flink.table.factories.DynamicTableSourceFactory";
+    assert_flags(
+        &Jar::good(c).without(SERVICES).with(sub_interface, services),
+        "services-file-misplaced",
+    );
+    assert_flags(
+        &Jar::good(c).replace(
+            SERVICES,
+            b"com.example.acme.AcmeTableFactory\ncom.example.1acme\n",
+        ),
+        "services-invalid-line",
+    );
+}
+
+#[test]
+fn listed_class_absent_abstract_or_not_a_factory() {
+    let Some(c) = classes() else { return };
+    let listing =
+        |extra: &str| format!("com.example.acme.AcmeTableFactory\n{extra}\n").into_bytes();
+    assert_flags(
+        &Jar::good(c).replace(SERVICES, &listing("com.example.acme.Missing")),
+        "services-provider-not-found",
+    );
+    let abstract_jar = Jar::good(c).with_class(c, "com/example/acme/AbstractAcmeFactory.class");
+    assert_flags(
+        &abstract_jar.replace(SERVICES, &listing("com.example.acme.AbstractAcmeFactory")),
+        "services-provider-not-instantiable",
+    );
+    assert_flags(
+        &Jar::good(c).replace(SERVICES, &listing("com.example.acme.AcmeSource")),
+        "services-provider-not-factory",
+    );
+    assert_flags(
+        &Jar::good(c)
+            .with_class(c, "com/example/acme/AcmeTwoFactory.class")
+            .named("x.jar"),
+        "services-missing-factory",
+    );
+}
+
+#[test]
+fn duplicate_and_builtin_identifiers() {
+    let Some(c) = classes() else { return };
+    let two = Jar::good(c)
+        .with_class(c, "com/example/acme/AcmeTwoFactory.class")
+        .replace(
+            SERVICES,
+            b"com.example.acme.AcmeTableFactory\ncom.example.acme.AcmeTwoFactory\n",
+        );
+    assert_flags(&two, "duplicate-factory-identifier");
+    let datagen = Jar::good(c)
+        .with_class(c, "com/example/acme/DatagenLookalikeFactory.class")
+        .replace(
+            SERVICES,
+            b"com.example.acme.AcmeTableFactory\ncom.example.acme.DatagenLookalikeFactory\n",
+        );
+    assert_flags(&datagen, "identifier-clashes-builtin");
+}
+
+#[test]
+fn bundled_flink_classes_and_signature_files() {
+    let Some(c) = classes() else { return };
+    assert_flags(
+        &Jar::good(c).with(
+            "org/apache/flink/table/factories/Factory.class",
+            &c.flink_factory,
+        ),
+        "bundled-flink-api",
+    );
+    assert_flags(
+        &Jar::good(c)
+            .with("META-INF/ACME.SF", b"Signature-Version: 1.0\r\n")
+            .with("META-INF/ACME.RSA", &[0x30, 0x82]),
+        "signature-file",
+    );
+}
+
+#[test]
+fn class_versions_and_apis_of_another_line() {
+    let Some(c) = classes() else { return };
+    let (_, mut source) = class(c, "com/example/acme/AcmeSource.class");
+    source[6..8].copy_from_slice(&69u16.to_be_bytes());
+    assert_flags(
+        &Jar::good(c).replace("com/example/acme/AcmeSource.class", &source),
+        "class-version-too-new",
+    );
+    assert_flags(
+        &Jar::good(c).with_class(c, "com/example/acme/LegacyWriterUser.class"),
+        "removed-flink-api",
+    );
+    assert_flags(
+        &Jar::good(c).with_class(c, "com/example/acme/LegacyOpenUser.class"),
+        "missing-flink-member",
+    );
+    assert_flags(
+        &Jar::good(c).with_class(c, "com/example/acme/ForeignShadedUser.class"),
+        "foreign-shaded-library",
+    );
+    assert_flags(
+        &Jar::good(c).with_class(c, "com/example/acme/PlannerUser.class"),
+        "planner-internal-reference",
+    );
+}
+
+#[test]
+fn relocation_logging_scala_and_class_loader() {
+    let Some(c) = classes() else { return };
+    let (_, bytes) = class(c, "com/example/acme/AcmeSink.class");
+    assert_flags(
+        &Jar::good(c).with("com/google/common/base/Preconditions.class", &bytes),
+        "unrelocated-library",
+    );
+    assert_flags(
+        &Jar::good(c).with("org/slf4j/impl/StaticLoggerBinder.class", &bytes),
+        "bundled-logging-backend",
+    );
+    assert_flags(
+        &Jar::good(c).with("log4j2.xml", b"<Configuration/>"),
+        "bundled-logging-config",
+    );
+    assert_flags(
+        &Jar::good(c).named("flink-connector-acme_2.11-1.0.jar"),
+        "scala-suffix-mismatch",
+    );
+    assert_flags(
+        &Jar::good(c).with("scala/Option.class", &bytes),
+        "bundled-scala-library",
+    );
+    assert_flags(
+        &Jar::good(c).with_class(c, "com/example/acme/Scala211User.class"),
+        "scala-2-11-trait",
+    );
+    assert_flags(
+        &Jar::good(c).with_class(c, "com/example/acme/ContextLoaderUser.class"),
+        "context-class-loader",
+    );
+}
+
+#[test]
+fn module_info_multi_release_duplicates_and_legal_files() {
+    let Some(c) = classes() else { return };
+    let (_, bytes) = class(c, "com/example/acme/AcmeSink.class");
+    assert_flags(
+        &Jar::good(c).with("module-info.class", &bytes),
+        "module-info-present",
+    );
+    assert_flags(
+        &Jar::good(c).with(
+            "META-INF/versions/11/com/example/acme/AcmeSink.class",
+            &bytes,
+        ),
+        "multi-release-not-declared",
+    );
+    assert_flags(
+        &Jar::good(c).with("META-INF/versions/11/org/example/Orphan.class", &bytes),
+        "multi-release-orphan",
+    );
+    assert_flags(
+        &Jar::good(c).with("com/example/acme/AcmeSink.class", &bytes),
+        "duplicate-entry",
+    );
+    assert_flags(
+        &Jar::good(c).with("NOTICE", b"copied from a dependency"),
+        "license-outside-meta-inf",
+    );
+    assert_flags(
+        &Jar::good(c).without("META-INF/NOTICE"),
+        "license-notice-missing",
+    );
+    let maven = |a: &str| format!("META-INF/maven/org.example/{a}/pom.properties");
+    assert_flags(
+        &Jar::good(c)
+            .with(&maven("acme"), b"")
+            .with(&maven("dep"), b""),
+        "maven-metadata-leftover",
+    );
+}
+
+#[test]
+fn archive_anomalies_are_findings() {
+    let Some(c) = classes() else { return };
+    assert_flags(
+        &Jar::good(c).with("../evil.class", b"x"),
+        "unsafe-entry-name",
+    );
+    assert_flags(
+        &Jar::good(c).with("lib/dependency.jar", b"PK"),
+        "nested-archive",
+    );
+    assert_flags(
+        &Jar::good(c).with(
+            "com/example/acme/Broken.class",
+            &[0xCA, 0xFE, 0xBA, 0xBE, 0, 0, 0, 55, 0],
+        ),
+        "unreadable-entry",
+    );
+}
