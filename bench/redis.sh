@@ -61,7 +61,7 @@ rcli flushall >/dev/null
 
 echo "== connector in a MiniCluster (parallelism $parallelism)" >&2
 java -Xmx2g -cp "$lib/*:$jar:$work/classes" RedisBench "$port" 123456 "$rows" "$parallelism" 2>"$work/bench.err" \
-  | tee "$work/bench.out" | grep '^RESULT' >&2 || { tail -40 "$work/bench.err" >&2; exit 1; }
+  | tee "$work/bench.out" | grep -E '^(RESULT|RUNS)' >&2 || { tail -40 "$work/bench.err" >&2; exit 1; }
 keys=$(rcli dbsize)
 
 python3 - "$work/bench.out" "$set_rps" "$get_rps" "$rows" "$version" "$parallelism" "$keys" <<'PY'
