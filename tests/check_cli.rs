@@ -24,7 +24,8 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A jar without factories or license files: errors (no-factory) and warnings.
+/// A jar without factories or license files: errors (no-factory, signature-file) and a note
+/// (license-notice-missing).
 fn broken_jar(dir: &Path) -> PathBuf {
     let path = dir.join("broken-1.0.jar");
     let mut zip = RawZip::new();
@@ -83,7 +84,7 @@ fn errors_exit_1_and_overrides_change_the_verdict() {
     );
     assert!(human.contains("= help: exclude META-INF/*.SF"), "{human}");
     assert!(
-        human.contains("check failed: 2 errors, 1 warning, 0 notes in 1 file"),
+        human.contains("check failed: 2 errors, 0 warnings, 1 note in 1 file"),
         "{human}"
     );
     assert!(!human.contains('\x1b'), "colour on a pipe");
@@ -156,7 +157,7 @@ fn json_has_the_documented_shape_and_says_what_was_assumed() {
     assert_eq!(finding["location"], "META-INF/BAD.SF");
     assert_eq!(
         report["summary"],
-        serde_json::json!({"errors": 2, "warnings": 1, "notes": 0})
+        serde_json::json!({"errors": 2, "warnings": 0, "notes": 1})
     );
 }
 
@@ -243,7 +244,8 @@ fn junit_and_github_formats() {
         "{commands}"
     );
     assert!(
-        commands.lines().any(|l| l.starts_with("::warning file=")),
+        commands.lines().any(|l| l.starts_with("::notice file=")
+            && l.contains("title=license-notice-missing [META-INF/LICENSE]::")),
         "{commands}"
     );
     let md = std::fs::read_to_string(&summary).unwrap();

@@ -22,6 +22,8 @@ struct Classes {
     legacy: Vec<(String, Vec<u8>)>,
     /// `org/apache/flink/table/factories/Factory.class` from the 2.2.1 uber jar.
     flink_factory: Vec<u8>,
+    /// The same class from the 1.20.5 uber jar: a copy that differs from the target's.
+    legacy_flink_factory: Vec<u8>,
 }
 
 fn classes() -> Option<&'static Classes> {
@@ -56,19 +58,26 @@ fn classes() -> Option<&'static Classes> {
                 8,
                 &legacy,
             );
-            let uber = cargo_flink_connector::jar::JarIndex::open(&common::lib_jar(
-                &lib,
-                "flink-table-api-java-uber",
-            ))
-            .unwrap();
-            let flink_factory = uber
+            let factory_of = |lib: &Path| {
+                cargo_flink_connector::jar::JarIndex::open(&common::lib_jar(
+                    lib,
+                    "flink-table-api-java-uber",
+                ))
+                .unwrap()
                 .read_named("org/apache/flink/table/factories/Factory.class", 1 << 20)
                 .unwrap()
-                .unwrap();
+                .unwrap()
+            };
+            let (flink_factory, legacy_flink_factory) = (factory_of(&lib), factory_of(&legacy_lib));
+            assert_ne!(
+                flink_factory, legacy_flink_factory,
+                "1.20 and 2.2 Factory.class"
+            );
             Some(Classes {
                 current: common::class_entries(&current),
                 legacy: common::class_entries(&legacy),
                 flink_factory,
+                legacy_flink_factory,
             })
         })
         .as_ref()
@@ -177,6 +186,21 @@ fn rules_of(report: &Report) -> Vec<(&'static str, Severity)> {
         .collect()
 }
 
+/// `rule` is reported, and only at `severity`.
+fn assert_flags_at(jar: &Jar, rule: &str, severity: Severity) {
+    let report = jar.check();
+    let found = rules_of(&report);
+    let at: Vec<Severity> = found
+        .iter()
+        .filter(|(r, _)| *r == rule)
+        .map(|(_, s)| *s)
+        .collect();
+    assert!(
+        !at.is_empty() && at.iter().all(|s| *s == severity),
+        "expected {rule} at {severity:?}, got {found:?}\n{report:#?}"
+    );
+}
+
 fn assert_flags(jar: &Jar, rule: &str) {
     let report = jar.check();
     let found = rules_of(&report);
@@ -230,10 +254,17 @@ fn listed_class_absent_abstract_or_not_a_factory() {
         &Jar::good(c).replace(SERVICES, &listing("com.example.acme.Missing")),
         "services-provider-not-found",
     );
-    let abstract_jar = Jar::good(c).with_class(c, "com/example/acme/AbstractAcmeFactory.class");
-    assert_flags(
-        &abstract_jar.replace(SERVICES, &listing("com.example.acme.AbstractAcmeFactory")),
-        "services-provider-not-instantiable",
+    let abstract_jar = Jar::good(c)
+        .with_class(c, "com/example/acme/AbstractAcmeFactory.class")
+        .replace(SERVICES, &listing("com.example.acme.AbstractAcmeFactory"));
+    assert_flags(&abstract_jar, "services-provider-not-instantiable");
+    // It inherits 'acme' but never registers it: no duplicate with the real factory.
+    let found = rules_of(&abstract_jar.check());
+    assert!(
+        !found
+            .iter()
+            .any(|(r, _)| *r == "duplicate-factory-identifier"),
+        "{found:?}"
     );
     assert_flags(
         &Jar::good(c).replace(SERVICES, &listing("com.example.acme.AcmeSource")),
@@ -269,12 +300,18 @@ fn duplicate_and_builtin_identifiers() {
 #[test]
 fn bundled_flink_classes_and_signature_files() {
     let Some(c) = classes() else { return };
-    assert_flags(
-        &Jar::good(c).with(
-            "org/apache/flink/table/factories/Factory.class",
-            &c.flink_factory,
-        ),
+    // A copy identical to the runtime's is shadowed by it (parent-first): a warning; one that
+    // differs breaks on the class path (lib/): an error.
+    let factory = "org/apache/flink/table/factories/Factory.class";
+    assert_flags_at(
+        &Jar::good(c).with(factory, &c.flink_factory),
         "bundled-flink-api",
+        Severity::Warning,
+    );
+    assert_flags_at(
+        &Jar::good(c).with(factory, &c.legacy_flink_factory),
+        "bundled-flink-api",
+        Severity::Error,
     );
     assert_flags(
         &Jar::good(c)
@@ -372,9 +409,19 @@ fn module_info_multi_release_duplicates_and_legal_files() {
         &Jar::good(c).with("NOTICE", b"copied from a dependency"),
         "license-outside-meta-inf",
     );
-    assert_flags(
+    // Nothing fails at run time without them: a note, except for Apache Flink's own artifacts.
+    assert_flags_at(
         &Jar::good(c).without("META-INF/NOTICE"),
         "license-notice-missing",
+        Severity::Note,
+    );
+    assert_flags_at(
+        &Jar::good(c).without("META-INF/NOTICE").with(
+            "META-INF/maven/org.apache.flink/flink-connector-acme/pom.xml",
+            b"",
+        ),
+        "license-notice-missing",
+        Severity::Warning,
     );
     let maven = |a: &str| format!("META-INF/maven/org.example/{a}/pom.properties");
     assert_flags(

@@ -743,6 +743,12 @@ impl RuntimeLib {
             .map(|&i| (self.jars[i].0.as_str(), self.jars[i].1))
     }
 
+    /// The CRC-32 of the runtime's copy of `entry_name`, from its jar's central directory.
+    pub fn crc_of(&self, entry_name: &str) -> Option<u32> {
+        let &slot = self.classes.get(entry_name)?;
+        self.jars[slot].2.entry(entry_name).map(|e| e.crc32)
+    }
+
     pub fn has_class(&self, internal_name: &str) -> bool {
         self.classes.contains_key(&format!("{internal_name}.class"))
     }

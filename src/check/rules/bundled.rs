@@ -1,6 +1,8 @@
 //! F3/F6: classes the Flink runtime already provides, bundled into the connector. Flink loads
-//! `org.apache.flink.*` parent-first, so bundled copies are at best dead weight and at worst a
-//! different version: LinkageError, ClassCastException, "X is not a subtype of Factory".
+//! `org.apache.flink.*` parent-first, so under ADD JAR the runtime's copies win and bundled ones
+//! are dead weight; with the jar on the class path (lib/) a bundled copy can win, and one that
+//! differs from the runtime's breaks: NoSuchMethodError, "X is not a subtype of Factory".
+//! API classes are compared with the runtime's copy (CRC-32 of the central directory).
 
 use std::collections::BTreeMap;
 
@@ -19,7 +21,7 @@ pub static BUNDLED_API: Rule = Rule {
     id: "bundled-flink-api",
     family: "F3",
     severity: Severity::Error,
-    summary: "Flink's factory/table API classes are bundled: the jar's Factory is not the runtime's Factory",
+    summary: "Flink's factory/table API classes are bundled: an error when they differ from the runtime's copies (NoSuchMethodError on the class path), a warning when identical",
     hint: "set <scope>provided</scope> on flink-table-common / flink-table-api-java* and rebuild",
 };
 pub static BUNDLED_CONNECTOR_BASE: Rule = Rule {
@@ -52,9 +54,20 @@ const API_PACKAGES: &[&str] = &[
     "org/apache/flink/configuration/",
 ];
 
+/// How a bundled API class compares with the runtime's copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Contents {
+    /// No lib/ index: the built-in prefix list matched, nothing to compare with.
+    NotCompared,
+    /// Same CRC-32 as the runtime's copy.
+    Identical,
+    Different,
+}
+
 pub fn check(ctx: &JarContext, out: &mut Findings) {
-    // (rule, provider) → entries; provider is the lib/ jar, or the package for built-in prefixes.
-    let mut groups: BTreeMap<(&'static str, String), Vec<&str>> = BTreeMap::new();
+    // (rule, provider, contents) → entries; provider is the lib/ jar, or the package for
+    // built-in prefixes.
+    let mut groups: BTreeMap<(&'static str, String, Contents), Vec<&str>> = BTreeMap::new();
     for entry in ctx
         .jar
         .entries()
@@ -81,23 +94,63 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         } else {
             BUNDLED_RUNTIME.id
         };
-        groups.entry((rule, provider)).or_default().push(name);
+        let contents = match ctx.runtime.and_then(|r| r.crc_of(name)) {
+            _ if rule != BUNDLED_API.id => Contents::NotCompared,
+            Some(crc) if crc == entry.crc32 => Contents::Identical,
+            Some(_) => Contents::Different,
+            None => Contents::NotCompared,
+        };
+        groups
+            .entry((rule, provider, contents))
+            .or_default()
+            .push(name);
     }
     let source = match ctx.runtime {
         Some(runtime) => format!("lib/ of {}", runtime.dir.display()),
         None => "built-in package list; pass --flink-lib for an exact answer".to_string(),
     };
-    for ((rule_id, provider), entries) in groups {
+    for ((rule_id, provider, contents), entries) in groups {
         let rule = RULES
             .iter()
             .find(|r| r.id == rule_id)
             .copied()
             .unwrap_or(&BUNDLED_RUNTIME);
-        let message = format!(
-            "{} classes also provided by {provider} ({source}): {}",
-            entries.len(),
-            examples(&entries, 3)
-        );
-        out.add(rule, entries[0], message);
+        let listed = examples(&entries, 3);
+        let count = entries.len();
+        if rule_id != BUNDLED_API.id {
+            let message =
+                format!("{count} classes also provided by {provider} ({source}): {listed}");
+            out.add(rule, entries[0], message);
+            continue;
+        }
+        let (severity, message) = match contents {
+            Contents::Identical => (
+                Severity::Warning,
+                format!(
+                    "{count} Flink API classes are identical to the copies in {provider} ({source}): \
+                     {listed}; each is shadowed by the runtime's identical class (org.apache.flink. \
+                     loads parent-first), so it only adds weight and risk: remove it"
+                ),
+            ),
+            Contents::Different => (
+                Severity::Error,
+                format!(
+                    "{count} Flink API classes differ from the runtime's copies in {provider} \
+                     ({source}): {listed}; harmless under ADD JAR (parent-first), but with the jar \
+                     on the class path (lib/, as managed platforms deploy it) a copy that wins \
+                     fails with NoSuchMethodError or \"X is not a subtype of Factory\""
+                ),
+            ),
+            Contents::NotCompared => (
+                Severity::Error,
+                format!(
+                    "{count} Flink API classes are also provided by {provider} ({source}): \
+                     {listed}; their contents could not be compared with the runtime's, and \
+                     copies that differ fail with NoSuchMethodError when the jar is on the class \
+                     path (lib/)"
+                ),
+            ),
+        };
+        out.add_at(rule, severity, entries[0], message);
     }
 }

@@ -1,8 +1,10 @@
 //! F4/F5: factory identifiers — unique per discovery interface within the jar, not taken by the
-//! runtime's built-in factories, not a platform's preinstalled connector.
+//! runtime's built-in factories, not a platform's preinstalled connector. Only classes
+//! ServiceLoader can instantiate register an identifier; the others are the services rules' case.
 
 use crate::check::context::JarContext;
 use crate::check::finding::{Findings, Rule, Severity};
+use crate::classfile::{ClassFile, ACC_ABSTRACT, ACC_INTERFACE, ACC_PUBLIC};
 use crate::flink::runtime::{builtin_factories, PLATFORM_CONNECTORS};
 use crate::inspect::factories::FactoryInfo;
 use crate::jar::services::{binary_to_internal, internal_to_binary};
@@ -57,9 +59,33 @@ fn short(interface: &str) -> &str {
     interface.rsplit(['.', '/']).next().unwrap_or(interface)
 }
 
+/// Whether ServiceLoader could ever instantiate `class` (binary name): public, concrete, with a
+/// public no-argument constructor. Classes that cannot register no identifier; the services rules
+/// report them (services-provider-not-instantiable). Unreadable classes count as registering.
+fn can_register(ctx: &JarContext, class: &str) -> bool {
+    let Some((bytes, _)) = ctx
+        .classpath
+        .borrow_mut()
+        .class_bytes(&binary_to_internal(class))
+    else {
+        return true;
+    };
+    let Ok(parsed) = ClassFile::parse(&bytes) else {
+        return true;
+    };
+    parsed.access & (ACC_ABSTRACT | ACC_INTERFACE) == 0
+        && parsed.access & ACC_PUBLIC != 0
+        && parsed.has_public_no_arg_constructor()
+}
+
 pub fn check(ctx: &JarContext, out: &mut Findings) {
     let location = |f: &FactoryInfo| format!("{}.class", binary_to_internal(&f.class));
-    for (i, a) in ctx.factories.iter().enumerate() {
+    let registering: Vec<&FactoryInfo> = ctx
+        .factories
+        .iter()
+        .filter(|f| can_register(ctx, &f.class))
+        .collect();
+    for (i, &a) in registering.iter().enumerate() {
         let Some(id) = &a.identifier else {
             out.add(
                 &IDENTIFIER_COMPUTED,
@@ -68,7 +94,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             );
             continue;
         };
-        for b in ctx.factories[..i]
+        for b in registering[..i]
             .iter()
             .filter(|b| b.identifier.as_ref() == Some(id))
         {

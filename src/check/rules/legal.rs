@@ -8,8 +8,8 @@ use crate::check::finding::{examples, Findings, Rule, Severity};
 pub static MISSING: Rule = Rule {
     id: "license-notice-missing",
     family: "F17",
-    severity: Severity::Warning,
-    summary: "META-INF/LICENSE or META-INF/NOTICE is missing",
+    severity: Severity::Note,
+    summary: "META-INF/LICENSE or META-INF/NOTICE is missing (nothing fails at run time; a warning for Apache Flink's own artifacts, which Flink's JarFileChecker holds to it)",
     hint: "ship the project's LICENSE and NOTICE in META-INF (ApacheLicenseResourceTransformer/ApacheNoticeResourceTransformer)",
 };
 pub static OUTSIDE_META_INF: Rule = Rule {
@@ -31,6 +31,23 @@ pub static MAVEN_LEFTOVERS: Rule = Rule {
 
 pub const RULES: &[&Rule] = &[&MISSING, &OUTSIDE_META_INF, &MAVEN_LEFTOVERS];
 
+/// Why the jar counts as an Apache Flink artifact (META-INF/maven/org.apache.flink/**, or
+/// an Apache Implementation-Vendor), or `None`.
+fn apache_flink_artifact(ctx: &JarContext) -> Option<String> {
+    if let Some(entry) = ctx
+        .jar
+        .entries()
+        .iter()
+        .find(|e| e.name.starts_with("META-INF/maven/org.apache.flink/") && !e.is_dir)
+    {
+        return Some(entry.name.clone());
+    }
+    let vendor = ctx.manifest.as_ref()?.get("Implementation-Vendor")?;
+    vendor
+        .contains("Apache")
+        .then(|| format!("Implementation-Vendor: {vendor}"))
+}
+
 fn is_license_file(name: &str) -> bool {
     let file = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
     (file.contains("license") || file.contains("notice"))
@@ -44,11 +61,27 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         .filter(|n| !ctx.jar.contains(n))
         .collect();
     if !missing.is_empty() {
-        out.add(
-            &MISSING,
-            missing[0],
-            format!("{} missing", missing.join(" and ")),
-        );
+        let location = missing[0];
+        let missing = missing.join(" and ");
+        match apache_flink_artifact(ctx) {
+            Some(why) => out.add_at(
+                &MISSING,
+                Severity::Warning,
+                location,
+                format!(
+                    "{missing} missing in an Apache Flink artifact ({why}): Flink's JarFileChecker \
+                     fails the release build without them"
+                ),
+            ),
+            None => out.add(
+                &MISSING,
+                location,
+                format!(
+                    "{missing} missing: nothing fails at run time, but a redistributed jar \
+                     should carry its license and notice"
+                ),
+            ),
+        };
     }
     for entry in ctx
         .jar
