@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::check::context::JarContext;
 use crate::check::finding::{examples, Findings, Rule, Severity};
+use crate::check::rules::services::BREAKS_ALL_DISCOVERY;
+use crate::jar::services::binary_to_internal;
 
 pub static TOO_NEW: Rule = Rule {
     id: "class-version-too-new",
@@ -17,8 +19,8 @@ pub static ABOVE_MINIMUM: Rule = Rule {
     id: "class-version-above-line-minimum",
     family: "F10",
     severity: Severity::Warning,
-    summary: "Class files need a newer Java than the oldest JVM the Flink line supports",
-    hint: "compile with the line's Java release (8 for 1.x, 11 for 2.x) unless every cluster runs a newer JVM",
+    summary: "Class files need a newer Java than the oldest JVM the Flink line supports: UnsupportedClassVersionError on clusters running that JVM",
+    hint: "compile with the line's Java release (maven.compiler.release 8 for 1.x, 11 for 2.x), or, when every cluster runs a newer JVM, say so with a JDK-fixed target such as vvr-…-jdk17",
 };
 
 pub const RULES: &[&Rule] = &[&TOO_NEW, &ABOVE_MINIMUM];
@@ -51,24 +53,85 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
                 .push(&class.entry);
         }
     }
+    let listed: Vec<String> = ctx
+        .listed_classes()
+        .iter()
+        .map(|c| format!("{}.class", binary_to_internal(c)))
+        .collect();
     for (major, entries) in too_new {
-        out.add(&TOO_NEW, entries[0], format!(
-            "{} classes have class-file version {major} (Java {}) but {} runs at most Java {} (version {}): {}",
-            entries.len(), java(major), target, java(target.max_class_major), target.max_class_major, examples(&entries, 3)
-        ));
+        let factories: Vec<&str> = entries
+            .iter()
+            .copied()
+            .filter(|e| listed.iter().any(|l| l == e))
+            .collect();
+        let effect = if factories.is_empty() {
+            format!(
+                "each fails with UnsupportedClassVersionError where it is first loaded, and when \
+                 ServiceLoader loads one while instantiating a factory, {BREAKS_ALL_DISCOVERY}"
+            )
+        } else {
+            format!(
+                "the listed factory {} fails with UnsupportedClassVersionError in ServiceLoader; \
+                 {BREAKS_ALL_DISCOVERY}",
+                examples(&factories, 3)
+            )
+        };
+        out.add(
+            &TOO_NEW,
+            entries[0],
+            format!(
+                "{} classes have class-file version {major} (Java {}) but {} runs at most Java {} \
+                 (version {}): {}; {effect}",
+                entries.len(),
+                java(major),
+                target,
+                java(target.max_class_major),
+                target.max_class_major,
+                examples(&entries, 3)
+            ),
+        );
     }
     for (major, entries) in above_minimum {
+        let older = older_jdks(target.min_class_major(), major);
         out.add(
             &ABOVE_MINIMUM,
             entries[0],
             format!(
-                "{} classes need Java {} but {} also runs on Java {}: {}",
+                "{} classes need Java {} (class-file version {major}) but {} also runs on JDK {}, \
+                 where loading them fails with UnsupportedClassVersionError: {}; state the JVM with \
+                 a JDK-fixed target (--target vvr-…-jdk17) or compile with --release {}",
                 entries.len(),
                 java(major),
                 target,
+                older,
+                examples(&entries, 3),
                 java(target.min_class_major()),
-                examples(&entries, 3)
             ),
         );
+    }
+}
+
+/// The LTS JDKs from the line's oldest up to (not including) the one `major` needs: "11/17".
+fn older_jdks(min_major: u16, major: u16) -> String {
+    let jdks: Vec<String> = [8u16, 11, 17, 21, 25]
+        .iter()
+        .filter(|&&jdk| jdk + 44 >= min_major && jdk + 44 < major)
+        .map(u16::to_string)
+        .collect();
+    if jdks.is_empty() {
+        java(min_major).to_string()
+    } else {
+        jdks.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_the_jdks_that_cannot_load_the_classes() {
+        assert_eq!(super::older_jdks(55, 65), "11/17");
+        assert_eq!(super::older_jdks(52, 55), "8");
+        assert_eq!(super::older_jdks(52, 61), "8/11");
+        assert_eq!(super::older_jdks(55, 56), "11");
     }
 }

@@ -68,6 +68,11 @@ pub static PROVIDER_NOT_INSTANTIABLE: Rule = Rule {
     hint: "list the concrete factory class and give it a public no-argument constructor",
 };
 
+/// What Flink 2.2 does when ServiceLoader throws while iterating the Factory services (proved in
+/// tests/audit_proof.rs): FactoryUtil fails the whole discovery, not only this jar's factories.
+pub const BREAKS_ALL_DISCOVERY: &str = "ServiceLoader's failure breaks factory discovery for the \
+     whole session: every table fails, built-ins like datagen included";
+
 pub const RULES: &[&Rule] = &[
     &SERVICES_FILE_MISSING,
     &SERVICES_FILE_MISPLACED,
@@ -196,7 +201,10 @@ fn check_providers(ctx: &JarContext, out: &mut Findings) {
                 out.add(
                     &PROVIDER_NOT_FOUND,
                     FACTORY_SERVICES,
-                    format!("{class} is listed but the jar has no {entry}"),
+                    format!(
+                        "{class} is listed but the jar has no {entry} (\"Provider {class} not \
+                         found\"); {BREAKS_ALL_DISCOVERY}"
+                    ),
                 );
             }
             continue;
@@ -225,7 +233,11 @@ fn check_providers(ctx: &JarContext, out: &mut Findings) {
             out.add(
                 &PROVIDER_NOT_INSTANTIABLE,
                 entry.clone(),
-                format!("{class} {}", problems.join(" and ")),
+                format!(
+                    "{class} {} (\"Provider {class} could not be instantiated\"); \
+                     {BREAKS_ALL_DISCOVERY}",
+                    problems.join(" and ")
+                ),
             );
         }
         match classpath.is_subtype_of(&internal, FACTORY) {

@@ -3,6 +3,7 @@
 
 use crate::check::context::JarContext;
 use crate::check::finding::{Findings, Rule, Severity};
+use crate::check::rules::services::BREAKS_ALL_DISCOVERY;
 
 pub static SIGNATURE_FILE: Rule = Rule {
     id: "signature-file",
@@ -38,7 +39,12 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         out.add(
             &SIGNATURE_FILE,
             &entry.name,
-            format!("{} is a signature file of a bundled dependency", entry.name),
+            format!(
+                "{} is a signature file of a bundled dependency: the JVM verifies it against this \
+                 jar's manifest and throws SecurityException (\"Invalid signature file digest\") \
+                 while ServiceLoader reads the jar; {BREAKS_ALL_DISCOVERY}",
+                entry.name
+            ),
         );
     }
 }
