@@ -1,0 +1,48 @@
+// Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
+package org.example.flink.connector.redis;
+
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Serializes the {@link RedisEnumeratorState} into checkpoints. */
+public class RedisEnumeratorStateSerializer
+        implements SimpleVersionedSerializer<RedisEnumeratorState> {
+
+    private static final int VERSION = 1;
+
+    @Override
+    public int getVersion() {
+        return VERSION;
+    }
+
+    @Override
+    public byte[] serialize(RedisEnumeratorState state) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeBoolean(state.splitsListed());
+        out.writeInt(state.remainingSplits().size());
+        for (RedisSplit split : state.remainingSplits()) {
+            RedisSplitSerializer.write(split, out);
+        }
+        return out.getCopyOfBuffer();
+    }
+
+    @Override
+    public RedisEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
+        if (version != VERSION) {
+            throw new IOException("Unknown RedisEnumeratorState serialization version " + version);
+        }
+        DataInputDeserializer in = new DataInputDeserializer(serialized);
+        boolean listed = in.readBoolean();
+        int count = in.readInt();
+        List<RedisSplit> splits = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            splits.add(RedisSplitSerializer.read(in));
+        }
+        return new RedisEnumeratorState(listed, splits);
+    }
+}

@@ -1,0 +1,38 @@
+// Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
+package org.example.flink.connector.redis;
+
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.data.RowData;
+
+import java.io.IOException;
+
+/**
+ * Sink V2 of the 'redis' connector; each parallel writer is a {@link RedisSinkWriter}.
+ * Built against Flink 1.20.5: both {@code createWriter} forms (InitContext is still abstract on 1.19/1.20, WriterInitContext is the one Flink calls).
+ */
+public class RedisSink implements Sink<RowData> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final RedisSchema schema;
+    private final Configuration options;
+
+    public RedisSink(RedisSchema schema, Configuration options) {
+        this.schema = schema;
+        this.options = options;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public SinkWriter<RowData> createWriter(InitContext context) throws IOException {
+        return new RedisSinkWriter(schema, options, context.getProcessingTimeService());
+    }
+
+    @Override
+    public SinkWriter<RowData> createWriter(WriterInitContext context) throws IOException {
+        return new RedisSinkWriter(schema, options, context.getProcessingTimeService());
+    }
+}

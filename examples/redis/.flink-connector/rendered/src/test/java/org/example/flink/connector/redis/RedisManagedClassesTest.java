@@ -1,0 +1,98 @@
+// Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
+package org.example.flink.connector.redis;
+
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.binary.BinaryStringData;
+import org.apache.flink.table.types.logical.IntType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.VarBinaryType;
+import org.apache.flink.table.types.logical.VarCharType;
+import org.apache.flink.types.RowKind;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Collections;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Unit tests of the generated runtime classes that need neither a cluster nor the external system. */
+class RedisManagedClassesTest {
+
+    private static RedisSchema schema(int... primaryKey) {
+        RowType rowType = RowType.of(
+                new LogicalType[] {new IntType(), new VarCharType(VarCharType.MAX_LENGTH), new VarBinaryType(16)},
+                new String[] {"id", "name", "payload"});
+        return new RedisSchema("cat.db.t", rowType, primaryKey);
+    }
+
+    @Test
+    void keyFieldsAreThePrimaryKeyOrTheFirstColumn() {
+        assertArrayEquals(new int[] {1, 0}, schema(1, 0).keyFields());
+        assertArrayEquals(new int[] {0}, schema().keyFields());
+        assertFalse(schema().hasPrimaryKey());
+        assertEquals("name", schema(0).fieldName(1));
+    }
+
+    @Test
+    void copyIsDeepAndKeepsTheRowKind() {
+        GenericRowData row = GenericRowData.ofKind(
+                RowKind.UPDATE_AFTER, 7, BinaryStringData.fromString("seven"), new byte[] {1, 2});
+        GenericRowData copy = schema(0).copy(row);
+
+        assertEquals(RowKind.UPDATE_AFTER, copy.getRowKind());
+        assertEquals(row, copy);
+        assertNotSame(row.getString(1), copy.getString(1));
+        assertNotSame(row.getBinary(2), copy.getBinary(2));
+        assertArrayEquals(new Object[] {7, BinaryStringData.fromString("seven")}, schema(0).getFields(row, new int[] {0, 1}));
+    }
+
+    @Test
+    void splitsSurviveSerialization() throws Exception {
+        RedisSplitSerializer serializer = new RedisSplitSerializer();
+        char[] longCursor = new char[70_000]; // longer than DataOutput#writeUTF allows
+        Arrays.fill(longCursor, '\u00e9');
+        for (RedisSplit split : Arrays.asList(
+                RedisSplit.of("a"),
+                new RedisSplit("b", "cursor-1"),
+                new RedisSplit("c", new String(longCursor)),
+                new RedisSplit("d", "last").asFinished())) {
+            assertEquals(split, serializer.deserialize(serializer.getVersion(), serializer.serialize(split)));
+        }
+    }
+
+    @Test
+    void enumeratorStateSurvivesSerialization() throws Exception {
+        RedisEnumeratorStateSerializer serializer = new RedisEnumeratorStateSerializer();
+        RedisEnumeratorState state = new RedisEnumeratorState(
+                true, Arrays.asList(RedisSplit.of("a"), new RedisSplit("b", "x")));
+
+        RedisEnumeratorState restored = serializer.deserialize(serializer.getVersion(), serializer.serialize(state));
+        assertTrue(restored.splitsListed());
+        assertEquals(state.remainingSplits(), restored.remainingSplits());
+
+        RedisEnumeratorState initial =
+                serializer.deserialize(serializer.getVersion(), serializer.serialize(RedisEnumeratorState.initial()));
+        assertFalse(initial.splitsListed());
+        assertEquals(Collections.emptyList(), initial.remainingSplits());
+    }
+
+    @Test
+    void splitStateMovesPastEmittedPagesAndFinishes() {
+        RedisSplitState state = new RedisSplitState(RedisSplit.of("a"));
+        assertNull(state.toSplit().cursor());
+
+        state.advance("page-2");
+        assertEquals(new RedisSplit("a", "page-2"), state.toSplit());
+
+        state.advance(null);
+        assertTrue(state.toSplit().isFinished());
+        assertEquals("page-2", state.toSplit().cursor());
+    }
+}

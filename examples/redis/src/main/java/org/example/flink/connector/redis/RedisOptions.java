@@ -1,0 +1,144 @@
+// Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
+package org.example.flink.connector.redis;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+
+/**
+ * The options of the 'redis' connector, one constant per option in connector.toml.
+ *
+ * <p>Flink's own options (sink.parallelism, scan.parallelism, lookup.*) are added by
+ * {@link RedisDynamicTableFactory}.
+ */
+public final class RedisOptions {
+
+    /** Redis server host name or address. */
+    public static final ConfigOption<String> HOSTNAME =
+            ConfigOptions.key("hostname")
+                    .stringType()
+                    .defaultValue("localhost")
+                    .withDescription("Redis server host name or address.");
+
+    /** Redis server port. */
+    public static final ConfigOption<Integer> PORT =
+            ConfigOptions.key("port")
+                    .intType()
+                    .defaultValue(6379)
+                    .withDescription("Redis server port.");
+
+    /** ACL user name (Redis 6+): AUTH username password. Unset: AUTH password, i.e. the 'default' user. */
+    public static final ConfigOption<String> USERNAME =
+            ConfigOptions.key("username")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("ACL user name (Redis 6+): AUTH username password. Unset: AUTH password, i.e. the 'default' user.");
+
+    /** Password sent with AUTH. Unset: no AUTH. Never logged nor put into exception messages. (sensitive: never logged) */
+    public static final ConfigOption<String> PASSWORD =
+            ConfigOptions.key("password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Password sent with AUTH. Unset: no AUTH. Never logged nor put into exception messages.");
+
+    /** Database number selected with SELECT after connecting. */
+    public static final ConfigOption<Integer> DATABASE =
+            ConfigOptions.key("database")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("Database number selected with SELECT after connecting.");
+
+    /** Connect with TLS through the JDK (SSLSocketFactory, host name verified; trust store from javax.net.ssl.* system properties). */
+    public static final ConfigOption<Boolean> SSL =
+            ConfigOptions.key("ssl")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Connect with TLS through the JDK (SSLSocketFactory, host name verified; trust store from javax.net.ssl.* system properties).");
+
+    /** Timeout for establishing the TCP (and TLS) connection. */
+    public static final ConfigOption<Duration> CONNECT_TIMEOUT =
+            ConfigOptions.key("connect.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(10000L))
+                    .withDescription("Timeout for establishing the TCP (and TLS) connection.");
+
+    /** Timeout waiting for a reply; 0 waits forever. */
+    public static final ConfigOption<Duration> READ_TIMEOUT =
+            ConfigOptions.key("read.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(10000L))
+                    .withDescription("Timeout waiting for a reply; 0 waits forever.");
+
+    /** How a row is stored under its key: 'hash' (every non-key column is a hash field named like the column, NULL = field absent) or 'string' (the single non-key column is the string value, NULL = key deleted). */
+    public static final ConfigOption<String> VALUE_LAYOUT =
+            ConfigOptions.key("value.layout")
+                    .stringType()
+                    .defaultValue("hash")
+                    .withDescription("How a row is stored under its key: 'hash' (every non-key column is a hash field named like the column, NULL = field absent) or 'string' (the single non-key column is the string value, NULL = key deleted).");
+
+    /** Prefix of every key of the table (e.g. 'user:'); the key columns follow it. */
+    public static final ConfigOption<String> KEY_PREFIX =
+            ConfigOptions.key("key.prefix")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription("Prefix of every key of the table (e.g. 'user:'); the key columns follow it.");
+
+    /** Separator between the columns of a composite key. */
+    public static final ConfigOption<String> KEY_SEPARATOR =
+            ConfigOptions.key("key.separator")
+                    .stringType()
+                    .defaultValue(":")
+                    .withDescription("Separator between the columns of a composite key.");
+
+    /** Expiry of written keys in seconds (SET ... EX / EXPIRE); 0 = keys do not expire. */
+    public static final ConfigOption<Integer> TTL =
+            ConfigOptions.key("ttl")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("Expiry of written keys in seconds (SET ... EX / EXPIRE); 0 = keys do not expire.");
+
+    /** MATCH pattern of the scan's SCAN commands. Unset: the escaped key.prefix followed by '*'. */
+    public static final ConfigOption<String> SCAN_KEY_PATTERN =
+            ConfigOptions.key("scan.key-pattern")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("MATCH pattern of the scan's SCAN commands. Unset: the escaped key.prefix followed by '*'.");
+
+    /** COUNT hint of each SCAN command: keys read per round trip. */
+    public static final ConfigOption<Integer> SCAN_COUNT =
+            ConfigOptions.key("scan.count")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription("COUNT hint of each SCAN command: keys read per round trip.");
+
+    /** Rows buffered before the sink writes them in one pipeline. */
+    public static final ConfigOption<Integer> SINK_BUFFER_FLUSH_MAX_ROWS =
+            ConfigOptions.key("sink.buffer-flush.max-rows")
+                    .intType()
+                    .defaultValue(2000)
+                    .withDescription("Rows buffered before the sink writes them in one pipeline.");
+
+    /** Longest time a row stays buffered before it is written; 0 disables timed flushes. */
+    public static final ConfigOption<Duration> SINK_BUFFER_FLUSH_INTERVAL =
+            ConfigOptions.key("sink.buffer-flush.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(1000L))
+                    .withDescription("Longest time a row stays buffered before it is written; 0 disables timed flushes.");
+
+    /** Retries of a failed pipeline write (the client reconnects before each); then the job fails. */
+    public static final ConfigOption<Integer> SINK_MAX_RETRIES =
+            ConfigOptions.key("sink.max-retries")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription("Retries of a failed pipeline write (the client reconnects before each); then the job fails.");
+
+    /** Look up asynchronously: many GET/HMGET in flight on one pipelined connection. */
+    public static final ConfigOption<Boolean> LOOKUP_ASYNC =
+            ConfigOptions.key("lookup.async")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Look up asynchronously: many GET/HMGET in flight on one pipelined connection.");
+
+    private RedisOptions() {}
+}

@@ -1,0 +1,162 @@
+// Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
+package org.example.flink.connector.redis;
+
+import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.binary.BinaryArrayData;
+import org.apache.flink.table.data.binary.BinaryMapData;
+import org.apache.flink.table.data.binary.BinaryRowData;
+import org.apache.flink.table.data.binary.BinaryStringData;
+import org.apache.flink.table.factories.DynamicTableFactory;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The physical schema of one 'redis' table, as the connector's runtime classes see it:
+ * field names and types, the primary key, and the table's name. Built from the table's
+ * {@link ResolvedSchema}; serializable, so it travels with sources, sinks and lookup functions.
+ */
+public final class RedisSchema implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String tableName;
+    private final RowType rowType;
+    private final int[] primaryKey;
+
+    private transient RowData.FieldGetter[] fieldGetters;
+
+    public RedisSchema(String tableName, RowType rowType, int[] primaryKey) {
+        this.tableName = tableName;
+        this.rowType = rowType;
+        this.primaryKey = primaryKey.clone();
+        for (int index : primaryKey) {
+            if (index < 0 || index >= rowType.getFieldCount()) {
+                throw new IllegalArgumentException("Primary key index " + index + " is out of range");
+            }
+        }
+    }
+
+    /** The physical columns and primary key of the table a factory is creating a source/sink for. */
+    public static RedisSchema from(DynamicTableFactory.Context context) {
+        ResolvedSchema schema = context.getCatalogTable().getResolvedSchema();
+        RowType rowType = (RowType) schema.toPhysicalRowDataType().getLogicalType();
+        return new RedisSchema(
+                context.getObjectIdentifier().asSummaryString(),
+                rowType,
+                context.getPrimaryKeyIndexes());
+    }
+
+    /** The table's full name, {@code catalog.database.table}, for messages. */
+    public String tableName() {
+        return tableName;
+    }
+
+    public RowType rowType() {
+        return rowType;
+    }
+
+    public int fieldCount() {
+        return rowType.getFieldCount();
+    }
+
+    public List<String> fieldNames() {
+        return Collections.unmodifiableList(rowType.getFieldNames());
+    }
+
+    public String fieldName(int index) {
+        return rowType.getFieldNames().get(index);
+    }
+
+    public List<LogicalType> fieldTypes() {
+        return Collections.unmodifiableList(rowType.getChildren());
+    }
+
+    public LogicalType fieldType(int index) {
+        return rowType.getTypeAt(index);
+    }
+
+    public int fieldIndex(String name) {
+        return rowType.getFieldIndex(name);
+    }
+
+    public boolean hasPrimaryKey() {
+        return primaryKey.length > 0;
+    }
+
+    /** Indexes of the primary key columns; empty when the table declares none. */
+    public int[] primaryKey() {
+        return primaryKey.clone();
+    }
+
+    /** The columns that identify a row: the primary key, or the first column when there is none. */
+    public int[] keyFields() {
+        return primaryKey.length > 0 ? primaryKey.clone() : new int[] {0};
+    }
+
+    /** The value of field {@code index} of {@code row} (internal data structure, may be null). */
+    public Object getField(RowData row, int index) {
+        return getters()[index].getFieldOrNull(row);
+    }
+
+    /** The values of the given fields of {@code row}, in the given order. */
+    public Object[] getFields(RowData row, int[] indexes) {
+        Object[] values = new Object[indexes.length];
+        for (int i = 0; i < indexes.length; i++) {
+            values[i] = getField(row, indexes[i]);
+        }
+        return values;
+    }
+
+    /**
+     * A deep copy of {@code row} (same {@link org.apache.flink.types.RowKind}) that stays valid
+     * when Flink reuses the row object or its memory for the next record.
+     */
+    public GenericRowData copy(RowData row) {
+        GenericRowData copy = new GenericRowData(row.getRowKind(), fieldCount());
+        for (int i = 0; i < fieldCount(); i++) {
+            copy.setField(i, copyValue(getField(row, i)));
+        }
+        return copy;
+    }
+
+    private static Object copyValue(Object value) {
+        if (value instanceof BinaryStringData) {
+            return ((BinaryStringData) value).copy();
+        } else if (value instanceof byte[]) {
+            return ((byte[]) value).clone();
+        } else if (value instanceof DecimalData) {
+            return ((DecimalData) value).copy();
+        } else if (value instanceof BinaryRowData) {
+            return ((BinaryRowData) value).copy();
+        } else if (value instanceof BinaryArrayData) {
+            return ((BinaryArrayData) value).copy();
+        } else if (value instanceof BinaryMapData) {
+            return ((BinaryMapData) value).copy();
+        }
+        return value;
+    }
+
+    private RowData.FieldGetter[] getters() {
+        if (fieldGetters == null) {
+            RowData.FieldGetter[] getters = new RowData.FieldGetter[fieldCount()];
+            for (int i = 0; i < getters.length; i++) {
+                getters[i] = RowData.createFieldGetter(fieldType(i), i);
+            }
+            fieldGetters = getters;
+        }
+        return fieldGetters;
+    }
+
+    @Override
+    public String toString() {
+        return tableName + rowType.asSummaryString() + " key " + Arrays.toString(keyFields());
+    }
+}

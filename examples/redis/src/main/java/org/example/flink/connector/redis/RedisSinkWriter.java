@@ -1,0 +1,145 @@
+// Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
+package org.example.flink.connector.redis;
+
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.types.RowKind;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Buffers rows and writes them with {@link RedisClient#write} in batches: when
+ * {@code sink.buffer-flush.max-rows} rows are buffered, {@code sink.buffer-flush.interval} after
+ * the first buffered row (a processing-time timer, run in the task's mailbox thread like every
+ * other method here), and on {@link #flush} (every checkpoint and the end of input) — which
+ * returns only after the client acknowledged every row, so a completed checkpoint never loses one.
+ *
+ * <p>A failed write closes the client, waits, reconnects and retries the whole batch (writes are
+ * idempotent upserts/deletes), up to {@code sink.max-retries} times.
+ */
+public class RedisSinkWriter implements SinkWriter<RowData> {
+
+    private static final long MAX_BACKOFF_MILLIS = 10_000L;
+
+    private final RedisSchema schema;
+    private final Configuration options;
+    private final ProcessingTimeService timeService;
+    private final int maxRows;
+    private final long flushIntervalMillis;
+    private final int maxRetries;
+    private final List<RowData> buffer = new ArrayList<>();
+
+    private RedisClient client;
+    private ScheduledFuture<?> flushTimer;
+
+    public RedisSinkWriter(
+            RedisSchema schema, Configuration options, ProcessingTimeService timeService)
+            throws IOException {
+        this.schema = schema;
+        this.options = options;
+        this.timeService = timeService;
+        this.maxRows = Math.max(1, options.getOptional(RedisOptions.SINK_BUFFER_FLUSH_MAX_ROWS).orElse(1000));
+        this.flushIntervalMillis =
+                options.getOptional(RedisOptions.SINK_BUFFER_FLUSH_INTERVAL).orElse(Duration.ofSeconds(1)).toMillis();
+        this.maxRetries = Math.max(0, options.getOptional(RedisOptions.SINK_MAX_RETRIES).orElse(3));
+        this.client = openClient(); // fail fast on bad connection settings
+    }
+
+    @Override
+    public void write(RowData row, Context context) throws IOException, InterruptedException {
+        if (row.getRowKind() == RowKind.UPDATE_BEFORE) {
+            return; // an upsert sink only needs the new version of a row
+        }
+        buffer.add(schema.copy(row)); // Flink may reuse the row object
+        if (buffer.size() >= maxRows) {
+            flushBuffer();
+        } else if (flushTimer == null && flushIntervalMillis > 0) {
+            long at = timeService.getCurrentProcessingTime() + flushIntervalMillis;
+            flushTimer = timeService.registerTimer(at, time -> {
+                flushTimer = null;
+                flushBuffer();
+            });
+        }
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        flushBuffer();
+    }
+
+    private void flushBuffer() throws IOException, InterruptedException {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        List<RowData> batch = new ArrayList<>(buffer);
+        IOException failure = null;
+        for (int attempt = 1; attempt <= maxRetries + 1; attempt++) {
+            try {
+                if (client == null) {
+                    client = openClient();
+                }
+                client.write(batch);
+                buffer.clear();
+                return;
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+                closeClient(failure);
+                if (attempt <= maxRetries) {
+                    Thread.sleep(Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(attempt - 1, 16)));
+                }
+            }
+        }
+        throw new IOException(
+                "Writing " + batch.size() + " rows to " + schema.tableName() + " failed after "
+                        + (maxRetries + 1) + " attempts ('sink.max-retries' = " + maxRetries + ")",
+                failure);
+    }
+
+    private RedisClient openClient() throws IOException {
+        RedisClient newClient = new RedisClient(schema, options);
+        try {
+            newClient.open();
+        } catch (IOException | RuntimeException e) {
+            try {
+                newClient.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return newClient;
+    }
+
+    private void closeClient(Exception cause) {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
+            client = null;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (flushTimer != null) {
+            flushTimer.cancel(false);
+            flushTimer = null;
+        }
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+// Owned: created by cargo-flink-connector, yours to edit; `cargo flink-connector generate` never rewrites it.
+package org.example.flink.connector.redis.resp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Encodes commands as RESP2 arrays of bulk strings into a growable byte buffer, so that a whole
+ * pipeline goes to the socket in a few large writes. Not thread-safe.
+ *
+ * <pre>{@code
+ * w.command(3).arg("SET").arg(key).arg(value);   // *3\r\n$3\r\nSET\r\n$..\r\n...
+ * }</pre>
+ */
+public final class RespWriter {
+
+    private final byte[] scratch = new byte[24];
+    private byte[] buf;
+    private int len;
+    private int commands;
+
+    public RespWriter() {
+        this(16 * 1024);
+    }
+
+    public RespWriter(int initialCapacity) {
+        buf = new byte[Math.max(64, initialCapacity)];
+    }
+
+    /** Starts a command of {@code argc} arguments (the command name included). */
+    public RespWriter command(int argc) {
+        commands++;
+        header('*', argc);
+        return this;
+    }
+
+    public RespWriter arg(byte[] value) {
+        return arg(value, 0, value.length);
+    }
+
+    public RespWriter arg(byte[] value, int offset, int length) {
+        header('$', length);
+        ensure(length + 2);
+        System.arraycopy(value, offset, buf, len, length);
+        len += length;
+        buf[len++] = '\r';
+        buf[len++] = '\n';
+        return this;
+    }
+
+    /** An argument encoded in advance with {@link #encodeArg(String)} (command names, keywords). */
+    public RespWriter encodedArg(byte[] encoded) {
+        ensure(encoded.length);
+        System.arraycopy(encoded, 0, buf, len, encoded.length);
+        len += encoded.length;
+        return this;
+    }
+
+    /** The bulk-string encoding of a constant argument, for {@link #encodedArg(byte[])}. */
+    public static byte[] encodeArg(String value) {
+        RespWriter w = new RespWriter(64);
+        w.arg(value);
+        return Arrays.copyOf(w.buf, w.len);
+    }
+
+    /** A text argument, UTF-8 encoded. */
+    public RespWriter arg(String value) {
+        boolean ascii = true;
+        for (int i = 0; i < value.length() && ascii; i++) {
+            ascii = value.charAt(i) < 0x80;
+        }
+        if (!ascii) {
+            return arg(value.getBytes(StandardCharsets.UTF_8));
+        }
+        int n = value.length();
+        header('$', n);
+        ensure(n + 2);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) value.charAt(i);
+        }
+        buf[len++] = '\r';
+        buf[len++] = '\n';
+        return this;
+    }
+
+    /** A decimal integer argument, e.g. a TTL or a SCAN count. */
+    public RespWriter arg(long value) {
+        int n = writeLong(scratch, 0, value);
+        return arg(scratch, 0, n);
+    }
+
+    private void header(char type, int n) {
+        ensure(16);
+        buf[len++] = (byte) type;
+        len = writeLong(buf, len, n);
+        buf[len++] = '\r';
+        buf[len++] = '\n';
+    }
+
+    /** Writes the decimal digits of {@code v} at {@code pos}; returns the position after them. */
+    static int writeLong(byte[] b, int pos, long v) {
+        if (v == Long.MIN_VALUE) {
+            byte[] min = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(min, 0, b, pos, min.length);
+            return pos + min.length;
+        }
+        if (v < 0) {
+            b[pos++] = '-';
+            v = -v;
+        }
+        if (v < 10) {
+            b[pos++] = (byte) ('0' + v);
+            return pos;
+        }
+        int digits = 0;
+        for (long t = v; t > 0; t /= 10) {
+            digits++;
+        }
+        int end = pos + digits;
+        for (int i = end - 1; i >= pos; i--) {
+            b[i] = (byte) ('0' + (v % 10));
+            v /= 10;
+        }
+        return end;
+    }
+
+    private void ensure(int extra) {
+        if (len + extra > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+        }
+    }
+
+    /** Number of commands encoded since the last {@link #reset()}. */
+    public int commands() {
+        return commands;
+    }
+
+    public int size() {
+        return len;
+    }
+
+    public boolean isEmpty() {
+        return len == 0;
+    }
+
+    public void writeTo(OutputStream out) throws IOException {
+        if (len > 0) {
+            out.write(buf, 0, len);
+        }
+    }
+
+    /** Empties the buffer; a buffer grown for a huge pipeline shrinks back. */
+    public void reset() {
+        len = 0;
+        commands = 0;
+        if (buf.length > 4 * 1024 * 1024) {
+            buf = new byte[64 * 1024];
+        }
+    }
+}

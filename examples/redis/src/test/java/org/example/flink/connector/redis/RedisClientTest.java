@@ -1,0 +1,526 @@
+// Owned: created by cargo-flink-connector, yours to edit; `cargo flink-connector generate` never rewrites it.
+package org.example.flink.connector.redis;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.GenericMapData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.RowKind;
+import org.example.flink.connector.redis.resp.RespException;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The client against a real redis-server: encoding, NULLs, deletes, async lookups, faults. */
+class RedisClientTest {
+
+    private static RedisTestServer redis;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisTestServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void flush() throws Exception {
+        redis.call("FLUSHALL");
+    }
+
+    private static Configuration options(String... keyValues) {
+        Map<String, String> map = new HashMap<>();
+        map.put("connector", "redis");
+        map.put("hostname", "127.0.0.1");
+        map.put("port", String.valueOf(redis.port));
+        map.put("password", RedisTestServer.PASSWORD);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put(keyValues[i], keyValues[i + 1]);
+        }
+        return Configuration.fromMap(map);
+    }
+
+    private static RedisSchema schema(DataType row, int... primaryKey) {
+        return new RedisSchema("default_catalog.default_database.t", (RowType) row.getLogicalType(), primaryKey);
+    }
+
+    private static RedisClient open(RedisSchema schema, Configuration options) throws Exception {
+        RedisClient client = new RedisClient(schema, options);
+        client.open();
+        return client;
+    }
+
+    private static List<RowData> scanAll(RedisClient client) throws Exception {
+        List<RowData> rows = new ArrayList<>();
+        for (RedisSplit split : client.listSplits()) {
+            RedisSplit current = split;
+            while (true) {
+                RedisClient.Page page = client.readPage(current);
+                rows.addAll(page.rows);
+                if (page.nextCursor == null) {
+                    break;
+                }
+                current = current.withCursor(page.nextCursor);
+            }
+        }
+        return rows;
+    }
+
+    private static GenericRowData row(RowKind kind, Object... values) {
+        return GenericRowData.ofKind(kind, values);
+    }
+
+    private static String str(Object redisReply) {
+        return redisReply == null ? null : new String((byte[]) redisReply, StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void everyTypeRoundTripsThroughWriteLookupAndScan() throws Exception {
+        DataType type =
+                DataTypes.ROW(
+                        DataTypes.FIELD("id", DataTypes.INT().notNull()),
+                        DataTypes.FIELD("s", DataTypes.STRING()),
+                        DataTypes.FIELD("b", DataTypes.BOOLEAN()),
+                        DataTypes.FIELD("ti", DataTypes.TINYINT()),
+                        DataTypes.FIELD("si", DataTypes.SMALLINT()),
+                        DataTypes.FIELD("bi", DataTypes.BIGINT()),
+                        DataTypes.FIELD("f", DataTypes.FLOAT()),
+                        DataTypes.FIELD("d", DataTypes.DOUBLE()),
+                        DataTypes.FIELD("dec", DataTypes.DECIMAL(10, 2)),
+                        DataTypes.FIELD("dt", DataTypes.DATE()),
+                        DataTypes.FIELD("tm", DataTypes.TIME(3)),
+                        DataTypes.FIELD("ts", DataTypes.TIMESTAMP(6)),
+                        DataTypes.FIELD("ltz", DataTypes.TIMESTAMP_LTZ(3)),
+                        DataTypes.FIELD("bin", DataTypes.BYTES()),
+                        DataTypes.FIELD("arr", DataTypes.ARRAY(DataTypes.INT())),
+                        DataTypes.FIELD("m", DataTypes.MAP(DataTypes.STRING(), DataTypes.DOUBLE())),
+                        DataTypes.FIELD("r", DataTypes.ROW(DataTypes.FIELD("city", DataTypes.STRING()), DataTypes.FIELD("n", DataTypes.BIGINT()))));
+        RedisSchema schema = schema(type, 0);
+        Map<StringData, Double> map = new HashMap<>();
+        map.put(StringData.fromString("x\"y"), 1.5);
+        GenericRowData full =
+                row(
+                        RowKind.INSERT,
+                        7,
+                        StringData.fromString("héllo, wörld"),
+                        true,
+                        (byte) -3,
+                        (short) 300,
+                        Long.MIN_VALUE,
+                        1.25f,
+                        Double.NaN,
+                        DecimalData.fromBigDecimal(new BigDecimal("-12345678.90"), 10, 2),
+                        19782,
+                        (10 * 3600 + 15 * 60 + 30) * 1000 + 123,
+                        TimestampData.fromLocalDateTime(LocalDateTime.parse("2024-02-29T10:15:30.123456")),
+                        TimestampData.fromInstant(Instant.parse("2024-02-29T09:15:30.5Z")),
+                        new byte[] {0, (byte) 0xff, '\r', '\n'},
+                        new GenericArrayData(new Integer[] {1, null, 3}),
+                        new GenericMapData(map),
+                        GenericRowData.of(StringData.fromString("Oslo"), null));
+        GenericRowData nulls = new GenericRowData(RowKind.INSERT, 17);
+        nulls.setField(0, 8);
+        try (RedisClient client = open(schema, options())) {
+            client.write(Arrays.<RowData>asList(full, nulls));
+            assertEquals("héllo, wörld", str(redis.call("HGET", "7", "s")));
+            assertEquals("-12345678.90", str(redis.call("HGET", "7", "dec")));
+            assertEquals("2024-02-29T10:15:30.123456", str(redis.call("HGET", "7", "ts")));
+            assertEquals("[1,null,3]", str(redis.call("HGET", "7", "arr")));
+            assertEquals("{\"city\":\"Oslo\",\"n\":null}", str(redis.call("HGET", "7", "r")));
+            // a row of NULLs keeps its key with the presence field only
+            assertEquals(Arrays.asList(""), hashFields("8"));
+
+            int[] keys = {0};
+            RowData found = only(client.lookup(keys, GenericRowData.of(7)));
+            assertRowEquals(type, full, found);
+            RowData foundNulls = only(client.lookup(keys, GenericRowData.of(8)));
+            assertRowEquals(type, nulls, foundNulls);
+            assertTrue(client.lookup(keys, GenericRowData.of(9)).isEmpty());
+
+            List<RowData> scanned = scanAll(client);
+            assertEquals(2, scanned.size());
+            for (RowData r : scanned) {
+                assertRowEquals(type, r.getInt(0) == 7 ? full : nulls, r);
+            }
+        }
+    }
+
+    private static List<String> hashFields(String key) throws Exception {
+        Object[] fields = (Object[]) redis.call("HKEYS", key);
+        List<String> names = new ArrayList<>();
+        for (Object f : fields) {
+            names.add(str(f));
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    private static <T> T only(Collection<T> rows) {
+        assertEquals(1, rows.size(), "rows: " + rows);
+        return rows.iterator().next();
+    }
+
+    /** Compares through the codec's text, which is exact for every type. */
+    private static void assertRowEquals(DataType type, RowData expected, RowData actual) {
+        RowType rowType = (RowType) type.getLogicalType();
+        for (int i = 0; i < rowType.getFieldCount(); i++) {
+            RedisCodec.FieldCodec codec = RedisCodec.forType(rowType.getTypeAt(i), rowType.getFieldNames().get(i));
+            RowData.FieldGetter getter = RowData.createFieldGetter(rowType.getTypeAt(i), i);
+            Object e = getter.getFieldOrNull(expected);
+            Object a = getter.getFieldOrNull(actual);
+            String name = rowType.getFieldNames().get(i);
+            if (e == null) {
+                assertNull(a, name);
+            } else {
+                assertArrayEquals(codec.encode(e), codec.encode(a), name);
+            }
+        }
+    }
+
+    @Test
+    void upsertsOverwriteNullsRemoveFieldsAndDeletesDelete() throws Exception {
+        DataType type =
+                DataTypes.ROW(
+                        DataTypes.FIELD("id", DataTypes.STRING()),
+                        DataTypes.FIELD("name", DataTypes.STRING()),
+                        DataTypes.FIELD("sex", DataTypes.STRING()));
+        try (RedisClient client = open(schema(type, 0), options())) {
+            client.write(Arrays.<RowData>asList(
+                    row(RowKind.INSERT, s("1"), s("Alice"), s("f")),
+                    row(RowKind.INSERT, s("2"), s("Bob"), s("m")),
+                    row(RowKind.UPDATE_BEFORE, s("2"), s("Bob"), s("m")),
+                    row(RowKind.UPDATE_AFTER, s("2"), s("Bobby"), null),
+                    row(RowKind.INSERT, s("3"), s("Carol"), s("f")),
+                    row(RowKind.DELETE, s("3"), s("Carol"), s("f"))));
+            assertEquals(Arrays.asList("name", "sex"), hashFields("1"));
+            assertEquals(Arrays.asList("name"), hashFields("2"));
+            assertEquals("Bobby", str(redis.call("HGET", "2", "name")));
+            assertEquals(0L, redis.call("EXISTS", "3"));
+            assertEquals(2, scanAll(client).size());
+        }
+    }
+
+    @Test
+    void stringLayoutStoresTheValueAndDeletesOnNull() throws Exception {
+        DataType type = DataTypes.ROW(DataTypes.FIELD("sex", DataTypes.STRING()), DataTypes.FIELD("desc", DataTypes.STRING()));
+        try (RedisClient client = open(schema(type), options("value.layout", "string", "key.prefix", "dim:", "ttl", "60"))) {
+            client.write(Arrays.<RowData>asList(
+                    row(RowKind.INSERT, s("male"), s("M")),
+                    row(RowKind.INSERT, s("female"), s("F")),
+                    row(RowKind.INSERT, s("other"), null)));
+            assertEquals("M", str(redis.call("GET", "dim:male")));
+            long ttl = (Long) redis.call("TTL", "dim:male");
+            assertTrue(ttl > 0 && ttl <= 60, "ttl " + ttl);
+            assertEquals(0L, redis.call("EXISTS", "dim:other"));
+            redis.call("SET", "unrelated", "x");
+            redis.call("HSET", "dim:hash", "a", "b");
+            assertEquals(2, scanAll(client).size()); // neither foreign keys nor other types
+            assertEquals("F", only(client.lookup(new int[] {0}, GenericRowData.of(s("female")))).getString(1).toString());
+        }
+    }
+
+    @Test
+    void compositeKeysAndExtraLookupColumns() throws Exception {
+        DataType type =
+                DataTypes.ROW(
+                        DataTypes.FIELD("tenant", DataTypes.STRING().notNull()),
+                        DataTypes.FIELD("id", DataTypes.BIGINT().notNull()),
+                        DataTypes.FIELD("v", DataTypes.STRING()));
+        RedisSchema schema = schema(type, 1, 0);
+        try (RedisClient client = open(schema, options("key.prefix", "t:"))) {
+            client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("acme"), 42L, s("x:y"))));
+            assertEquals("x:y", str(redis.call("HGET", "t:42:acme", "v")));
+            RowData r = only(scanAll(client));
+            assertEquals("acme", r.getString(0).toString());
+            assertEquals(42L, r.getLong(1));
+            // join on tenant, id and v: the key finds the row, v is compared
+            int[] keys = {0, 1, 2};
+            assertEquals(1, client.lookup(keys, GenericRowData.of(s("acme"), 42L, s("x:y"))).size());
+            assertTrue(client.lookup(keys, GenericRowData.of(s("acme"), 42L, s("other"))).isEmpty());
+            assertThrows(ValidationException.class, () -> RedisClient.validateLookupKeys(schema, new int[] {0, 2}));
+            RedisClient.validateLookupKeys(schema, new int[] {1, 0});
+        }
+    }
+
+    @Test
+    void badConfigurationIsAValidationError() {
+        DataType three =
+                DataTypes.ROW(
+                        DataTypes.FIELD("id", DataTypes.STRING()),
+                        DataTypes.FIELD("a", DataTypes.STRING()),
+                        DataTypes.FIELD("b", DataTypes.STRING()));
+        ValidationException e =
+                assertThrows(ValidationException.class, () -> new RedisClient(schema(three, 0), options("value.layout", "string")));
+        assertTrue(e.getMessage().contains("[a, b]"), e.getMessage());
+        assertThrows(ValidationException.class, () -> new RedisClient(schema(three, 0), options("value.layout", "list")));
+        DataType raw = DataTypes.ROW(DataTypes.FIELD("id", DataTypes.STRING()), DataTypes.FIELD("t", DataTypes.TIMESTAMP_WITH_TIME_ZONE(3)));
+        e = assertThrows(ValidationException.class, () -> new RedisClient(schema(raw, 0), options()));
+        assertTrue(e.getMessage().contains("'t'"), e.getMessage());
+    }
+
+    @Test
+    void asyncLookupsPipelineManyRequestsAndReconnect() throws Exception {
+        DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.BIGINT()), DataTypes.FIELD("v", DataTypes.STRING()));
+        RedisSchema schema = schema(type, 0);
+        try (RedisClient client = open(schema, options())) {
+            List<RowData> rows = new ArrayList<>();
+            for (long i = 0; i < 2000; i++) {
+                rows.add(row(RowKind.INSERT, i, s("v" + i)));
+            }
+            client.write(rows);
+            int[] keys = {0};
+            List<CompletableFuture<Collection<RowData>>> futures = new ArrayList<>();
+            for (long i = 0; i < 4000; i++) {
+                futures.add(client.lookupAsync(keys, GenericRowData.of(i)));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                Collection<RowData> found = futures.get(i).get(30, TimeUnit.SECONDS);
+                if (i < 2000) {
+                    assertEquals("v" + i, only(found).getString(1).toString());
+                } else {
+                    assertTrue(found.isEmpty());
+                }
+            }
+            // the server drops every client connection: the next calls reconnect
+            redis.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+            boolean recovered = false;
+            for (int attempt = 0; attempt < 5 && !recovered; attempt++) {
+                try {
+                    recovered = only(client.lookupAsync(keys, GenericRowData.of(5L)).get(30, TimeUnit.SECONDS)).getString(1).toString().equals("v5");
+                } catch (java.util.concurrent.ExecutionException expected) {
+                    assertTrue(expected.getCause() instanceof RespException, String.valueOf(expected.getCause()));
+                }
+            }
+            assertTrue(recovered);
+            // the blocking connection was dropped too: one failure (the callers retry), then it reconnects
+            RespException dropped = assertThrows(RespException.class, () -> client.lookup(keys, GenericRowData.of(6L)));
+            assertTrue(dropped.isConnectionFailure(), dropped.getMessage());
+            assertEquals("v6", only(client.lookup(keys, GenericRowData.of(6L))).getString(1).toString());
+        }
+    }
+
+    @Test
+    void wrongPasswordFailsAtOpenNamingTheAuthFailureButNotThePassword() throws Exception {
+        DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("v", DataTypes.STRING()));
+        String wrong = "not-the-password-4711";
+        RedisClient client = new RedisClient(schema(type), options("password", wrong));
+        RespException e = assertThrows(RespException.class, client::open);
+        client.close();
+        assertTrue(e instanceof RespException.AuthenticationFailed, e.toString());
+        assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("127.0.0.1:" + redis.port), e.getMessage());
+        assertFalse(stackTraceText(e).contains(wrong), "the password leaked: " + stackTraceText(e));
+
+        RedisClient noPassword = new RedisClient(schema(type), options("password", ""));
+        e = assertThrows(RespException.class, noPassword::open);
+        noPassword.close();
+        assertTrue(e.getMessage().contains("requires authentication"), e.getMessage());
+
+        RedisClient wrongUser = new RedisClient(schema(type), options("username", "nobody"));
+        e = assertThrows(RespException.class, wrongUser::open);
+        wrongUser.close();
+        assertTrue(e.getMessage().contains("'nobody'"), e.getMessage());
+        assertFalse(stackTraceText(e).contains(RedisTestServer.PASSWORD), stackTraceText(e));
+    }
+
+    @Test
+    void aclUserDatabaseAndReadTimeout() throws Exception {
+        DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("v", DataTypes.STRING()));
+        redis.call("ACL", "SETUSER", "flink", "reset", "on", ">flink-secret", "~*", "+@all");
+        try {
+            Configuration acl = options("username", "flink", "password", "flink-secret", "database", "3");
+            try (RedisClient client = open(schema(type), acl)) {
+                client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("in-db-3"), s("x"))));
+            }
+            assertEquals(0L, redis.call("EXISTS", "in-db-3")); // not in database 0
+            try (org.example.flink.connector.redis.resp.RespConnection c = redis.connect()) {
+                c.call("SELECT", 3);
+                assertEquals("x", str(c.call("HGET", "in-db-3", "v")));
+            }
+            // a reply that does not come within 'read.timeout' fails the call, naming the option
+            try (RedisClient client = open(schema(type), options("read.timeout", "300 ms"))) {
+                redis.call("CLIENT", "PAUSE", "1500", "ALL");
+                RespException e = assertThrows(RespException.class,
+                        () -> client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("late"), s("y")))));
+                assertTrue(e.getMessage().contains("'read.timeout'") && e.getMessage().contains("127.0.0.1:" + redis.port), e.getMessage());
+                assertTrue(e.isConnectionFailure());
+            }
+        } finally {
+            Thread.sleep(1600); // let the pause end before the next test
+            redis.call("ACL", "DELUSER", "flink");
+        }
+    }
+
+    private static String stackTraceText(Throwable t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+
+    @Test
+    void unreachableServerFailsNamingHostAndPort() throws Exception {
+        int closedPort = RedisTestServer.freePort();
+        DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("v", DataTypes.STRING()));
+        RedisClient client = new RedisClient(schema(type), options("port", String.valueOf(closedPort)));
+        RespException e = assertThrows(RespException.class, client::open);
+        client.close();
+        assertTrue(e.getMessage().contains("127.0.0.1:" + closedPort), e.getMessage());
+        assertTrue(e.isConnectionFailure());
+        // async lookups report it through the future
+        RedisClient async = new RedisClient(schema(type), options("port", String.valueOf(closedPort)));
+        CompletableFuture<Collection<RowData>> f = async.lookupAsync(new int[] {0}, GenericRowData.of(s("x")));
+        java.util.concurrent.ExecutionException failed =
+                assertThrows(java.util.concurrent.ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+        assertTrue(failed.getCause().getMessage().contains("127.0.0.1:" + closedPort), failed.getCause().getMessage());
+        async.close();
+    }
+
+    @Test
+    void writeFailsWhenTheConnectionDropsAndTheNextWriteReconnects() throws Exception {
+        DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("v", DataTypes.STRING()));
+        try (RedisClient client = open(schema(type), options())) {
+            client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("a"), s("1"))));
+            redis.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+            RespException e =
+                    assertThrows(RespException.class, () -> client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("b"), s("2")))));
+            assertTrue(e.isConnectionFailure(), e.getMessage());
+            assertTrue(e.getMessage().contains("127.0.0.1:" + redis.port), e.getMessage());
+            client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("b"), s("2"))));
+            assertEquals("2", str(redis.call("HGET", "b", "v")));
+        }
+    }
+
+    @Test
+    void aScanSurvivesAConnectionTheServerClosedBetweenPages() throws Exception {
+        DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.BIGINT()), DataTypes.FIELD("v", DataTypes.STRING()));
+        try (RedisClient client = open(schema(type, 0), options("scan.count", "10"))) {
+            List<RowData> rows = new ArrayList<>();
+            for (long i = 0; i < 100; i++) {
+                rows.add(row(RowKind.INSERT, i, s("v" + i)));
+            }
+            client.write(rows);
+            RedisSplit split = only(client.listSplits());
+            RedisClient.Page first = client.readPage(split);
+            assertTrue(first.nextCursor != null);
+            redis.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            for (RowData r : first.rows) {
+                seen.add(r.getLong(0));
+            }
+            RedisSplit current = split.withCursor(first.nextCursor);
+            while (true) {
+                RedisClient.Page page = client.readPage(current);
+                for (RowData r : page.rows) {
+                    seen.add(r.getLong(0));
+                }
+                if (page.nextCursor == null) {
+                    break;
+                }
+                current = current.withCursor(page.nextCursor);
+            }
+            assertEquals(100, seen.size());
+        }
+    }
+
+    @Test
+    void serverErrorsNameTheKeyAndAreReportedAfterReadingEveryReply() throws Exception {
+        DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("v", DataTypes.STRING()));
+        redis.call("SET", "plain", "x");
+        try (RedisClient client = open(schema(type), options())) {
+            RespException e =
+                    assertThrows(RespException.class, () -> client.write(Arrays.<RowData>asList(
+                            row(RowKind.INSERT, s("plain"), s("1")), row(RowKind.INSERT, s("ok"), s("2")))));
+            assertTrue(e.getMessage().contains("WRONGTYPE") && e.getMessage().contains("'plain'"), e.getMessage());
+            assertFalse(e.isConnectionFailure());
+            assertEquals("2", str(redis.call("HGET", "ok", "v")));
+            // the connection is still in sync
+            client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("ok2"), s("3"))));
+            assertEquals("3", str(redis.call("HGET", "ok2", "v")));
+        }
+    }
+
+    @Test
+    void tlsGoesThroughTheJdkAndVerifiesTheServerName() throws Exception {
+        try (RedisTestServer tls = RedisTestServer.startTls()) {
+            // the JDK's default SSLSocketFactory trusts what javax.net.ssl.trustStore holds
+            System.setProperty("javax.net.ssl.trustStore", tls.trustStore().getAbsolutePath());
+            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("v", DataTypes.STRING()));
+            RedisSchema schema = schema(type);
+            String port = String.valueOf(tls.tlsPort);
+            RedisClient client = new RedisClient(schema, options("hostname", "localhost", "port", port, "ssl", "true"));
+            for (int attempt = 0; ; attempt++) { // the server may still be starting
+                try {
+                    client.open();
+                    break;
+                } catch (RespException e) {
+                    if (attempt > 200) {
+                        throw e;
+                    }
+                    Thread.sleep(50);
+                }
+            }
+            try {
+                client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("secure"), s("yes"))));
+                assertEquals("yes", only(client.lookup(new int[] {0}, GenericRowData.of(s("secure")))).getString(1).toString());
+                assertEquals("yes", only(client.lookupAsync(new int[] {0}, GenericRowData.of(s("secure"))).get(30, TimeUnit.SECONDS))
+                        .getString(1).toString());
+            } finally {
+                client.close();
+            }
+            // the certificate is for 'localhost': connecting as 127.0.0.1 fails the host name check
+            RedisClient wrongName = new RedisClient(schema, options("hostname", "127.0.0.1", "port", port, "ssl", "true"));
+            RespException e = assertThrows(RespException.class, wrongName::open);
+            wrongName.close();
+            assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+            // plain text against the TLS port fails too, naming the server
+            RedisClient plain = new RedisClient(schema, options("hostname", "localhost", "port", port, "read.timeout", "2 s"));
+            e = assertThrows(RespException.class, plain::open);
+            plain.close();
+            assertTrue(e.getMessage().contains("localhost:" + port), e.getMessage());
+        }
+    }
+
+    private static StringData s(String v) {
+        return StringData.fromString(v);
+    }
+}
