@@ -2,13 +2,13 @@
 //! formats (SARIF validated against the 2.1.0 schema, JUnit parsed as XML, GitHub commands and
 //! step summary).
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use assert_cmd::cargo::CommandCargoExt;
-use common::RawZip;
+use support::RawZip;
 
 fn tool() -> Command {
     let mut cmd = Command::cargo_bin("cargo-flink-connector").unwrap();
@@ -195,10 +195,10 @@ fn sarif_validates_against_the_2_1_0_schema() {
         .args(["-c", "import jsonschema"])
         .status()
         .is_ok_and(|s| s.success());
-    if common::require("python3 with jsonschema", python_ok).is_none() {
+    if !support::require("python3 with jsonschema", python_ok) {
         return;
     }
-    let schema = common::fixture_dir().join("sarif-schema-2.1.0.json");
+    let schema = support::fixture_dir().join("sarif-schema-2.1.0.json");
     let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\njsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(json.load(open(sys.argv[2])))";
     let validated = Command::new("python3")
         .args(["-c", script])
@@ -315,10 +315,10 @@ fn a_project_directory_checks_its_pom_and_built_jars() {
 
 #[test]
 fn inspect_prints_json_yaml_and_markdown() {
-    let Some(lib) = common::flink_lib("2.2.1") else {
+    let Some(lib) = support::flink_lib("2.2.1") else {
         return;
     };
-    let jar = common::lib_jar(&lib, "flink-connector-files");
+    let jar = support::lib_jar(&lib, "flink-connector-files");
     let json = tool().args(["inspect"]).arg(&jar).output().unwrap();
     assert_eq!(json.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();

@@ -2,7 +2,7 @@
 //! against their own line they must produce no error-level finding. And the built-in tables the
 //! audit falls back on must match the real jars of every provisioned line.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -30,12 +30,12 @@ fn options(target: &str) -> CheckOptions {
 }
 
 fn apache_jars_pass(version: &str) {
-    let Some(lib) = common::flink_lib(version) else {
+    let Some(lib) = support::flink_lib(version) else {
         return;
     };
     let jars: Vec<PathBuf> = ["flink-connector-files", "flink-json", "flink-csv"]
         .iter()
-        .map(|p| common::lib_jar(&lib, p))
+        .map(|p| support::lib_jar(&lib, p))
         .collect();
     let line = version.rsplit_once('.').unwrap().0;
     let report = run(&jars, &options(&format!("flink-{line}"))).unwrap();
@@ -62,13 +62,13 @@ fn apache_connector_and_format_jars_of_2_2_have_no_errors() {
 
 #[test]
 fn a_1_20_connector_jar_checked_against_2_2_is_flagged() {
-    let Some(lib) = common::flink_lib("1.20.5") else {
+    let Some(lib) = support::flink_lib("1.20.5") else {
         return;
     };
-    if common::flink_lib("2.2.1").is_none() {
+    if support::flink_lib("2.2.1").is_none() {
         return;
     }
-    let jar = common::lib_jar(&lib, "flink-connector-files");
+    let jar = support::lib_jar(&lib, "flink-connector-files");
     let report = run(&[jar], &options("flink-2.2")).unwrap();
     let rules: BTreeSet<&str> = report.files[0]
         .findings
@@ -90,7 +90,7 @@ fn a_1_20_connector_jar_checked_against_2_2_is_flagged() {
 /// table matches org/apache/flink/shaded/ of its jars.
 #[test]
 fn builtin_tables_match_every_provisioned_line() {
-    let root = common::cache_root().join("flink");
+    let root = support::cache_dir().join("flink");
     let mut checked = 0;
     for line in LINES {
         for patch in line.patches.iter().rev() {
@@ -155,5 +155,5 @@ fn builtin_tables_match_every_provisioned_line() {
             break;
         }
     }
-    common::require("at least one provisioned Flink line", checked > 0);
+    support::require("at least one provisioned Flink line", checked > 0);
 }

@@ -2,12 +2,12 @@
 //! names, nested jars, duplicates, 100k entries. Always a finding or a one-line error, bounded
 //! memory and time, never a panic.
 
-mod common;
+mod support;
 
 use std::time::Instant;
 
 use cargo_flink_connector::jar::{Anomaly, EntryError, JarIndex};
-use common::{RawEntry, RawZip};
+use support::{RawEntry, RawZip};
 
 fn write(zip: &RawZip) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

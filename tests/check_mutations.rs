@@ -1,7 +1,7 @@
 //! Mutation suite: a good connector jar (compiled here with javac against Flink 2.2.1) passes
 //! `check` without a single finding; one broken copy per rule family is flagged by that rule.
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -10,7 +10,7 @@ use cargo_flink_connector::check::context::Depth;
 use cargo_flink_connector::check::finding::{Levels, Severity};
 use cargo_flink_connector::check::target::Target;
 use cargo_flink_connector::check::{run, CheckOptions, Report};
-use common::RawZip;
+use support::RawZip;
 
 const SERVICES: &str = "META-INF/services/org.apache.flink.table.factories.Factory";
 
@@ -30,36 +30,40 @@ fn classes() -> Option<&'static Classes> {
     static CLASSES: OnceLock<Option<Classes>> = OnceLock::new();
     CLASSES
         .get_or_init(|| {
-            let lib = common::flink_lib("2.2.1")?;
-            let legacy_lib = common::flink_lib("1.20.5")?;
-            common::require("javac (JDK 17)", common::have_tool("javac"))?;
-            let java = common::fixture_dir().join("java");
+            let lib = support::flink_lib("2.2.1")?;
+            let legacy_lib = support::flink_lib("1.20.5")?;
+            support::require("javac (JDK 17)", support::has_command("javac")).then_some(())?;
+            let java = support::fixture_dir().join("java");
             let work = tempfile::tempdir().unwrap();
             let (stubs, current, legacy) = (
                 work.path().join("stubs"),
                 work.path().join("current"),
                 work.path().join("legacy"),
             );
-            common::javac(
-                &common::java_sources(&java.join("stubs")),
-                &format!("{}/*", lib.display()),
-                11,
-                &stubs,
-            );
-            common::javac(
-                &common::java_sources(&java.join("acme")),
-                &format!("{}/*:{}", lib.display(), stubs.display()),
+            let compile = |dir: &str, classpath: String, release: u8, out: &Path| {
+                support::javac_sources(
+                    &support::java_sources(&java.join(dir)),
+                    &classpath,
+                    release,
+                    out,
+                )
+                .unwrap_or_else(|e| panic!("{e}"))
+            };
+            compile("stubs", support::lib_classpath(&lib, &[]), 11, &stubs);
+            compile(
+                "acme",
+                support::lib_classpath(&lib, &[&stubs]),
                 11,
                 &current,
             );
-            common::javac(
-                &common::java_sources(&java.join("legacy")),
-                &format!("{}/*", legacy_lib.display()),
+            compile(
+                "legacy",
+                support::lib_classpath(&legacy_lib, &[]),
                 8,
                 &legacy,
             );
             let factory_of = |lib: &Path| {
-                cargo_flink_connector::jar::JarIndex::open(&common::lib_jar(
+                cargo_flink_connector::jar::JarIndex::open(&support::lib_jar(
                     lib,
                     "flink-table-api-java-uber",
                 ))
@@ -74,8 +78,8 @@ fn classes() -> Option<&'static Classes> {
                 "1.20 and 2.2 Factory.class"
             );
             Some(Classes {
-                current: common::class_entries(&current),
-                legacy: common::class_entries(&legacy),
+                current: support::files_under(&current).into_iter().collect(),
+                legacy: support::files_under(&legacy).into_iter().collect(),
                 flink_factory,
                 legacy_flink_factory,
             })

@@ -6,32 +6,15 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use support::{run_in, stderr};
-
-fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
+use support::{files_under, run_in, stderr};
 
 #[test]
 fn examples_redis_is_what_new_redis_generates() {
     let tmp = tempfile::tempdir().unwrap();
     let out = run_in(tmp.path(), &["new", "redis"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let generated = tree(&tmp.path().join("flink-connector-redis"));
-    let example = tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/redis"));
+    let generated = files_under(&tmp.path().join("flink-connector-redis"));
+    let example = files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/redis"));
     let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
     assert_eq!(
         names(&example),

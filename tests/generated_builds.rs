@@ -248,6 +248,15 @@ fn package_builds_offline_and_reports_the_jar() {
         "{report}"
     );
     assert!(report.contains("audit:      no errors"), "{report}");
+    // A freshly generated project passes the audit even with warnings denied.
+    let audit = run_in(&project, &["check", ".", "--deny", "warnings"]);
+    assert_eq!(
+        audit.status.code(),
+        Some(0),
+        "check --deny warnings on a generated project:\n{}{}",
+        stdout(&audit),
+        stderr(&audit)
+    );
     let meta = std::fs::read_to_string(project.join("target/connector-meta.yaml")).unwrap();
     assert!(
         meta.contains("acme")

@@ -2,7 +2,7 @@
 //! identifier, option keys and interfaces; `inspect` must read the same from bytecode alone, for
 //! every factory of the 1.20 and 2.2 lib/ jars.
 
-mod common;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -32,7 +32,8 @@ fn split(field: &str) -> BTreeSet<String> {
 fn service_loader_view(lib: &Path, work: &Path) -> BTreeMap<(String, String), Seen> {
     let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/audit/java/ListFactories.java");
-    common::javac(&[source], &format!("{}/*", lib.display()), 11, work);
+    support::javac_sources(&[source], &support::lib_classpath(lib, &[]), 11, work)
+        .unwrap_or_else(|e| panic!("{e}"));
     let discovery: Vec<String> = FACTORY_INTERFACES
         .iter()
         .map(|(name, _)| *name)
@@ -111,15 +112,13 @@ fn agrees(key: &(String, String), expected: &Seen, actual: Option<&Seen>) -> boo
 }
 
 fn agree_on(version: &str) {
-    let Some(lib) = common::flink_lib(version) else {
+    let Some(lib) = support::flink_lib(version) else {
         return;
     };
-    if common::require(
+    if !support::require(
         "javac and java (JDK 17)",
-        common::have_tool("javac") && common::have_tool("java"),
-    )
-    .is_none()
-    {
+        support::has_command("javac") && support::has_command("java"),
+    ) {
         return;
     }
     let work = tempfile::tempdir().unwrap();

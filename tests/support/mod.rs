@@ -1,10 +1,14 @@
-//! Shared plumbing for integration tests: the tool binary, and the real toolchain (Java, Maven,
-//! Flink jars from PyPI, redis-server) that `scripts/provision` installs.
+//! Shared plumbing for integration tests: the tool binary, the real toolchain (Java, Maven,
+//! Flink jars from PyPI, redis-server) that `scripts/provision` installs, javac, file trees, and
+//! a raw ZIP writer that can build archives the `zip` crate refuses to write (duplicates, lying
+//! sizes, odd names).
 //!
 //! A test that needs a missing prerequisite skips with a message locally, and fails in CI
 //! (`CI=true`), where a skip would hide a broken install step.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Mutex, MutexGuard};
@@ -53,6 +57,7 @@ pub fn in_ci() -> bool {
 }
 
 /// Returns false (test should return early) when `what` is missing outside CI; panics in CI.
+/// In a function returning `Option`, `require(…).then_some(())?` skips the same way.
 pub fn require(what: &str, available: bool) -> bool {
     if available {
         return true;
@@ -106,39 +111,114 @@ pub fn heavy() -> MutexGuard<'static, ()> {
     HEAVY.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// `javac --release R -cp "LIB/*"` over every main source file of a project; returns javac's output on failure.
-pub fn javac(project: &Path, lib: &Path, release: u8) -> Result<(), String> {
-    let out = project.join("target/javac-classes");
-    let sources: Vec<PathBuf> = walkdir::WalkDir::new(project.join("src/main/java"))
+/// The `.jar` in `lib` whose file name starts with `prefix` (panics when there is none).
+pub fn lib_jar(lib: &Path, prefix: &str) -> PathBuf {
+    std::fs::read_dir(lib)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix}* in {}", lib.display()))
+}
+
+/// Every file below `dir`, sorted.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "java"))
+        .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .collect();
-    assert!(
-        !sources.is_empty(),
-        "no Java sources under {}",
-        project.display()
-    );
+    found.sort();
+    found
+}
+
+/// Files below `dir` as (name relative to `dir` with '/', bytes): a class directory as jar
+/// entries, or a generated tree to compare.
+pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_below(dir)
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .strip_prefix(dir)
+                .unwrap()
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            let bytes = std::fs::read(&path).unwrap();
+            (name, bytes)
+        })
+        .collect()
+}
+
+/// Every `.java` file below `dir`, sorted.
+pub fn java_sources(dir: &Path) -> Vec<PathBuf> {
+    files_below(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "java"))
+        .collect()
+}
+
+/// `"LIB/*"` plus `extra` entries, as a javac/java class path.
+pub fn lib_classpath(lib: &Path, extra: &[&Path]) -> String {
+    let mut cp = format!("{}/*", lib.display());
+    for p in extra {
+        cp.push(':');
+        cp.push_str(&p.display().to_string());
+    }
+    cp
+}
+
+/// `javac --release R -cp CLASSPATH -d OUT SOURCES`; returns javac's output on failure.
+pub fn javac_sources(
+    sources: &[PathBuf],
+    classpath: &str,
+    release: u8,
+    out: &Path,
+) -> Result<(), String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let output = Command::new("javac")
         .args([
             "-nowarn",
             "-Xlint:none",
+            "-encoding",
+            "UTF-8",
             "--release",
             &release.to_string(),
             "-cp",
+            classpath,
+            "-d",
         ])
-        .arg(format!("{}/*", lib.display()))
-        .arg("-d")
-        .arg(&out)
-        .args(&sources)
+        .arg(out)
+        .args(sources)
         .output()
         .expect("run javac");
     if output.status.success() {
         Ok(())
     } else {
-        Err(format!("{}{}", stdout(&output), stderr(&output)))
+        Err(format!(
+            "javac failed for {sources:?}:\n{}{}",
+            stdout(&output),
+            stderr(&output)
+        ))
     }
+}
+
+/// `javac --release R -cp "LIB/*"` over every main source file of a project into
+/// `target/javac-classes`; returns javac's output on failure.
+pub fn javac(project: &Path, lib: &Path, release: u8) -> Result<(), String> {
+    let sources = java_sources(&project.join("src/main/java"));
+    assert!(
+        !sources.is_empty(),
+        "no Java sources under {}",
+        project.display()
+    );
+    javac_sources(
+        &sources,
+        &lib_classpath(lib, &[]),
+        release,
+        &project.join("target/javac-classes"),
+    )
 }
 
 /// `mvn -B -o package` with the offline repository and Debian's plugin versions.
@@ -159,4 +239,132 @@ pub fn tail(o: &Output, n: usize) -> String {
     let text = format!("{}{}", stdout(o), stderr(o));
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+pub fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit")
+}
+
+/// A ZIP archive written byte by byte: stored or deflated entries, optional lies.
+#[derive(Default)]
+pub struct RawZip {
+    out: Vec<u8>,
+    central: Vec<u8>,
+    count: u64,
+}
+
+pub struct RawEntry<'a> {
+    pub name: &'a str,
+    pub data: &'a [u8],
+    pub deflate: bool,
+    /// Overrides the uncompressed size written to both headers.
+    pub declared_size: Option<u32>,
+    pub method: Option<u16>,
+}
+
+impl<'a> RawEntry<'a> {
+    pub fn new(name: &'a str, data: &'a [u8]) -> Self {
+        RawEntry {
+            name,
+            data,
+            deflate: true,
+            declared_size: None,
+            method: None,
+        }
+    }
+}
+
+impl RawZip {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, name: &str, data: &[u8]) -> &mut Self {
+        self.add_entry(RawEntry::new(name, data))
+    }
+
+    pub fn add_entry(&mut self, e: RawEntry) -> &mut Self {
+        let payload = if e.deflate {
+            let mut enc =
+                flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+            enc.write_all(e.data).unwrap();
+            enc.finish().unwrap()
+        } else {
+            e.data.to_vec()
+        };
+        let method = e.method.unwrap_or(if e.deflate { 8 } else { 0 });
+        let crc = crc32fast::hash(e.data);
+        let size = e.declared_size.unwrap_or(e.data.len() as u32);
+        let offset = self.out.len() as u32;
+        let name = e.name.as_bytes();
+        let mut local = Vec::new();
+        local.extend(0x04034b50u32.to_le_bytes());
+        local.extend(20u16.to_le_bytes());
+        local.extend(0u16.to_le_bytes()); // flags
+        local.extend(method.to_le_bytes());
+        local.extend([0u8; 4]); // time, date
+        local.extend(crc.to_le_bytes());
+        local.extend((payload.len() as u32).to_le_bytes());
+        local.extend(size.to_le_bytes());
+        local.extend((name.len() as u16).to_le_bytes());
+        local.extend(0u16.to_le_bytes());
+        local.extend(name);
+        self.out.extend(&local);
+        self.out.extend(&payload);
+        let c = &mut self.central;
+        c.extend(0x02014b50u32.to_le_bytes());
+        c.extend(20u16.to_le_bytes());
+        c.extend(20u16.to_le_bytes());
+        c.extend(0u16.to_le_bytes());
+        c.extend(method.to_le_bytes());
+        c.extend([0u8; 4]);
+        c.extend(crc.to_le_bytes());
+        c.extend((payload.len() as u32).to_le_bytes());
+        c.extend(size.to_le_bytes());
+        c.extend((name.len() as u16).to_le_bytes());
+        c.extend([0u8; 8]); // extra len, comment len, disk, internal attrs
+        c.extend(0u32.to_le_bytes()); // external attrs
+        c.extend(offset.to_le_bytes());
+        c.extend(name);
+        self.count += 1;
+        self
+    }
+
+    /// Archive bytes; more than 65,535 entries get the ZIP64 end records.
+    pub fn finish(&self) -> Vec<u8> {
+        let mut out = self.out.clone();
+        let cd_start = out.len() as u64;
+        out.extend(&self.central);
+        let cd_len = self.central.len() as u64;
+        let zip64 = self.count > 0xFFFF;
+        if zip64 {
+            let record_at = out.len() as u64;
+            out.extend(0x06064b50u32.to_le_bytes());
+            out.extend(44u64.to_le_bytes());
+            out.extend(45u16.to_le_bytes());
+            out.extend(45u16.to_le_bytes());
+            out.extend([0u8; 8]); // disk numbers
+            out.extend(self.count.to_le_bytes());
+            out.extend(self.count.to_le_bytes());
+            out.extend(cd_len.to_le_bytes());
+            out.extend(cd_start.to_le_bytes());
+            out.extend(0x07064b50u32.to_le_bytes());
+            out.extend(0u32.to_le_bytes());
+            out.extend(record_at.to_le_bytes());
+            out.extend(1u32.to_le_bytes());
+        }
+        let short_count = if zip64 { 0xFFFF } else { self.count as u16 };
+        out.extend(0x06054b50u32.to_le_bytes());
+        out.extend([0u8; 4]);
+        out.extend(short_count.to_le_bytes());
+        out.extend(short_count.to_le_bytes());
+        out.extend((cd_len as u32).to_le_bytes());
+        out.extend((cd_start as u32).to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out
+    }
+
+    pub fn write_to(&self, path: &Path) {
+        std::fs::write(path, self.finish()).unwrap();
+    }
 }
