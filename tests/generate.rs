@@ -511,3 +511,23 @@ fn cargo_runs_the_tool_as_a_subcommand() {
         );
     }
 }
+
+#[test]
+fn generate_records_the_tool_version_that_rendered_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), &[]);
+    let version_line = format!("version = \"{}\"", env!("CARGO_PKG_VERSION"));
+    edit(&project.join("connector.toml"), |t| {
+        t.replace(
+            &format!("preset = \"blank\"\n{version_line}"),
+            "preset = \"blank\"\nversion = \"0.0.1\" # rendered long ago",
+        )
+    });
+    assert!(read(&project.join("connector.toml")).contains("0.0.1"));
+    assert!(run_in(&project, &["generate"]).status.success());
+    let manifest = read(&project.join("connector.toml"));
+    assert!(
+        manifest.contains(&format!("preset = \"blank\"\n{version_line}")),
+        "{manifest}"
+    );
+}

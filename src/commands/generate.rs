@@ -82,6 +82,7 @@ pub fn regenerate(root: &Path, templates: Option<&Path>, force: bool) -> Result<
         eprintln!("{:>9} {}", label(&c.action), c.path);
     }
     project::record_render(root, &files)?;
+    record_tool_version(root)?;
     if !conflicts.is_empty() {
         return Err(Error::Failed(format!(
             "merge conflicts in {}: resolve the <<<<<<< markers (or run with --force to take the templates' version)",
@@ -104,4 +105,20 @@ fn label(action: &Action) -> &'static str {
         Action::Remove => "removed",
         Action::KeepStale => "kept",
     }
+}
+
+/// `[template] version` says which cargo-flink-connector last rendered the project; edited in
+/// place so the manifest keeps its comments and layout.
+fn record_tool_version(root: &Path) -> Result<()> {
+    let path = root.join(MANIFEST_FILE);
+    let text = std::fs::read_to_string(&path).with_path("read", &path)?;
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        Error::usage(format!("{}: {}", path.display(), e.message()))
+    })?;
+    let current = env!("CARGO_PKG_VERSION");
+    if doc["template"]["version"].as_str() == Some(current) {
+        return Ok(());
+    }
+    doc["template"]["version"] = toml_edit::value(current);
+    std::fs::write(&path, doc.to_string()).with_path("write", &path)
 }
