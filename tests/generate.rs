@@ -531,3 +531,15 @@ fn generate_records_the_tool_version_that_rendered_the_project() {
         "{manifest}"
     );
 }
+
+#[test]
+fn capability_options_the_code_reads_must_keep_a_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), &[]);
+    edit(&project.join("connector.toml"), |t| {
+        t.replacen("default = 3\n", "", 1)
+    });
+    let out = run_in(&project, &["generate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("needs a default"), "{}", stderr(&out));
+}

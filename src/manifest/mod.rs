@@ -371,6 +371,7 @@ impl Manifest {
             match self.options.iter().find(|o| o.key == key) {
                 None => return Err(format!("the generated code needs option '{key}' ({}) for these capabilities; declare it in [[options]]", ty.name())),
                 Some(o) if o.ty != ty => return Err(format!("option '{key}' must have type {} (the generated code reads it so)", ty.name())),
+                Some(o) if o.default.is_none() => return Err(format!("option '{key}' needs a default: the generated code reads it when a table does not set it")),
                 Some(_) => {}
             }
         }

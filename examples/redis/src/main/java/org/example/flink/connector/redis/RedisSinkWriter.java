@@ -8,7 +8,6 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.types.RowKind;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -44,10 +43,10 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
         this.schema = schema;
         this.options = options;
         this.timeService = timeService;
-        this.maxRows = Math.max(1, options.getOptional(RedisOptions.SINK_BUFFER_FLUSH_MAX_ROWS).orElse(1000));
+        this.maxRows = Math.max(1, options.get(RedisOptions.SINK_BUFFER_FLUSH_MAX_ROWS));
         this.flushIntervalMillis =
-                options.getOptional(RedisOptions.SINK_BUFFER_FLUSH_INTERVAL).orElse(Duration.ofSeconds(1)).toMillis();
-        this.maxRetries = Math.max(0, options.getOptional(RedisOptions.SINK_MAX_RETRIES).orElse(3));
+                options.get(RedisOptions.SINK_BUFFER_FLUSH_INTERVAL).toMillis();
+        this.maxRetries = Math.max(0, options.get(RedisOptions.SINK_MAX_RETRIES));
         this.client = openClient(); // fail fast on bad connection settings
     }
 

@@ -47,7 +47,7 @@ public class RedisDynamicTableSource implements DynamicTableSource, ScanTableSou
     public LookupRuntimeProvider getLookupRuntimeProvider(LookupContext context) {
         int[] lookupKeys = flattenKeys(context.getKeys());
         RedisClient.validateLookupKeys(schema, lookupKeys);
-        boolean async = options.getOptional(RedisOptions.LOOKUP_ASYNC).orElse(false);
+        boolean async = options.get(RedisOptions.LOOKUP_ASYNC);
         LookupOptions.LookupCacheType cacheType = options.get(LookupOptions.CACHE_TYPE);
         switch (cacheType) {
             case PARTIAL:
