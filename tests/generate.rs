@@ -24,6 +24,20 @@ fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// `generate --check ARGS…` finds the project exactly as its manifest renders it.
+fn assert_no_drift(project: &Path, args: &[&str]) {
+    let mut all = vec!["generate", "--check"];
+    all.extend_from_slice(args);
+    let out = run_in(project, &all);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
+
 fn edit(p: &Path, f: impl FnOnce(String) -> String) {
     let text = read(p);
     std::fs::write(p, f(text)).unwrap();
@@ -33,14 +47,7 @@ fn edit(p: &Path, f: impl FnOnce(String) -> String) {
 fn a_fresh_project_has_no_drift() {
     let tmp = tempfile::tempdir().unwrap();
     let project = new_project(tmp.path(), &[]);
-    let out = run_in(&project, &["generate", "--check"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_no_drift(&project, &[]);
 }
 
 #[test]
@@ -76,10 +83,7 @@ fn check_reports_drift_as_a_diff_and_writes_nothing() {
     edit(&project.join("pom.xml"), |t| {
         t.replace("\n  <!-- hand edit -->", "")
     });
-    assert_eq!(
-        run_in(&project, &["generate", "--check"]).status.code(),
-        Some(0)
-    );
+    assert_no_drift(&project, &[]);
 }
 
 #[test]
@@ -185,12 +189,7 @@ fn lifecycle_keeps_owned_edits_merges_managed_edits_and_adds_options() {
             .status
             .success()
     );
-    assert_eq!(
-        run_in(&project, &["generate", "--check", "--templates", "../team"])
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_no_drift(&project, &["--templates", "../team"]);
 }
 
 #[test]
@@ -266,10 +265,7 @@ fn option_remove_and_set_edit_the_manifest_and_the_code() {
             stderr(&out)
         );
     }
-    assert_eq!(
-        run_in(&project, &["generate", "--check"]).status.code(),
-        Some(0)
-    );
+    assert_no_drift(&project, &[]);
 }
 
 #[test]
@@ -474,14 +470,7 @@ fn a_team_directory_can_add_presets_and_the_manifest_remembers_it() {
     )
     .contains("LEDGER_ACCOUNT"));
     // The manifest's template dir is used without --templates, so the project is clean.
-    let out = run_in(&project, &["generate", "--check"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_no_drift(&project, &[]);
 }
 
 #[test]
