@@ -110,7 +110,7 @@ pub fn suggest_name(name: &str) -> String {
         return "my-connector".to_string();
     }
     if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert_str(0, "c");
+        out.insert(0, 'c');
     }
     if JAVA_RESERVED.contains(&package_segment(&out).as_str()) {
         out.push_str("-connector");

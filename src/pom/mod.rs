@@ -270,6 +270,14 @@ impl Pom {
     }
 }
 
+fn attributes_of(start: &quick_xml::events::BytesStart) -> Vec<(String, String)> {
+    start
+        .attributes()
+        .flatten()
+        .map(|a| (a.key.local_name().as_ref().to_string(), a.value.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,12 +342,4 @@ mod tests {
             assert_eq!(err.exit_code(), 2, "{bad}");
         }
     }
-}
-
-fn attributes_of(start: &quick_xml::events::BytesStart) -> Vec<(String, String)> {
-    start
-        .attributes()
-        .flatten()
-        .map(|a| (a.key.local_name().as_ref().to_string(), a.value.to_string()))
-        .collect()
 }
