@@ -11,6 +11,7 @@ pub mod legal;
 pub mod logging;
 pub mod multi_release;
 pub mod pom;
+pub mod project;
 pub mod relocation;
 pub mod scala;
 pub mod services;
