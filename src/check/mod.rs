@@ -189,7 +189,10 @@ pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
                 options,
             ));
         }
-        files.extend(rules::project::check_sources(project, &options.levels));
+        // An aggregator (packaging pom) has no sources of its own; its modules are projects.
+        if pom.as_ref().is_none_or(|p| p.packaging != "pom") {
+            files.extend(rules::project::check_sources(project, &options.levels));
+        }
     }
     Ok(Report::new(files, options.deny_warnings))
 }
@@ -265,6 +268,8 @@ fn check_pom(
             Some(t.clone())
         }
         (None, None, Some(_)) => None,
+        // flink.version may be in the parent that could not be read: no assumption.
+        (None, None, None) if pom.parent_unknown => None,
         (None, None, None) => {
             let t = default_target("no flink.version in pom.xml");
             notes.push(format!(
@@ -282,7 +287,7 @@ fn check_pom(
         target: match (&target, unsupported) {
             (Some(t), _) => t.label(),
             (None, Some((text, _))) => format!("flink-{text} (unsupported line)"),
-            (None, None) => String::new(),
+            (None, None) => "unknown".to_string(),
         },
         engine: target.as_ref().and_then(|t| t.engine.clone()),
         notes,

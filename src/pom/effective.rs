@@ -119,7 +119,7 @@ fn relative_parent(file: &Path, root: &Element, gav: &Gav) -> Result<Option<Path
         None => "../pom.xml".to_string(),
     };
     let dir = file.parent().unwrap_or(Path::new("."));
-    let mut candidate = dir.join(relative);
+    let mut candidate = normalize(&dir.join(relative));
     if candidate.is_dir() {
         candidate.push("pom.xml");
     }
@@ -128,6 +128,21 @@ fn relative_parent(file: &Path, root: &Element, gav: &Gav) -> Result<Option<Path
     }
     let parent = read_pom(&candidate)?;
     Ok((own_gav(&parent) == *gav).then_some(candidate))
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system (messages name the real file).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Profiles a plain `mvn package` activates: `<activeByDefault>true</activeByDefault>`.

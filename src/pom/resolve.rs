@@ -58,20 +58,21 @@ pub struct ResolveOptions {
 pub const MVN_ENV: &str = "CARGO_FLINK_CONNECTOR_MVN";
 
 impl ResolveOptions {
-    /// The user's setup: `localRepository` of ~/.m2/settings.xml (else ~/.m2/repository) and
+    /// The user's setup: `-Dmaven.repo.local` in MAVEN_ARGS/MAVEN_OPTS, else `localRepository`
+    /// of ~/.m2/settings.xml, else ~/.m2/repository; and
     /// `mvn` from PATH unless `CARGO_FLINK_CONNECTOR_MVN` says otherwise.
     pub fn from_env() -> ResolveOptions {
         let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
-        let local_repository = std::fs::read_to_string(home.join(".m2/settings.xml"))
-            .ok()
-            .and_then(|text| super::parse_xml(&text).ok())
-            .and_then(|settings| {
-                let dir = settings.text_of("localRepository")?;
-                let dir = dir
-                    .replace("${user.home}", &home.to_string_lossy())
-                    .replace("${env.HOME}", &home.to_string_lossy());
-                (!dir.is_empty() && !dir.contains("${")).then(|| PathBuf::from(dir))
-            })
+        // `-Dmaven.repo.local=DIR` in MAVEN_OPTS/MAVEN_ARGS wins over settings.xml, as in mvn.
+        let from_args = ["MAVEN_ARGS", "MAVEN_OPTS"].iter().find_map(|var| {
+            let value = std::env::var(var).ok()?;
+            value
+                .split_whitespace()
+                .find_map(|a| a.strip_prefix("-Dmaven.repo.local="))
+                .map(PathBuf::from)
+        });
+        let local_repository = from_args
+            .or_else(|| Self::settings_repository(&home))
             .unwrap_or_else(|| home.join(".m2/repository"));
         let mvn = match std::env::var_os(MVN_ENV) {
             Some(v) if v.is_empty() || v == "none" => None,
@@ -82,6 +83,20 @@ impl ResolveOptions {
             local_repository,
             mvn,
         }
+    }
+
+    /// `<localRepository>` of ~/.m2/settings.xml.
+    fn settings_repository(home: &Path) -> Option<PathBuf> {
+        std::fs::read_to_string(home.join(".m2/settings.xml"))
+            .ok()
+            .and_then(|text| super::parse_xml(&text).ok())
+            .and_then(|settings| {
+                let dir = settings.text_of("localRepository")?;
+                let dir = dir
+                    .replace("${user.home}", &home.to_string_lossy())
+                    .replace("${env.HOME}", &home.to_string_lossy());
+                (!dir.is_empty() && !dir.contains("${")).then(|| PathBuf::from(dir))
+            })
     }
 }
 

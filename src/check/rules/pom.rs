@@ -36,7 +36,7 @@ pub static VERSION_MISMATCH: Rule = Rule {
     id: "pom-flink-version-mismatch",
     family: "F11",
     severity: Severity::Error,
-    summary: "flink.version differs from the target runtime's Flink version",
+    summary: "flink.version differs from the target runtime's: another major line or a managed engine's version (error), another minor line or patch (warning)",
     hint: "set flink.version to the runtime's version (managed platforms require them to be equal)",
 };
 pub static VERSION_UNSUPPORTED: Rule = Rule {
@@ -558,8 +558,13 @@ fn check_version(
             false,
         ),
     };
+    let major_differs = line_of(&at.text).map(|(major, _)| major)
+        != line_of(target.version.line.line).map(|(major, _)| major);
     if line_differs || patch_differs {
-        let severity = if line_differs {
+        // Flink keeps @Public APIs stable across the minor lines of a major version, so another
+        // minor line is a risk the jar audit settles (it checks the API the classes use); another
+        // major line breaks, and managed engines require the exact version.
+        let severity = if major_differs || (line_differs && target.engine.is_some()) {
             Severity::Error
         } else {
             Severity::Warning
