@@ -16,14 +16,14 @@ use serde::Serialize;
 use crate::cli::{CheckArgs, DenyLevel};
 use crate::errors::{Error, Result};
 use crate::flink::runtime::{is_removed_in_2_0, RuntimeLib};
-use crate::flink::LINES;
+use crate::flink::{version_from_jar_name, LINES};
 use crate::jar::JarIndex;
 use crate::pom::Pom;
 
 use context::{Depth, JarContext, JarFacts};
 use finding::{Finding, Findings, Levels, Severity};
 use input::Project;
-use target::{version_from_jar_name, version_from_text, Target};
+use target::{version_from_text, Target};
 
 pub struct CheckOptions {
     pub target: Option<Target>,
@@ -122,6 +122,8 @@ fn options_from(args: &CheckArgs) -> Result<CheckOptions> {
                 dir.display()
             )));
         }
+        crate::jar::ensure_regular_jars_in(dir)
+            .map_err(|e| Error::usage(format!("--flink-lib: {e}")))?;
     }
     Ok(CheckOptions {
         target: args.target.as_deref().map(Target::parse).transpose()?,

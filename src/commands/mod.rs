@@ -17,7 +17,18 @@ pub fn cmd_check(args: CheckArgs) -> Result<u8> {
     crate::check::cmd_check(args)
 }
 pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
-    crate::inspect::cmd_inspect(args)
+    use crate::inspect::{Format, InspectOptions};
+    let format = match args.format {
+        InspectFormat::Json => Format::Json,
+        InspectFormat::Yaml => Format::Yaml,
+        InspectFormat::Markdown => Format::Markdown,
+    };
+    let text = crate::inspect::run(&InspectOptions {
+        path: args.path,
+        format,
+    })?;
+    print!("{text}");
+    Ok(0)
 }
 pub fn cmd_templates(args: TemplatesCommand) -> Result<u8> {
     match args {

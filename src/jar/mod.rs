@@ -83,6 +83,8 @@ pub enum JarError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{} is {kind}, not a jar file", path.display())]
+    NotRegular { path: PathBuf, kind: &'static str },
     #[error("{} is not a readable ZIP/JAR archive: {reason}", path.display())]
     NotAZip { path: PathBuf, reason: String },
     #[error("{} has {count} entries, more than the {MAX_ENTRIES} this tool reads", path.display())]
@@ -114,12 +116,122 @@ impl fmt::Debug for JarIndex {
     }
 }
 
+/// Build by-products that are not the connector: the pre-shade jar and attached artifacts.
+pub fn is_connector_jar(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.ends_with(".jar")
+        && !name.starts_with("original-")
+        && ![
+            "-sources.jar",
+            "-javadoc.jar",
+            "-tests.jar",
+            "-test-sources.jar",
+        ]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
+/// The connector jars directly in `dir` (Maven's `target/`), sorted; none when `dir` is missing.
+/// Only regular files count: a FIFO or directory named `*.jar` is not a build output.
+pub fn connector_jars_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut jars: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && is_connector_jar(p))
+        .collect();
+    jars.sort();
+    Ok(jars)
+}
+
+/// What a path is, when it is not a regular file (symbolic links followed).
+fn irregular_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        return None;
+    }
+    if file_type.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return Some("a device");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// Fails unless `path` is a regular file; reads only its metadata, so a FIFO cannot block.
+pub fn ensure_regular_file(path: &Path) -> Result<(), JarError> {
+    let metadata = std::fs::metadata(path).map_err(|source| JarError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    match irregular_kind(&metadata.file_type()) {
+        None => Ok(()),
+        Some(kind) => Err(JarError::NotRegular {
+            path: path.to_owned(),
+            kind,
+        }),
+    }
+}
+
+/// Fails on the first `*.jar` in `dir` that is not a regular file (a runtime's `lib/`).
+pub fn ensure_regular_jars_in(dir: &Path) -> Result<(), JarError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| JarError::Open {
+        path: dir.to_owned(),
+        source,
+    })?;
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        if path.extension().is_some_and(|e| e == "jar") {
+            ensure_regular_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens a regular file without blocking: `O_NONBLOCK` keeps a FIFO swapped in after the
+/// metadata check from hanging the open, and the opened file's own type is checked again.
+fn open_regular(path: &Path) -> Result<File, JarError> {
+    ensure_regular_file(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|source| JarError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    let metadata = file.metadata().map_err(|source| JarError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    match irregular_kind(&metadata.file_type()) {
+        None => Ok(file),
+        Some(kind) => Err(JarError::NotRegular {
+            path: path.to_owned(),
+            kind,
+        }),
+    }
+}
+
 impl JarIndex {
     pub fn open(path: &Path) -> Result<JarIndex, JarError> {
-        let file = File::open(path).map_err(|source| JarError::Open {
-            path: path.to_owned(),
-            source,
-        })?;
+        let file = open_regular(path)?;
         let shared = SharedFile::new(file).map_err(|source| JarError::Open {
             path: path.to_owned(),
             source,
