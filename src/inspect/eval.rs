@@ -383,6 +383,9 @@ impl<'w> Interp<'w> {
                 let from = floor.unwrap_or(frame.stack.len()).min(frame.stack.len());
                 for k in from..frame.stack.len() {
                     let v = std::mem::replace(&mut frame.stack[k], Value::Unknown);
+                    if !matches!(v, Value::Unknown | Value::Top) {
+                        self.last_unknown = Some("it depends on which way a branch goes".into());
+                    }
                     self.taint_value(&v, "it is built differently on different paths");
                 }
             }
@@ -618,6 +621,23 @@ impl<'w> Interp<'w> {
             Value::Class(_) | Value::Option(_) | Value::Unknown | Value::Top => None,
             Value::Frozen(_) | Value::This | Value::Collector(_) => None,
             other => other.display().map(Into::into),
+        }
+    }
+
+    /// How `String.valueOf` prints a value passed as field type `ty` (`C` a char, `Z` a boolean;
+    /// floating point only when Java and Rust print it alike).
+    fn typed_string(&self, value: &Value, ty: &str) -> Option<Rc<str>> {
+        match (ty, value) {
+            ("C", Value::Int(c)) => {
+                char::from_u32(u32::try_from(*c).ok()?).map(|c| c.to_string().into())
+            }
+            ("Z", Value::Int(i)) => Some(if *i != 0 { "true" } else { "false" }.into()),
+            ("F" | "D", Value::Float(f)) if f.fract() == 0.0 && f.abs() < 1e7 => {
+                Some(format!("{f:.1}").into())
+            }
+            ("F" | "D", _) => None,
+            (_, Value::Float(_)) => None,
+            _ => self.string_of(value),
         }
     }
 
@@ -1128,7 +1148,9 @@ impl<'w> Interp<'w> {
         let arg = args.first().cloned().unwrap_or(Value::Unknown);
         if let Some(Value::Ref(r)) = receiver {
             match self.heap.get(*r) {
-                Some(HeapObject::Builder(_)) => return Some(self.builder_call(*r, name, args)),
+                Some(HeapObject::Builder(_)) => {
+                    return Some(self.builder_call(*r, name, descriptor, args))
+                }
                 Some(HeapObject::Coll(_)) => {
                     return self.coll_call(*r, owner, name, descriptor, args)
                 }
@@ -1152,7 +1174,8 @@ impl<'w> Interp<'w> {
                 if owner == "java/util/Objects" {
                     arg
                 } else {
-                    match self.string_of(&arg) {
+                    let ty = arg_types(descriptor).first().copied().unwrap_or("");
+                    match self.typed_string(&arg, ty) {
                         Some(s) => Value::Str(s),
                         None => self.unknown(|| "String.valueOf of an unknown value".into()),
                     }
@@ -1604,16 +1627,17 @@ impl<'w> Interp<'w> {
         }
     }
 
-    fn builder_call(&mut self, r: usize, method: &str, args: &[Value]) -> Value {
-        let appended = args.first().and_then(|a| self.string_of(a));
+    fn builder_call(&mut self, r: usize, method: &str, descriptor: &str, args: &[Value]) -> Value {
+        let ty = arg_types(descriptor).first().copied().unwrap_or("");
+        let appended = args.first().and_then(|a| self.typed_string(a, ty));
         let Some(HeapObject::Builder(content)) = self.heap.get(r) else {
             return Value::Unknown;
         };
         let content = content.clone();
         let (new_content, result) = match method {
-            "<init>" => match (args.first(), appended) {
-                (None, _) | (Some(Value::Int(_)), _) => (Some(String::new()), Value::Unknown),
-                (_, text) => (text.map(|t| t.to_string()), Value::Unknown),
+            "<init>" => match descriptor {
+                "()V" | "(I)V" => (Some(String::new()), Value::Unknown),
+                _ => (appended.map(|t| t.to_string()), Value::Unknown),
             },
             "append" => {
                 let grown = match (content, appended) {
@@ -1709,12 +1733,13 @@ impl<'w> Interp<'w> {
         let Some(Constant::Str(recipe)) = constants.first() else {
             return Value::Unknown;
         };
-        let mut parts = args.iter();
+        let types = arg_types(&descriptor);
+        let mut parts = args.iter().zip(types);
         let mut extra = constants.iter().skip(1);
         let mut out = String::new();
         for c in recipe.chars() {
             let piece: Rc<str> = match c {
-                '\u{1}' => match parts.next().and_then(|v| self.string_of(v)) {
+                '\u{1}' => match parts.next().and_then(|(v, ty)| self.typed_string(v, ty)) {
                     Some(text) => text,
                     None => return self.unknown(|| "a string is built from unknown parts".into()),
                 },
