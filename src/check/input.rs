@@ -25,7 +25,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Project>> {
 
 fn expand_one(path: &Path) -> Result<Project> {
     // A FIFO or device would block or never end; a directory named *.jar is a mistake.
-    if path.extension().is_some_and(|e| e == "jar") || (path.exists() && !path.is_dir()) {
+    if path.exists() && (path.extension().is_some_and(|e| e == "jar") || !path.is_dir()) {
         crate::jar::ensure_regular_file(path).map_err(|e| Error::usage(e.to_string()))?;
     }
     if path.is_file() {

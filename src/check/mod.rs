@@ -231,6 +231,8 @@ fn check_jar(
     let ctx = JarContext::new(&jar, facts, target, runtime);
     let mut findings = Findings::new(&options.levels);
     rules::check_jar(&ctx, &mut findings);
+    // Overlapping entries and the decompression budget: say what the rules could not read.
+    notes.extend(jar.skipped());
     Ok(FileReport {
         path: path.display().to_string(),
         target: ctx.target.label(),

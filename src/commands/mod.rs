@@ -23,11 +23,14 @@ pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
         InspectFormat::Yaml => Format::Yaml,
         InspectFormat::Markdown => Format::Markdown,
     };
-    let text = crate::inspect::run(&InspectOptions {
+    let inspection = crate::inspect::run(&InspectOptions {
         path: args.path,
         format,
     })?;
-    print!("{text}");
+    for warning in &inspection.warnings {
+        eprintln!("warning: {warning}");
+    }
+    print!("{}", inspection.text);
     Ok(0)
 }
 pub fn cmd_templates(args: TemplatesCommand) -> Result<u8> {

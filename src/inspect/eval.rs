@@ -323,6 +323,12 @@ impl<'w> Interp<'w> {
         Value::Unknown
     }
 
+    /// Unknown, keeping the reason an input became unknown when there is one.
+    fn unknown_keeping_reason(&mut self, why: &str) -> Value {
+        self.last_unknown.get_or_insert_with(|| why.to_string());
+        Value::Unknown
+    }
+
     fn why_unknown(&self) -> String {
         self.last_unknown
             .clone()
@@ -1741,7 +1747,9 @@ impl<'w> Interp<'w> {
             let piece: Rc<str> = match c {
                 '\u{1}' => match parts.next().and_then(|(v, ty)| self.typed_string(v, ty)) {
                     Some(text) => text,
-                    None => return self.unknown(|| "a string is built from unknown parts".into()),
+                    None => {
+                        return self.unknown_keeping_reason("a string is built from unknown parts")
+                    }
                 },
                 '\u{2}' => match extra.next() {
                     Some(Constant::Str(s)) => s.as_ref().into(),

@@ -30,16 +30,27 @@ pub struct InspectOptions {
     pub format: Format,
 }
 
+/// The rendered report, and warnings about what could not be read.
+#[derive(Debug)]
+pub struct Inspection {
+    pub text: String,
+    pub warnings: Vec<String>,
+}
+
 /// The rendered report for every jar `options.path` names.
-pub fn run(options: &InspectOptions) -> Result<String> {
+pub fn run(options: &InspectOptions) -> Result<Inspection> {
     let jars = jars_of(&options.path)?;
     let mut reports = Vec::new();
+    let mut warnings = Vec::new();
     for path in &jars {
         let jar = JarIndex::open(path).map_err(|e| Error::usage(e.to_string()))?;
         let runtime = runtime_for(path);
         reports.push((path.clone(), factories::inspect_jar(&jar, runtime.as_ref())));
+        if let Some(skipped) = jar.skipped() {
+            warnings.push(format!("{}: {skipped}", path.display()));
+        }
     }
-    Ok(match options.format {
+    let text = match options.format {
         Format::Json => render::json(&reports),
         Format::Yaml => reports.iter().map(|(p, f)| render::yaml(p, f)).collect(),
         Format::Markdown => reports
@@ -47,7 +58,8 @@ pub fn run(options: &InspectOptions) -> Result<String> {
             .map(|(p, f)| render::markdown(p, f))
             .collect::<Vec<_>>()
             .join("\n"),
-    })
+    };
+    Ok(Inspection { text, warnings })
 }
 
 /// A jar is itself; a directory means the connector jars Maven built in its `target/` (or, for
