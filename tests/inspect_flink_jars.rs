@@ -63,3 +63,69 @@ fn inspect_agrees_with_service_loader_on_flink_1_20() {
 fn inspect_agrees_with_service_loader_on_flink_2_2() {
     agree_on("2.2.1");
 }
+
+/// `inspect DIR` reads a project directory the way `check DIR` does: the connector jars Maven
+/// built under target/ (not original-*.jar or -sources.jar), one JSON document per jar.
+#[test]
+fn inspect_dir_reads_the_jars_built_in_target() {
+    let Some(lib) = support::flink_lib("1.20.5") else {
+        return;
+    };
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path();
+    std::fs::write(root.join("pom.xml"), "<project/>").unwrap();
+    let inspect = |dir: &std::path::Path| {
+        support::bin()
+            .args(["flink-connector", "inspect"])
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
+    let none = inspect(root);
+    assert_eq!(none.status.code(), Some(2));
+    let err = support::stderr(&none);
+    assert!(
+        err.contains("no jar built in")
+            && err.contains("target")
+            && err.trim().lines().count() == 1,
+        "{err}"
+    );
+
+    let target = root.join("target");
+    std::fs::create_dir(&target).unwrap();
+    let files = support::lib_jar(&lib, "flink-connector-files");
+    std::fs::copy(&files, target.join("connector-1.0.jar")).unwrap();
+    std::fs::copy(&files, target.join("original-connector-1.0.jar")).unwrap();
+    std::fs::write(target.join("connector-1.0-sources.jar"), "not read").unwrap();
+    let one = inspect(root);
+    assert_eq!(one.status.code(), Some(0), "{}", support::stderr(&one));
+    let doc: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert!(
+        doc["jar"]
+            .as_str()
+            .unwrap()
+            .ends_with("target/connector-1.0.jar"),
+        "{doc}"
+    );
+    assert_eq!(doc["factories"][0]["identifier"], "filesystem");
+
+    std::fs::copy(
+        support::lib_jar(&lib, "flink-csv"),
+        target.join("csv-1.0.jar"),
+    )
+    .unwrap();
+    let two = inspect(root);
+    let docs: serde_json::Value = serde_json::from_slice(&two.stdout).unwrap();
+    let jars: Vec<&str> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["jar"].as_str().unwrap())
+        .collect();
+    assert!(
+        jars.len() == 2
+            && jars[0].ends_with("connector-1.0.jar")
+            && jars[1].ends_with("csv-1.0.jar"),
+        "{jars:?}"
+    );
+}
