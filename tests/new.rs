@@ -83,7 +83,11 @@ fn a_non_empty_directory_is_refused_without_force_and_left_untouched() {
     let dir = tmp.path().join("flink-connector-acme");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
-    assert_refused(tmp.path(), &["new", "acme"], "is not empty; use --force");
+    assert_refused(
+        tmp.path(),
+        &["new", "acme"],
+        "is not empty; --force writes the project into it",
+    );
     assert_eq!(entries(&dir), ["notes.txt"]);
 
     let out = run_in(tmp.path(), &["new", "acme", "--force"]);
