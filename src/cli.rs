@@ -9,6 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(bin_name = "cargo", styles = clap::builder::Styles::styled())]
 pub enum Cargo {
+    /// `--version` prints `cargo-flink-connector 0.x`, as other cargo plugins do.
+    #[command(display_name = "cargo-flink-connector")]
     FlinkConnector(Cli),
 }
 
