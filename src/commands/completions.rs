@@ -22,7 +22,7 @@ __cargo_flink_connector_complete() {
     if [[ ${COMP_WORDS[1]-} == flink-connector ]]; then
         local COMP_WORDS=(cargo-flink-connector "${COMP_WORDS[@]:2}")
         local COMP_CWORD=$((COMP_CWORD - 1))
-        _cargo-flink-connector cargo-flink-connector "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+        _cargo__flink__connector cargo-flink-connector "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
         return
     fi
     if [[ -n ${__cargo_flink_connector_cargo-} ]]; then
