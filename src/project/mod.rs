@@ -167,13 +167,22 @@ fn clean_leftover_staging(parent: &Path, notes: &mut Vec<String>) {
         let lock_path = entry.path().join(STATE_DIR).join("lock");
         let abandoned = match std::fs::File::open(&lock_path) {
             Ok(file) => file.try_lock().is_ok(),
-            // No lock yet: abandoned unless it was created a moment ago.
-            Err(_) => entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age.as_secs() > 60),
+            // No lock: a `new` about to rename it into place, or one killed right then.
+            Err(_) => {
+                let age = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok());
+                if age.is_none_or(|age| age.as_secs() <= 60) {
+                    notes.push(format!(
+                        "{} was left by an interrupted `new` or belongs to one still running; delete it if none is",
+                        entry.path().display()
+                    ));
+                    continue;
+                }
+                true
+            }
         };
         if abandoned {
             match std::fs::remove_dir_all(entry.path()) {
