@@ -43,7 +43,6 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
                 "default_java": o.default.as_ref().map(|d| o.ty.java_default(d).expect("validated default")),
                 // Sensitive options have no default (the manifest refuses one), so nothing to redact.
                 "default_display": o.default.clone().unwrap_or_default(),
-                "default_md": o.default.as_deref().map(escape::markdown_code).unwrap_or_default(),
                 "required": o.required,
                 "sensitive": o.sensitive,
                 "description": o.description,
