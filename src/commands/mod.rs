@@ -1,5 +1,6 @@
 //! One `cmd_*` function per subcommand; each returns the exit code or an [`Error`].
 
+mod check;
 mod completions;
 mod generate;
 mod new;
@@ -21,7 +22,7 @@ pub fn cmd_check(mut args: CheckArgs) -> Result<u8> {
         args.deny_rule.remove(i);
         args.deny = Some(DenyLevel::Warnings);
     }
-    crate::check::cmd_check(args)
+    check::cmd_check(args)
 }
 pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
     crate::inspect::cmd_inspect(args)
