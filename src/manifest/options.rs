@@ -181,13 +181,14 @@ impl OptionDef {
             )
         })?;
         if let Some(d) = &default {
-            ty.java_default(d)
-                .map_err(|e| format!("option '{key}': {e}"))?;
+            // Before the default is parsed: a parse error would echo the secret.
             if sensitive {
                 return Err(format!(
                     "option '{key}' is sensitive, so it cannot have a default: a default would be compiled into the jar and shown in README.md and diffs; let each table set it"
                 ));
             }
+            ty.java_default(d)
+                .map_err(|e| format!("option '{key}': {e}"))?;
             if required {
                 return Err(format!(
                     "option '{key}' is required, so it cannot have a default"
@@ -249,6 +250,20 @@ mod tests {
         assert!(OptionType::Boolean.java_default("yes").is_err());
         assert!(OptionType::Duration.java_default("1 fortnight").is_err());
         assert!(OptionType::Double.java_default("NaN").is_err());
+    }
+
+    #[test]
+    fn a_sensitive_option_cannot_have_a_default_and_the_error_does_not_echo_it() {
+        for ty in ["string", "int"] {
+            let err =
+                OptionDef::new("password", ty, Some("s3cret".into()), false, true, "").unwrap_err();
+            assert!(
+                err.contains("sensitive, so it cannot have a default"),
+                "{err}"
+            );
+            assert!(!err.contains("s3cret"), "{err}");
+        }
+        OptionDef::new("password", "string", None, false, true, "").unwrap();
     }
 
     #[test]
