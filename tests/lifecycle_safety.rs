@@ -575,3 +575,51 @@ complete -p cargo
         "{text}"
     );
 }
+
+/// Hints name commands as `cargo flink-connector CMD --flag`; every such flag must exist on that
+/// command (a hint once sent `option` users to an `--force` that only `generate` has).
+#[test]
+fn hints_only_name_flags_their_command_has() {
+    use clap::CommandFactory;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = vec![read(&root.join("README.md"))];
+    texts.extend(
+        support::files_below(&root.join("src"))
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .map(|p| read(p)),
+    );
+    let cli = cargo_flink_connector::cli::Cargo::command();
+    let ours = cli.find_subcommand("flink-connector").unwrap().clone();
+    let mut checked = 0;
+    for text in &texts {
+        for mention in text.split("`cargo flink-connector ").skip(1) {
+            let Some(mention) = mention.split('`').next() else {
+                continue;
+            };
+            let mut cmd = &ours;
+            let mut words = mention.split_whitespace().peekable();
+            while let Some(sub) = words.peek().and_then(|w| cmd.find_subcommand(w)) {
+                cmd = sub;
+                words.next();
+            }
+            for word in words {
+                let Some(flag) = word.trim_matches(['[', ']']).strip_prefix("--") else {
+                    continue;
+                };
+                let flag = flag.split('=').next().unwrap();
+                let known = cmd
+                    .get_arguments()
+                    .chain(ours.get_arguments())
+                    .any(|a| a.get_long() == Some(flag));
+                assert!(
+                    known,
+                    "`cargo flink-connector {mention}`: `{}` has no --{flag}",
+                    cmd.get_name()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5, "only {checked} flags checked");
+}

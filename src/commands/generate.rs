@@ -187,6 +187,12 @@ pub fn update(
             conflicts.join(", ")
         )));
     }
+    ui::detail(format_args!(
+        "{} files rendered, {} changed, {} file operations committed",
+        files.len(),
+        changes.iter().filter(|c| c.is_drift()).count(),
+        ops.len()
+    ));
     if changes.iter().all(|c| !c.is_drift()) {
         ui::status(format_args!("{}: up to date", root.display()));
     }
