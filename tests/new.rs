@@ -198,3 +198,18 @@ fn a_closed_stdout_pipe_ends_the_tool_quietly() {
     let out = child.wait_with_output().unwrap();
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_project_can_be_created_in_the_current_empty_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run_in(tmp.path(), &["new", "acme", "--dir", "."]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(tmp.path().join("connector.toml").is_file());
+    let out = run_in(tmp.path(), &["generate", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let staging: Vec<String> = entries(tmp.path())
+        .into_iter()
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(staging.is_empty(), "{staging:?}");
+}

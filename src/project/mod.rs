@@ -58,10 +58,11 @@ pub fn check_target(dir: &Path, force: bool) -> Result<Target> {
             dir.display()
         )));
     }
+    // Only the tool's own state (left by a `new` killed before it committed) counts as empty.
     let empty = std::fs::read_dir(dir)
         .with_path("read", dir)?
-        .next()
-        .is_none();
+        .filter_map(std::result::Result::ok)
+        .all(|e| e.file_name() == STATE_DIR);
     if empty {
         return Ok(Target::Empty);
     }
@@ -95,9 +96,9 @@ fn new_project_ops(manifest_toml: &str, files: &[RenderedFile]) -> Vec<Op> {
     ops
 }
 
-/// Writes a new project. Into a missing or empty directory everything is built in a sibling
-/// staging directory and renamed into place (all or nothing); into a non-empty one (`force`) as one
-/// transaction, refusing any file that already exists. Notes about leftovers go to `notes`.
+/// Writes a new project. Into a missing directory everything is built in a sibling staging
+/// directory and renamed into place (all or nothing); into an existing one (empty, or non-empty with
+/// `force`) as one transaction, refusing any file that already exists. Notes about leftovers go to `notes`.
 pub fn write_new(
     dir: &Path,
     manifest_toml: &str,
@@ -110,7 +111,8 @@ pub fn write_new(
     for op in &ops {
         fs::confined(dir, op.path())?;
     }
-    if let Target::NonEmpty = target {
+    // An existing directory (perhaps `.`, the staging's own parent) is written in place.
+    if let Target::NonEmpty | Target::Empty = target {
         let clashes: Vec<&str> = ops
             .iter()
             .map(Op::path)
@@ -124,6 +126,7 @@ pub fn write_new(
             )));
         }
         let lock = ProjectLock::acquire(dir)?;
+        txn::recover(&lock)?;
         return txn::commit(&lock, &ops);
     }
     let parent = match dir.parent() {
