@@ -1167,6 +1167,7 @@ public class RedisClient implements AutoCloseable {
             throws RespException {
         Map<RespConnection, Sent> sends = new IdentityHashMap<>();
         List<Sent> order = new ArrayList<>();
+        Sent last = null;
         RespConnection single = topology.mode() == RespTopology.Mode.CLUSTER ? null : connection();
         try {
             for (int r : rows) {
@@ -1174,12 +1175,13 @@ public class RedisClient implements AutoCloseable {
                 byte[] key = rowKey(row);
                 RespEndpoint ask = asks.get(r);
                 RespConnection c = single != null ? single : ask != null ? nodeConnection(ask) : connectionFor(key);
-                Sent s = sends.get(c);
+                Sent s = last != null && last.connection == c ? last : sends.get(c);
                 if (s == null) {
                     s = new Sent(c);
                     sends.put(c, s);
                     order.add(s);
                 }
+                last = s;
                 RespWriter w = c.writer();
                 int before = w.commands();
                 encodeRow(w, key, row, ask != null);
