@@ -63,7 +63,8 @@ mkdir -p "$work/lib-planner"
 for j in "$lib"/*.jar; do [[ $j == *planner-loader* ]] || ln -s "$j" "$work/lib-planner/"; done
 ln -s "$work"/planner/*.jar "$work/lib-planner/"
 mkdir -p "$work/classes"
-javac -nowarn --release 8 -cp "$lib/*" -d "$work/classes" bench/redis/RedisBench.java bench/redis/PeerBench.java
+javac -nowarn --release 8 -cp "$lib/*:$work/peerlib/*" -d "$work/classes" bench/redis/RedisBench.java bench/redis/PeerBench.java \
+  bench/redis/BahirBench.java
 jeff=""
 if [ -n "${JEFF_ZOU_SRC:-}" ]; then
   mkdir -p "$work/jeff"
@@ -98,7 +99,7 @@ jvm() { java -Xmx1g "${opens[@]}" -Druns=1 "$@" 2>>"$work/bench.err" || true; }
 java_ours() { jvm -cp "$lib/*:$ours:$work/classes" "$@"; }
 java_jeff() { if [ -n "$jeff" ]; then jvm -cp "$work/lib-planner/*:$work/peerlib/*:$jeff:$work/classes" "$@"; fi; }
 java_bahir() { jvm -cp "$lib/*:$work/peerlib/*:$work/classes" "$@"; }
-record() { grep '^RESULT' | sed "s/^/ROUND $1 /" >>"$out" || { echo "a job failed; its JVM's stderr ends with:" >&2; tail -15 "$work/bench.err" >&2; }; }
+record() { grep '^RESULT' | sed "s/^/ROUND $1 /" >>"$out" || { echo "a job failed; see the end of $work/bench.err (KEEP=1 keeps it)" >&2; }; }
 
 for round in $(seq "$rounds"); do
   echo "== round $round of $rounds (load $(load))" >&2
@@ -106,7 +107,7 @@ for round in $(seq "$rounds"); do
   echo "ROUND $round REF GET-P16 $(bm get -p "$port" -P 16)" >>"$out"
   java_ours -Donly="sink, value.layout=string" RedisBench "$port" 123456 "$rows" | record "$round"
   java_jeff -Donly="jeff-zou sink" PeerBench jeff "$port" 123456 "$rows" | record "$round"
-  java_bahir -Donly="bahir sink" PeerBench bahir "$port" 123456 "$rows" | record "$round"
+  java_bahir BahirBench "$port" 123456 "$rows" | record "$round"
   java_ours -Donly="lookup, misses, async (GET" RedisBench "$port" 123456 "$rows" | record "$round"
   java_jeff -Donly="jeff-zou lookup, misses" PeerBench jeff "$port" 123456 "$rows" | record "$round"
   java_ours -Donly="lookup, hits, async" RedisBench "$port" 123456 "$rows" | record "$round"
