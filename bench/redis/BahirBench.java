@@ -6,9 +6,6 @@ import org.apache.flink.streaming.connectors.redis.common.mapper.RedisCommand;
 import org.apache.flink.streaming.connectors.redis.common.mapper.RedisCommandDescription;
 import org.apache.flink.streaming.connectors.redis.common.mapper.RedisMapper;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * Apache Bahir's RedisSink 1.1.0 (DataStream SinkFunction, Jedis, one SET per record) for
  * bench/redis/peers.sh, measured like RedisBench: rows / the job's net runtime.
@@ -27,14 +24,7 @@ public class BahirBench {
         int runs = Integer.getInteger("runs", 3);
         long best = Long.MAX_VALUE;
         for (int i = 0; i < runs; i++) {
-            Map<String, String> loopback = new HashMap<>();
-            loopback.put("rest.bind-address", "127.0.0.1");
-            loopback.put("rest.address", "127.0.0.1");
-            loopback.put("rest.bind-port", "0");
-            loopback.put("jobmanager.bind-host", "127.0.0.1");
-            loopback.put("taskmanager.bind-host", "127.0.0.1");
-            loopback.put("taskmanager.host", "127.0.0.1");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(loopback));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(RedisBench.loopback()));
             env.setParallelism(parallelism);
             env.fromSequence(1, rows).addSink(new RedisSink<>(config, new SetMapper()));
             long millis = env.execute("bahir").getNetRuntime();

@@ -120,7 +120,8 @@ public class RedisBench {
         System.out.println("RUNS " + what + ": " + all + " rows/s");
     }
 
-    static TableEnvironment env(int parallelism) {
+    /** A MiniCluster that binds to 127.0.0.1 only. */
+    static Map<String, String> loopback() {
         Map<String, String> settings = new HashMap<>();
         settings.put("rest.bind-address", "127.0.0.1");
         settings.put("rest.address", "127.0.0.1");
@@ -128,6 +129,11 @@ public class RedisBench {
         settings.put("jobmanager.bind-host", "127.0.0.1");
         settings.put("taskmanager.bind-host", "127.0.0.1");
         settings.put("taskmanager.host", "127.0.0.1");
+        return settings;
+    }
+
+    static TableEnvironment env(int parallelism) {
+        Map<String, String> settings = loopback();
         settings.put("parallelism.default", String.valueOf(parallelism));
         settings.put("table.exec.async-lookup.buffer-capacity", System.getProperty("asyncCapacity", "1000"));
         settings.put("table.exec.async-lookup.output-mode", "ALLOW_UNORDERED");
