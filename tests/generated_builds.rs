@@ -228,9 +228,28 @@ fn a_project_moved_between_lines_builds_each_time() {
     }
 }
 
+/// `cargo-flink-connector flink-connector ARGS` in `cwd` under a pseudo-terminal (`script`), so
+/// the tool sees a terminal on stdout and stderr; returns the exit status and what was shown.
+fn run_on_terminal(cwd: &Path, args: &[&str]) -> (std::process::ExitStatus, String) {
+    let mut line = format!(
+        "'{}' flink-connector",
+        env!("CARGO_BIN_EXE_cargo-flink-connector")
+    );
+    for a in args {
+        line.push_str(&format!(" '{a}'"));
+    }
+    let out = std::process::Command::new("script")
+        .current_dir(cwd)
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run script");
+    (out.status, stdout(&out))
+}
+
 #[test]
 fn package_builds_and_reports_the_jar() {
-    if !require_command("mvn") {
+    if !require_command("mvn") || !require_command("script") {
         return;
     }
     let (_tmp, project) = generate("acme", &["--flink", "2.2"]);
@@ -250,29 +269,24 @@ fn package_builds_and_reports_the_jar() {
     assert!(out.status.success(), "{}", stderr(&out));
     let args = ["package", "--", "-DskipTests"];
     let _guard = heavy();
-    let out = run_in(&project, &args);
+    // On a terminal: a progress line naming module and goal instead of Maven's log.
+    let (status, shown) = run_on_terminal(&project, &args);
+    assert!(status.success(), "package failed:\n{shown}");
     assert!(
-        out.status.success(),
-        "package failed: {}{}",
-        stdout(&out),
-        stderr(&out)
+        shown.contains("maven: flink-connector-acme: shade (maven-shade-plugin)")
+            && shown.contains("maven: flink-connector-acme: compile (maven-compiler-plugin)"),
+        "progress on a terminal:\n{shown}"
     );
-    let report = stdout(&out);
     assert!(
-        report.contains("flink-connector-acme-0.1.0-SNAPSHOT.jar")
-            && report.contains("identifier: acme"),
-        "{report}"
+        !shown.contains("[INFO] Building jar"),
+        "Maven's log is not streamed on a terminal:\n{shown}"
     );
-    assert!(report.contains("audit:      no errors"), "{report}");
-    // A freshly generated project passes the audit even with warnings denied.
-    let audit = run_in(&project, &["check", ".", "--deny", "warnings"]);
-    assert_eq!(
-        audit.status.code(),
-        Some(0),
-        "check --deny warnings on a generated project:\n{}{}",
-        stdout(&audit),
-        stderr(&audit)
+    assert!(
+        shown.contains("flink-connector-acme-0.1.0-SNAPSHOT.jar")
+            && shown.contains("identifier: acme"),
+        "{shown}"
     );
+    assert!(shown.contains("audit:      no errors"), "{shown}");
     let meta = std::fs::read_to_string(project.join("target/connector-meta.yaml")).unwrap();
     assert!(
         meta.contains("acme")
@@ -283,21 +297,108 @@ fn package_builds_and_reports_the_jar() {
     assert!(project
         .join("target/flink-connector-acme-options.md")
         .is_file());
-    assert!(
-        stderr(&out).contains("maven: shade (maven-shade-plugin)"),
-        "progress lines: {}",
-        stderr(&out)
-    );
+    let log = std::fs::read_to_string(project.join("target/cargo-flink-connector-maven.log"))
+        .expect("package writes Maven's log");
+    assert!(log.contains("[INFO] BUILD SUCCESS"), "{log}");
+    assert!(!log.contains('\u{1b}'), "escape codes in the log");
 
-    // A broken build fails with Maven's tail and a non-zero exit.
+    // Off a terminal: Maven's output streamed as it is, without escape codes; a broken build ends
+    // in one line naming the compile error, exit 1.
     let factory =
         project.join("src/main/java/org/example/flink/connector/acme/AcmeDynamicTableFactory.java");
     std::fs::write(&factory, "this is not java").unwrap();
     let out = run_in(&project, &args);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
     assert!(
-        stderr(&out).contains("mvn package failed") && stderr(&out).contains("| "),
-        "{}",
-        stderr(&out)
+        err.contains("[INFO] Building jar") || err.contains("[INFO] BUILD FAILURE"),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\u{1b}'),
+        "escape codes in streamed output:\n{err}"
+    );
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: mvn package failed: compilation failed: src/main/java/")
+            && last.contains("AcmeDynamicTableFactory.java:[1,1]")
+            && last.contains("cargo-flink-connector-maven.log"),
+        "{last}"
+    );
+}
+
+/// `package` with Maven pointed (through a temporary settings file, as a user's ~/.m2/settings.xml
+/// would) at a mirror it cannot use, and an empty local repository: exit 1 and one last line that
+/// names the artifact and the cause.
+fn package_through_mirror(mirror_url: &str) -> (String, String) {
+    let (tmp, project) = generate("acme", &["--flink", "2.2"]);
+    let settings = tmp.path().join("settings.xml");
+    std::fs::write(
+        &settings,
+        format!(
+            "<settings><mirrors><mirror><id>company-mirror</id><mirrorOf>*</mirrorOf>\
+             <url>{mirror_url}</url></mirror></mirrors></settings>\n"
+        ),
+    )
+    .unwrap();
+    let repo = tmp.path().join("empty-local-repository");
+    let out = run_in(
+        &project,
+        &[
+            "package",
+            "--",
+            "-s",
+            settings.to_str().unwrap(),
+            &format!("-Dmaven.repo.local={}", repo.display()),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains('\u{1b}'), "escape codes:\n{err}");
+    let log = std::fs::read_to_string(project.join("target/cargo-flink-connector-maven.log"))
+        .expect("the log is written even when nothing resolves");
+    assert!(!log.contains('\u{1b}'), "escape codes in the log");
+    assert!(log.contains("[ERROR]"), "{log}");
+    let last = err.lines().last().unwrap_or_default().to_string();
+    (last, err)
+}
+
+#[test]
+fn package_with_an_unreachable_mirror_ends_in_one_clear_line() {
+    if !require_command("mvn") {
+        return;
+    }
+    // A loopback port nobody listens on: what a cut network or a dead mirror looks like.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (last, err) = package_through_mirror(&format!("http://127.0.0.1:{port}/maven2"));
+    assert!(
+        last.starts_with(
+            "error: mvn package failed: cannot download org.apache.maven.plugins:maven-"
+        ) && last.contains(&format!(
+            "from company-mirror (http://127.0.0.1:{port}/maven2)"
+        )) && last.contains("Connection refused")
+            && last.contains("offline")
+            && last.contains("mirror or proxy in ~/.m2/settings.xml"),
+        "{last}\n--- all of stderr:\n{err}"
+    );
+}
+
+#[test]
+fn package_with_a_mirror_that_lacks_an_artifact_says_so() {
+    if !require_command("mvn") {
+        return;
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", empty.path().display());
+    let (last, err) = package_through_mirror(&url);
+    assert!(
+        last.starts_with("error: mvn package failed: org.apache.maven.plugins:maven-")
+            && last.contains(&format!("is not in company-mirror ({url})"))
+            && last.contains("a mirror that lacks it"),
+        "{last}\n--- all of stderr:\n{err}"
     );
 }

@@ -23,11 +23,22 @@ pub const FLINK_VERSIONS: &[&str] = &[
 pub const MAVEN_LINES: &[&str] = &["1.17", "1.20", "2.2"];
 pub const ALL_LINES: &[&str] = &["1.17", "1.18", "1.19", "1.20", "2.0", "2.1", "2.2", "2.3"];
 
-/// Lines to build with Maven: MAVEN_LINES, or every line with FLINK_MVN_LINES=all.
-pub fn maven_lines() -> &'static [&'static str] {
+/// Lines to build with Maven: MAVEN_LINES, every line with FLINK_MVN_LINES=all, or the lines
+/// FLINK_MVN_LINES lists (`1.18,2.3`).
+pub fn maven_lines() -> Vec<&'static str> {
     match std::env::var("FLINK_MVN_LINES").as_deref() {
-        Ok("all") => ALL_LINES,
-        _ => MAVEN_LINES,
+        Ok("all") => ALL_LINES.to_vec(),
+        Ok(list) if !list.trim().is_empty() => list
+            .split(',')
+            .map(|x| {
+                let x = x.trim();
+                *ALL_LINES
+                    .iter()
+                    .find(|l| **l == x)
+                    .unwrap_or_else(|| panic!("FLINK_MVN_LINES: unknown line '{x}'"))
+            })
+            .collect(),
+        _ => MAVEN_LINES.to_vec(),
     }
 }
 
