@@ -130,8 +130,9 @@ pub struct OptionSpec {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Connector JARs or project directories (pom.xml, connector.toml and target/*.jar)
-    #[arg(required = true)]
+    /// Connector JARs, POM files or project directories (pom.xml, connector.toml, target/*.jar,
+    /// and the sources when no jar is built) [default: the current directory]
+    #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Runtime to check against: flink-1.17 … flink-2.3 (optionally with a patch), vvr-8.0, vvr-11.1 …
     #[arg(long, value_name = "T")]

@@ -294,6 +294,25 @@ fn package_of(group_id: &str) -> String {
     }
 }
 
+/// The dependencies the built jar contains (direct ones; shade's artifactSet applied), or
+/// `None` when that is unknown (an unread parent or a dependency of unknown scope).
+pub fn bundled_dependencies(pom: &EffectivePom) -> Option<Vec<&Dependency>> {
+    if pom.parent_unknown || pom.dependencies.iter().any(|d| d.scope.is_none()) {
+        return None;
+    }
+    let packaging = packaging(pom);
+    Some(
+        pom.dependencies
+            .iter()
+            .filter(|d| {
+                d.ships() == Some(true)
+                    && (packaging.assembly.is_some()
+                        || packaging.shade.iter().any(|c| shade_includes(c, pom, d)))
+            })
+            .collect(),
+    )
+}
+
 /// Checks the effective POM; returns notes on what was assumed or could not be checked.
 pub fn check(pom: &EffectivePom, target: Option<&Target>, out: &mut Findings) -> Vec<String> {
     let mut notes: Vec<String> = pom.unresolved.clone();
