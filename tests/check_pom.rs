@@ -65,19 +65,13 @@ fn file_pom(report: &Value) -> &Value {
     file(report, "pom.xml")
 }
 
-/// `severity rule` of every finding of a file report.
-fn rules(file: &Value) -> Vec<String> {
+/// `(severity, rule)` of every finding of a file report.
+fn rules(file: &Value) -> Vec<(&str, &str)> {
     file["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| {
-            format!(
-                "{} {}",
-                f["severity"].as_str().unwrap(),
-                f["rule"].as_str().unwrap()
-            )
-        })
+        .map(|f| (f["severity"].as_str().unwrap(), f["rule"].as_str().unwrap()))
         .collect()
 }
 
@@ -153,7 +147,7 @@ fn a_child_inherits_the_shade_configuration_scopes_and_flink_version_of_its_pare
     let child = file(&report, "child/pom.xml");
     // flink-table-common is provided through the parent's dependencyManagement; the shade
     // plugin, its ServicesResourceTransformer and signature excludes come from the parent.
-    assert_eq!(rules(child), Vec::<String>::new(), "{child:#}");
+    assert_eq!(rules(child), Vec::<(&str, &str)>::new(), "{child:#}");
     assert_eq!(child["target"], "flink-1.20.1");
     assert!(notes(child).contains("flink.version = 1.20.1"), "{child:#}");
 }
@@ -171,7 +165,7 @@ fn a_childs_own_filter_replaces_the_parents_signature_excludes_as_maven_merges_t
     let child = file(&report, "child/pom.xml");
     // The parent set combine.children="append" on <filters>, and Maven copies a recessive
     // element's attributes onto the dominant one: the excludes survive.
-    assert_eq!(rules(child), Vec::<String>::new(), "{child:#}");
+    assert_eq!(rules(child), Vec::<(&str, &str)>::new(), "{child:#}");
     if let Some(shade) = maven_effective_shade(&dir.path().join("child")) {
         assert!(shade.contains("META-INF/*.SF"), "{shade}");
     }
@@ -187,7 +181,7 @@ fn a_childs_own_filter_replaces_the_parents_signature_excludes_as_maven_merges_t
     let child = file(&report, "child/pom.xml");
     assert_eq!(
         rules(child),
-        ["warning pom-shade-no-signature-filter"],
+        [("warning", "pom-shade-no-signature-filter")],
         "{child:#}"
     );
     if let Some(shade) = maven_effective_shade(&dir.path().join("child")) {
@@ -238,7 +232,7 @@ fn without_the_parent_the_same_child_is_unknown_not_wrong() {
     assert_eq!(out.status.code(), Some(0), "{}", support::stdout(&out));
     let report = json(&out);
     let child = file(&report, "child/pom.xml");
-    assert_eq!(rules(child), Vec::<String>::new(), "{child:#}");
+    assert_eq!(rules(child), Vec::<(&str, &str)>::new(), "{child:#}");
     let notes = notes(child);
     for expected in [
         "parent org.example:connector-parent:1.0 could not be read",
@@ -274,7 +268,7 @@ fn an_aggregator_is_expanded_into_its_modules_which_inherit_its_shade_plugin() {
             dir.path().file_name().unwrap().to_string_lossy()
         ),
     );
-    assert_eq!(rules(root), Vec::<String>::new());
+    assert_eq!(rules(root), Vec::<(&str, &str)>::new());
     assert!(
         notes(root).contains("packaging pom: this POM builds no jar (modules: child)"),
         "{root:#}"
@@ -283,7 +277,7 @@ fn an_aggregator_is_expanded_into_its_modules_which_inherit_its_shade_plugin() {
     assert!(
         !rules(child)
             .iter()
-            .any(|r| r.contains("pom-shade-plugin-missing")),
+            .any(|(_, r)| *r == "pom-shade-plugin-missing"),
         "{child:#}"
     );
 }
@@ -315,8 +309,8 @@ fn assembly_jar_with_dependencies_bundles_runtime_scope_without_merging_services
     assert_eq!(
         rules(pom),
         [
-            "error pom-flink-not-provided",
-            "warning pom-assembly-fat-jar"
+            ("error", "pom-flink-not-provided"),
+            ("warning", "pom-assembly-fat-jar")
         ],
         "{pom:#}"
     );
@@ -339,11 +333,14 @@ fn assembly_jar_with_dependencies_bundles_runtime_scope_without_merging_services
     assert_eq!(
         rules(file(&report, "pom.xml")),
         [
-            "warning pom-flink-not-provided",
-            "warning pom-shade-plugin-missing"
+            ("warning", "pom-flink-not-provided"),
+            ("warning", "pom-shade-plugin-missing")
         ]
     );
 }
+
+/// `(severity, rule)` pairs a case must produce, in order.
+type Expected = &'static [(&'static str, &'static str)];
 
 #[test]
 fn scala_suffixes_and_the_planner_count_only_where_they_ship() {
@@ -364,17 +361,17 @@ fn scala_suffixes_and_the_planner_count_only_where_they_ship() {
         ))
     };
     let pom = dir.path().join("pom.xml");
-    let cases: &[(&str, &str, &[&str])] = &[
+    let cases: &[(&str, &str, Expected)] = &[
         ("test", "test", &[]),
         ("test", "provided", &[]),
-        ("provided", "test", &["note pom-planner-dependency"]),
-        ("compile", "test", &["error pom-planner-dependency"]),
+        ("provided", "test", &[("note", "pom-planner-dependency")]),
+        ("compile", "test", &[("error", "pom-planner-dependency")]),
         (
             "test",
             "compile",
             &[
-                "error scala-suffix-mismatch",
-                "warning pom-dependency-not-relocated",
+                ("error", "scala-suffix-mismatch"),
+                ("warning", "pom-dependency-not-relocated"),
             ],
         ),
     ];
@@ -407,7 +404,7 @@ fn an_unsupported_flink_line_is_reported_never_replaced_by_an_assumed_one() {
     let report = json(&out);
     let file = file(&report, "pom.xml");
     assert_eq!(file["target"], "flink-1.12.7 (unsupported line)");
-    assert_eq!(rules(file), ["warning pom-flink-version-unsupported"]);
+    assert_eq!(rules(file), [("warning", "pom-flink-version-unsupported")]);
     let message = file["findings"][0]["message"].as_str().unwrap();
     assert!(
         message.contains("1.12.7 is an unsupported line"),
@@ -419,8 +416,8 @@ fn an_unsupported_flink_line_is_reported_never_replaced_by_an_assumed_one() {
     assert_eq!(
         rules(file_pom(&report)),
         [
-            "warning pom-flink-version-unsupported",
-            "error pom-flink-version-mismatch"
+            ("warning", "pom-flink-version-unsupported"),
+            ("error", "pom-flink-version-mismatch")
         ]
     );
 }
@@ -437,17 +434,17 @@ fn another_minor_line_is_a_warning_another_major_line_an_error() {
     let minor = json(&check(&["--target", "flink-1.19"], &[&pom]));
     assert_eq!(
         rules(file_pom(&minor)),
-        ["warning pom-flink-version-mismatch"]
+        [("warning", "pom-flink-version-mismatch")]
     );
     let major = json(&check(&["--target", "flink-2.0"], &[&pom]));
     assert_eq!(
         rules(file_pom(&major)),
-        ["error pom-flink-version-mismatch"]
+        [("error", "pom-flink-version-mismatch")]
     );
     let engine = json(&check(&["--target", "vvr-11.1"], &[&pom]));
     assert_eq!(
         rules(file_pom(&engine)),
-        ["error pom-flink-version-mismatch"]
+        [("error", "pom-flink-version-mismatch")]
     );
 }
 
@@ -548,7 +545,7 @@ fn a_parent_missing_locally_is_fetched_with_the_users_maven() {
     // excludes) now bundles jedis, which nothing relocates.
     assert_eq!(
         rules(file),
-        ["warning pom-dependency-not-relocated"],
+        [("warning", "pom-dependency-not-relocated")],
         "{file:#}"
     );
     assert!(!notes(file).contains("could not be read"), "{file:#}");

@@ -14,72 +14,92 @@ pub static FLINK_NOT_PROVIDED: Rule = Rule {
     id: "pom-flink-not-provided",
     family: "F6",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "A Flink runtime dependency is not in provided/test scope: the fat jar bundles it (error), or consumers inherit it (warning)",
+    why: "Flink's own classes in the connector jar conflict with the runtime's copies (LinkageError, ClassCastException, NoSuchMethodError; see bundled-flink-runtime); a thin jar that does not bundle them still hands them to every consumer in compile scope.",
     hint: "add <scope>provided</scope> (managed platforms reject runtime-layer jars)",
 };
 pub static CONNECTOR_BASE_BUNDLED: Rule = Rule {
     id: "pom-connector-base-bundled",
     family: "F6",
     severity: Severity::Note,
+    needs_class_files: false,
     summary:
         "flink-connector-base in compile scope: fine for a SQL uber jar, otherwise make it provided",
+    why: "flink-connector-base ships in flink-dist; bundling it is the convention only for flink-sql-connector-* uber jars.",
     hint: "use <scope>provided</scope> unless this is a flink-sql-connector-* uber jar",
 };
 pub static PLANNER_DEPENDENCY: Rule = Rule {
     id: "pom-planner-dependency",
     family: "F11",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "flink-table-planner (not the loader) outside test scope: bundled it clashes with the runtime's planner (error); provided, the code may compile against planner internals Flink hides at run time (note)",
+    why: "Since 1.15 Flink loads the planner through flink-table-planner-loader in its own class loader; the planner's classes are not on the job's class path. A bundled planner is a second planner next to the runtime's; a provided one is only a compile-time dependency, harmless unless code uses its internals.",
     hint: "depend on flink-table-planner-loader (provided) or keep flink-table-planner_2.12 in test scope",
 };
 pub static VERSION_MISMATCH: Rule = Rule {
     id: "pom-flink-version-mismatch",
     family: "F11",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "flink.version differs from the target runtime's: another major line or a managed engine's version (error), another minor line or patch (warning)",
+    why: "Flink keeps @Public APIs stable within a major version only; code compiled against another major line uses APIs the runtime lacks, and managed engines require flink.version to equal the engine's.",
     hint: "set flink.version to the runtime's version (managed platforms require them to be equal)",
 };
 pub static VERSION_UNSUPPORTED: Rule = Rule {
     id: "pom-flink-version-unsupported",
     family: "F11",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "flink.version names a Flink line this audit has no knowledge of; line-specific checks were not run for it",
+    why: "The audit's per-line knowledge (APIs, class versions, shaded libraries) covers 1.17 … 2.3; for other lines it cannot say what runs.",
     hint: "build against a supported line (1.17 … 2.3), or pass --target for the runtime you deploy to",
 };
 pub static SHADE_MISSING: Rule = Rule {
     id: "pom-shade-plugin-missing",
     family: "F1",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary:
         "Compile-scope dependencies but no fat jar (shade or assembly plugin): they are not in the connector jar",
+    why: "Without a fat jar (shade, or assembly jar-with-dependencies), compile-scope dependencies are not in the jar Flink loads: ClassNotFoundException at run time.",
     hint: "add maven-shade-plugin with ServicesResourceTransformer and relocations",
 };
 pub static SHADE_NO_SERVICES_TRANSFORMER: Rule = Rule {
     id: "pom-shade-no-services-transformer",
     family: "F1",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "maven-shade-plugin bundles dependencies without ServicesResourceTransformer: the first META-INF/services file of each name wins (the project's own), the bundled dependencies' service entries are dropped",
+    why: "Without ServicesResourceTransformer maven-shade-plugin keeps the first META-INF/services file of each name (the project's own) and drops the bundled dependencies' ones, so their SPI implementations (bundled formats' factories, JDBC drivers …) never register.",
     hint: "add <transformer implementation=\"org.apache.maven.plugins.shade.resource.ServicesResourceTransformer\"/>",
 };
 pub static SHADE_NO_SIGNATURE_FILTER: Rule = Rule {
     id: "pom-shade-no-signature-filter",
     family: "F9",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "maven-shade-plugin does not exclude META-INF/*.SF, *.DSA, *.RSA: signed dependencies break the jar",
+    why: "Shading a signed dependency copies its signature files; they no longer match the shaded jar (see signature-file).",
     hint: "add a <filter> for *:* excluding META-INF/*.SF, META-INF/*.DSA, META-INF/*.RSA",
 };
 pub static NOT_RELOCATED: Rule = Rule {
     id: "pom-dependency-not-relocated",
     family: "F8",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "A bundled dependency's packages are not covered by a shade <relocation>",
+    why: "Unrelocated bundled packages clash with other copies on the class path (see unrelocated-library).",
     hint: "add <relocation><pattern>the.package</pattern><shadedPattern>your.package.shaded.the.package</shadedPattern></relocation>",
 };
 pub static ASSEMBLY_FAT_JAR: Rule = Rule {
     id: "pom-assembly-fat-jar",
     family: "F1",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "maven-assembly-plugin's jar-with-dependencies unpacks every compile/runtime dependency as is: no services merging (the first file of each name wins), no relocation, signature files kept",
+    why: "The predefined jar-with-dependencies descriptor has no container descriptor handler: duplicate META-INF/services files are not merged, packages are not relocated and META-INF/*.SF of signed dependencies are copied (SecurityException on load).",
     hint: "build the connector jar with maven-shade-plugin (ServicesResourceTransformer, signature excludes, relocations), or a custom assembly descriptor with the metaInf-services handler",
 };
 
