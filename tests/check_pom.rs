@@ -412,13 +412,11 @@ fn an_unsupported_flink_line_is_reported_never_replaced_by_an_assumed_one() {
     );
     assert!(!notes(file).contains("1.20"), "{file:#}");
 
+    // With a target the audit runs against it; the other major line is the finding.
     let report = json(&check(&["--target", "flink-2.2"], &[&pom]));
     assert_eq!(
         rules(file_pom(&report)),
-        [
-            ("warning", "pom-flink-version-unsupported"),
-            ("error", "pom-flink-version-mismatch")
-        ]
+        [("error", "pom-flink-version-mismatch")]
     );
 }
 
@@ -549,4 +547,138 @@ fn a_parent_missing_locally_is_fetched_with_the_users_maven() {
         "{file:#}"
     );
     assert!(!notes(file).contains("could not be read"), "{file:#}");
+}
+
+/// What the two fat-jar plugins really do with META-INF/services when the project and a
+/// bundled dependency (flink-json) both have the Factory file: built with Maven, then read.
+/// maven-assembly-plugin's jar-with-dependencies keeps flink-json's file and loses the
+/// project's (so the connector's factories vanish: error); maven-shade-plugin without
+/// ServicesResourceTransformer keeps the project's and loses flink-json's (warning).
+#[test]
+fn fat_jars_built_with_maven_keep_the_services_file_the_rules_say() {
+    if !support::require_command("mvn") {
+        return;
+    }
+    let _heavy = support::heavy();
+    let factory = "META-INF/services/org.apache.flink.table.factories.Factory";
+    let assembly = r#"<plugin><artifactId>maven-assembly-plugin</artifactId><version>3.7.1</version>
+      <configuration><descriptorRefs><descriptorRef>jar-with-dependencies</descriptorRef></descriptorRefs></configuration>
+      <executions><execution><id>make-assembly</id><phase>package</phase><goals><goal>single</goal></goals></execution></executions></plugin>"#;
+    let shade = r#"<plugin><artifactId>maven-shade-plugin</artifactId><version>3.5.1</version>
+      <executions><execution><phase>package</phase><goals><goal>shade</goal></goals></execution></executions></plugin>"#;
+    let cases: &[(&str, &str, &str, Expected)] = &[
+        (
+            assembly,
+            "target/fat-1-jar-with-dependencies.jar",
+            "org.apache.flink.formats.json.JsonFormatFactory",
+            &[
+                ("error", "pom-flink-not-provided"),
+                ("error", "pom-assembly-fat-jar"),
+            ],
+        ),
+        (
+            shade,
+            "target/fat-1.jar",
+            "com.example.OwnFactory",
+            &[
+                ("error", "pom-flink-not-provided"),
+                ("warning", "pom-shade-no-services-transformer"),
+                ("warning", "pom-shade-no-signature-filter"),
+            ],
+        ),
+    ];
+    for (plugin, jar, survivor, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                (
+                    "pom.xml",
+                    project(&format!(
+                        r#"<groupId>com.example</groupId><artifactId>fat</artifactId><version>1</version>
+  <properties><flink.version>1.20.3</flink.version><maven.compiler.source>11</maven.compiler.source>
+    <maven.compiler.target>11</maven.compiler.target><project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>
+  <dependencies><dependency><groupId>org.apache.flink</groupId><artifactId>flink-json</artifactId><version>${{flink.version}}</version>
+    <exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions></dependency></dependencies>
+  <build><plugins>{plugin}</plugins></build>"#
+                    )),
+                ),
+                (
+                    "src/main/java/com/example/OwnFactory.java",
+                    "package com.example; public class OwnFactory {}\n".to_string(),
+                ),
+                (
+                    &format!("src/main/resources/{factory}"),
+                    "com.example.OwnFactory\n".to_string(),
+                ),
+            ],
+        );
+        let out = Command::new("mvn")
+            .current_dir(dir.path())
+            .args(["-B", "-q", "package"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", support::tail(&out, 30));
+        let mut archive =
+            zip::ZipArchive::new(std::fs::File::open(dir.path().join(jar)).unwrap()).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(factory).unwrap(), &mut text).unwrap();
+        let listed: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        assert!(listed.contains(survivor), "{jar}: {listed:?}");
+        let lost = if *survivor == "com.example.OwnFactory" {
+            "org.apache.flink.formats.json.JsonFormatFactory"
+        } else {
+            "com.example.OwnFactory"
+        };
+        assert!(!listed.contains(&lost), "{jar}: {listed:?}");
+        let report = json(&check(&[], &[&dir.path().join("pom.xml")]));
+        assert_eq!(rules(file_pom(&report)), *expected, "{report:#}");
+    }
+}
+
+/// Found by the POM corpus (Apache's Elasticsearch connectors, Flink CDC, flink-sql-avro):
+/// flink-shaded-force-shading is an empty marker, a bundled flink-shaded-guava works (Flink
+/// loads org.apache.flink.* parent-first, and a version the runtime lacks loads from the jar),
+/// and flink-shaded-*'s own version (17.0) is not the Flink version.
+#[test]
+fn flink_shaded_artifacts_are_not_the_runtime_and_not_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let pom = dir.path().join("pom.xml");
+    std::fs::write(
+        &pom,
+        project(&format!(
+            r#"<groupId>org.apache.flink</groupId><artifactId>flink-sql-acme</artifactId><version>1.18.1</version>
+  <dependencies>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-shaded-force-shading</artifactId><version>16.1</version></dependency>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-shaded-guava</artifactId><version>31.1-jre-17.0</version></dependency>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-core</artifactId><version>${{project.version}}</version><scope>provided</scope></dependency>
+  </dependencies>
+  <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration>
+    <transformers><transformer implementation="org.apache.maven.plugins.shade.resource.ServicesResourceTransformer"/></transformers>
+    <filters><filter><artifact>*</artifact><excludes><exclude>META-INF/*.SF</exclude></excludes></filter></filters>
+  </configuration>{SHADE_GOAL}</plugin></plugins></build>"#
+        )),
+    )
+    .unwrap();
+    let report = json(&check(&["--target", "flink-1.18"], &[&pom]));
+    let file = file_pom(&report);
+    assert_eq!(
+        rules(file),
+        [("note", "pom-flink-not-provided")],
+        "{file:#}"
+    );
+    assert!(file["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("flink-shaded-guava"));
+    let inferred = json(&check(&[], &[&pom]));
+    assert_eq!(
+        file_pom(&inferred)["target"],
+        "flink-1.18.1",
+        "{inferred:#}"
+    );
 }
