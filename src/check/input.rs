@@ -17,35 +17,9 @@ pub struct Project {
     pub is_dir: bool,
 }
 
-/// Build by-products that are not the connector: the pre-shade jar and attached artifacts.
-fn is_connector_jar(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    name.ends_with(".jar")
-        && !name.starts_with("original-")
-        && ![
-            "-sources.jar",
-            "-javadoc.jar",
-            "-tests.jar",
-            "-test-sources.jar",
-        ]
-        .iter()
-        .any(|s| name.ends_with(s))
-}
-
 fn jars_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut jars: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && is_connector_jar(p))
-        .collect();
-    jars.sort();
-    Ok(jars)
+    crate::jar::connector_jars_in(dir)
+        .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))
 }
 
 /// Modules nested deeper than this are not followed.
@@ -119,6 +93,10 @@ fn is_pom_file(path: &Path) -> bool {
 }
 
 fn expand_one(path: &Path) -> Result<Project> {
+    // A FIFO or device would block or never end; a directory named *.jar is a mistake.
+    if path.exists() && (path.extension().is_some_and(|e| e == "jar") || !path.is_dir()) {
+        crate::jar::ensure_regular_file(path).map_err(|e| Error::usage(e.to_string()))?;
+    }
     if path.is_file() {
         let is_pom = is_pom_file(path);
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();

@@ -16,14 +16,14 @@ use serde::Serialize;
 
 use crate::errors::{Error, Result};
 use crate::flink::runtime::{is_removed_in_2_0, RuntimeLib};
-use crate::flink::LINES;
+use crate::flink::{version_from_jar_name, LINES};
 use crate::jar::JarIndex;
 use crate::pom::{EffectivePom, ResolveOptions, Resolver};
 
 use context::{Depth, JarContext, JarFacts};
 use finding::{Finding, Findings, Levels, Severity};
 use input::Project;
-use target::{version_from_jar_name, version_from_text, Target};
+use target::{version_from_text, Target};
 
 pub struct CheckOptions {
     pub target: Option<Target>,
@@ -258,6 +258,8 @@ fn check_jar(
     let ctx = JarContext::new(&jar, facts, target, runtime);
     let mut findings = Findings::new(&options.levels);
     rules::check_jar(&ctx, &mut findings);
+    // Overlapping entries and the decompression budget: say what the rules could not read.
+    notes.extend(jar.skipped());
     Ok(FileReport {
         path: path.display().to_string(),
         target: ctx.target.label(),
