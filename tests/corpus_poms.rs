@@ -279,3 +279,130 @@ fn shipped_poms_have_no_error_findings() {
         errors.join("\n")
     );
 }
+
+/// The audit's effective model against Maven's own (`mvn help:effective-pom`) for corpus POMs
+/// of every shape: a thin connector, a SQL uber jar, Flink CDC, a Flink module, an aggregator.
+/// Compared: each dependency's scope, `flink.version`, and the shade executions that run with
+/// the artifacts each includes. Not compared: transformers and filters, because help:effective-pom
+/// prints elements without their attributes (`<transformer />`, no `combine.children`), so its
+/// text cannot show what Maven merges at run time (tests/check_pom.rs judges those merges on
+/// the plugin level, where Maven applies the attributes before printing). Published Flink
+/// module POMs are themselves written without those attributes.
+#[test]
+fn effective_models_match_mavens() {
+    use cargo_flink_connector::pom::{parse_xml, EffectivePom, Element, ResolveOptions, Resolver};
+    if !support::require_command("mvn") {
+        return;
+    }
+    let _heavy = support::heavy();
+    let sample = [
+        "org.apache.flink:flink-connector-kafka:3.3.0-1.20",
+        "org.apache.flink:flink-sql-connector-kafka:4.0.1-2.0",
+        "org.apache.flink:flink-sql-connector-mysql-cdc:3.3.0",
+        "org.apache.flink:flink-sql-avro:1.18.1",
+        "org.apache.paimon:paimon-flink-1.20:1.2.0",
+    ];
+    // (execution id, included artifacts)
+    type Shade = Vec<(String, Vec<String>)>;
+    fn shade_of(plugins: &[&Element], merged: bool) -> Shade {
+        let Some(plugin) = plugins
+            .iter()
+            .find(|p| p.text_of("artifactId") == Some("maven-shade-plugin"))
+        else {
+            return Vec::new();
+        };
+        let mut out: Shade = plugin
+            .child("executions")
+            .into_iter()
+            .flat_map(|e| e.children_named("execution"))
+            .filter(|e| e.text_of("phase") != Some("none"))
+            .map(|e| {
+                let own = e.child("configuration").cloned().unwrap_or_default();
+                let config = match (merged, plugin.child("configuration")) {
+                    (true, Some(shared)) => {
+                        cargo_flink_connector::pom::merge::merge_xml(&own, shared)
+                    }
+                    _ => own,
+                };
+                let mut includes: Vec<String> = config
+                    .path("artifactSet/includes")
+                    .map(|i| {
+                        i.children
+                            .iter()
+                            .map(|c| c.text.trim().to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                includes.sort();
+                (e.text_of("id").unwrap_or("default").to_string(), includes)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+    let mut resolver = Resolver::new(ResolveOptions::from_env());
+    for gav in sample {
+        let dir = tempfile::tempdir().unwrap();
+        let pom = dir.path().join("pom.xml");
+        std::fs::copy(cached_pom(gav), &pom).unwrap();
+        let output = dir.path().join("effective.xml");
+        let out = Command::new("mvn")
+            .current_dir(dir.path())
+            .args(["-B", "-q", "help:effective-pom"])
+            .arg(format!("-Doutput={}", output.display()))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{gav}: {}", support::tail(&out, 20));
+        let maven = parse_xml(&std::fs::read_to_string(&output).unwrap()).unwrap();
+        let ours = EffectivePom::load(&pom, &mut resolver).unwrap();
+        assert!(ours.unresolved.is_empty(), "{gav}: {:?}", ours.unresolved);
+
+        let mut maven_scopes: Vec<(String, String)> = maven
+            .child("dependencies")
+            .into_iter()
+            .flat_map(|d| d.children_named("dependency"))
+            .map(|d| {
+                (
+                    format!(
+                        "{}:{}",
+                        d.text_of("groupId").unwrap(),
+                        d.text_of("artifactId").unwrap()
+                    ),
+                    d.text_of("scope").unwrap_or("compile").to_string(),
+                )
+            })
+            .collect();
+        let mut our_scopes: Vec<(String, String)> = ours
+            .dependencies
+            .iter()
+            .map(|d| (d.coordinates(), d.scope.clone().unwrap()))
+            .collect();
+        maven_scopes.sort();
+        our_scopes.sort();
+        assert_eq!(our_scopes, maven_scopes, "{gav}: dependency scopes");
+
+        let maven_flink = maven
+            .path("properties/flink.version")
+            .map(|p| p.text.trim().to_string());
+        assert_eq!(
+            ours.property("flink.version"),
+            maven_flink,
+            "{gav}: flink.version"
+        );
+
+        let maven_plugins: Vec<&Element> = maven
+            .path("build/plugins")
+            .map(|p| p.children_named("plugin").collect())
+            .unwrap_or_default();
+        let our_plugins: Vec<&Element> = ours.plugins.iter().collect();
+        let mut ours_shade = shade_of(&our_plugins, true);
+        for (_, includes) in &mut ours_shade {
+            *includes = includes.iter().map(|i| ours.interpolate(i)).collect();
+        }
+        assert_eq!(
+            ours_shade,
+            shade_of(&maven_plugins, false),
+            "{gav}: shade executions"
+        );
+    }
+}
