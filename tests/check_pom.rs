@@ -280,6 +280,23 @@ fn an_aggregator_is_expanded_into_its_modules_which_inherit_its_shade_plugin() {
             .any(|(_, r)| *r == "pom-shade-plugin-missing"),
         "{child:#}"
     );
+
+    // A module with no <build> at all gets the parent's shade plugin (build/plugins inherit):
+    // not "no shade plugin", but the missing relocation of what the inherited plugin bundles.
+    let child = std::fs::read_to_string(dir.path().join("child/pom.xml")).unwrap();
+    let start = child.find("<build>").unwrap();
+    let end = child.find("</build>").unwrap() + "</build>".len();
+    std::fs::write(
+        dir.path().join("child/pom.xml"),
+        format!("{}{}", &child[..start], &child[end..]),
+    )
+    .unwrap();
+    let report = json(&check(&[], &[&dir.path().join("child/pom.xml")]));
+    assert_eq!(
+        rules(file(&report, "child/pom.xml")),
+        [("warning", "pom-dependency-not-relocated")],
+        "{report:#}"
+    );
 }
 
 #[test]
