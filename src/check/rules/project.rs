@@ -324,7 +324,7 @@ pub fn check_sources(
 fn report(project: &Project, notes: Vec<String>, out: Findings) -> FileReport {
     FileReport {
         path: project.dir.join("src/main").display().to_string(),
-        target: String::new(),
+        target: "none (sources only)".to_string(),
         engine: None,
         notes,
         findings: out.items,
