@@ -58,10 +58,16 @@ pub struct ClassPath<'a> {
     nesting: usize,
     /// Class initialisers evaluated so far.
     initialised: usize,
+    /// Bytecode instructions evaluated so far, over all evaluations.
+    steps: usize,
 }
 
+/// Bytecode instructions one class path evaluates in total (real jars need a few thousand per
+/// factory); past it every evaluation answers "unknown".
+const MAX_TOTAL_STEPS: usize = 5_000_000;
+
 /// Class initialisers evaluated at once (one reads another's statics, which reads …).
-const MAX_NESTING: usize = 24;
+const MAX_NESTING: usize = 16;
 /// Class initialisers one class path evaluates in total: option holders are few.
 const MAX_INITIALISERS: usize = 2_000;
 /// Classes scanned for other writers of a static collection.
@@ -107,6 +113,7 @@ impl<'a> ClassPath<'a> {
             mutations: HashMap::new(),
             nesting: 0,
             initialised: 0,
+            steps: 0,
         }
     }
 
@@ -497,6 +504,14 @@ fn leaves_collection_alone(opcode: u8, owner: &str, name: &str, descriptor: &str
 }
 
 impl Statics for ClassPath<'_> {
+    fn step_budget(&mut self) -> usize {
+        MAX_TOTAL_STEPS.saturating_sub(self.steps)
+    }
+
+    fn spend(&mut self, steps: usize) {
+        self.steps = self.steps.saturating_add(steps);
+    }
+
     fn method_code(
         &mut self,
         class: &str,

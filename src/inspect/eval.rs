@@ -133,6 +133,14 @@ pub trait Statics {
         None
     }
 
+    /// Steps the next evaluation may take (a class path bounds its total work).
+    fn step_budget(&mut self) -> usize {
+        MAX_STEPS
+    }
+
+    /// Reports the steps an evaluation took.
+    fn spend(&mut self, _steps: usize) {}
+
     /// Why the mutable collection in static field `owner.name` may differ from what its class
     /// initialiser left there (`None`: nothing else writes or mutates it).
     fn static_mutation(&mut self, owner: &str, name: &str) -> Option<String> {
@@ -188,9 +196,13 @@ pub struct Outcome {
 /// fields of `class` it wrote, and what it returned.
 pub fn evaluate(class: &ClassFile, method: &Member, statics: &mut dyn Statics) -> Outcome {
     let mut interp = Interp::new(statics);
-    let returned = interp
-        .run(class, method, Vec::new(), None, 0, false)
-        .returned;
+    let ran = interp.run(class, method, Vec::new(), None, 0, false);
+    interp.world.spend(interp.steps);
+    if ran.failed.is_some() {
+        // Stopped part-way: nothing it wrote is what the class ends up with.
+        return Outcome::default();
+    }
+    let returned = ran.returned;
     let mut outcome = Outcome {
         returned: returned
             .into_iter()
@@ -227,6 +239,7 @@ pub fn method_result(
         Vec::new()
     };
     let ran = interp.run(class, method, args, this_class, 0, false);
+    interp.world.spend(interp.steps);
     let value = interp.single_result(ran, class, method)?;
     match interp.freeze(&value) {
         Value::Unknown => Err(interp.why_unknown()),
@@ -241,6 +254,7 @@ struct Ran {
 
 struct Interp<'w> {
     world: &'w mut dyn Statics,
+    max_steps: usize,
     heap: Vec<HeapObject>,
     steps: usize,
     string_bytes: usize,
@@ -308,8 +322,10 @@ fn flow(insns: &[Instruction], handlers: &[u16]) -> Flow {
 
 impl<'w> Interp<'w> {
     fn new(world: &'w mut dyn Statics) -> Self {
+        let max_steps = world.step_budget().min(MAX_STEPS);
         Interp {
             world,
+            max_steps,
             heap: Vec::new(),
             steps: 0,
             string_bytes: 0,
@@ -376,9 +392,10 @@ impl<'w> Interp<'w> {
         let mut floor: Option<usize> = None;
         for (i, insn) in insns.iter().enumerate() {
             self.steps += 1;
-            if self.steps > MAX_STEPS {
+            if self.steps > self.max_steps {
                 return failed(format!(
-                    "evaluation stopped after {MAX_STEPS} bytecode instructions"
+                    "evaluation stopped after {} bytecode instructions",
+                    self.max_steps
                 ));
             }
             let conditional = all_conditional || flow.conditional[i];
@@ -1079,10 +1096,9 @@ impl<'w> Interp<'w> {
         let followed = resolve_in
             .filter(|c| !c.starts_with("java/") && frame.depth < MAX_DEPTH)
             .and_then(|c| self.world.method_code(&c, name, descriptor));
-        if let Some((declaring, bytes)) = followed {
+        if let Some((_, bytes)) = followed {
             if let Some(v) = self.call(
                 frame,
-                &declaring,
                 &bytes,
                 name,
                 descriptor,
@@ -1108,7 +1124,6 @@ impl<'w> Interp<'w> {
     fn call(
         &mut self,
         frame: &Frame,
-        declaring: &str,
         bytes: &[u8],
         name: &str,
         descriptor: &str,
@@ -1117,7 +1132,6 @@ impl<'w> Interp<'w> {
         conditional: bool,
     ) -> Option<Value> {
         let class = ClassFile::parse(bytes).ok()?;
-        debug_assert_eq!(class.name, declaring);
         let method = class.method(name, descriptor)?;
         let (arg_words, _) = descriptor_words(descriptor)?;
         let mut locals = Vec::new();
@@ -1128,6 +1142,7 @@ impl<'w> Interp<'w> {
                 locals.push(Value::Top);
             }
         }
+        let touched: Vec<Value> = locals.clone();
         let ran = self.run(
             &class,
             method,
@@ -1136,6 +1151,12 @@ impl<'w> Interp<'w> {
             frame.depth + 1,
             conditional,
         );
+        if let Some(why) = &ran.failed {
+            // Stopped part-way: what it was given may be half-changed.
+            for v in &touched {
+                self.taint_value(v, why);
+            }
+        }
         Some(match self.single_result(ran, &class, method) {
             Ok(v) => v,
             Err(why) => self.unknown(|| why),
@@ -1324,7 +1345,7 @@ impl<'w> Interp<'w> {
             (
                 "java/util/Collections",
                 "unmodifiableSet" | "unmodifiableCollection" | "unmodifiableList",
-            ) => match self.coll(&args[0]) {
+            ) => match self.coll(args.first()?) {
                 Some(inner) => {
                     let kind = match &self.heap[inner] {
                         HeapObject::Coll(c) => c.kind,
@@ -1335,13 +1356,13 @@ impl<'w> Interp<'w> {
                     self.alloc(HeapObject::Coll(view))
                 }
                 None => {
-                    let items = self.items_of(&args[0]);
+                    let items = self.items_of(args.first()?);
                     self.new_coll(Kind::Set, false, items)
                 }
             },
             ("java/util/Collections", "addAll") => {
                 let target = args.first().cloned().unwrap_or(Value::Unknown);
-                let items = spread(self, &args[1..]).map_err(|e| e.to_string());
+                let items = spread(self, args.get(1..)?);
                 let r = self.coll(&target)?;
                 self.add_all(r, items);
                 Value::Unknown
