@@ -40,8 +40,13 @@ pub enum Value {
     Bool(bool),
     Str(Rc<str>),
     Class(Rc<str>),
-    /// A static field that could not be resolved further; an enum constant's name is `name`.
+    /// A static field that could not be resolved further.
     Static {
+        owner: String,
+        name: String,
+    },
+    /// An enum constant; Flink prints it by its name.
+    Enum {
         owner: String,
         name: String,
     },
@@ -106,7 +111,7 @@ impl Value {
             }),
             Value::Bool(b) => Some(b.to_string()),
             Value::Str(s) | Value::Text(s) => Some(s.to_string()),
-            Value::Static { name, .. } => Some(name.clone()),
+            Value::Enum { name, .. } => Some(name.clone()),
             Value::Null => Some("null".into()),
             _ => None,
         }
@@ -496,7 +501,7 @@ impl<'w> Interp<'w> {
         }
         let item = match item {
             Value::Option(_) | Value::Str(_) | Value::Int(_) | Value::Bool(_) => item,
-            Value::Float(_) | Value::Class(_) | Value::Text(_) => item,
+            Value::Float(_) | Value::Class(_) | Value::Text(_) | Value::Enum { .. } => item,
             _ => {
                 coll.unknown = Some(format!(
                     "it holds a value the evaluator cannot follow ({})",
@@ -1064,7 +1069,12 @@ impl<'w> Interp<'w> {
                     || descriptor == "Lorg/apache/flink/configuration/ConfigOption;" =>
             {
                 let simple = owner.rsplit('/').next().unwrap_or(owner);
-                self.unknown(|| format!("static field {simple}.{name} could not be evaluated"))
+                self.unknown(|| {
+                    format!(
+                        "static field {simple}.{name} cannot be read or is assigned again \
+                         outside its class initialiser"
+                    )
+                })
             }
             v => v,
         }
