@@ -1307,6 +1307,7 @@ impl<'w> Interp<'w> {
                             | "Ljava/lang/Iterable;"
                             | "Ljava/util/Set;"
                             | "Ljava/util/List;"
+                            | "Ljava/util/stream/Stream;"
                     );
                 if elements {
                     out.extend(this.items_of(a)?);
