@@ -25,7 +25,21 @@ pub fn cmd_check(mut args: CheckArgs) -> Result<u8> {
     check::cmd_check(args)
 }
 pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
-    crate::inspect::cmd_inspect(args)
+    use crate::inspect::{Format, InspectOptions};
+    let format = match args.format {
+        InspectFormat::Json => Format::Json,
+        InspectFormat::Yaml => Format::Yaml,
+        InspectFormat::Markdown => Format::Markdown,
+    };
+    let inspection = crate::inspect::run(&InspectOptions {
+        path: args.path,
+        format,
+    })?;
+    for warning in &inspection.warnings {
+        eprintln!("warning: {warning}");
+    }
+    print!("{}", inspection.text);
+    Ok(0)
 }
 
 pub fn cmd_templates(args: TemplatesCommand) -> Result<u8> {
