@@ -1,6 +1,7 @@
 //! `check PATH…`: the static packaging audit. Each jar is read once ([`context`]), every rule
 //! family looks at it ([`rules`]), and the findings go to one of five reporters ([`report`]).
 
+pub mod catalog;
 pub mod context;
 pub mod finding;
 pub mod input;
@@ -13,17 +14,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::cli::{CheckArgs, DenyLevel};
 use crate::errors::{Error, Result};
 use crate::flink::runtime::{is_removed_in_2_0, RuntimeLib};
-use crate::flink::LINES;
+use crate::flink::{version_from_jar_name, LINES};
 use crate::jar::JarIndex;
-use crate::pom::Pom;
+use crate::pom::{EffectivePom, ResolveOptions, Resolver};
 
 use context::{Depth, JarContext, JarFacts};
 use finding::{Finding, Findings, Levels, Severity};
 use input::Project;
-use target::{version_from_jar_name, version_from_text, Target};
+use target::{version_from_text, Target};
 
 pub struct CheckOptions {
     pub target: Option<Target>,
@@ -90,51 +90,60 @@ impl Report {
     }
 }
 
-pub fn cmd_check(args: CheckArgs) -> Result<u8> {
-    let options = options_from(&args)?;
-    let report = run(&args.paths, &options)?;
-    report::write(&report, args.format, &mut std::io::stdout().lock())
-        .map_err(|e| Error::io("cannot write the report", e))?;
+/// Runs the audit and writes the report: the API `check` and `package` share. Returns the
+/// exit code (1 when a finding fails the check).
+pub fn audit(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+    format: report::Format,
+    out: &mut dyn std::io::Write,
+) -> Result<u8> {
+    let report = run(paths, options)?;
+    report::write(&report, format, out).map_err(|e| Error::io("cannot write the report", e))?;
     Ok(report.exit_code())
 }
 
-fn options_from(args: &CheckArgs) -> Result<CheckOptions> {
+impl CheckOptions {
+    /// Deep audit against one target with default levels (what `package` runs).
+    pub fn for_target(target: Target) -> CheckOptions {
+        CheckOptions {
+            target: Some(target),
+            flink_lib: None,
+            depth: Depth::Deep,
+            levels: Levels::default(),
+            deny_warnings: false,
+            threads: default_threads(),
+        }
+    }
+}
+
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// `-A/-W/-D RULE` overrides; an unknown id is a usage error with the closest known id.
+pub fn levels_from(allow: &[String], warn: &[String], deny: &[String]) -> Result<Levels> {
     let mut levels = Levels::default();
-    let overrides = [
-        (&args.allow, None),
-        (&args.warn, Some(Severity::Warning)),
-        (&args.deny_rule, Some(Severity::Error)),
-    ];
-    for (ids, level) in overrides {
+    for (ids, level) in [
+        (allow, None),
+        (warn, Some(Severity::Warning)),
+        (deny, Some(Severity::Error)),
+    ] {
         for id in ids {
-            let rule = rules::find(id).ok_or_else(|| {
-                Error::usage(format!(
-                    "unknown rule '{id}'; `check --format sarif` lists every rule"
-                ))
-            })?;
-            levels.set(rule.id, level);
+            levels.set(rules::find(id).ok_or_else(|| unknown_rule(id))?.id, level);
         }
     }
-    if let Some(dir) = &args.flink_lib {
-        if !dir.is_dir() {
-            return Err(Error::usage(format!(
-                "--flink-lib {}: not a directory",
-                dir.display()
-            )));
-        }
-    }
-    Ok(CheckOptions {
-        target: args.target.as_deref().map(Target::parse).transpose()?,
-        flink_lib: args.flink_lib.clone(),
-        depth: if args.layout_only {
-            Depth::Layout
-        } else {
-            Depth::Deep
-        },
-        levels,
-        deny_warnings: args.deny == Some(DenyLevel::Warnings),
-        threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-    })
+    Ok(levels)
+}
+
+pub fn unknown_rule(id: &str) -> Error {
+    let hint = match rules::closest(id) {
+        Some(known) => format!("did you mean '{known}'? "),
+        None => String::new(),
+    };
+    Error::usage(format!(
+        "unknown rule '{id}'; {hint}`check --list-rules` lists every rule"
+    ))
 }
 
 /// Opens each lib/ directory once per run.
@@ -155,42 +164,58 @@ impl Runtimes {
 pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
     let projects = input::expand(paths)?;
     let mut runtimes = Runtimes::default();
+    let mut resolver = Resolver::new(ResolveOptions::from_env());
     let mut files = Vec::new();
     for project in &projects {
-        let pom = project.pom.as_deref().map(Pom::read).transpose()?;
-        let declared = declared_version(project, pom.as_ref());
+        let pom = project
+            .pom
+            .as_deref()
+            .map(|p| EffectivePom::load(p, &mut resolver))
+            .transpose()?;
+        let declared = pom.as_ref().and_then(rules::pom::declared);
+        let (usable, unsupported) = match declared {
+            Some(rules::pom::Declared::Line(t, source)) => (Some((t, source)), None),
+            Some(rules::pom::Declared::Unsupported { text, source }) => {
+                (None, Some((text, source)))
+            }
+            None => (declared_in_toml(project), None),
+        };
         for jar_path in &project.jars {
-            files.push(check_jar(
-                jar_path,
-                declared.as_ref(),
-                options,
-                &mut runtimes,
-            )?);
+            let mut report = check_jar(jar_path, usable.as_ref(), options, &mut runtimes)?;
+            if let Some((text, source)) = &unsupported {
+                report.notes.insert(
+                    0,
+                    format!("{source}: {text} is not a supported Flink line, so it was not used as the target"),
+                );
+            }
+            files.push(report);
         }
         if let Some(pom) = &pom {
-            files.push(check_pom(pom, declared.as_ref(), options));
+            files.push(check_pom(
+                pom,
+                usable.as_ref(),
+                unsupported.as_ref(),
+                options,
+            ));
+        }
+        // An aggregator (packaging pom) has no sources of its own; its modules are projects.
+        if pom.as_ref().is_none_or(|p| p.packaging != "pom") {
+            files.extend(rules::project::check_sources(project, &options.levels));
         }
     }
     Ok(Report::new(files, options.deny_warnings))
 }
 
-/// The Flink version a project declares: pom.xml `flink.version`, else connector.toml.
-fn declared_version(project: &Project, pom: Option<&Pom>) -> Option<(Target, String)> {
-    let from_pom = pom
-        .and_then(|p| p.property("flink.version"))
-        .map(|v| (v, "pom.xml flink.version"));
-    let from_toml = || {
-        project
-            .connector_toml
-            .as_deref()
-            .and_then(input::flink_version_in_toml)
-            .map(|v| (v, "connector.toml"))
-    };
-    let (text, source) = from_pom.or_else(from_toml)?;
+/// connector.toml's `[flink] version`, when there is no pom.xml to say it.
+fn declared_in_toml(project: &Project) -> Option<(Target, String)> {
+    let text = project
+        .connector_toml
+        .as_deref()
+        .and_then(input::flink_version_in_toml)?;
     let (version, exact) = version_from_text(&text)?;
     Some((
         Target::for_version(version, exact, None),
-        format!("{source} = {text}"),
+        format!("connector.toml = {text}"),
     ))
 }
 
@@ -223,12 +248,14 @@ fn check_jar(
     if options.depth == Depth::Layout {
         notes.push(format!(
             "layout only: class files not read; not run: {}",
-            rules::NEEDS_CLASS_FILES.join(", ")
+            rules::needing_class_files().join(", ")
         ));
     }
     let ctx = JarContext::new(&jar, facts, target, runtime);
     let mut findings = Findings::new(&options.levels);
     rules::check_jar(&ctx, &mut findings);
+    // Overlapping entries and the decompression budget: say what the rules could not read.
+    notes.extend(jar.skipped());
     Ok(FileReport {
         path: path.display().to_string(),
         target: ctx.target.label(),
@@ -238,30 +265,42 @@ fn check_jar(
     })
 }
 
-fn check_pom(pom: &Pom, declared: Option<&(Target, String)>, options: &CheckOptions) -> FileReport {
+fn check_pom(
+    pom: &EffectivePom,
+    declared: Option<&(Target, String)>,
+    unsupported: Option<&(String, String)>,
+    options: &CheckOptions,
+) -> FileReport {
     let mut notes = Vec::new();
-    let target = match (&options.target, declared) {
-        (Some(t), _) => t.clone(),
-        (None, Some((t, source))) => {
+    let target = match (&options.target, declared, unsupported) {
+        (Some(t), _, _) => Some(t.clone()),
+        (None, Some((t, source)), _) => {
             notes.push(format!("target {}: from {source}", t.label()));
-            t.clone()
+            Some(t.clone())
         }
-        (None, None) => {
+        (None, None, Some(_)) => None,
+        // flink.version may be in the parent that could not be read: no assumption.
+        (None, None, None) if pom.parent_unknown => None,
+        (None, None, None) => {
             let t = default_target("no flink.version in pom.xml");
             notes.push(format!(
                 "target {}: {}",
                 t.label(),
                 t.assumed.clone().unwrap_or_default()
             ));
-            t
+            Some(t)
         }
     };
     let mut findings = Findings::new(&options.levels);
-    rules::pom::check(pom, &target, &mut findings);
+    notes.extend(rules::pom::check(pom, target.as_ref(), &mut findings));
     FileReport {
-        path: pom.path.display().to_string(),
-        target: target.label(),
-        engine: target.engine.clone(),
+        path: pom.path().display().to_string(),
+        target: match (&target, unsupported) {
+            (Some(t), _) => t.label(),
+            (None, Some((text, _))) => format!("flink-{text} (unsupported line)"),
+            (None, None) => "unknown".to_string(),
+        },
+        engine: target.as_ref().and_then(|t| t.engine.clone()),
         notes,
         findings: findings.items,
     }

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use crate::build;
-use crate::cli::{CheckArgs, CheckFormat, PackageArgs};
-use crate::errors::{Error, IoContext, Result};
+use crate::cli::PackageArgs;
+use crate::errors::{Error, Result};
 use crate::inspect::{factories, render};
 use crate::jar::JarIndex;
 use crate::manifest::{Manifest, MANIFEST_FILE};
@@ -31,34 +31,36 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         JarIndex::open(&jar).map_err(|e| Error::Failed(format!("{}: {e}", jar.display())))?;
     let found = factories::inspect_jar(&index, None);
     let meta = jar.with_file_name("connector-meta.yaml");
-    std::fs::write(&meta, render::yaml(&jar, &found)).with_path("write", &meta)?;
+    crate::project::fs::write_atomic(&meta, render::yaml(&jar, &found).as_bytes(), false)?;
     let options_md = jar.with_file_name(format!("{}-options.md", manifest.artifact_id));
-    std::fs::write(&options_md, render::markdown(&jar, &found)).with_path("write", &options_md)?;
+    crate::project::fs::write_atomic(
+        &options_md,
+        render::markdown(&jar, &found).as_bytes(),
+        false,
+    )?;
 
     eprintln!(
         "Auditing {} against flink-{}…",
         file_name(&jar),
         manifest.flink
     );
-    let audit = crate::check::cmd_check(CheckArgs {
-        paths: vec![jar.clone(), root.join("pom.xml")],
-        target: Some(format!("flink-{}", manifest.flink)),
-        flink_lib: None,
-        format: CheckFormat::Human,
-        deny: None,
-        allow: Vec::new(),
-        warn: Vec::new(),
-        deny_rule: Vec::new(),
-        layout_only: false,
-    })?;
+    let audit = crate::check::audit(
+        &[jar.clone(), root.join("pom.xml")],
+        &crate::check::CheckOptions::for_target(crate::check::target::Target::parse(&format!(
+            "flink-{}",
+            manifest.flink
+        ))?),
+        crate::check::report::Format::Human,
+        &mut std::io::stdout().lock(),
+    )?;
 
     let identifiers: Vec<String> = found
         .iter()
         .map(|f| f.identifier.clone().unwrap_or_else(|| "(computed)".into()))
         .collect();
-    let option_count: usize = found
+    let option_count: Option<usize> = found
         .iter()
-        .map(|f| f.required_options.len() + f.optional_options.len())
+        .map(|f| Some(f.required_options.as_ref()?.len() + f.optional_options.as_ref()?.len()))
         .sum();
     println!("jar:        {} ({})", jar.display(), human_size(size));
     println!(
@@ -69,7 +71,10 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
             identifiers.join(", ")
         }
     );
-    println!("options:    {option_count} (read from bytecode)");
+    match option_count {
+        Some(count) => println!("options:    {count} (read from bytecode)"),
+        None => println!("options:    not all known exactly (see the metadata files)"),
+    }
     println!("metadata:   {}, {}", meta.display(), options_md.display());
     println!(
         "audit:      {}",
