@@ -307,7 +307,7 @@ fn changing_the_flink_line_in_the_manifest_moves_the_project() {
     let sink = project.join("src/main/java/org/example/flink/connector/acme/AcmeSink.java");
     assert!(read(&sink).contains("InitContext context"));
     edit(&project.join("connector.toml"), |t| {
-        t.replace("version = \"1.20.5\"", "version = \"2.2.1\"")
+        t.replace("version = \"1.20.3\"", "version = \"2.2.1\"")
     });
     assert!(run_in(&project, &["generate"]).status.success());
     let pom = read(&project.join("pom.xml"));
@@ -321,7 +321,7 @@ fn changing_the_flink_line_in_the_manifest_moves_the_project() {
         "2.x has no Sink.InitContext"
     );
     edit(&project.join("connector.toml"), |t| {
-        t.replace("version = \"2.2.1\"", "version = \"1.20.5\"")
+        t.replace("version = \"2.2.1\"", "version = \"1.20.3\"")
     });
     assert!(run_in(&project, &["generate"]).status.success());
     assert!(read(&project.join("pom.xml"))
@@ -405,7 +405,7 @@ fn bad_manifests_and_misplaced_runs_get_one_line_errors() {
             "unknown capability 'stream'",
         ),
         (
-            Box::new(|t: &str| t.replace("version = \"1.20.5\"", "version = \"1.9\"")),
+            Box::new(|t: &str| t.replace("version = \"1.20.3\"", "version = \"1.9\"")),
             "unknown Flink version '1.9'",
         ),
     ] {

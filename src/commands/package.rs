@@ -18,7 +18,13 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         "Building {} (Flink {}) with Maven…",
         manifest.artifact_id, manifest.flink
     );
-    build::maven_package(&root, args.offline, &args.maven_args)?;
+    build::maven_package(
+        &root,
+        &build::MavenOptions {
+            offline: args.offline,
+            args: args.maven_args,
+        },
+    )?;
     let jar = root
         .join("target")
         .join(format!("{}-{}.jar", manifest.artifact_id, manifest.version));
