@@ -148,6 +148,10 @@ impl Jar {
     }
 
     fn check(&self) -> Report {
+        self.check_on("flink-2.2")
+    }
+
+    fn check_on(&self, target: &str) -> Report {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(&self.file_name);
         let mut zip = RawZip::new();
@@ -155,7 +159,7 @@ impl Jar {
             zip.add(name, bytes);
         }
         zip.write_to(&path);
-        check_path(&path)
+        check_path_on(&path, target)
     }
 }
 
@@ -170,8 +174,12 @@ fn class(classes: &Classes, name: &str) -> (String, Vec<u8>) {
 }
 
 fn check_path(path: &Path) -> Report {
+    check_path_on(path, "flink-2.2")
+}
+
+fn check_path_on(path: &Path, target: &str) -> Report {
     let options = CheckOptions {
-        target: Some(Target::parse("flink-2.2").unwrap()),
+        target: Some(Target::parse(target).unwrap()),
         flink_lib: None,
         depth: Depth::Deep,
         levels: Levels::default(),
@@ -314,7 +322,13 @@ fn duplicate_and_builtin_identifiers() {
     let kafka = Jar::good(c)
         .with_class(c, "com/example/acme/KafkaLookalikeFactory.class")
         .replace(SERVICES, listed("KafkaLookalikeFactory").as_bytes());
-    assert_flags(&kafka, "identifier-clashes-platform");
+    // Apache Flink ships no 'kafka' factory in lib/: only a managed engine target makes it an error.
+    assert_flags_at(&kafka, "identifier-clashes-platform", Severity::Note);
+    let on_vvr: Vec<_> = rules_of(&kafka.check_on("vvr-11.1"))
+        .into_iter()
+        .filter(|(rule, _)| *rule == "identifier-clashes-platform")
+        .collect();
+    assert_eq!(on_vvr, [("identifier-clashes-platform", Severity::Error)]);
     let computed = Jar::good(c)
         .with_class(c, "com/example/acme/ComputedIdFactory.class")
         .replace(SERVICES, listed("ComputedIdFactory").as_bytes());

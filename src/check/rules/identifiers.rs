@@ -41,9 +41,10 @@ pub static CLASHES_BUILTIN: Rule = Rule {
 pub static CLASHES_PLATFORM: Rule = Rule {
     id: "identifier-clashes-platform",
     family: "F5",
-    severity: Severity::Warning,
+    // Apache Flink itself ships no such connector: only a managed engine target makes it an error.
+    severity: Severity::Note,
     needs_class_files: false,
-    summary: "The identifier is the name of a connector that managed platforms preinstall (one registration per type)",
+    summary: "The identifier is the name of a connector that managed platforms preinstall (one registration per type): an error on a managed engine target (--target vvr-…), a note on Apache Flink",
     why: "Managed platforms preinstall connectors under these names and allow one registration per type, so an upload reusing the name is rejected or shadowed.",
     hint: "choose a distinct identifier, e.g. prefixed with your organisation",
 };
@@ -143,7 +144,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             let severity = if ctx.target.engine.is_some() {
                 Severity::Error
             } else {
-                Severity::Warning
+                CLASHES_PLATFORM.severity
             };
             out.add_at(
                 &CLASHES_PLATFORM,
