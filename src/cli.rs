@@ -33,8 +33,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Read factories, identifiers and options from a connector JAR's bytecode
     Inspect(InspectArgs),
-    /// Build the project with Maven, then audit the JAR and write its metadata
+    /// Build the project with Maven, then audit the JAR and write its metadata (every Flink line
+    /// of a multi-line project, with one summary table)
     Package(PackageArgs),
+    /// Add or remove a Flink line of the project (connector.toml `[flink] lines`), then re-render
+    #[command(subcommand)]
+    Line(LineCommand),
     /// Work with the template sets
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -46,8 +50,9 @@ pub enum Command {
 pub struct NewArgs {
     /// Connector name, e.g. `redis`; becomes the factory identifier and the Java class prefix
     pub name: String,
-    /// Flink line (`2.2`) or full version (`2.2.1`) to build against [default: newest 1.20.x]
-    #[arg(long, value_name = "VERSION")]
+    /// Flink line (`2.2`) or full version (`2.2.1`) to build against [default: newest 1.20.x];
+    /// several (`1.17,1.20,2.2`) make a project that builds one jar per line
+    #[arg(long, value_name = "VERSION[,…]")]
     pub flink: Option<String>,
     /// Directory to create [default: ./flink-connector-NAME]
     #[arg(long, value_name = "DIR")]
@@ -193,12 +198,31 @@ pub struct PackageArgs {
     /// Pass -o to Maven
     #[arg(long)]
     pub offline: bool,
+    /// Build only these Flink lines of a multi-line project (`--line 2.2`, `--line 1.17,2.2`)
+    #[arg(long, value_name = "LINE", value_delimiter = ',')]
+    pub line: Vec<String>,
     /// Project directory [default: the current directory or the nearest parent with connector.toml]
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
     /// Arguments passed through to Maven
     #[arg(last = true)]
     pub maven_args: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LineCommand {
+    /// Build the project for one more Flink line (`2.3`, or a release such as `2.2.0`)
+    Add {
+        line: String,
+        #[arg(long, value_name = "DIR")]
+        path: Option<PathBuf>,
+    },
+    /// Stop building a Flink line (not the primary: change `[flink] version` for that)
+    Remove {
+        line: String,
+        #[arg(long, value_name = "DIR")]
+        path: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -160,9 +160,10 @@ pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
         let pom = project.pom.as_deref().map(Pom::read).transpose()?;
         let declared = declared_version(project, pom.as_ref());
         for jar_path in &project.jars {
+            let for_line = line_declared(jar_path, declared.as_ref());
             files.push(check_jar(
                 jar_path,
-                declared.as_ref(),
+                for_line.as_ref().or(declared.as_ref()),
                 options,
                 &mut runtimes,
             )?);
@@ -172,6 +173,22 @@ pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
         }
     }
     Ok(Report::new(files, options.deny_warnings))
+}
+
+/// A multi-line project's jar is checked against its own line (its `target/flink-<line>/` or
+/// `-<line>.jar` name), not the primary version pom.xml declares. (A lone jar's name is read by
+/// `infer_target` anyway.)
+fn line_declared(jar: &Path, declared: Option<&(Target, String)>) -> Option<(Target, String)> {
+    let (declared, _) = declared?;
+    let line = crate::multiline::line_of_jar(jar)?;
+    if declared.version.line.line == line {
+        return None;
+    }
+    let version = crate::flink::find_line(line)?.latest();
+    Some((
+        Target::for_version(version, false, None),
+        format!("the jar's Flink line {line}"),
+    ))
 }
 
 /// The Flink version a project declares: pom.xml `flink.version`, else connector.toml.

@@ -1,14 +1,17 @@
 //! One `cmd_*` function per subcommand; each returns the exit code or an [`Error`].
 
 mod generate;
+mod line;
 mod new;
 mod option;
 mod package;
+mod package_lines;
 
 use crate::cli::*;
 use crate::errors::Result;
 
 pub use generate::cmd_generate;
+pub use line::cmd_line;
 pub use new::cmd_new;
 pub use option::cmd_option;
 pub use package::cmd_package;

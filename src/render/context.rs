@@ -18,6 +18,8 @@ pub const PLUGIN_VERSIONS: &[(&str, &str)] = &[
     ("install", "3.1.4"),
     ("enforcer", "3.6.3"),
     ("junit", "5.14.4"),
+    // Only multi-line projects use it (a per-line source root).
+    ("build_helper", "3.8.0"),
 ];
 
 /// Values that do not come from the manifest (organisation defaults).
@@ -111,6 +113,7 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
         "plugins": plugins,
         "license_header": extras.license_header.as_deref().map(java_block_comment).unwrap_or_default(),
         "tool_version": env!("CARGO_PKG_VERSION"),
+        "multiline": super::lines::context(m),
     })
 }
 
