@@ -326,3 +326,174 @@ fn find_actionlint() -> Option<PathBuf> {
         .map(|d| d.join("actionlint"))
         .find(|p| p.is_file())
 }
+
+/// `mvn -B -ntp ARGS… package` in `project` (the user's plain Maven, Maven Central).
+fn mvn(project: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("mvn")
+        .current_dir(project)
+        .args(["-B", "-ntp"])
+        .args(args)
+        .arg("package")
+        .output()
+        .expect("run mvn")
+}
+
+/// Class-file major version of the first class of `package_dir` in a jar.
+fn jar_class_major(jar: &Path, class: &str) -> u16 {
+    let file = std::fs::File::open(jar).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut entry = zip.by_name(class).unwrap();
+    let mut header = [0u8; 8];
+    std::io::Read::read_exact(&mut entry, &mut header).unwrap();
+    u16::from_be_bytes([header[6], header[7]])
+}
+
+fn table_row<'a>(report: &'a str, line: &str) -> &'a str {
+    report
+        .lines()
+        .find(|l| l.starts_with(&format!("{line} ")))
+        .unwrap_or_else(|| panic!("no row for {line}:\n{report}"))
+}
+
+#[test]
+fn package_builds_tests_and_audits_every_line_and_ends_with_one_table() {
+    if !require_command("java") || !require_command("mvn") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.17,2.2"]);
+    let _guard = heavy();
+    let out = run_in(&project, &["package"]);
+    let (report, progress) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{report}{progress}");
+    assert!(report.starts_with("line  jar"), "{report}");
+    for (line, major) in [("1.17", 52), ("2.2", 55)] {
+        let row = table_row(&report, line);
+        let jar = format!("target/flink-{line}/flink-connector-acme-0.1.0-SNAPSHOT-{line}.jar");
+        assert!(row.contains(&jar) && row.ends_with("ok"), "{row}");
+        assert!(row.contains("0 errors, 0 warnings"), "{row}");
+        let tests = surefire_totals(&project.join(format!("target/flink-{line}/surefire-reports")));
+        assert!(tests.0 > 0 && tests.1 == 0, "{line}: {tests:?}");
+        assert!(
+            row.contains(&format!("{} passed, 0 failed", tests.0)),
+            "{row}"
+        );
+        let class = format!("{PKG}/AcmeSink.class");
+        assert_eq!(
+            jar_class_major(&project.join(&jar), &class),
+            major,
+            "{line}"
+        );
+        assert!(project
+            .join(format!("target/flink-{line}/audit.sarif"))
+            .is_file());
+        assert!(
+            progress.contains(&format!("── Flink {line} (")),
+            "progress names the line: {progress}"
+        );
+    }
+    assert!(
+        progress.contains("maven: test (maven-surefire-plugin)"),
+        "{progress}"
+    );
+
+    // check . audits each built jar against its own line.
+    let audit = run_in(&project, &["check", ".", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    assert_eq!(audit.status.code(), Some(0), "{json:#}");
+    let targets: Vec<(String, String)> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with(".jar"))
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap().to_string();
+            (name, f["target"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            (
+                "flink-connector-acme-0.1.0-SNAPSHOT-1.17.jar".into(),
+                "flink-1.17".into()
+            ),
+            (
+                "flink-connector-acme-0.1.0-SNAPSHOT-2.2.jar".into(),
+                "flink-2.2.1".into()
+            ),
+        ],
+        "{json:#}"
+    );
+
+    // Plain Maven builds the primary line (2.2, the newest listed) into its own directory.
+    let primary_jar = project.join("target/flink-2.2/flink-connector-acme-0.1.0-SNAPSHOT-2.2.jar");
+    std::fs::remove_file(&primary_jar).unwrap();
+    let out = mvn(&project, &["-DskipTests"]);
+    assert!(out.status.success(), "{}", tail(&out, 40));
+    assert!(primary_jar.is_file());
+
+    // Owned code using an API one line lacks fails that line only; the other still runs.
+    let client = project.join(format!("src/main/java/{PKG}/AcmeClient.java"));
+    let text = read(&client);
+    let at = text.rfind('}').unwrap();
+    std::fs::write(
+        &client,
+        format!(
+            "{}    static Class<?> legacy() {{ return org.apache.flink.api.connector.sink2.Sink.InitContext.class; }}\n}}\n",
+            &text[..at]
+        ),
+    )
+    .unwrap();
+    let out = run_in(&project, &["package", "--", "-DskipTests"]);
+    let report = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}{}", stderr(&out));
+    assert!(table_row(&report, "1.17").ends_with("ok"), "{report}");
+    let failed = table_row(&report, "2.2");
+    assert!(
+        failed.contains("FAILED") && failed.contains("target/flink-2.2/maven.log"),
+        "{report}"
+    );
+    let log = read(&project.join("target/flink-2.2/maven.log"));
+    assert!(
+        log.contains("InitContext"),
+        "the compiler names the missing API:\n{log}"
+    );
+    assert!(
+        stderr(&out).contains("failed: Flink 2.2"),
+        "{}",
+        stderr(&out)
+    );
+
+    // --line picks lines; an unlisted one is bad input.
+    let out = run_in(&project, &["package", "--line", "2.1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("this project builds Flink 1.17, 2.2"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// (passed, failed) from Surefire's XML reports, read here independently of the tool.
+fn surefire_totals(dir: &Path) -> (u32, u32) {
+    let mut passed = 0;
+    let mut failed = 0;
+    for (name, bytes) in files_under(dir) {
+        if !(name.starts_with("TEST-") && name.ends_with(".xml")) {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        let suite = &text[text.find("<testsuite").unwrap()..];
+        let suite = &suite[..suite.find('>').unwrap()];
+        let attr = |key: &str| -> u32 {
+            let start = suite.find(&format!(" {key}=\"")).unwrap() + key.len() + 3;
+            suite[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        let bad = attr("failures") + attr("errors");
+        passed += attr("tests") - bad - attr("skipped");
+        failed += bad;
+    }
+    (passed, failed)
+}

@@ -115,7 +115,14 @@ fn package_line(
         Ok(()) => None,
         // No Maven or Java at all: no line can build, so stop here.
         Err(e @ (Error::Usage(_) | Error::Io { .. })) => return Err(e),
-        Err(e) => Some(e.to_string()),
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.split("; full log").next().unwrap_or(&text);
+            Some(format!(
+                "{first}; log: {}/maven.log",
+                multiline::build_dir(line)
+            ))
+        }
     };
     let tests = surefire::totals(&build_dir.join("surefire-reports"));
     let jar = build_dir.join(multiline::jar_name(
