@@ -136,9 +136,10 @@ pub struct OptionSpec {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Connector JARs or project directories (pom.xml, connector.toml and target/*.jar)
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = ["list_rules", "explain"])]
     pub paths: Vec<PathBuf>,
-    /// Runtime to check against: flink-1.17 … flink-2.3 (optionally with a patch), vvr-8.0, vvr-11.1 …
+    /// Runtime to check against: flink-1.17 … flink-2.3 (optionally with a patch), vvr-8.0,
+    /// vvr-11.1 …; a range of lines (flink-1.17..flink-2.3) or `all` prints a compatibility matrix
     #[arg(long, value_name = "T")]
     pub target: Option<String>,
     /// Flink lib/ directory of the runtime, for member-level API checks
@@ -162,6 +163,12 @@ pub struct CheckArgs {
     /// huge jars); rules that need every class file are skipped and the report says so
     #[arg(long)]
     pub layout_only: bool,
+    /// List every rule (id, family, default severity, summary) and exit
+    #[arg(long, conflicts_with = "explain")]
+    pub list_rules: bool,
+    /// Explain one rule: what it finds, why it matters, how to fix it
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -266,6 +266,7 @@ fn a_project_directory_checks_its_pom_and_built_jars() {
     <dependency><groupId>org.apache.flink</groupId><artifactId>flink-table-common</artifactId><version>${flink.version}</version></dependency>
     <dependency><groupId>org.apache.flink</groupId><artifactId>flink-table-planner_2.12</artifactId><version>${flink.version}</version><scope>provided</scope></dependency>
     <dependency><groupId>redis.clients</groupId><artifactId>jedis</artifactId><version>5.0.0</version></dependency>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-connector-base</artifactId><version>${flink.version}</version></dependency>
     <dependency><groupId>org.scala-lang.modules</groupId><artifactId>scala-xml_2.13</artifactId><version>2.1.0</version></dependency>
   </dependencies>
   <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration><relocations/></configuration></plugin></plugins></build>
@@ -289,6 +290,7 @@ fn a_project_directory_checks_its_pom_and_built_jars() {
         "pom-shade-no-services-transformer",
         "pom-shade-no-signature-filter",
         "pom-dependency-not-relocated",
+        "pom-connector-base-bundled",
         "scala-suffix-mismatch",
     ] {
         assert!(pom_rules.contains(&rule), "{rule} not in {pom_rules:?}");
@@ -370,4 +372,97 @@ fn inspect_prints_json_yaml_and_markdown() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn list_rules_and_explain_in_every_format() {
+    let list = tool().args(["check", "--list-rules"]).output().unwrap();
+    assert_eq!(list.status.code(), Some(0), "{}", text(&list.stderr));
+    let listed = text(&list.stdout);
+    for id in [
+        "services-file-missing",
+        "signature-file",
+        "pom-shade-plugin-missing",
+    ] {
+        assert!(listed.lines().any(|l| l.starts_with(id)), "{id}: {listed}");
+    }
+    let json = tool()
+        .args(["check", "--list-rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let rules = rules.as_array().unwrap();
+    assert_eq!(
+        rules.len(),
+        listed.lines().filter(|l| l.contains("  ")).count()
+    );
+    let signature = rules.iter().find(|r| r["id"] == "signature-file").unwrap();
+    assert_eq!(signature["severity"], "error");
+    assert_eq!(signature["needs_class_files"], false);
+    assert!(rules
+        .iter()
+        .any(|r| r["id"] == "removed-flink-api" && r["needs_class_files"] == true));
+
+    let explain = tool()
+        .args(["check", "--explain", "signature-file"])
+        .output()
+        .unwrap();
+    let explained = text(&explain.stdout);
+    assert_eq!(explain.status.code(), Some(0));
+    for part in ["signature-file (F9, error", "What: ", "Why: ", "Fix: "] {
+        assert!(explained.contains(part), "{part}: {explained}");
+    }
+    for (format, marker) in [
+        ("json", "\"why\""),
+        ("sarif", "\"fullDescription\""),
+        ("junit", "<testcase name=\"signature-file\""),
+        ("github", "### signature-file"),
+    ] {
+        let out = tool()
+            .args(["check", "--explain", "signature-file", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert!(
+            text(&out.stdout).contains(marker),
+            "{format}: {}",
+            text(&out.stdout)
+        );
+    }
+
+    let unknown = tool()
+        .args(["check", "--explain", "signature-files"])
+        .output()
+        .unwrap();
+    let stderr = text(&unknown.stderr);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr.contains("did you mean 'signature-file'?"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    let no_paths = tool().arg("check").output().unwrap();
+    assert_eq!(no_paths.status.code(), Some(2));
+}
+
+/// docs/rules.md is the registry rendered; `UPDATE_RULES_DOC=1` rewrites it.
+#[test]
+fn rules_doc_is_generated_from_the_registry() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let expected = cargo_flink_connector::check::catalog::rules_markdown();
+    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/rules.md is out of date: run UPDATE_RULES_DOC=1 cargo test --test check_cli rules_doc"
+    );
+    for rule in cargo_flink_connector::check::rules::all() {
+        assert!(
+            actual.contains(&format!("### {}\n", rule.id)),
+            "{}",
+            rule.id
+        );
+    }
 }

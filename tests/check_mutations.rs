@@ -299,6 +299,16 @@ fn duplicate_and_builtin_identifiers() {
             b"com.example.acme.AcmeTableFactory\ncom.example.acme.DatagenLookalikeFactory\n",
         );
     assert_flags(&datagen, "identifier-clashes-builtin");
+    let listed =
+        |class: &str| format!("com.example.acme.AcmeTableFactory\ncom.example.acme.{class}\n");
+    let kafka = Jar::good(c)
+        .with_class(c, "com/example/acme/KafkaLookalikeFactory.class")
+        .replace(SERVICES, listed("KafkaLookalikeFactory").as_bytes());
+    assert_flags(&kafka, "identifier-clashes-platform");
+    let computed = Jar::good(c)
+        .with_class(c, "com/example/acme/ComputedIdFactory.class")
+        .replace(SERVICES, listed("ComputedIdFactory").as_bytes());
+    assert_flags(&computed, "factory-identifier-computed");
 }
 
 #[test]
@@ -316,6 +326,27 @@ fn bundled_flink_classes_and_signature_files() {
         &Jar::good(c).with(factory, &c.legacy_flink_factory),
         "bundled-flink-api",
         Severity::Error,
+    );
+    // Runtime classes outside the API packages, connector-base, and a jar lib/ ships.
+    let (_, bytes) = class(c, "com/example/acme/AcmeSink.class");
+    assert_flags(
+        &Jar::good(c).with("org/apache/flink/util/Preconditions.class", &bytes),
+        "bundled-flink-runtime",
+    );
+    assert_flags_at(
+        &Jar::good(c).with(
+            "org/apache/flink/connector/base/DeliveryGuarantee.class",
+            &bytes,
+        ),
+        "bundled-connector-base",
+        Severity::Note,
+    );
+    assert_flags(
+        &Jar::good(c).with(
+            "org/apache/flink/formats/json/JsonFormatFactory.class",
+            &bytes,
+        ),
+        "bundled-flink-lib-jar",
     );
     assert_flags(
         &Jar::good(c)
@@ -453,5 +484,22 @@ fn archive_anomalies_are_findings() {
             &[0xCA, 0xFE, 0xBA, 0xBE, 0, 0, 0, 55, 0],
         ),
         "unreadable-entry",
+    );
+    // Claiming 3 GB from four stored bytes is what a zip bomb looks like.
+    let mut zip = RawZip::new();
+    zip.add("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n\r\n");
+    zip.add_entry(support::RawEntry {
+        declared_size: Some(3_000_000_000),
+        ..support::RawEntry::new("bomb.bin", b"tiny")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb-1.0.jar");
+    zip.write_to(&path);
+    assert!(
+        rules_of(&check_path(&path))
+            .iter()
+            .any(|(r, _)| *r == "zip-bomb-suspect"),
+        "{:#?}",
+        check_path(&path)
     );
 }

@@ -24,13 +24,22 @@ impl Severity {
     }
 }
 
+/// One rule of the catalog, declared once as a `static` in its family's module and listed in
+/// that module's `RULES`; [`crate::check::rules::FAMILIES`] is the whole registry.
 #[derive(Debug)]
 pub struct Rule {
+    /// Stable kebab-case id, used by `-A/-W/-D`, `--explain` and every report format.
     pub id: &'static str,
-    /// `F1`…`F18` of the failure catalog, `pom`, or `archive`.
+    /// `F1`…`F18` of the failure catalog, `pom`, `archive` or `api`.
     pub family: &'static str,
     pub severity: Severity,
+    /// Reads every class file: skipped by `--layout-only`.
+    pub needs_class_files: bool,
+    /// What the rule finds (one line).
     pub summary: &'static str,
+    /// Why it matters: what the JVM or Flink does with such a jar.
+    pub why: &'static str,
+    /// How to fix it.
     pub hint: &'static str,
 }
 

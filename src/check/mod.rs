@@ -1,6 +1,7 @@
 //! `check PATH…`: the static packaging audit. Each jar is read once ([`context`]), every rule
 //! family looks at it ([`rules`]), and the findings go to one of five reporters ([`report`]).
 
+pub mod catalog;
 pub mod context;
 pub mod finding;
 pub mod input;
@@ -13,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::cli::{CheckArgs, DenyLevel};
 use crate::errors::{Error, Result};
 use crate::flink::runtime::{is_removed_in_2_0, RuntimeLib};
 use crate::flink::LINES;
@@ -90,51 +90,60 @@ impl Report {
     }
 }
 
-pub fn cmd_check(args: CheckArgs) -> Result<u8> {
-    let options = options_from(&args)?;
-    let report = run(&args.paths, &options)?;
-    report::write(&report, args.format, &mut std::io::stdout().lock())
-        .map_err(|e| Error::io("cannot write the report", e))?;
+/// Runs the audit and writes the report: the API `check` and `package` share. Returns the
+/// exit code (1 when a finding fails the check).
+pub fn audit(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+    format: report::Format,
+    out: &mut dyn std::io::Write,
+) -> Result<u8> {
+    let report = run(paths, options)?;
+    report::write(&report, format, out).map_err(|e| Error::io("cannot write the report", e))?;
     Ok(report.exit_code())
 }
 
-fn options_from(args: &CheckArgs) -> Result<CheckOptions> {
+impl CheckOptions {
+    /// Deep audit against one target with default levels (what `package` runs).
+    pub fn for_target(target: Target) -> CheckOptions {
+        CheckOptions {
+            target: Some(target),
+            flink_lib: None,
+            depth: Depth::Deep,
+            levels: Levels::default(),
+            deny_warnings: false,
+            threads: default_threads(),
+        }
+    }
+}
+
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// `-A/-W/-D RULE` overrides; an unknown id is a usage error with the closest known id.
+pub fn levels_from(allow: &[String], warn: &[String], deny: &[String]) -> Result<Levels> {
     let mut levels = Levels::default();
-    let overrides = [
-        (&args.allow, None),
-        (&args.warn, Some(Severity::Warning)),
-        (&args.deny_rule, Some(Severity::Error)),
-    ];
-    for (ids, level) in overrides {
+    for (ids, level) in [
+        (allow, None),
+        (warn, Some(Severity::Warning)),
+        (deny, Some(Severity::Error)),
+    ] {
         for id in ids {
-            let rule = rules::find(id).ok_or_else(|| {
-                Error::usage(format!(
-                    "unknown rule '{id}'; `check --format sarif` lists every rule"
-                ))
-            })?;
-            levels.set(rule.id, level);
+            levels.set(rules::find(id).ok_or_else(|| unknown_rule(id))?.id, level);
         }
     }
-    if let Some(dir) = &args.flink_lib {
-        if !dir.is_dir() {
-            return Err(Error::usage(format!(
-                "--flink-lib {}: not a directory",
-                dir.display()
-            )));
-        }
-    }
-    Ok(CheckOptions {
-        target: args.target.as_deref().map(Target::parse).transpose()?,
-        flink_lib: args.flink_lib.clone(),
-        depth: if args.layout_only {
-            Depth::Layout
-        } else {
-            Depth::Deep
-        },
-        levels,
-        deny_warnings: args.deny == Some(DenyLevel::Warnings),
-        threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-    })
+    Ok(levels)
+}
+
+pub fn unknown_rule(id: &str) -> Error {
+    let hint = match rules::closest(id) {
+        Some(known) => format!("did you mean '{known}'? "),
+        None => String::new(),
+    };
+    Error::usage(format!(
+        "unknown rule '{id}'; {hint}`check --list-rules` lists every rule"
+    ))
 }
 
 /// Opens each lib/ directory once per run.
@@ -240,7 +249,7 @@ fn check_jar(
     if options.depth == Depth::Layout {
         notes.push(format!(
             "layout only: class files not read; not run: {}",
-            rules::NEEDS_CLASS_FILES.join(", ")
+            rules::needing_class_files().join(", ")
         ));
     }
     let ctx = JarContext::new(&jar, facts, target, runtime);

@@ -1,5 +1,6 @@
 //! One `cmd_*` function per subcommand; each returns the exit code or an [`Error`].
 
+mod check;
 mod generate;
 mod line;
 mod new;
@@ -10,15 +11,13 @@ mod package_lines;
 use crate::cli::*;
 use crate::errors::Result;
 
+pub use check::cmd_check;
 pub use generate::cmd_generate;
 pub use line::cmd_line;
 pub use new::cmd_new;
 pub use option::cmd_option;
 pub use package::cmd_package;
 
-pub fn cmd_check(args: CheckArgs) -> Result<u8> {
-    crate::check::cmd_check(args)
-}
 pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
     crate::inspect::cmd_inspect(args)
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::build;
-use crate::cli::{CheckArgs, CheckFormat, PackageArgs};
+use crate::cli::PackageArgs;
 use crate::errors::{Error, IoContext, Result};
 use crate::inspect::{factories, render};
 use crate::jar::JarIndex;
@@ -44,17 +44,15 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         file_name(&jar),
         manifest.flink
     );
-    let audit = crate::check::cmd_check(CheckArgs {
-        paths: vec![jar.clone(), root.join("pom.xml")],
-        target: Some(format!("flink-{}", manifest.flink)),
-        flink_lib: None,
-        format: CheckFormat::Human,
-        deny: None,
-        allow: Vec::new(),
-        warn: Vec::new(),
-        deny_rule: Vec::new(),
-        layout_only: false,
-    })?;
+    let audit = crate::check::audit(
+        &[jar.clone(), root.join("pom.xml")],
+        &crate::check::CheckOptions::for_target(crate::check::target::Target::parse(&format!(
+            "flink-{}",
+            manifest.flink
+        ))?),
+        crate::check::report::Format::Human,
+        &mut std::io::stdout().lock(),
+    )?;
 
     let identifiers: Vec<String> = found
         .iter()

@@ -8,24 +8,36 @@ mod sarif;
 use std::io::{self, IsTerminal, Write};
 
 use super::Report;
-use crate::cli::CheckFormat;
 
-pub fn write(report: &Report, format: CheckFormat, out: &mut dyn Write) -> io::Result<()> {
+pub use junit::catalog as junit_catalog;
+pub use sarif::catalog as sarif_catalog;
+
+/// The report formats (the CLI maps its own `--format` onto these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        CheckFormat::Human => {
+        Format::Human => {
             let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             human::write(report, color, out)
         }
-        CheckFormat::Json => {
+        Format::Json => {
             serde_json::to_writer_pretty(&mut *out, report)?;
             writeln!(out)
         }
-        CheckFormat::Sarif => {
+        Format::Sarif => {
             serde_json::to_writer_pretty(&mut *out, &sarif::sarif(report))?;
             writeln!(out)
         }
-        CheckFormat::Junit => junit::write(report, out),
-        CheckFormat::Github => github::write(
+        Format::Junit => junit::write(report, out),
+        Format::Github => github::write(
             report,
             out,
             std::env::var_os("GITHUB_STEP_SUMMARY")

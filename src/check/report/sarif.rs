@@ -7,7 +7,7 @@ use serde_sarif::sarif::{
     ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 
-use crate::check::finding::Severity;
+use crate::check::finding::{Rule, Severity};
 use crate::check::{rules, Report};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -40,32 +40,57 @@ fn uri(path: &str) -> String {
     }
 }
 
+fn descriptor(r: &Rule) -> ReportingDescriptor {
+    ReportingDescriptor::builder()
+        .id(r.id)
+        .name(r.id.replace('-', " "))
+        .short_description(text(r.summary))
+        .full_description(text(r.why))
+        .help(text(r.hint))
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(serde_json::json!(r.severity.as_str()))
+                .build(),
+        )
+        .properties(
+            serde_sarif::sarif::PropertyBag::builder()
+                .additional_properties(std::collections::BTreeMap::from([
+                    ("family".to_string(), serde_json::json!(r.family)),
+                    (
+                        "needsClassFiles".to_string(),
+                        serde_json::json!(r.needs_class_files),
+                    ),
+                ]))
+                .build(),
+        )
+        .build()
+}
+
+fn log(rules: &[&Rule], results: Vec<SarifResult>) -> Sarif {
+    let driver = ToolComponent::builder()
+        .name("cargo-flink-connector")
+        .version(env!("CARGO_PKG_VERSION"))
+        .information_uri("https://crates.io/crates/cargo-flink-connector")
+        .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA)
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![run])
+        .build()
+}
+
+/// The catalog alone (`--list-rules`/`--explain` with `--format sarif`): rules, no results.
+pub fn catalog(rules: &[&Rule]) -> Sarif {
+    log(rules, Vec::new())
+}
+
 pub fn sarif(report: &Report) -> Sarif {
-    let catalog = rules::all();
-    let descriptors: Vec<ReportingDescriptor> = catalog
-        .iter()
-        .map(|r| {
-            ReportingDescriptor::builder()
-                .id(r.id)
-                .name(r.id.replace('-', " "))
-                .short_description(text(r.summary))
-                .help(text(r.hint))
-                .default_configuration(
-                    ReportingConfiguration::builder()
-                        .level(serde_json::json!(r.severity.as_str()))
-                        .build(),
-                )
-                .properties(
-                    serde_sarif::sarif::PropertyBag::builder()
-                        .additional_properties(std::collections::BTreeMap::from([(
-                            "family".to_string(),
-                            serde_json::json!(r.family),
-                        )]))
-                        .build(),
-                )
-                .build()
-        })
-        .collect();
+    let catalog: Vec<&Rule> = rules::all().collect();
     let results: Vec<SarifResult> = report
         .files
         .iter()
@@ -98,19 +123,5 @@ pub fn sarif(report: &Report) -> Sarif {
                 .build()
         })
         .collect();
-    let driver = ToolComponent::builder()
-        .name("cargo-flink-connector")
-        .version(env!("CARGO_PKG_VERSION"))
-        .information_uri("https://crates.io/crates/cargo-flink-connector")
-        .rules(descriptors)
-        .build();
-    let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .results(results)
-        .build();
-    Sarif::builder()
-        .schema(SCHEMA)
-        .version(serde_json::json!("2.1.0"))
-        .runs(vec![run])
-        .build()
+    log(&catalog, results)
 }

@@ -15,28 +15,36 @@ pub static REMOVED_API: Rule = Rule {
     id: "removed-flink-api",
     family: "F11",
     severity: Severity::Error,
+    needs_class_files: true,
     summary: "Refers to a Flink class removed in 2.0 (SinkFunction, Sink$InitContext, TableSchema, …): NoClassDefFoundError",
+    why: "Classes that the target line's distribution no longer ships (for example SinkFunction, Sink$InitContext and TableSchema in 2.0) fail with NoClassDefFoundError when the referring class is loaded. Which classes are gone is read per line from the real distributions.",
     hint: "build against the target's Flink version: Sink V2 with WriterInitContext, FLIP-27 sources, ResolvedSchema",
 };
 pub static MISSING_CLASS: Rule = Rule {
     id: "missing-flink-class",
     family: "F11",
     severity: Severity::Error,
+    needs_class_files: true,
     summary: "Refers to a Flink class the target runtime does not have: NoClassDefFoundError",
+    why: "A referenced org.apache.flink class that the target's distribution does not contain fails with NoClassDefFoundError. Classes the jar relocated under its own org/apache/flink/**/shaded/** package are its own optional dependencies, not Flink API, and are not reported.",
     hint: "build against the target's Flink version (flink.version in pom.xml)",
 };
 pub static MISSING_MEMBER: Rule = Rule {
     id: "missing-flink-member",
     family: "F11",
     severity: Severity::Error,
+    needs_class_files: true,
     summary: "Calls a Flink method or reads a field the target runtime does not have: NoSuchMethodError/NoSuchFieldError",
+    why: "The JVM resolves field and method references by name and descriptor when first used; a signature changed between lines fails with NoSuchMethodError/NoSuchFieldError.",
     hint: "build against the target's Flink version (flink.version in pom.xml)",
 };
 pub static PLANNER_INTERNAL: Rule = Rule {
     id: "planner-internal-reference",
     family: "F11",
     severity: Severity::Error,
+    needs_class_files: true,
     summary: "Refers to org.apache.flink.table.planner classes, which flink-table-planner-loader hides from user code",
+    why: "Since 1.15 flink-table-planner-loader loads the planner in its own class loader; org.apache.flink.table.planner classes are not visible to user code (NoClassDefFoundError).",
     hint: "use only the public table API (org.apache.flink.table.api/connector/factories/data)",
 };
 

@@ -9,35 +9,45 @@ pub static DUPLICATE_ENTRY: Rule = Rule {
     id: "duplicate-entry",
     family: "F16",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "The same entry name appears more than once; the JVM reads one copy, other tools another",
+    why: "A zip may hold two entries with one name. java.util.jar reads the first from the central directory, other tools (unzip, upload scanners) the last, so what is audited is not what runs.",
     hint: "merge the dependencies' resources (ServicesResourceTransformer, AppendingTransformer) or exclude one copy in the shade filters",
 };
 pub static UNSAFE_ENTRY_NAME: Rule = Rule {
     id: "unsafe-entry-name",
     family: "archive",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "An entry name is absolute or climbs out of the archive (`..`); uploads are rejected and extraction is unsafe",
+    why: "Entry names like /etc/x or ../x escape the extraction directory (zip slip). Managed consoles and scanners reject such archives before Flink ever sees them.",
     hint: "rebuild the jar with the build tool; never add files by path from outside the project",
 };
 pub static ZIP_BOMB: Rule = Rule {
     id: "zip-bomb-suspect",
     family: "archive",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "An entry declares a size far above what its compressed data can hold, or entries share bytes",
+    why: "A declared uncompressed size far above what the compressed bytes can produce, or entries sharing data, is how zip bombs look; upload scanners refuse them and the JVM may exhaust memory.",
     hint: "rebuild the jar; an archive like this is treated as hostile by upload scanners",
 };
 pub static NESTED_ARCHIVE: Rule = Rule {
     id: "nested-archive",
     family: "archive",
     severity: Severity::Note,
+    needs_class_files: false,
     summary: "A jar inside the jar: Flink's class loader does not look inside it",
+    why: "Flink's user-code class loader is a URLClassLoader over the jar itself; it never opens jars inside it, so their classes are missing at run time (ClassNotFoundException).",
     hint: "shade the dependency (maven-shade-plugin) instead of copying its jar into the connector",
 };
 pub static UNREADABLE_ENTRY: Rule = Rule {
     id: "unreadable-entry",
     family: "archive",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "An entry cannot be read (unsupported compression, encryption, corrupt data, or a malformed class file)",
+    why: "An entry the audit cannot inflate or parse is one the JVM cannot load either: ZipException or ClassFormatError when the class is first used.",
     hint: "rebuild the jar with a standard tool (jar, maven-jar-plugin, maven-shade-plugin)",
 };
 

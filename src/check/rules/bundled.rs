@@ -14,28 +14,36 @@ pub static BUNDLED_RUNTIME: Rule = Rule {
     id: "bundled-flink-runtime",
     family: "F6",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "Classes of the Flink runtime are bundled (a Flink dependency not in provided scope)",
+    why: "Flink loads org.apache.flink.* parent-first: bundled runtime classes never run under ADD JAR, and with the jar on the class path (lib/) a copy of another version wins and breaks with NoSuchMethodError or LinkageError. Only classes the target distribution actually ships count (its class index), not package prefixes.",
     hint: "set <scope>provided</scope> on Flink dependencies (flink-table-common, flink-streaming-java, …) and rebuild",
 };
 pub static BUNDLED_API: Rule = Rule {
     id: "bundled-flink-api",
     family: "F3",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "Flink's factory/table API classes are bundled: an error when they differ from the runtime's copies (NoSuchMethodError on the class path), a warning when identical",
+    why: "Bundled copies of Factory, ConfigOption and the table API shadow the runtime's. Identical copies are dead weight; different ones fail with NoSuchMethodError or \"X is not a subtype of Factory\" when the jar is on the class path.",
     hint: "set <scope>provided</scope> on flink-table-common / flink-table-api-java* and rebuild",
 };
 pub static BUNDLED_CONNECTOR_BASE: Rule = Rule {
     id: "bundled-connector-base",
     family: "F6",
     severity: Severity::Note,
+    needs_class_files: false,
     summary: "flink-connector-base is bundled; allowed for SQL uber jars, but the runtime's copy wins (parent-first)",
+    why: "flink-connector-base is part of flink-dist; the runtime's copy wins (parent-first). SQL uber jars (flink-sql-connector-*) bundle it by convention, so this is only a note.",
     hint: "make flink-connector-base provided unless you build a flink-sql-connector-* uber jar",
 };
 pub static BUNDLED_LIB_JAR: Rule = Rule {
     id: "bundled-flink-lib-jar",
     family: "F6",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "Classes of a connector or format jar that the runtime ships in lib/ are bundled",
+    why: "The distribution already ships this connector/format jar in lib/; the bundled copy is shadowed or conflicts with it.",
     hint: "make that dependency provided; the runtime's lib/ already has it",
 };
 

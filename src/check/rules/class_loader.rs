@@ -10,7 +10,9 @@ pub static CONTEXT_CLASS_LOADER: Rule = Rule {
     id: "context-class-loader",
     family: "F18",
     severity: Severity::Warning,
+    needs_class_files: true,
     summary: "Connector code calls Thread.getContextClassLoader() (heuristic: may load from the wrong class loader)",
+    why: "Under Flink the thread context class loader is not always the user-code class loader (e.g. in factories and during planning), so loading by it can miss the connector's classes.",
     hint: "use the class loader of the factory Context (context.getClassLoader()) or of the connector's own classes",
 };
 

@@ -12,14 +12,18 @@ pub static TOO_NEW: Rule = Rule {
     id: "class-version-too-new",
     family: "F10",
     severity: Severity::Error,
+    needs_class_files: true,
     summary: "Class files need a newer Java than the target runtime runs: UnsupportedClassVersionError",
+    why: "The JVM refuses class files with a major version above its own (UnsupportedClassVersionError), and the target runtime's JVM is known.",
     hint: "compile with --release matching the target (maven.compiler.release 8 for Flink 1.x, 11 for 2.x)",
 };
 pub static ABOVE_MINIMUM: Rule = Rule {
     id: "class-version-above-line-minimum",
     family: "F10",
     severity: Severity::Warning,
+    needs_class_files: true,
     summary: "Class files need a newer Java than the oldest JVM the Flink line supports: UnsupportedClassVersionError on clusters running that JVM",
+    why: "Each Flink line supports several JVMs; classes compiled for a newer Java than the line's oldest one fail on clusters still running it.",
     hint: "compile with the line's Java release (maven.compiler.release 8 for 1.x, 11 for 2.x), or, when every cluster runs a newer JVM, say so with a JDK-fixed target such as vvr-…-jdk17",
 };
 

@@ -13,15 +13,19 @@ pub static DUPLICATE_IDENTIFIER: Rule = Rule {
     id: "duplicate-factory-identifier",
     family: "F4",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "Two factories share an identifier and a discovery interface: \"Multiple factories for identifier\"",
+    why: "FactoryUtil.discoverFactory filters the factories by interface and identifier; two matches fail with \"Multiple factories for identifier\".",
     hint: "give each factory its own identifier (a catalog and a table factory may share one)",
 };
 pub static IDENTIFIER_COMPUTED: Rule = Rule {
     id: "factory-identifier-computed",
     family: "F4",
     severity: Severity::Note,
+    needs_class_files: false,
     summary:
         "factoryIdentifier() computes its result, so it cannot be checked or shown before run time",
+    why: "The identifier is read from bytecode; when factoryIdentifier() computes it (string building, fields set at run time), the audit and consoles cannot show or check it before run time.",
     hint:
         "return a string constant from factoryIdentifier() so consoles and this audit can read it",
 };
@@ -29,14 +33,18 @@ pub static CLASHES_BUILTIN: Rule = Rule {
     id: "identifier-clashes-builtin",
     family: "F5",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "The identifier is already taken by a factory of the Flink runtime for the same interface",
+    why: "The runtime's own factories (datagen, print, blackhole, filesystem, json, …) are always on the class path; a connector reusing an identifier for the same interface makes every lookup of it ambiguous.",
     hint: "choose another identifier; Flink fails with \"Multiple factories for identifier\" when both are on the class path",
 };
 pub static CLASHES_PLATFORM: Rule = Rule {
     id: "identifier-clashes-platform",
     family: "F5",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "The identifier is the name of a connector that managed platforms preinstall (one registration per type)",
+    why: "Managed platforms preinstall connectors under these names and allow one registration per type, so an upload reusing the name is rejected or shadowed.",
     hint: "choose a distinct identifier, e.g. prefixed with your organisation",
 };
 

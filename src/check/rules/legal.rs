@@ -9,15 +9,19 @@ pub static MISSING: Rule = Rule {
     id: "license-notice-missing",
     family: "F17",
     severity: Severity::Note,
+    needs_class_files: false,
     summary: "META-INF/LICENSE or META-INF/NOTICE is missing (nothing fails at run time; a warning for Apache Flink's own artifacts, which Flink's JarFileChecker holds to it)",
+    why: "Nothing fails at run time, but the Apache License requires redistributions to carry LICENSE and NOTICE, and Apache Flink's JarFileChecker rejects its own artifacts without them.",
     hint: "ship the project's LICENSE and NOTICE in META-INF (ApacheLicenseResourceTransformer/ApacheNoticeResourceTransformer)",
 };
 pub static OUTSIDE_META_INF: Rule = Rule {
     id: "license-outside-meta-inf",
     family: "F17",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary:
         "A LICENSE/NOTICE file outside META-INF: a dependency's license presented as the jar's",
+    why: "A LICENSE/NOTICE at the jar root or in a package directory belongs to a bundled dependency and is presented as the jar's own.",
     hint:
         "exclude it in the shade filters and list the dependency's license under META-INF/licenses/",
 };
@@ -25,7 +29,9 @@ pub static MAVEN_LEFTOVERS: Rule = Rule {
     id: "maven-metadata-leftover",
     family: "F17",
     severity: Severity::Note,
+    needs_class_files: false,
     summary: "META-INF/maven/ metadata of bundled dependencies is left in the jar",
+    why: "META-INF/maven/ of bundled dependencies misleads scanners (SBOM, vulnerability tools) into listing artifacts whose classes were relocated or trimmed.",
     hint: "exclude **/META-INF/maven/** of dependencies in the shade filters",
 };
 

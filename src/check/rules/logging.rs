@@ -10,14 +10,18 @@ pub static LOGGING_BACKEND: Rule = Rule {
     id: "bundled-logging-backend",
     family: "F13",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "A logging implementation is bundled; Flink provides Log4j 2 and the SLF4J binding",
+    why: "Flink provides Log4j 2 and its SLF4J binding on the parent class path; a second backend or binding makes SLF4J pick one at random (\"multiple bindings\") or breaks log configuration.",
     hint: "make log4j/logback/slf4j bindings provided or exclude them in the shade plugin",
 };
 pub static LOGGING_CONFIG: Rule = Rule {
     id: "bundled-logging-config",
     family: "F13",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "A logging configuration file is bundled and may override the cluster's",
+    why: "A log4j2.xml/logback.xml on the class path can take precedence over the cluster's configuration and silently change or stop logging.",
     hint:
         "keep log4j/logback configuration in src/test/resources, or exclude it from the shaded jar",
 };

@@ -22,67 +22,161 @@ use super::finding::{Findings, Rule};
 
 type JarCheck = fn(&JarContext, &mut Findings);
 
-/// Every jar-level family, in report order.
-const JAR_CHECKS: &[JarCheck] = &[
-    archive::check,
-    services::check,
-    identifiers::check,
-    bundled::check,
-    shaded::check,
-    relocation::check,
-    signatures::check,
-    class_version::check,
-    api_compat::check,
-    scala::check,
-    logging::check,
-    multi_release::check,
-    legal::check,
-    class_loader::check,
+/// One family: its rules and the check that reports them on a jar (`None` for pom rules,
+/// which `check` runs on pom.xml files).
+pub struct Family {
+    pub rules: &'static [&'static Rule],
+    pub check: Option<JarCheck>,
+}
+
+const fn family(rules: &'static [&'static Rule], check: JarCheck) -> Family {
+    Family {
+        rules,
+        check: Some(check),
+    }
+}
+
+/// The registry: every family in report order. A new family is one line here; a new rule is
+/// one `static` in its module plus its name in that module's `RULES`.
+pub static FAMILIES: &[Family] = &[
+    family(archive::RULES, archive::check),
+    family(services::RULES, services::check),
+    family(identifiers::RULES, identifiers::check),
+    family(bundled::RULES, bundled::check),
+    family(shaded::RULES, shaded::check),
+    family(relocation::RULES, relocation::check),
+    family(signatures::RULES, signatures::check),
+    family(class_version::RULES, class_version::check),
+    family(api_compat::RULES, api_compat::check),
+    family(scala::RULES, scala::check),
+    family(logging::RULES, logging::check),
+    family(multi_release::RULES, multi_release::check),
+    family(legal::RULES, legal::check),
+    family(class_loader::RULES, class_loader::check),
+    Family {
+        rules: pom::RULES,
+        check: None,
+    },
 ];
 
 pub fn check_jar(ctx: &JarContext, out: &mut Findings) {
-    for check in JAR_CHECKS {
+    for check in FAMILIES.iter().filter_map(|f| f.check) {
         check(ctx, out);
     }
 }
 
 /// The whole catalog, in family order.
-pub fn all() -> Vec<&'static Rule> {
-    [
-        archive::RULES,
-        services::RULES,
-        identifiers::RULES,
-        bundled::RULES,
-        shaded::RULES,
-        relocation::RULES,
-        signatures::RULES,
-        class_version::RULES,
-        api_compat::RULES,
-        scala::RULES,
-        logging::RULES,
-        multi_release::RULES,
-        legal::RULES,
-        class_loader::RULES,
-        pom::RULES,
-    ]
-    .concat()
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    FAMILIES.iter().flat_map(|f| f.rules.iter().copied())
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {
-    all().into_iter().find(|r| r.id == id)
+    all().find(|r| r.id == id)
 }
 
-/// Rules that read class files and do not run in layout mode.
-pub const NEEDS_CLASS_FILES: &[&str] = &[
-    "services-missing-factory",
-    "no-factory",
-    "foreign-shaded-library",
-    "class-version-too-new",
-    "class-version-above-line-minimum",
-    "removed-flink-api",
-    "missing-flink-class",
-    "missing-flink-member",
-    "planner-internal-reference",
-    "scala-2-11-trait",
-    "context-class-loader",
-];
+/// Ids of the rules `--layout-only` skips.
+pub fn needing_class_files() -> Vec<&'static str> {
+    all()
+        .filter(|r| r.needs_class_files)
+        .map(|r| r.id)
+        .collect()
+}
+
+/// The known id closest to `unknown` (edit distance ≤ 3, or a shared prefix/infix), for
+/// "did you mean" in error messages.
+pub fn closest(unknown: &str) -> Option<&'static str> {
+    let unknown = unknown.to_ascii_lowercase();
+    all()
+        .map(|r| (distance(&unknown, r.id), r.id))
+        .filter(|(d, id)| *d <= 3 || (unknown.len() >= 4 && id.contains(unknown.as_str())))
+        .min()
+        .map(|(_, id)| id)
+}
+
+/// Levenshtein distance over bytes (ids are ASCII).
+fn distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_fully_explained() {
+        let mut seen = HashSet::new();
+        for rule in all() {
+            assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
+            assert!(
+                rule.id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                rule.id
+            );
+            for (field, text) in [
+                ("summary", rule.summary),
+                ("why", rule.why),
+                ("hint", rule.hint),
+            ] {
+                assert!(text.len() > 20, "{}: {field} too short", rule.id);
+            }
+        }
+    }
+
+    /// Every id appears as a string literal in some test outside the registry: tests/*.rs or a
+    /// rule module's own tests.
+    #[test]
+    fn every_rule_is_exercised_by_a_test() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = String::new();
+        for dir in [root.join("tests"), root.join("src/check/rules")] {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "rs")
+                    && path.file_name() != Some("mod.rs".as_ref())
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    // Only test code counts: the tests/ files, or a module's #[cfg(test)] part.
+                    let tests = if dir.ends_with("tests") {
+                        text.as_str()
+                    } else {
+                        text.split_once("#[cfg(test)]").map_or("", |(_, t)| t)
+                    };
+                    sources.push_str(tests);
+                }
+            }
+        }
+        let untested: Vec<&str> = all()
+            .map(|r| r.id)
+            .filter(|id| !sources.contains(&format!("\"{id}\"")))
+            .collect();
+        assert!(untested.is_empty(), "rules no test exercises: {untested:?}");
+    }
+
+    #[test]
+    fn unknown_ids_get_a_suggestion() {
+        assert_eq!(closest("signature-files"), Some("signature-file"));
+        assert_eq!(
+            closest("bundled-flink-runtme"),
+            Some("bundled-flink-runtime")
+        );
+        assert!(closest("planner").is_some_and(|id| id.contains("planner")));
+        assert_eq!(closest("zzzzzzzzzzzzzz"), None);
+    }
+}

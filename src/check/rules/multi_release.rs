@@ -12,21 +12,27 @@ pub static NOT_DECLARED: Rule = Rule {
     id: "multi-release-not-declared",
     family: "F14",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "META-INF/versions/ holds classes but the manifest lacks `Multi-Release: true`: they are ignored",
+    why: "Without Multi-Release: true the JVM ignores META-INF/versions/, so version-specific classes never load. A lone META-INF/versions/9/module-info.class is only a module descriptor and is not counted.",
     hint: "add <Multi-Release>true</Multi-Release> to the manifest entries (shade: ManifestResourceTransformer)",
 };
 pub static ORPHAN: Rule = Rule {
     id: "multi-release-orphan",
     family: "F14",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "A versioned class has no base class at the same path (relocated without its versions?)",
+    why: "A versioned class without a base class at the same path usually means relocation moved the base classes but not their versioned copies; on newer JVMs the wrong or no class is loaded.",
     hint: "relocate META-INF/versions/** together with the base classes (maven-shade-plugin ≥ 3.2.2 does) or drop the versioned copies",
 };
 pub static MODULE_INFO: Rule = Rule {
     id: "module-info-present",
     family: "F15",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "module-info.class left in a shaded jar describes a module the jar no longer is",
+    why: "A root module-info.class left in a shaded jar describes the original module (its name, requires and exports), not the uber jar. META-INF/versions/9/module-info.class of an unmodified library is ignored on the class path and is not reported.",
     hint:
         "exclude module-info.class (and META-INF/versions/*/module-info.class) in the shade filters",
 };

@@ -12,58 +12,74 @@ pub static FLINK_NOT_PROVIDED: Rule = Rule {
     id: "pom-flink-not-provided",
     family: "F6",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "A Flink runtime dependency is not in provided/test scope, so it is bundled",
+    why: "Flink dependencies in compile scope are shaded into the connector jar and then conflict with the runtime (see bundled-flink-runtime).",
     hint: "add <scope>provided</scope> (managed platforms reject runtime-layer jars)",
 };
 pub static CONNECTOR_BASE_BUNDLED: Rule = Rule {
     id: "pom-connector-base-bundled",
     family: "F6",
     severity: Severity::Note,
+    needs_class_files: false,
     summary:
         "flink-connector-base in compile scope: fine for a SQL uber jar, otherwise make it provided",
+    why: "flink-connector-base ships in flink-dist; bundling it is the convention only for flink-sql-connector-* uber jars.",
     hint: "use <scope>provided</scope> unless this is a flink-sql-connector-* uber jar",
 };
 pub static PLANNER_DEPENDENCY: Rule = Rule {
     id: "pom-planner-dependency",
     family: "F11",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "flink-table-planner (not the loader) outside test scope: planner internals are hidden at run time",
+    why: "flink-table-planner_2.12 is hidden behind planner-loader at run time, so production code must not depend on it.",
     hint: "depend on flink-table-planner-loader (provided) or keep flink-table-planner_2.12 in test scope",
 };
 pub static VERSION_MISMATCH: Rule = Rule {
     id: "pom-flink-version-mismatch",
     family: "F11",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "flink.version differs from the target runtime's Flink version",
+    why: "Code compiled against another Flink version may use APIs the runtime lacks, and managed platforms require flink.version to equal the engine's.",
     hint: "set flink.version to the runtime's version (managed platforms require them to be equal)",
 };
 pub static SHADE_MISSING: Rule = Rule {
     id: "pom-shade-plugin-missing",
     family: "F1",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary:
         "Compile-scope dependencies but no maven-shade-plugin: they are not in the connector jar",
+    why: "Without maven-shade-plugin (or an equivalent assembly), compile-scope dependencies are not in the jar Flink loads: ClassNotFoundException at run time.",
     hint: "add maven-shade-plugin with ServicesResourceTransformer and relocations",
 };
 pub static SHADE_NO_SERVICES_TRANSFORMER: Rule = Rule {
     id: "pom-shade-no-services-transformer",
     family: "F1",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "maven-shade-plugin without ServicesResourceTransformer: the last dependency's services file wins",
+    why: "Without ServicesResourceTransformer the shade plugin keeps one dependency's services file and drops the others, so factories go missing.",
     hint: "add <transformer implementation=\"org.apache.maven.plugins.shade.resource.ServicesResourceTransformer\"/>",
 };
 pub static SHADE_NO_SIGNATURE_FILTER: Rule = Rule {
     id: "pom-shade-no-signature-filter",
     family: "F9",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "maven-shade-plugin does not exclude META-INF/*.SF, *.DSA, *.RSA: signed dependencies break the jar",
+    why: "Shading a signed dependency copies its signature files; they no longer match the shaded jar (see signature-file).",
     hint: "add a <filter> for *:* excluding META-INF/*.SF, META-INF/*.DSA, META-INF/*.RSA",
 };
 pub static NOT_RELOCATED: Rule = Rule {
     id: "pom-dependency-not-relocated",
     family: "F8",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "A bundled dependency's packages are not covered by a shade <relocation>",
+    why: "Unrelocated bundled packages clash with other copies on the class path (see unrelocated-library).",
     hint: "add <relocation><pattern>the.package</pattern><shadedPattern>your.package.shaded.the.package</shadedPattern></relocation>",
 };
 

@@ -10,7 +10,9 @@ pub static UNRELOCATED: Rule = Rule {
     id: "unrelocated-library",
     family: "F8",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "A common library is bundled under its original package names",
+    why: "Common libraries (Guava, Jackson, Netty, …) bundled under their own package names clash with the versions on Flink's or another connector's class path (child-first loading picks the connector's, parent-first the cluster's).",
     hint: "add a <relocation> for the package in maven-shade-plugin, e.g. com.google.common → <your.package>.shaded.com.google.common",
 };
 

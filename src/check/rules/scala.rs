@@ -11,22 +11,28 @@ pub static SUFFIX_MISMATCH: Rule = Rule {
     id: "scala-suffix-mismatch",
     family: "F12",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "Built for a Scala binary version other than Flink's 2.12 (_2.11 / _2.13 artifacts)",
+    why: "Flink ships Scala 2.12; artifacts built for _2.11 or _2.13 use an incompatible Scala library (binary incompatible collections, traits).",
     hint: "use the _2.12 artifacts, or Scala-free ones (Flink's Java APIs need no suffix)",
 };
 pub static BUNDLED_SCALA: Rule = Rule {
     id: "bundled-scala-library",
     family: "F12",
     severity: Severity::Warning,
+    needs_class_files: false,
     summary: "The Scala library is bundled; Flink loads scala.* parent-first, so another version breaks at run time",
+    why: "scala.* is loaded parent-first from Flink's own scala-library; a bundled copy of another version is shadowed, and code compiled against it may call methods that do not exist.",
     hint: "make scala-library provided (Flink ships it in flink-scala_2.12)",
 };
 pub static SCALA_211_TRAIT: Rule = Rule {
     id: "scala-2-11-trait",
     family: "F12",
     severity: Severity::Error,
+    needs_class_files: true,
     summary:
         "Refers to Scala 2.11 trait implementation classes (scala/…$class), absent in Scala 2.12",
+    why: "Scala 2.11 compiled trait bodies into separate scala/…$class classes; 2.12 uses default methods and has none of them (NoClassDefFoundError).",
     hint: "rebuild the dependency for Scala 2.12",
 };
 

@@ -14,57 +14,73 @@ pub static SERVICES_FILE_MISSING: Rule = Rule {
     id: "services-file-missing",
     family: "F1",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "No META-INF/services/org.apache.flink.table.factories.Factory: Flink finds no factory in the jar",
+    why: "Flink's FactoryUtil finds table factories only through ServiceLoader over META-INF/services/org.apache.flink.table.factories.Factory. Without the file no factory is found: \"Could not find any factory for identifier\".",
     hint: "add the services file listing each factory class, and use ServicesResourceTransformer in maven-shade-plugin so shading merges instead of overwriting it",
 };
 pub static SERVICES_FILE_MISPLACED: Rule = Rule {
     id: "services-file-misplaced",
     family: "F1",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "A factory services file at a path ServiceLoader never reads",
+    why: "ServiceLoader reads exactly META-INF/services/<interface name> at the jar root, and Flink asks only for org.apache.flink.table.factories.Factory. A file under another path or named after a sub-interface is never read. (The legacy org.apache.flink.table.factories.TableFactory file is a separate SPI and is not misplaced.)",
     hint: "move it to src/main/resources/META-INF/services/org.apache.flink.table.factories.Factory (the file is always named after Factory, not a sub-interface)",
 };
 pub static SERVICES_INVALID_LINE: Rule = Rule {
     id: "services-invalid-line",
     family: "F1",
     severity: Severity::Error,
+    needs_class_files: false,
     summary:
         "A services file line ServiceLoader rejects: ServiceConfigurationError for every factory",
+    why: "ServiceLoader validates every line of the file; one invalid class name throws ServiceConfigurationError while Flink iterates all factories, which breaks discovery for every connector in the session.",
     hint: "one fully-qualified class name per line, UTF-8, comments after #",
 };
 pub static SERVICES_MISSING_FACTORY: Rule = Rule {
     id: "services-missing-factory",
     family: "F1",
     severity: Severity::Error,
+    needs_class_files: true,
     summary: "A concrete factory class is not listed in the services file: \"Could not find any factory for identifier\"",
+    why: "A concrete factory that is not listed is invisible to ServiceLoader, so its identifier is unknown at run time although the class is in the jar.",
     hint: "add the class to META-INF/services/org.apache.flink.table.factories.Factory (ServicesResourceTransformer keeps every dependency's entries)",
 };
 pub static NO_FACTORY: Rule = Rule {
     id: "no-factory",
     family: "F1",
     severity: Severity::Error,
+    needs_class_files: true,
     summary: "The jar contains no table factory: managed consoles reject it on upload",
+    why: "A SQL connector is registered only through its factories. Consoles that parse uploads for factories reject a jar without one, and CREATE TABLE cannot use it.",
     hint: "implement DynamicTableSourceFactory/DynamicTableSinkFactory and register it in the services file",
 };
 pub static PROVIDER_NOT_FOUND: Rule = Rule {
     id: "services-provider-not-found",
     family: "F2",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "The services file lists a class the jar does not contain: \"Provider … not found\"",
+    why: "ServiceLoader loads each listed name with the jar's class loader; a missing class throws ServiceConfigurationError (\"Provider … not found\") while Flink iterates all factories.",
     hint: "fix the class name (after relocation, too) or remove the line",
 };
 pub static PROVIDER_NOT_FACTORY: Rule = Rule {
     id: "services-provider-not-factory",
     family: "F2",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "A listed class does not implement org.apache.flink.table.factories.Factory: \"not a subtype\"",
+    why: "ServiceLoader checks each provider against the requested interface; a class that is not a Factory (or implements a bundled copy of Factory from another class loader) throws \"not a subtype\".",
     hint: "list only classes implementing a Factory interface; check that Flink's Factory classes are not bundled or relocated",
 };
 pub static PROVIDER_NOT_INSTANTIABLE: Rule = Rule {
     id: "services-provider-not-instantiable",
     family: "F2",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "A listed class is abstract, not public, or has no public no-argument constructor: \"could not be instantiated\"",
+    why: "ServiceLoader instantiates providers with their public no-argument constructor; an abstract or non-public class, or one without that constructor, throws \"could not be instantiated\".",
     hint: "list the concrete factory class and give it a public no-argument constructor",
 };
 

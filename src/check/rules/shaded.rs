@@ -11,7 +11,9 @@ pub static FOREIGN_SHADED: Rule = Rule {
     id: "foreign-shaded-library",
     family: "F7",
     severity: Severity::Error,
+    needs_class_files: true,
     summary: "Refers to a Flink-shaded library version the target runtime does not ship",
+    why: "org.apache.flink.shaded.* holds Flink's relocated libraries with the major version in the package (guava31 → guava33 across lines); code compiled against another line's shaded package fails with NoClassDefFoundError.",
     hint: "do not use org.apache.flink.shaded.* from connector code; depend on the library yourself and relocate it, or build against the target's Flink version",
 };
 

@@ -9,7 +9,9 @@ pub static SIGNATURE_FILE: Rule = Rule {
     id: "signature-file",
     family: "F9",
     severity: Severity::Error,
+    needs_class_files: false,
     summary: "A leftover signature file (META-INF/*.SF, *.DSA, *.RSA, *.EC): SecurityException on load",
+    why: "A signed jar carries META-INF/*.SF digests of the manifest and of every entry. The JVM checks them when it opens the jar; once shading changed the manifest or the entries, verification fails with SecurityException (\"Invalid signature file digest\"). An unmodified signed jar whose digests still match is fine and is not reported.",
     hint: "exclude META-INF/*.SF, META-INF/*.DSA, META-INF/*.RSA and META-INF/*.EC in the shade plugin's <filters>",
 };
 
