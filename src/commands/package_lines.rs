@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::build;
-use crate::check::context::Depth;
-use crate::check::finding::Levels;
+use crate::check::report::Format;
 use crate::check::target::Target;
 use crate::check::{self, CheckOptions, Report};
-use crate::cli::{CheckFormat, PackageArgs};
+use crate::cli::PackageArgs;
 use crate::errors::{Error, IoContext, Result};
 use crate::flink::FlinkVersion;
 use crate::manifest::Manifest;
@@ -175,21 +174,13 @@ fn audit(
     if with_pom && root.join("pom.xml").is_file() {
         paths.push(root.join("pom.xml"));
     }
-    let options = CheckOptions {
-        target: Some(Target::for_version(version, true, None)),
-        flink_lib: None,
-        depth: Depth::Deep,
-        levels: Levels::default(),
-        deny_warnings: false,
-        threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-    };
+    let options = CheckOptions::for_target(Target::for_version(version, true, None));
     let report = check::run(&paths, &options)?;
     let sarif_path = build_dir.join("audit.sarif");
     let mut sarif = std::fs::File::create(&sarif_path).with_path("write", &sarif_path)?;
-    check::report::write(&report, CheckFormat::Sarif, &mut sarif)
-        .with_path("write", &sarif_path)?;
+    check::report::write(&report, Format::Sarif, &mut sarif).with_path("write", &sarif_path)?;
     if report.summary.errors + report.summary.warnings > 0 {
-        check::report::write(&report, CheckFormat::Human, &mut std::io::stdout().lock())
+        check::report::write(&report, Format::Human, &mut std::io::stdout().lock())
             .io_context(|| "cannot write the report")?;
     }
     Ok(report)
