@@ -126,6 +126,101 @@ fn line_path(path: &str, line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flink::LINES;
+    use crate::manifest::{Capabilities, TemplateSource};
+    use crate::render::{render, Extras, TemplateTree};
+
+    fn manifest(tree: &TemplateTree, preset: &str, lines: &[FlinkVersion]) -> Manifest {
+        let defaults = tree.preset_defaults(preset).unwrap();
+        Manifest {
+            name: "acme".into(),
+            identifier: "acme".into(),
+            description: defaults.description,
+            package: "org.example.acme".into(),
+            class_prefix: "Acme".into(),
+            capabilities: Capabilities::ALL,
+            group_id: "org.example".into(),
+            artifact_id: "flink-connector-acme".into(),
+            version: "1.0".into(),
+            flink: FlinkVersion::default_for_new(),
+            lines: lines.to_vec(),
+            template: TemplateSource {
+                preset: preset.into(),
+                dir: None,
+                version: "0".into(),
+            },
+            options: defaults.options,
+            dependencies: defaults.dependencies,
+        }
+    }
+
+    /// Owned files are rendered once, for the primary line, and shared: no built-in owned
+    /// template may depend on the line.
+    #[test]
+    fn builtin_owned_files_are_the_same_on_every_line() {
+        let tree = TemplateTree::builtin();
+        for preset in tree.presets() {
+            let mut seen: Option<Vec<RenderedFile>> = None;
+            for line in LINES {
+                let mut m = manifest(&tree, &preset, &[]);
+                m.flink = line.latest();
+                let owned: Vec<RenderedFile> = render(&m, &tree, &Extras::default())
+                    .unwrap()
+                    .into_iter()
+                    .filter(|f| f.kind == FileKind::Owned)
+                    .collect();
+                if let Some(first) = &seen {
+                    assert_eq!(first.len(), owned.len(), "{preset} {}", line.line);
+                    for (a, b) in first.iter().zip(&owned) {
+                        assert!(
+                            a.contents == b.contents,
+                            "{preset}: {} differs on {}",
+                            a.path,
+                            line.line
+                        );
+                    }
+                } else {
+                    seen = Some(owned);
+                }
+            }
+        }
+    }
+
+    /// Every managed source of every line is either shared (the same on all lines) or present
+    /// under each line's own root, never both; and the per-line copies really differ.
+    #[test]
+    fn a_source_is_shared_exactly_when_it_is_the_same_on_every_line() {
+        let tree = TemplateTree::builtin();
+        let all: Vec<FlinkVersion> = LINES.iter().map(|l| l.latest()).collect();
+        for preset in tree.presets() {
+            let files = render(&manifest(&tree, &preset, &all), &tree, &Extras::default()).unwrap();
+            let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            let split: Vec<&str> = paths
+                .iter()
+                .filter_map(|p| p.strip_prefix("src/main/java-flink-1.17/"))
+                .collect();
+            assert!(
+                split.iter().any(|p| p.ends_with("AcmeSink.java")),
+                "{split:?}"
+            );
+            for rest in &split {
+                assert!(!paths.contains(format!("src/main/java/{rest}").as_str()));
+                let copies: BTreeSet<&[u8]> = LINES
+                    .iter()
+                    .map(|l| {
+                        let path = format!("src/main/java-flink-{}/{rest}", l.line);
+                        files
+                            .iter()
+                            .find(|f| f.path == path)
+                            .unwrap()
+                            .contents
+                            .as_slice()
+                    })
+                    .collect();
+                assert!(copies.len() > 1, "{rest} is the same on every line");
+            }
+        }
+    }
 
     #[test]
     fn sources_move_to_their_lines_root() {
