@@ -187,8 +187,9 @@ pub enum DenyLevel {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Connector JAR
-    pub jar: PathBuf,
+    /// Connector JAR, or a project directory (the jars Maven built under its target/)
+    pub path: PathBuf,
+    /// json: the stable shape for tools; yaml: Ververica's connector-meta.yaml; markdown: for READMEs
     #[arg(long, value_enum, default_value_t = InspectFormat::Json)]
     pub format: InspectFormat,
 }

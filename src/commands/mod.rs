@@ -19,7 +19,21 @@ pub use option::cmd_option;
 pub use package::cmd_package;
 
 pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
-    crate::inspect::cmd_inspect(args)
+    use crate::inspect::{Format, InspectOptions};
+    let format = match args.format {
+        InspectFormat::Json => Format::Json,
+        InspectFormat::Yaml => Format::Yaml,
+        InspectFormat::Markdown => Format::Markdown,
+    };
+    let inspection = crate::inspect::run(&InspectOptions {
+        path: args.path,
+        format,
+    })?;
+    for warning in &inspection.warnings {
+        eprintln!("warning: {warning}");
+    }
+    print!("{}", inspection.text);
+    Ok(0)
 }
 pub fn cmd_templates(args: TemplatesCommand) -> Result<u8> {
     match args {

@@ -58,9 +58,9 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         .iter()
         .map(|f| f.identifier.clone().unwrap_or_else(|| "(computed)".into()))
         .collect();
-    let option_count: usize = found
+    let option_count: Option<usize> = found
         .iter()
-        .map(|f| f.required_options.len() + f.optional_options.len())
+        .map(|f| Some(f.required_options.as_ref()?.len() + f.optional_options.as_ref()?.len()))
         .sum();
     println!("jar:        {} ({})", jar.display(), human_size(size));
     println!(
@@ -71,7 +71,10 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
             identifiers.join(", ")
         }
     );
-    println!("options:    {option_count} (read from bytecode)");
+    match option_count {
+        Some(count) => println!("options:    {count} (read from bytecode)"),
+        None => println!("options:    not all known exactly (see the metadata files)"),
+    }
     println!("metadata:   {}, {}", meta.display(), options_md.display());
     println!(
         "audit:      {}",

@@ -151,6 +151,18 @@ pub fn supported_list() -> String {
         .join(", ")
 }
 
+/// The Flink version at the end of a jar's file name: `flink-connector-files-2.2.1.jar`,
+/// `flink-connector-jdbc-3.2.0-1.19.jar`.
+pub fn version_from_jar_name(file_name: &str) -> Option<(FlinkVersion, bool)> {
+    let stem = file_name.strip_suffix(".jar")?;
+    let last = stem.rsplit('-').next()?;
+    if last.split('.').count() < 2 || !last.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let exact = last.split('.').count() == 3;
+    FlinkVersion::parse(last).ok().map(|v| (v, exact))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +187,20 @@ mod tests {
         assert_eq!(FlinkVersion::parse("1.20").unwrap().line.class_major(), 52);
         assert_eq!(FlinkVersion::parse("2.0").unwrap().line.class_major(), 55);
         assert_eq!(FlinkVersion::default_for_new().to_string(), "1.20.5");
+    }
+
+    #[test]
+    fn finds_versions_in_jar_names() {
+        assert_eq!(
+            version_from_jar_name("flink-connector-files-2.2.1.jar")
+                .map(|(v, e)| (v.to_string(), e)),
+            Some(("2.2.1".into(), true))
+        );
+        assert_eq!(
+            version_from_jar_name("flink-connector-jdbc-3.2.0-1.19.jar").map(|(v, _)| v.line.line),
+            Some("1.19")
+        );
+        assert!(version_from_jar_name("my-connector-1.0.0.jar").is_none());
+        assert!(version_from_jar_name("x-SNAPSHOT.jar").is_none());
     }
 }

@@ -3,4 +3,4 @@
 mod lines;
 pub mod runtime;
 
-pub use lines::{find_line, FlinkLine, FlinkVersion, SinkApi, LINES};
+pub use lines::{find_line, version_from_jar_name, FlinkLine, FlinkVersion, SinkApi, LINES};

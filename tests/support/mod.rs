@@ -7,6 +7,8 @@
 //! (`CI=true`), where a skip would hide a broken install step.
 #![allow(dead_code)]
 
+pub mod factories;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
