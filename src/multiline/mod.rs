@@ -210,6 +210,28 @@ mod tests {
     }
 
     #[test]
+    fn only_known_lines_build_directories_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(line_build_dirs(dir.path()).is_empty());
+        for d in [
+            "target/flink-2.2",
+            "target/flink-1.17",
+            "target/flink-9.9",
+            "target/classes",
+        ] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        std::fs::write(dir.path().join("target/flink-2.0"), "a file").unwrap();
+        assert_eq!(
+            line_build_dirs(dir.path()),
+            [
+                dir.path().join("target/flink-1.17"),
+                dir.path().join("target/flink-2.2")
+            ]
+        );
+    }
+
+    #[test]
     fn jars_know_their_line() {
         assert_eq!(
             line_of_jar(Path::new("p/target/flink-2.2/c-0.1.0-2.2.jar")),
