@@ -9,6 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(bin_name = "cargo", styles = clap::builder::Styles::styled())]
 pub enum Cargo {
+    /// `--version` prints `cargo-flink-connector 0.x`, as other cargo plugins do.
+    #[command(display_name = "cargo-flink-connector")]
     FlinkConnector(Cli),
 }
 
@@ -18,6 +20,22 @@ pub enum Cargo {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// No status lines or diffs (errors and warnings are still printed)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Coloring [default: $CARGO_TERM_COLOR, else auto; NO_COLOR turns auto off]
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -42,7 +60,12 @@ pub enum Command {
     /// Work with the template sets
     #[command(subcommand)]
     Templates(TemplatesCommand),
-    /// Print shell completions
+    /// Print shell completions that extend cargo's own
+    ///
+    /// bash: `cargo flink-connector completions bash > ~/.local/share/bash-completion/completions/cargo-flink-connector`
+    /// and `source` it from ~/.bashrc after cargo's completion; zsh: write `_cargo-flink-connector`
+    /// into a directory of $fpath (cargo's `_cargo` calls it for `cargo flink-connector`); fish:
+    /// `> ~/.config/fish/completions/cargo-flink-connector.fish`.
     Completions(CompletionsArgs),
 }
 
@@ -50,6 +73,9 @@ pub enum Command {
 pub struct NewArgs {
     /// Connector name, e.g. `redis`; becomes the factory identifier and the Java class prefix
     pub name: String,
+    /// Factory identifier (`'connector' = 'ID'`) if not NAME, e.g. to avoid one a platform preinstalls
+    #[arg(long, value_name = "ID")]
+    pub identifier: Option<String>,
     /// Flink line (`2.2`) or full version (`2.2.1`) to build against [default: newest 1.20.x];
     /// several (`1.17,1.20,2.2`) make a project that builds one jar per line
     #[arg(long, value_name = "VERSION[,…]")]
@@ -72,19 +98,23 @@ pub struct NewArgs {
     /// Team template directory, overlaid file by file over the built-in templates
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Write into a non-empty directory
+    /// Write into a non-empty directory, keeping its files (never replaces any, nor a project)
     #[arg(long)]
     pub force: bool,
-    /// Print the files that would be written, write nothing
+    /// Print the files that would be written, the Flink version and Java release; write nothing
     #[arg(long)]
     pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Write nothing; exit 1 with a diff when the project differs from what connector.toml renders
+    /// Write nothing; exit 1 with a diff when `generate` would change a file (kept hand edits are
+    /// reported, not failed)
     #[arg(long, conflicts_with = "force")]
     pub check: bool,
+    /// With --check: also fail on managed files that keep hand edits
+    #[arg(long, requires = "check")]
+    pub strict: bool,
     /// Overwrite hand edits in managed files instead of merging them
     #[arg(long)]
     pub force: bool,
@@ -104,6 +134,7 @@ pub enum OptionCommand {
     Remove {
         /// Option key, e.g. `sink.batch-size`
         key: String,
+        /// Project directory [default: the current directory or the nearest parent with connector.toml]
         #[arg(long, value_name = "DIR")]
         path: Option<PathBuf>,
     },
@@ -127,8 +158,10 @@ pub struct OptionSpec {
     /// Never log or echo the value: passwords, tokens (`--sensitive false` to undo)
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub sensitive: Option<bool>,
+    /// One-line description (Javadoc, Flink's option description, README)
     #[arg(long)]
     pub description: Option<String>,
+    /// Project directory [default: the current directory or the nearest parent with connector.toml]
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
 }
@@ -145,6 +178,7 @@ pub struct CheckArgs {
     /// Flink lib/ directory of the runtime, for member-level API checks
     #[arg(long, value_name = "DIR")]
     pub flink_lib: Option<PathBuf>,
+    /// Report format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// `--deny warnings` makes warnings fail the check
@@ -237,7 +271,9 @@ pub enum LineCommand {
 pub enum TemplatesCommand {
     /// Write the built-in templates to DIR, as a starting point for a team template set
     Export {
+        /// Directory to write (with the templates README)
         dir: PathBuf,
+        /// Write into a non-empty directory, replacing files of the same name
         #[arg(long)]
         force: bool,
     },
@@ -245,6 +281,7 @@ pub enum TemplatesCommand {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// Shell to print completions for (they extend cargo's own completion; see --help)
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod classfile;
 pub mod cli;
 pub mod errors;
+pub mod escape;
 pub mod flink;
 pub mod inspect;
 pub mod jar;
@@ -17,6 +18,7 @@ pub mod pom;
 pub mod project;
 pub mod render;
 pub mod settings;
+pub mod ui;
 
 mod commands;
 
@@ -26,6 +28,17 @@ use cli::{Cli, Command};
 
 /// Runs one command and turns its outcome into the process exit code (errors print one line).
 pub fn run(cli: Cli) -> ExitCode {
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => ui::Verbosity::Quiet,
+        (_, true) => ui::Verbosity::Verbose,
+        _ => ui::Verbosity::Normal,
+    };
+    let color = cli.color.map(|c| match c {
+        cli::ColorArg::Auto => ui::ColorWhen::Auto,
+        cli::ColorArg::Always => ui::ColorWhen::Always,
+        cli::ColorArg::Never => ui::ColorWhen::Never,
+    });
+    ui::init(verbosity, ui::ColorWhen::resolve(color));
     let outcome = match cli.command {
         Command::New(args) => commands::cmd_new(args),
         Command::Generate(args) => commands::cmd_generate(args),
@@ -40,7 +53,11 @@ pub fn run(cli: Cli) -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("error: {err}");
+            if ui::color() {
+                eprintln!("\x1b[1;31merror\x1b[0m: {err}");
+            } else {
+                eprintln!("error: {err}");
+            }
             ExitCode::from(err.exit_code())
         }
     }

@@ -1,23 +1,22 @@
 //! `cargo flink-connector line add|remove LINE`: edit `[flink] lines` in connector.toml in place
-//! (comments and layout kept), validate the result, then re-render.
-
-use toml_edit::{value, Array, DocumentMut};
+//! (comments and layout kept), validate the result, and re-render — one transaction, like `option`.
 
 use crate::cli::LineCommand;
-use crate::errors::{Error, IoContext, Result};
+use crate::errors::{Error, Result};
 use crate::flink::{FlinkVersion, LINES};
-use crate::manifest::{locate, Manifest, MANIFEST_FILE};
-use crate::project;
+use crate::manifest::edit::LocalManifest;
+use crate::manifest::MANIFEST_FILE;
+use crate::project::{self, ProjectLock};
+
+use super::generate::{update, ManifestEdit};
 
 pub fn cmd_line(command: LineCommand) -> Result<u8> {
     let (LineCommand::Add { path, .. } | LineCommand::Remove { path, .. }) = &command;
     let root = project::find_root(path.as_deref())?;
-    let manifest_path = root.join(MANIFEST_FILE);
-    let text = std::fs::read_to_string(&manifest_path).with_path("read", &manifest_path)?;
-    let manifest = Manifest::parse(&manifest_path, &text)?;
-    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        locate(&manifest_path, &text, e.span().unwrap_or(0..0), e.message())
-    })?;
+    // Read and edited under the lock, like `option`: concurrent edits queue.
+    let lock = ProjectLock::acquire(&root)?;
+    let mut local = LocalManifest::read(&root.join(MANIFEST_FILE))?;
+    let manifest = local.manifest(None)?;
     let primary = manifest.flink.line.line;
     let mut entries = if manifest.lines.is_empty() {
         vec![primary.to_string()]
@@ -56,17 +55,17 @@ pub fn cmd_line(command: LineCommand) -> Result<u8> {
         }
     };
     entries.sort_by_key(|e| LINES.iter().position(|l| l.line == line_of(e)));
-    if entries.len() == 1 {
-        // Only the primary is left: a single-line project again (the plain layout).
-        doc["flink"].as_table_like_mut().map(|t| t.remove("lines"));
-    } else {
-        doc["flink"]["lines"] = value(entries.iter().collect::<Array>());
-    }
-    let new_text = doc.to_string();
-    Manifest::parse(&manifest_path, &new_text)?;
-    std::fs::write(&manifest_path, new_text).with_path("write", &manifest_path)?;
-    eprintln!("{summary} in {}", manifest_path.display());
-    super::generate::regenerate(&root, None, false)
+    // Only the primary left: a single-line project again (the plain layout).
+    local.set_flink_lines((entries.len() > 1).then_some(entries.as_slice()));
+    update(
+        &lock,
+        None,
+        false,
+        Some(ManifestEdit {
+            manifest: local,
+            summary,
+        }),
+    )
 }
 
 /// `2.2.0` → `2.2`.

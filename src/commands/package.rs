@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::build;
 use crate::cli::PackageArgs;
-use crate::errors::{Error, IoContext, Result};
+use crate::errors::{Error, Result};
 use crate::inspect::{factories, render};
 use crate::jar::JarIndex;
 use crate::manifest::{Manifest, MANIFEST_FILE};
@@ -22,7 +22,13 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         "Building {} (Flink {}) with Maven…",
         manifest.artifact_id, manifest.flink
     );
-    build::maven_package(&root, args.offline, &args.maven_args)?;
+    build::maven_package(
+        &root,
+        &build::MavenOptions {
+            offline: args.offline,
+            args: args.maven_args,
+        },
+    )?;
     let jar = root
         .join("target")
         .join(format!("{}-{}.jar", manifest.artifact_id, manifest.version));
@@ -35,9 +41,13 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         JarIndex::open(&jar).map_err(|e| Error::Failed(format!("{}: {e}", jar.display())))?;
     let found = factories::inspect_jar(&index, None);
     let meta = jar.with_file_name("connector-meta.yaml");
-    std::fs::write(&meta, render::yaml(&jar, &found)).with_path("write", &meta)?;
+    crate::project::fs::write_atomic(&meta, render::yaml(&jar, &found).as_bytes(), false)?;
     let options_md = jar.with_file_name(format!("{}-options.md", manifest.artifact_id));
-    std::fs::write(&options_md, render::markdown(&jar, &found)).with_path("write", &options_md)?;
+    crate::project::fs::write_atomic(
+        &options_md,
+        render::markdown(&jar, &found).as_bytes(),
+        false,
+    )?;
 
     eprintln!(
         "Auditing {} against flink-{}…",

@@ -103,7 +103,13 @@ fn package_line(
     let build_dir = root.join(multiline::build_dir(line));
     let mut maven_args = vec![format!("-P{}", multiline::profile(line))];
     maven_args.extend(args.maven_args.iter().cloned());
-    let built = build::maven_package(root, args.offline, &maven_args);
+    let built = build::maven_package(
+        root,
+        &build::MavenOptions {
+            offline: args.offline,
+            args: maven_args,
+        },
+    );
     // Keep each line's Maven log beside its jar (the build writes one log per run).
     let log = root.join(build::LOG_FILE);
     if log.is_file() {

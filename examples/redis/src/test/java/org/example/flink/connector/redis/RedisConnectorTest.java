@@ -151,9 +151,9 @@ class RedisConnectorTest {
         for (Throwable t = e; t != null; t = t.getCause()) {
             assertTrue(!String.valueOf(t.getMessage()).contains("123456"), "password in: " + t.getMessage());
         }
-        tEnv.executeSql("CREATE TABLE bad_layout (k STRING, a STRING) WITH (" + common + ",'value.layout'='list')");
+        tEnv.executeSql("CREATE TABLE bad_layout (k STRING, a STRING) WITH (" + common + ",'value.layout'='tree')");
         e = assertThrows(Exception.class, () -> tEnv.executeSql("SELECT * FROM bad_layout"));
-        assertMessageContains(e, "must be 'hash' or 'string'");
+        assertMessageContains(e, "'value.layout' must be hash, string");
     }
 
     @Test
