@@ -51,8 +51,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Read factories, identifiers and options from a connector JAR's bytecode
     Inspect(InspectArgs),
-    /// Build the project with Maven, then audit the JAR and write its metadata
+    /// Build the project with Maven, then audit the JAR and write its metadata (every Flink line
+    /// of a multi-line project, with one summary table)
     Package(PackageArgs),
+    /// Add or remove a Flink line of the project (connector.toml `[flink] lines`), then re-render
+    #[command(subcommand)]
+    Line(LineCommand),
     /// Work with the template sets
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -72,8 +76,9 @@ pub struct NewArgs {
     /// Factory identifier (`'connector' = 'ID'`) if not NAME, e.g. to avoid one a platform preinstalls
     #[arg(long, value_name = "ID")]
     pub identifier: Option<String>,
-    /// Flink line (`2.2`) or full version (`2.2.1`) to build against [default: newest 1.20.x]
-    #[arg(long, value_name = "VERSION")]
+    /// Flink line (`2.2`) or full version (`2.2.1`) to build against [default: newest 1.20.x];
+    /// several (`1.17,1.20,2.2`) make a project that builds one jar per line
+    #[arg(long, value_name = "VERSION[,…]")]
     pub flink: Option<String>,
     /// Directory to create [default: ./flink-connector-NAME]
     #[arg(long, value_name = "DIR")]
@@ -236,12 +241,31 @@ pub struct PackageArgs {
     /// Pass -o to Maven
     #[arg(long)]
     pub offline: bool,
+    /// Build only these Flink lines of a multi-line project (`--line 2.2`, `--line 1.17,2.2`)
+    #[arg(long, value_name = "LINE", value_delimiter = ',')]
+    pub line: Vec<String>,
     /// Project directory [default: the current directory or the nearest parent with connector.toml]
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
     /// Arguments passed through to Maven
     #[arg(last = true)]
     pub maven_args: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LineCommand {
+    /// Build the project for one more Flink line (`2.3`, or a release such as `2.2.0`)
+    Add {
+        line: String,
+        #[arg(long, value_name = "DIR")]
+        path: Option<PathBuf>,
+    },
+    /// Stop building a Flink line (not the primary: change `[flink] version` for that)
+    Remove {
+        line: String,
+        #[arg(long, value_name = "DIR")]
+        path: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ pub mod flink;
 pub mod inspect;
 pub mod jar;
 pub mod manifest;
+pub mod multiline;
 pub mod pom;
 pub mod project;
 pub mod render;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => commands::cmd_check(args),
         Command::Inspect(args) => commands::cmd_inspect(args),
         Command::Package(args) => commands::cmd_package(args),
+        Command::Line(args) => commands::cmd_line(args),
         Command::Templates(args) => commands::cmd_templates(args),
         Command::Completions(args) => commands::cmd_completions(args),
     };

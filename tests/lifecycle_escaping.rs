@@ -116,6 +116,7 @@ fn manifest(i: usize, case: &Case, flink: &str, tree: &TemplateTree) -> Manifest
         group_id: "org.example".into(),
         artifact_id: format!("flink-connector-c{i}"),
         version: "0.1.0".into(),
+        lines: Vec::new(),
         flink: FlinkVersion::parse(flink).unwrap(),
         template: TemplateSource {
             preset: "blank".into(),

@@ -128,6 +128,10 @@ fn expand_one(path: &Path) -> Result<Project> {
     let pom = existing("pom.xml");
     let connector_toml = existing("connector.toml");
     let mut jars = jars_in(&path.join("target"))?;
+    // A multi-line project builds one jar per line under target/flink-<line>/.
+    for dir in crate::multiline::line_build_dirs(path) {
+        jars.extend(jars_in(&dir)?);
+    }
     if pom.is_none() && connector_toml.is_none() && jars.is_empty() {
         jars = jars_in(path)?;
     }

@@ -181,7 +181,13 @@ pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
             None => (declared_in_toml(project), None),
         };
         for jar_path in &project.jars {
-            let mut report = check_jar(jar_path, usable.as_ref(), options, &mut runtimes)?;
+            let for_line = line_declared(jar_path, usable.as_ref());
+            let mut report = check_jar(
+                jar_path,
+                for_line.as_ref().or(usable.as_ref()),
+                options,
+                &mut runtimes,
+            )?;
             if let Some((text, source)) = &unsupported {
                 report.notes.insert(
                     0,
@@ -208,6 +214,22 @@ pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
         }
     }
     Ok(Report::new(files, options.deny_warnings))
+}
+
+/// A multi-line project's jar is checked against its own line (its `target/flink-<line>/` or
+/// `-<line>.jar` name), not the primary version pom.xml declares. (A lone jar's name is read by
+/// `infer_target` anyway.)
+fn line_declared(jar: &Path, declared: Option<&(Target, String)>) -> Option<(Target, String)> {
+    let (declared, _) = declared?;
+    let line = crate::multiline::line_of_jar(jar)?;
+    if declared.version.line.line == line {
+        return None;
+    }
+    let version = crate::flink::find_line(line)?.latest();
+    Some((
+        Target::for_version(version, false, None),
+        format!("the jar's Flink line {line}"),
+    ))
 }
 
 /// connector.toml's `[flink] version`, when there is no pom.xml to say it.

@@ -3,15 +3,18 @@
 mod check;
 mod completions;
 mod generate;
+mod line;
 mod new;
 mod option;
 mod package;
+mod package_lines;
 
 use crate::cli::*;
 use crate::errors::{Error, IoContext, Result};
 
 pub use completions::cmd_completions;
 pub use generate::cmd_generate;
+pub use line::cmd_line;
 pub use new::cmd_new;
 pub use option::cmd_option;
 pub use package::cmd_package;

@@ -7,6 +7,7 @@ use crate::errors::{Error, Result};
 use crate::flink::runtime::PLATFORM_CONNECTORS;
 use crate::flink::FlinkVersion;
 use crate::manifest::{names, Capabilities, Manifest, TemplateSource};
+use crate::multiline;
 use crate::project;
 use crate::render::{self, Extras, FileKind, TemplateTree};
 use crate::settings::Settings;
@@ -28,9 +29,12 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new(".")),
     )?;
-    let flink = match args.flink.as_ref().or(settings.flink_version.as_ref()) {
-        Some(v) => FlinkVersion::parse(v)?,
-        None => FlinkVersion::default_for_new(),
+    let requested = args.flink.as_ref().or(settings.flink_version.as_ref());
+    // `--flink 1.19,2.2`: a multi-line project (see crate::multiline).
+    let (flink, lines) = match requested {
+        Some(v) if v.contains(',') => multiline_versions(v)?,
+        Some(v) => (FlinkVersion::parse(v)?, Vec::new()),
+        None => (FlinkVersion::default_for_new(), Vec::new()),
     };
     let requested_caps = match &args.capabilities {
         Some(list) => Some(Capabilities::parse(list).map_err(Error::usage)?),
@@ -89,6 +93,7 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         group_id,
         version: "0.1.0-SNAPSHOT".to_string(),
         flink,
+        lines,
         template: TemplateSource {
             preset: preset.clone(),
             dir: args
@@ -144,8 +149,27 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         dir.display(),
         files.len() + 1
     ));
-    ui::status(format_args!("Next: cd {} && mvn package", dir.display()));
+    if manifest.lines.is_empty() {
+        ui::status(format_args!("Next: cd {} && mvn package", dir.display()));
+    } else {
+        let lines: Vec<&str> = manifest.lines.iter().map(|v| v.line.line).collect();
+        ui::status(format_args!(
+            "Lines: {} (primary {}). Next: cd {} && cargo flink-connector package",
+            lines.join(", "),
+            manifest.flink.line.line,
+            dir.display()
+        ));
+    }
     Ok(0)
+}
+
+/// The primary version and every line of `--flink A,B,…`.
+fn multiline_versions(list: &str) -> Result<(FlinkVersion, Vec<FlinkVersion>)> {
+    let entries: Vec<String> = list.split(',').map(|e| e.trim().to_string()).collect();
+    let primary = multiline::primary_of(&entries).map_err(Error::usage)?;
+    let lines = multiline::validate(primary, &entries)
+        .map_err(|(_, m)| Error::usage(format!("--flink {list}: {m}")))?;
+    Ok((primary, lines))
 }
 
 /// Managed platforms preinstall connectors under some identifiers; a second factory with the same

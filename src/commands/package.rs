@@ -14,6 +14,10 @@ use crate::project;
 pub fn cmd_package(args: PackageArgs) -> Result<u8> {
     let root = project::find_root(args.path.as_deref())?;
     let manifest = Manifest::load(&root.join(MANIFEST_FILE))?;
+    let lines = super::package_lines::selected_lines(&manifest, &args.line)?;
+    if !manifest.lines.is_empty() {
+        return super::package_lines::package_lines(&root, &manifest, &lines, &args);
+    }
     eprintln!(
         "Building {} (Flink {}) with Maven…",
         manifest.artifact_id, manifest.flink

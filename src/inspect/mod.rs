@@ -76,6 +76,10 @@ fn jars_of(path: &Path) -> Result<Vec<PathBuf>> {
     };
     let is_project = path.join("pom.xml").is_file() || path.join("connector.toml").is_file();
     let mut jars = list(&path.join("target"))?;
+    // A multi-line project builds one jar per line under target/flink-<line>/.
+    for dir in crate::multiline::line_build_dirs(path) {
+        jars.extend(list(&dir)?);
+    }
     if jars.is_empty() && !is_project {
         jars = list(path)?;
     }

@@ -71,6 +71,21 @@ impl LocalManifest {
         }
     }
 
+    /// Sets `[flink] lines` (`None` removes it: a single-line project); see `commands/line.rs`.
+    pub fn set_flink_lines(&mut self, entries: Option<&[String]>) {
+        match entries {
+            Some(entries) => {
+                self.doc["flink"]["lines"] =
+                    toml_edit::value(entries.iter().collect::<toml_edit::Array>())
+            }
+            None => {
+                if let Some(flink) = self.doc["flink"].as_table_like_mut() {
+                    flink.remove("lines");
+                }
+            }
+        }
+    }
+
     fn options_mut(&mut self) -> Result<&mut ArrayOfTables> {
         if !self.doc.contains_key("options") {
             self.doc["options"] = Item::ArrayOfTables(ArrayOfTables::new());

@@ -114,6 +114,9 @@ pub struct Manifest {
     pub artifact_id: String,
     pub version: String,
     pub flink: FlinkVersion,
+    /// `[flink] lines`: every line the project builds (the primary's included), in line order;
+    /// empty for a single-line project (see [`crate::multiline`]).
+    pub lines: Vec<FlinkVersion>,
     pub template: TemplateSource,
     pub options: Vec<OptionDef>,
     pub dependencies: Vec<Dependency>,
@@ -156,6 +159,7 @@ struct RawMaven {
 #[serde(deny_unknown_fields)]
 struct RawFlink {
     version: Spanned<String>,
+    lines: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]
@@ -308,6 +312,30 @@ impl PresetDefaults {
 }
 
 impl Manifest {
+    /// Every line the project builds: `[flink] lines`, or the primary alone.
+    pub fn build_lines(&self) -> Vec<FlinkVersion> {
+        if self.lines.is_empty() {
+            vec![self.flink]
+        } else {
+            self.lines.clone()
+        }
+    }
+
+    /// `[flink] lines` as written: a line (`2.2`) unless a non-primary line is pinned to an
+    /// older patch (`2.2.0`).
+    pub fn line_entries(&self) -> Vec<String> {
+        self.lines
+            .iter()
+            .map(|v| {
+                if v.line.line == self.flink.line.line || *v == v.line.latest() {
+                    v.line.line.to_string()
+                } else {
+                    v.to_string()
+                }
+            })
+            .collect()
+    }
+
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).with_path("read", path)?;
         Self::parse(path, &text)
@@ -331,6 +359,17 @@ impl Manifest {
         names::validate_maven_id("version", m.version.get_ref()).map_err(at(m.version.span()))?;
         let flink = FlinkVersion::parse(raw.flink.version.get_ref())
             .map_err(at(raw.flink.version.span()))?;
+        let lines = match &raw.flink.lines {
+            None => Vec::new(),
+            Some(list) => {
+                let entries: Vec<String> =
+                    list.get_ref().iter().map(|e| e.get_ref().clone()).collect();
+                crate::multiline::validate(flink, &entries).map_err(|(i, m)| {
+                    let span = i.map_or(list.span(), |i| list.get_ref()[i].span());
+                    locate(path, text, span, format!("[flink] lines: {m}"))
+                })?
+            }
+        };
         let options = validate_options(path, text, raw.options)?;
         let manifest = Manifest {
             name: c.name.into_inner(),
@@ -343,6 +382,7 @@ impl Manifest {
             artifact_id: m.artifact_id.into_inner(),
             version: m.version.into_inner(),
             flink,
+            lines,
             template: TemplateSource {
                 preset: raw.template.preset,
                 dir: raw.template.dir,
@@ -394,6 +434,9 @@ impl Manifest {
         doc["maven"] = Item::Table(maven);
         let mut flink = Table::new();
         flink["version"] = value(self.flink.to_string());
+        if !self.lines.is_empty() {
+            flink["lines"] = value(self.line_entries().into_iter().collect::<Array>());
+        }
         doc["flink"] = Item::Table(flink);
         let mut template = Table::new();
         template["preset"] = value(&self.template.preset);

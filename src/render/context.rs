@@ -19,6 +19,9 @@ pub const PLUGIN_VERSIONS: &[(&str, &str)] = &[
     ("install", "3.2.0"),
     ("enforcer", "3.7.0"),
     ("junit", "5.14.4"),
+    // Only multi-line projects use it (a per-line source root). 3.7.0+ require Maven 3.9; 3.6.1
+    // runs on the Maven 3.8 that Debian 12 ships.
+    ("build_helper", "3.6.1"),
 ];
 
 /// Values that do not come from the manifest (organisation defaults).
@@ -113,5 +116,6 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
         "plugins": plugins,
         "license_header": extras.license_header.as_deref().map(escape::java_block_comment).unwrap_or_default(),
         "tool_version": env!("CARGO_PKG_VERSION"),
+        "multiline": super::lines::context(m),
     })
 }

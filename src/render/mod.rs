@@ -2,6 +2,7 @@
 
 pub mod context;
 mod fold;
+pub mod lines;
 pub mod templates;
 
 use handlebars::{
@@ -45,7 +46,10 @@ pub fn render(
     tree: &TemplateTree,
     extras: &Extras,
 ) -> Result<Vec<RenderedFile>> {
-    render_with(manifest, tree, extras, true)
+    if manifest.lines.is_empty() {
+        return render_with(manifest, tree, extras, true);
+    }
+    lines::render_lines(manifest, |m| render_with(m, tree, extras, true))
 }
 
 fn render_with(
@@ -315,6 +319,7 @@ mod tests {
             artifact_id: "flink-connector-acme".into(),
             version: "1.0".into(),
             flink: FlinkVersion::parse(flink).unwrap(),
+            lines: Vec::new(),
             template: TemplateSource {
                 preset: preset.into(),
                 dir: None,
