@@ -173,6 +173,8 @@ fn check_path(path: &Path) -> Report {
     let options = CheckOptions {
         target: Some(Target::parse("flink-2.2").unwrap()),
         flink_lib: None,
+        matrix: Vec::new(),
+        provisioned: true,
         depth: Depth::Deep,
         levels: Levels::default(),
         deny_warnings: false,

@@ -1,5 +1,6 @@
 //! What we know about each Flink line, in one place: the generator and the audit both read it.
 
+pub mod index;
 mod lines;
 pub mod runtime;
 

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::index::{LineIndex, Stability};
 use super::lines::{find_line, FlinkLine, FlinkVersion};
 use crate::jar::{JarError, JarIndex};
 
@@ -381,60 +382,6 @@ const MAX_JAVA: &[(&str, u8)] = &[
     ("2.3", 21),
 ];
 
-/// Package prefixes only the Flink runtime (flink-dist, the table uber jar, table-runtime,
-/// planner-loader, cep) provides; used to recognise bundled runtime classes without `lib/`.
-pub const RUNTIME_PACKAGES: &[&str] = &[
-    "org/apache/flink/api/",
-    "org/apache/flink/annotation/",
-    "org/apache/flink/configuration/",
-    "org/apache/flink/core/",
-    "org/apache/flink/runtime/",
-    "org/apache/flink/streaming/",
-    "org/apache/flink/util/",
-    "org/apache/flink/types/",
-    "org/apache/flink/metrics/",
-    "org/apache/flink/client/",
-    "org/apache/flink/shaded/",
-    "org/apache/flink/state/",
-    "org/apache/flink/datastream/",
-    "org/apache/flink/table/api/",
-    "org/apache/flink/table/catalog/",
-    "org/apache/flink/table/connector/",
-    "org/apache/flink/table/data/",
-    "org/apache/flink/table/delegation/",
-    "org/apache/flink/table/expressions/",
-    "org/apache/flink/table/factories/",
-    "org/apache/flink/table/functions/",
-    "org/apache/flink/table/module/",
-    "org/apache/flink/table/operations/",
-    "org/apache/flink/table/planner/",
-    "org/apache/flink/table/runtime/",
-    "org/apache/flink/table/types/",
-    "org/apache/flink/table/utils/",
-    "org/apache/flink/table/legacy/",
-    "org/apache/flink/legacy/",
-    "org/apache/flink/cep/",
-    "org/apache/flink/connector/base/",
-    "org/apache/flink/connector/datagen/",
-    "org/apache/flink/connector/print/",
-    "org/apache/flink/connector/blackhole/",
-];
-
-/// Classes present in 1.20.5 (flink-dist, table uber, table-runtime, cep, connector-files) and
-/// absent from 2.0.2; a connector referring to one fails on 2.x with NoClassDefFoundError.
-const REMOVED_IN_2_0: &str = include_str!("removed_in_2_0.txt");
-
-pub fn removed_in_2_0() -> impl Iterator<Item = &'static str> {
-    REMOVED_IN_2_0.lines().filter(|l| !l.is_empty())
-}
-
-pub fn is_removed_in_2_0(class: &str) -> bool {
-    use std::sync::OnceLock;
-    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| removed_in_2_0().collect())
-        .contains(class)
-}
-
 fn line_in(line: &FlinkLine, first: &str, last: &str) -> bool {
     let key = |l: &str| -> (u32, u32) {
         let mut parts = l.split('.').map(|p| p.parse().unwrap_or(0));
@@ -469,10 +416,6 @@ pub fn max_java(line: &FlinkLine) -> u8 {
         .find(|(l, _)| *l == line.line)
         .map(|(_, j)| *j)
         .unwrap_or(line.java_release)
-}
-
-pub fn is_runtime_package(class: &str) -> bool {
-    RUNTIME_PACKAGES.iter().any(|p| class.starts_with(p))
 }
 
 /// Splits `org/apache/flink/shaded/guava31/com/...` into `("guava", "guava31")`.
@@ -644,7 +587,7 @@ pub enum LibJarKind {
     Logging,
 }
 
-fn lib_jar_kind(file_name: &str) -> LibJarKind {
+pub fn lib_jar_kind(file_name: &str) -> LibJarKind {
     const OPTIONAL: &[&str] = &[
         "flink-connector-files",
         "flink-json",
@@ -664,12 +607,15 @@ fn lib_jar_kind(file_name: &str) -> LibJarKind {
     }
 }
 
-/// The runtime's `lib/` directory, indexed by class entry name.
+/// The runtime a jar is checked against: a real `lib/` directory (`--flink-lib` or the
+/// provisioned cache), or the embedded per-line index ([`super::index`]) when neither is there.
 pub struct RuntimeLib {
+    /// The lib/ directory, or a description of the embedded index.
     pub dir: PathBuf,
     pub jars: Vec<(String, LibJarKind, JarIndex)>,
     /// Entry name (`a/b/C.class`) → index into `jars` (the first jar that has it).
     classes: HashMap<String, usize>,
+    index: Option<&'static LineIndex>,
 }
 
 impl std::fmt::Debug for RuntimeLib {
@@ -677,9 +623,13 @@ impl std::fmt::Debug for RuntimeLib {
         f.debug_struct("RuntimeLib")
             .field("dir", &self.dir)
             .field("classes", &self.classes.len())
+            .field("embedded", &self.index.is_some())
             .finish()
     }
 }
+
+/// A class header: access flags, super class, interfaces.
+pub type ClassHeader = (u16, Option<String>, Vec<String>);
 
 impl RuntimeLib {
     pub fn open(dir: &Path) -> Result<RuntimeLib, JarError> {
@@ -717,7 +667,34 @@ impl RuntimeLib {
             dir: dir.to_owned(),
             jars,
             classes,
+            index: None,
         })
+    }
+
+    /// The embedded index of `line`, when the binary carries one for it.
+    pub fn embedded(line: &FlinkLine) -> Option<RuntimeLib> {
+        let index = super::index::line(line.line)?;
+        Some(RuntimeLib {
+            dir: PathBuf::from(format!(
+                "the built-in class index of Flink {}",
+                index.version
+            )),
+            jars: Vec::new(),
+            classes: HashMap::new(),
+            index: Some(index),
+        })
+    }
+
+    pub fn is_embedded(&self) -> bool {
+        self.index.is_some()
+    }
+
+    /// "lib/ of DIR" or "the built-in class index of Flink V".
+    pub fn describe(&self) -> String {
+        match self.index {
+            Some(_) => self.dir.display().to_string(),
+            None => format!("lib/ of {}", self.dir.display()),
+        }
     }
 
     /// The lib/ directory of `version` in the provisioned cache (`$FLINK_CONNECTOR_CACHE`, default
@@ -737,23 +714,45 @@ impl RuntimeLib {
             .find(|d| d.is_dir())
     }
 
+    /// The jar providing a class entry: its file name (a stem like `flink-dist` for the
+    /// embedded index) and kind.
     pub fn jar_of(&self, entry_name: &str) -> Option<(&str, LibJarKind)> {
+        if let Some(index) = self.index {
+            return index.jar_of(entry_name).map(|(stem, kind)| {
+                let kind = match kind {
+                    'O' => LibJarKind::Optional,
+                    'L' => LibJarKind::Logging,
+                    _ => LibJarKind::Core,
+                };
+                (stem, kind)
+            });
+        }
         self.classes
             .get(entry_name)
             .map(|&i| (self.jars[i].0.as_str(), self.jars[i].1))
     }
 
-    /// The CRC-32 of the runtime's copy of `entry_name`, from its jar's central directory.
+    /// The CRC-32 of the runtime's copy of `entry_name` (the embedded index keeps it for the
+    /// API packages only).
     pub fn crc_of(&self, entry_name: &str) -> Option<u32> {
+        if let Some(index) = self.index {
+            return index
+                .class(entry_name.strip_suffix(".class").unwrap_or(entry_name))?
+                .crc;
+        }
         let &slot = self.classes.get(entry_name)?;
         self.jars[slot].2.entry(entry_name).map(|e| e.crc32)
     }
 
     pub fn has_class(&self, internal_name: &str) -> bool {
-        self.classes.contains_key(&format!("{internal_name}.class"))
+        match self.index {
+            Some(index) => index.has_class(internal_name),
+            None => self.classes.contains_key(&format!("{internal_name}.class")),
+        }
     }
 
-    /// Reads a class file of the runtime by internal name.
+    /// Reads a class file of the runtime by internal name (never from the embedded index,
+    /// which keeps headers and members only: see [`RuntimeLib::header`]).
     pub fn class_bytes(&self, internal_name: &str) -> Option<Vec<u8>> {
         let entry = format!("{internal_name}.class");
         let &slot = self.classes.get(&entry)?;
@@ -763,12 +762,43 @@ impl RuntimeLib {
             .ok()
     }
 
+    /// Access flags, super class and interfaces, from the embedded index (`None` for a lib/
+    /// directory: read the class bytes instead).
+    pub fn header(&self, internal_name: &str) -> Option<ClassHeader> {
+        let class = self.index?.class(internal_name)?;
+        Some((
+            class.access,
+            class.super_name.clone(),
+            class.interfaces.clone(),
+        ))
+    }
+
+    /// Non-private fields and methods as (name, descriptor), from the embedded index.
+    pub fn members(&self, internal_name: &str) -> Option<&[(String, String)]> {
+        Some(&self.index?.class(internal_name)?.members)
+    }
+
+    /// The class's API annotation, from the index or its class file.
+    pub fn stability(&self, internal_name: &str) -> Option<Stability> {
+        if let Some(index) = self.index {
+            return index.class(internal_name).map(|c| c.stability);
+        }
+        let bytes = self.class_bytes(internal_name)?;
+        let class = crate::classfile::ClassFile::parse(&bytes).ok()?;
+        Some(super::index::stability_of(&class))
+    }
+
     /// Shaded library directories (`guava33`, …) under org/apache/flink/shaded/.
     pub fn shaded_libraries(&self) -> Vec<String> {
-        let mut libs: Vec<String> = self
-            .classes
-            .keys()
-            .filter_map(|name| shaded_library_of(name).map(|(_, dir)| dir.to_string()))
+        let names: Box<dyn Iterator<Item = &String>> = match self.index {
+            Some(index) => Box::new(index.shaded_packages.keys()),
+            None => Box::new(self.classes.keys()),
+        };
+        let mut libs: Vec<String> = names
+            .filter_map(|name| {
+                let with_slash = format!("{name}/");
+                shaded_library_of(&with_slash).map(|(_, dir)| dir.to_string())
+            })
             .collect();
         libs.sort();
         libs.dedup();
@@ -852,11 +882,5 @@ mod tests {
                 .iter()
                 .any(|f| f.identifier == "datagen"));
         }
-        assert!(is_removed_in_2_0(
-            "org/apache/flink/api/connector/sink2/Sink$InitContext"
-        ));
-        assert!(!is_removed_in_2_0(
-            "org/apache/flink/api/connector/sink2/Sink"
-        ));
     }
 }
