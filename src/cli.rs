@@ -9,6 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(bin_name = "cargo", styles = clap::builder::Styles::styled())]
 pub enum Cargo {
+    /// `--version` prints `cargo-flink-connector 0.x`, as other cargo plugins do.
+    #[command(display_name = "cargo-flink-connector")]
     FlinkConnector(Cli),
 }
 
@@ -18,6 +20,22 @@ pub enum Cargo {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// No status lines or diffs (errors and warnings are still printed)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Coloring [default: $CARGO_TERM_COLOR, else auto; NO_COLOR turns auto off]
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -38,7 +56,12 @@ pub enum Command {
     /// Work with the template sets
     #[command(subcommand)]
     Templates(TemplatesCommand),
-    /// Print shell completions
+    /// Print shell completions that extend cargo's own
+    ///
+    /// bash: `cargo flink-connector completions bash > ~/.local/share/bash-completion/completions/cargo-flink-connector`
+    /// and `source` it from ~/.bashrc after cargo's completion; zsh: write `_cargo-flink-connector`
+    /// into a directory of $fpath (cargo's `_cargo` calls it for `cargo flink-connector`); fish:
+    /// `> ~/.config/fish/completions/cargo-flink-connector.fish`.
     Completions(CompletionsArgs),
 }
 
@@ -46,6 +69,9 @@ pub enum Command {
 pub struct NewArgs {
     /// Connector name, e.g. `redis`; becomes the factory identifier and the Java class prefix
     pub name: String,
+    /// Factory identifier (`'connector' = 'ID'`) if not NAME, e.g. to avoid one a platform preinstalls
+    #[arg(long, value_name = "ID")]
+    pub identifier: Option<String>,
     /// Flink line (`2.2`) or full version (`2.2.1`) to build against [default: newest 1.20.x]
     #[arg(long, value_name = "VERSION")]
     pub flink: Option<String>,
@@ -67,19 +93,23 @@ pub struct NewArgs {
     /// Team template directory, overlaid file by file over the built-in templates
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Write into a non-empty directory
+    /// Write into a non-empty directory, keeping its files (never replaces any, nor a project)
     #[arg(long)]
     pub force: bool,
-    /// Print the files that would be written, write nothing
+    /// Print the files that would be written, the Flink version and Java release; write nothing
     #[arg(long)]
     pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Write nothing; exit 1 with a diff when the project differs from what connector.toml renders
+    /// Write nothing; exit 1 with a diff when `generate` would change a file (kept hand edits are
+    /// reported, not failed)
     #[arg(long, conflicts_with = "force")]
     pub check: bool,
+    /// With --check: also fail on managed files that keep hand edits
+    #[arg(long, requires = "check")]
+    pub strict: bool,
     /// Overwrite hand edits in managed files instead of merging them
     #[arg(long)]
     pub force: bool,
@@ -99,6 +129,7 @@ pub enum OptionCommand {
     Remove {
         /// Option key, e.g. `sink.batch-size`
         key: String,
+        /// Project directory [default: the current directory or the nearest parent with connector.toml]
         #[arg(long, value_name = "DIR")]
         path: Option<PathBuf>,
     },
@@ -122,16 +153,19 @@ pub struct OptionSpec {
     /// Never log or echo the value: passwords, tokens (`--sensitive false` to undo)
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub sensitive: Option<bool>,
+    /// One-line description (Javadoc, Flink's option description, README)
     #[arg(long)]
     pub description: Option<String>,
+    /// Project directory [default: the current directory or the nearest parent with connector.toml]
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Connector JARs or project directories (pom.xml, connector.toml and target/*.jar)
-    #[arg(required_unless_present_any = ["list_rules", "explain"])]
+    /// Connector JARs, POM files or project directories (pom.xml, connector.toml, target/*.jar,
+    /// and the sources when no jar is built) [default: the current directory]
+    #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Runtime to check against: flink-1.17 … flink-2.3 (optionally with a patch), vvr-8.0,
     /// vvr-11.1 …; a range of lines (flink-1.17..flink-2.3) or `all` prints a compatibility matrix
@@ -140,6 +174,7 @@ pub struct CheckArgs {
     /// Flink lib/ directory of the runtime, for member-level API checks
     #[arg(long, value_name = "DIR")]
     pub flink_lib: Option<PathBuf>,
+    /// Report format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// `--deny warnings` makes warnings fail the check
@@ -182,8 +217,9 @@ pub enum DenyLevel {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Connector JAR
-    pub jar: PathBuf,
+    /// Connector JAR, or a project directory (the jars Maven built under its target/)
+    pub path: PathBuf,
+    /// json: the stable shape for tools; yaml: Ververica's connector-meta.yaml; markdown: for READMEs
     #[arg(long, value_enum, default_value_t = InspectFormat::Json)]
     pub format: InspectFormat,
 }
@@ -212,7 +248,9 @@ pub struct PackageArgs {
 pub enum TemplatesCommand {
     /// Write the built-in templates to DIR, as a starting point for a team template set
     Export {
+        /// Directory to write (with the templates README)
         dir: PathBuf,
+        /// Write into a non-empty directory, replacing files of the same name
         #[arg(long)]
         force: bool,
     },
@@ -220,6 +258,7 @@ pub enum TemplatesCommand {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// Shell to print completions for (they extend cargo's own completion; see --help)
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }

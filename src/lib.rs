@@ -8,6 +8,7 @@ pub mod check;
 pub mod classfile;
 pub mod cli;
 pub mod errors;
+pub mod escape;
 pub mod flink;
 pub mod inspect;
 pub mod jar;
@@ -16,6 +17,7 @@ pub mod pom;
 pub mod project;
 pub mod render;
 pub mod settings;
+pub mod ui;
 
 mod commands;
 
@@ -25,6 +27,17 @@ use cli::{Cli, Command};
 
 /// Runs one command and turns its outcome into the process exit code (errors print one line).
 pub fn run(cli: Cli) -> ExitCode {
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => ui::Verbosity::Quiet,
+        (_, true) => ui::Verbosity::Verbose,
+        _ => ui::Verbosity::Normal,
+    };
+    let color = cli.color.map(|c| match c {
+        cli::ColorArg::Auto => ui::ColorWhen::Auto,
+        cli::ColorArg::Always => ui::ColorWhen::Always,
+        cli::ColorArg::Never => ui::ColorWhen::Never,
+    });
+    ui::init(verbosity, ui::ColorWhen::resolve(color));
     let outcome = match cli.command {
         Command::New(args) => commands::cmd_new(args),
         Command::Generate(args) => commands::cmd_generate(args),
@@ -38,7 +51,11 @@ pub fn run(cli: Cli) -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("error: {err}");
+            if ui::color() {
+                eprintln!("\x1b[1;31merror\x1b[0m: {err}");
+            } else {
+                eprintln!("error: {err}");
+            }
             ExitCode::from(err.exit_code())
         }
     }

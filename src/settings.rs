@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde_json::Value;
 
-use crate::errors::{Error, Result};
+use crate::errors::{Error, IoContext, Result};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -22,7 +23,6 @@ pub struct Settings {
 
 impl Settings {
     /// Reads the settings of the Cargo workspace enclosing `dir`; none when there is no workspace.
-    /// Cheap when there is no Cargo.toml above `dir` (no `cargo metadata` run).
     pub fn discover(dir: &Path) -> Self {
         Self::try_discover(dir).unwrap_or_else(|e| {
             eprintln!("warning: ignoring workspace metadata: {e}");
@@ -30,37 +30,69 @@ impl Settings {
         })
     }
 
+    /// Finds the workspace by reading Cargo.toml files itself, never by running `cargo metadata`:
+    /// cargo would honour a `rust-toolchain.toml` in any parent directory and run the toolchain it
+    /// names, so a repository could make this tool execute its binaries. Like cargo, the root is the
+    /// nearest Cargo.toml above `dir` with a `[workspace]` table (or the one a `package.workspace`
+    /// key points to); `[workspace.metadata.flink-connector]` of that file applies. Nothing is read
+    /// when no Cargo.toml exists above `dir`.
     pub fn try_discover(dir: &Path) -> Result<Self> {
         let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-        if !absolute.ancestors().any(|d| d.join("Cargo.toml").is_file()) {
-            return Ok(Settings::default());
-        }
-        let start = absolute
-            .ancestors()
-            .find(|d| d.is_dir())
-            .unwrap_or(Path::new("."));
-        let metadata = cargo_metadata::MetadataCommand::new()
-            .no_deps()
-            .current_dir(start)
-            .exec()
-            .map_err(|e| {
-                Error::usage(format!(
-                    "cargo metadata failed: {}",
-                    e.to_string().lines().next().unwrap_or("")
-                ))
-            })?;
-        let Some(value) = metadata.workspace_metadata.get("flink-connector") else {
+        let Some((root, doc)) = workspace_root(&absolute)? else {
             return Ok(Settings::default());
         };
-        let mut settings: Settings = serde_json::from_value(value.clone()).map_err(|e| {
+        let manifest = root.join("Cargo.toml");
+        let Some(table) = doc
+            .get("workspace")
+            .and_then(|w| w.get("metadata"))
+            .and_then(|m| m.get("flink-connector"))
+        else {
+            return Ok(Settings::default());
+        };
+        let mut settings: Settings = serde_json::from_value(table.clone()).map_err(|e| {
             Error::usage(format!(
-                "[workspace.metadata.flink-connector] in {}/Cargo.toml: {e}",
-                metadata.workspace_root
+                "[workspace.metadata.flink-connector] in {}: {e}",
+                manifest.display()
             ))
         })?;
         if let Some(t) = &settings.templates {
-            settings.templates = Some(metadata.workspace_root.as_std_path().join(t));
+            settings.templates = Some(root.join(t));
         }
         Ok(settings)
     }
+}
+
+/// The workspace root directory above `start` and its Cargo.toml, parsed.
+fn workspace_root(start: &Path) -> Result<Option<(PathBuf, Value)>> {
+    for dir in start.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        if !manifest.is_file() {
+            continue;
+        }
+        let doc = read_cargo_toml(&manifest)?;
+        if doc.get("workspace").is_some() {
+            return Ok(Some((dir.to_path_buf(), doc)));
+        }
+        if let Some(pointer) = doc
+            .get("package")
+            .and_then(|p| p.get("workspace"))
+            .and_then(Value::as_str)
+        {
+            let root = dir.join(pointer);
+            let doc = read_cargo_toml(&root.join("Cargo.toml"))?;
+            return Ok(Some((root, doc)));
+        }
+    }
+    Ok(None)
+}
+
+fn read_cargo_toml(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path).with_path("read", path)?;
+    toml_edit::de::from_str(&text).map_err(|e| {
+        Error::usage(format!(
+            "{}: {}",
+            path.display(),
+            e.message().trim().replace('\n', " ")
+        ))
+    })
 }

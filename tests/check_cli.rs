@@ -269,7 +269,8 @@ fn a_project_directory_checks_its_pom_and_built_jars() {
     <dependency><groupId>org.apache.flink</groupId><artifactId>flink-connector-base</artifactId><version>${flink.version}</version></dependency>
     <dependency><groupId>org.scala-lang.modules</groupId><artifactId>scala-xml_2.13</artifactId><version>2.1.0</version></dependency>
   </dependencies>
-  <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration><relocations/></configuration></plugin></plugins></build>
+  <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration><relocations/></configuration>
+    <executions><execution><phase>package</phase><goals><goal>shade</goal></goals></execution></executions></plugin></plugins></build>
 </project>"#).unwrap();
     std::fs::create_dir(root.join("target")).unwrap();
     broken_jar(&root.join("target"));
@@ -441,8 +442,6 @@ fn list_rules_and_explain_in_every_format() {
         "{stderr}"
     );
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    let no_paths = tool().arg("check").output().unwrap();
-    assert_eq!(no_paths.status.code(), Some(2));
 }
 
 /// docs/rules.md is the registry rendered; `UPDATE_RULES_DOC=1` rewrites it.

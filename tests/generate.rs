@@ -54,30 +54,61 @@ fn a_fresh_project_has_no_drift() {
 fn check_reports_drift_as_a_diff_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let project = new_project(tmp.path(), &[]);
+    // The manifest changes, the project is behind it: drift, shown as the diff `generate` would apply.
+    edit(&project.join("connector.toml"), |t| {
+        t.replace("key = \"namespace\"", "key = \"name-space\"")
+    });
+    let options_before = read(&project.join(OPTIONS_JAVA));
+    let out = run_in(&project, &["generate", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("+            ConfigOptions.key(\"name-space\")"),
+        "diff: {}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains(&format!("--- a/{OPTIONS_JAVA}"))
+            && stderr(&out).contains(OPTIONS_JAVA)
+            && stderr(&out).contains("run `cargo flink-connector generate`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        read(&project.join(OPTIONS_JAVA)),
+        options_before,
+        "--check must not write"
+    );
+    let out = run_in(&project, &["-q", "generate", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).is_empty(),
+        "-q quiets the diff: {}",
+        stdout(&out)
+    );
+    edit(&project.join("connector.toml"), |t| {
+        t.replace("key = \"name-space\"", "key = \"namespace\"")
+    });
+
+    // A hand edit that `generate` keeps is reported, not failed (it would fail forever otherwise:
+    // `generate` changes nothing); --strict fails it.
     edit(&project.join("pom.xml"), |t| {
         t.replace(
             "<packaging>jar</packaging>",
             "<packaging>jar</packaging>\n  <!-- hand edit -->",
         )
     });
-    let edited = read(&project.join("pom.xml"));
     let out = run_in(&project, &["generate", "--check"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("-  <!-- hand edit -->"),
-        "diff: {}",
-        stdout(&out)
-    );
-    assert!(
-        stdout(&out).contains("--- a/pom.xml") && stderr(&out).contains("pom.xml"),
+        stderr(&out).contains("keep hand edits that `generate` preserves: pom.xml"),
         "{}",
         stderr(&out)
     );
-    assert_eq!(
-        read(&project.join("pom.xml")),
-        edited,
-        "--check must not write"
-    );
+    let out = run_in(&project, &["generate", "--check", "--strict"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = run_in(&project, &["generate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(&project.join("pom.xml")).contains("<!-- hand edit -->"));
     // An owned file is the team's: editing it is not drift.
     edit(&project.join(CLIENT_JAVA), |t| t + "\n// team code\n");
     edit(&project.join("pom.xml"), |t| {
@@ -157,10 +188,11 @@ fn lifecycle_keeps_owned_edits_merges_managed_edits_and_adds_options() {
     let out = run_in(&project, &["generate", "--check", "--templates", "../team"]);
     assert_eq!(
         out.status.code(),
-        Some(1),
-        "the hand edit is drift from the render: {}",
-        stdout(&out)
+        Some(0),
+        "a merged hand edit is kept, not drift: {}",
+        stderr(&out)
     );
+    assert!(stderr(&out).contains(OPTIONS_JAVA), "{}", stderr(&out));
 
     // The same line edited by hand and by the templates: a conflict, never a silent overwrite.
     edit(&project.join(OPTIONS_JAVA), |t| {
@@ -275,7 +307,7 @@ fn changing_the_flink_line_in_the_manifest_moves_the_project() {
     let sink = project.join("src/main/java/org/example/flink/connector/acme/AcmeSink.java");
     assert!(read(&sink).contains("InitContext context"));
     edit(&project.join("connector.toml"), |t| {
-        t.replace("version = \"1.20.5\"", "version = \"2.2.1\"")
+        t.replace("version = \"1.20.3\"", "version = \"2.2.1\"")
     });
     assert!(run_in(&project, &["generate"]).status.success());
     let pom = read(&project.join("pom.xml"));
@@ -289,7 +321,7 @@ fn changing_the_flink_line_in_the_manifest_moves_the_project() {
         "2.x has no Sink.InitContext"
     );
     edit(&project.join("connector.toml"), |t| {
-        t.replace("version = \"2.2.1\"", "version = \"1.20.5\"")
+        t.replace("version = \"2.2.1\"", "version = \"1.20.3\"")
     });
     assert!(run_in(&project, &["generate"]).status.success());
     assert!(read(&project.join("pom.xml"))
@@ -373,7 +405,7 @@ fn bad_manifests_and_misplaced_runs_get_one_line_errors() {
             "unknown capability 'stream'",
         ),
         (
-            Box::new(|t: &str| t.replace("version = \"1.20.5\"", "version = \"1.9\"")),
+            Box::new(|t: &str| t.replace("version = \"1.20.3\"", "version = \"1.9\"")),
             "unknown Flink version '1.9'",
         ),
     ] {
@@ -494,7 +526,7 @@ fn cargo_runs_the_tool_as_a_subcommand() {
             .unwrap();
         assert!(out.status.success(), "cargo {args:?}: {}", stderr(&out));
         assert!(
-            stdout(&out).contains("Usage: cargo flink-connector <COMMAND>"),
+            stdout(&out).contains("Usage: cargo flink-connector [OPTIONS] <COMMAND>"),
             "cargo {args:?}: {}",
             stdout(&out)
         );

@@ -83,7 +83,11 @@ fn a_non_empty_directory_is_refused_without_force_and_left_untouched() {
     let dir = tmp.path().join("flink-connector-acme");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
-    assert_refused(tmp.path(), &["new", "acme"], "is not empty; use --force");
+    assert_refused(
+        tmp.path(),
+        &["new", "acme"],
+        "is not empty; --force writes the project into it",
+    );
     assert_eq!(entries(&dir), ["notes.txt"]);
 
     let out = run_in(tmp.path(), &["new", "acme", "--force"]);
@@ -193,4 +197,19 @@ fn a_closed_stdout_pipe_ends_the_tool_quietly() {
     drop(child.stdout.take()); // the reader goes away before the tool writes its output
     let out = child.wait_with_output().unwrap();
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_project_can_be_created_in_the_current_empty_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run_in(tmp.path(), &["new", "acme", "--dir", "."]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(tmp.path().join("connector.toml").is_file());
+    let out = run_in(tmp.path(), &["generate", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let staging: Vec<String> = entries(tmp.path())
+        .into_iter()
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(staging.is_empty(), "{staging:?}");
 }

@@ -37,6 +37,15 @@ public class RedisBench {
                         + ",'value.layout'='string','key.prefix'='s:')",
                 "INSERT INTO kv SELECT id, id FROM src");
 
+        String clusterNodes = System.getProperty("clusterNodes", "");
+        if (!clusterNodes.isEmpty()) {
+            bench("sink, cluster of 3 masters, value.layout=string (SET k v)", rows, parallelism,
+                    "CREATE TABLE src (id BIGINT) WITH (" + gen + ")",
+                    "CREATE TABLE kv (k BIGINT, v BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector'='redis','mode'='cluster',"
+                            + "'cluster.nodes'='" + clusterNodes + "','password'='" + password + "','value.layout'='string','key.prefix'='c:')",
+                    "INSERT INTO kv SELECT id, id FROM src");
+        }
+
         bench("sink, value.layout=hash, 2 fields (HSET k a x b y)", rows, parallelism,
                 "CREATE TABLE src (id BIGINT) WITH (" + gen + ")",
                 "CREATE TABLE h (k BIGINT, a BIGINT, b BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH (" + redis
@@ -95,7 +104,7 @@ public class RedisBench {
      * run, unless -Donly=TEXT names another measurement. The machine may be shared: the best run is
      * the one least disturbed.
      */
-    private static void bench(String what, long rows, int parallelism, String... statements) throws Exception {
+    static void bench(String what, long rows, int parallelism, String... statements) throws Exception {
         if (!what.contains(System.getProperty("only", ""))) {
             return;
         }
@@ -111,7 +120,8 @@ public class RedisBench {
         System.out.println("RUNS " + what + ": " + all + " rows/s");
     }
 
-    private static TableEnvironment env(int parallelism) {
+    /** A MiniCluster that binds to 127.0.0.1 only. */
+    static Map<String, String> loopback() {
         Map<String, String> settings = new HashMap<>();
         settings.put("rest.bind-address", "127.0.0.1");
         settings.put("rest.address", "127.0.0.1");
@@ -119,6 +129,11 @@ public class RedisBench {
         settings.put("jobmanager.bind-host", "127.0.0.1");
         settings.put("taskmanager.bind-host", "127.0.0.1");
         settings.put("taskmanager.host", "127.0.0.1");
+        return settings;
+    }
+
+    static TableEnvironment env(int parallelism) {
+        Map<String, String> settings = loopback();
         settings.put("parallelism.default", String.valueOf(parallelism));
         settings.put("table.exec.async-lookup.buffer-capacity", System.getProperty("asyncCapacity", "1000"));
         settings.put("table.exec.async-lookup.output-mode", "ALLOW_UNORDERED");
@@ -132,7 +147,7 @@ public class RedisBench {
                 EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(Configuration.fromMap(settings)).build());
     }
 
-    private static long run(int parallelism, String... statements) throws Exception {
+    static long run(int parallelism, String... statements) throws Exception {
         TableEnvironment tEnv = env(parallelism);
         TableResult result = null;
         for (String s : statements) {
@@ -150,7 +165,7 @@ public class RedisBench {
         return done.getNetRuntime();
     }
 
-    private static void report(String what, long rows, long millis) {
+    static void report(String what, long rows, long millis) {
         System.out.printf("RESULT %-58s %10d rows %8d ms %12.0f rows/s%n", what, rows, millis, rows * 1000.0 / Math.max(1, millis));
     }
 }

@@ -1,13 +1,30 @@
-//! Running Maven for a connector project: progress while it runs, the tail of its log on failure.
+//! Running Maven for a connector project as a user does (`mvn -B package`: the POM's own versions,
+//! the user's settings.xml and its mirrors). Off a terminal Maven's output is streamed as it comes;
+//! on one a progress line says which module and goal run. Either way the log goes to
+//! target/cargo-flink-connector-maven.log without escape codes, and a failure ends in one line
+//! that names the cause (an artifact that cannot be downloaded, a compile error, failing tests).
 
-use std::io::{BufRead, BufReader, Write};
+mod diagnose;
+
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 
 use crate::errors::{Error, IoContext, Result};
 
-const TAIL_LINES: usize = 40;
+pub use diagnose::diagnose;
+
 pub const LOG_FILE: &str = "target/cargo-flink-connector-maven.log";
+
+/// How `package` runs Maven.
+#[derive(Debug, Clone, Default)]
+pub struct MavenOptions {
+    /// `-o`: only the local repository.
+    pub offline: bool,
+    /// Passed to Maven before the `package` goal.
+    pub args: Vec<String>,
+}
 
 /// Finds `program` on PATH.
 pub fn find_on_path(program: &str) -> Option<PathBuf> {
@@ -22,9 +39,8 @@ fn require(program: &str, install_hint: &str) -> Result<PathBuf> {
         .ok_or_else(|| Error::usage(format!("`{program}` not found on PATH; {install_hint}")))
 }
 
-/// `mvn -B [-o] package ARGS…` in `project`. Prints one progress line per plugin execution and the
-/// test summaries; the whole log goes to target/cargo-flink-connector-maven.log.
-pub fn maven_package(project: &Path, offline: bool, args: &[String]) -> Result<()> {
+/// `mvn -B -Dstyle.color=never [-o] ARGS… package` in `project`.
+pub fn maven_package(project: &Path, options: &MavenOptions) -> Result<()> {
     require(
         "java",
         "install a JDK (11 or 17, e.g. apt-get install openjdk-17-jdk-headless)",
@@ -36,93 +52,234 @@ pub fn maven_package(project: &Path, offline: bool, args: &[String]) -> Result<(
     let mut log = std::fs::File::create(&log_path).with_path("write", &log_path)?;
 
     let mut command = Command::new(mvn);
-    command.current_dir(project).args(["-B", "-ntp"]);
-    if offline {
+    // -B: no interactive prompts; style.color=never: Maven 3.8 colours even a pipe otherwise.
+    command
+        .current_dir(project)
+        .args(["-B", "-Dstyle.color=never"]);
+    if options.offline {
         command.arg("-o");
     }
     command
-        .args(args)
+        .args(&options.args)
         .arg("package")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = command.spawn().io_context(|| "cannot start mvn")?;
-    // Maven writes almost everything to stdout; fold stderr into the log from a second thread.
-    let stderr = child.stderr.take().expect("piped");
-    let stderr_lines = std::thread::spawn(move || {
-        BufReader::new(stderr)
-            .lines()
-            .map_while(|l| l.ok())
-            .collect::<Vec<_>>()
-    });
-    let mut tail = std::collections::VecDeque::with_capacity(TAIL_LINES);
-    for line in BufReader::new(child.stdout.take().expect("piped"))
-        .lines()
-        .map_while(|l| l.ok())
-    {
+    // Both streams into one channel, line by line, in the order they arrive.
+    let (tx, rx) = mpsc::channel::<String>();
+    let readers = [
+        forward_lines(child.stdout.take().expect("piped"), tx.clone()),
+        forward_lines(child.stderr.take().expect("piped"), tx),
+    ];
+    let mut display = Display::new(std::io::stderr().is_terminal());
+    let mut errors = Vec::new();
+    for raw in rx {
+        let line = strip_escapes(&raw);
         writeln!(log, "{line}").ok();
-        if let Some(progress) = progress_line(&line) {
-            eprintln!("  {progress}");
+        display.line(&line);
+        if line.starts_with("[ERROR]") && errors.len() < 200 {
+            errors.push(line);
         }
-        if tail.len() == TAIL_LINES {
-            tail.pop_front();
-        }
-        tail.push_back(line);
+    }
+    for reader in readers {
+        reader.join().ok();
     }
     let status = child.wait().io_context(|| "mvn did not finish")?;
-    for line in stderr_lines.join().unwrap_or_default() {
-        writeln!(log, "{line}").ok();
-        if tail.len() == TAIL_LINES {
-            tail.pop_front();
-        }
-        tail.push_back(line);
-    }
+    display.finish();
     if status.success() {
         return Ok(());
     }
-    for line in &tail {
-        eprintln!("  | {line}");
-    }
     Err(Error::Failed(format!(
-        "mvn package failed ({status}); full log: {}",
+        "mvn package failed: {}; full log: {}",
+        diagnose(&errors),
         log_path.display()
     )))
 }
 
-/// "[INFO] --- maven-compiler-plugin:3.10.1:compile (default-compile) @ x ---" → "compile (maven-compiler-plugin)".
-fn progress_line(line: &str) -> Option<String> {
-    if let Some(rest) = line.strip_prefix("[INFO] --- ") {
-        let mut parts = rest.split_whitespace().next()?.split(':');
-        let plugin = parts.next()?;
-        let goal = parts.nth(1)?;
-        return Some(format!("maven: {goal} ({plugin})"));
+fn forward_lines(
+    stream: impl Read + Send + 'static,
+    tx: mpsc::Sender<String>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stream);
+        let mut buf = Vec::new();
+        // Lossy per line: a stray non-UTF-8 byte in a test's output must not end the stream.
+        while reader
+            .read_until(b'\n', &mut buf)
+            .map(|n| n > 0)
+            .unwrap_or(false)
+        {
+            let text = String::from_utf8_lossy(&buf);
+            if tx
+                .send(text.trim_end_matches(['\n', '\r']).to_string())
+                .is_err()
+            {
+                return;
+            }
+            buf.clear();
+        }
+    })
+}
+
+/// Removes ANSI escape sequences (CSI `ESC [ … letter` and two-byte `ESC x`).
+pub fn strip_escapes(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            _ => continue,
+        }
     }
+    out
+}
+
+/// What the user sees while Maven runs: every line (off a terminal), or one progress line that is
+/// rewritten in place plus the test totals (on a terminal).
+struct Display {
+    terminal: bool,
+    status: Option<String>,
+    downloads: usize,
+}
+
+impl Display {
+    fn new(terminal: bool) -> Self {
+        Display {
+            terminal,
+            status: None,
+            downloads: 0,
+        }
+    }
+
+    fn line(&mut self, line: &str) {
+        if !self.terminal {
+            eprintln!("{line}");
+            return;
+        }
+        if let Some(step) = progress_step(line) {
+            self.show(step);
+        } else if line.contains("Downloaded from ") {
+            self.downloads += 1;
+            let goal = self
+                .status
+                .as_deref()
+                .map(|s| s.split(" · ").next().unwrap_or(s).to_string())
+                .unwrap_or_else(|| "resolving".into());
+            let downloads = self.downloads;
+            self.show(format!("{goal} · {downloads} files downloaded"));
+        } else if let Some(summary) = test_summary(line) {
+            self.clear();
+            eprintln!("  tests: {summary}");
+            self.redraw();
+        }
+    }
+
+    fn show(&mut self, status: String) {
+        self.status = Some(status);
+        self.redraw();
+    }
+
+    fn redraw(&self) {
+        if let Some(status) = &self.status {
+            let mut err = std::io::stderr().lock();
+            write!(err, "\r\x1b[2K  maven: {status}").ok();
+            err.flush().ok();
+        }
+    }
+
+    fn clear(&self) {
+        if self.status.is_some() {
+            eprint!("\r\x1b[2K");
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.terminal {
+            self.clear();
+        }
+    }
+}
+
+/// "[INFO] --- maven-compiler-plugin:3.15.0:compile (default-compile) @ flink-connector-x ---"
+/// (Maven 3.8) or "[INFO] --- compiler:3.15.0:compile (default-compile) @ x ---" (3.9) →
+/// "flink-connector-x: compile (maven-compiler-plugin)".
+fn progress_step(line: &str) -> Option<String> {
+    let rest = line.strip_prefix("[INFO] --- ")?;
+    let mut words = rest.split_whitespace();
+    let mut parts = words.next()?.split(':');
+    let plugin = parts.next()?;
+    let goal = parts.nth(1)?;
+    let module = words
+        .skip_while(|w| *w != "@")
+        .nth(1)
+        .filter(|m| *m != "---");
+    Some(match module {
+        Some(module) => format!("{module}: {goal} ({plugin})"),
+        None => format!("{goal} ({plugin})"),
+    })
+}
+
+/// Surefire's totals line ("Tests run: 11, Failures: 0, …" without " in Class").
+fn test_summary(line: &str) -> Option<&str> {
     let summary = line
         .strip_prefix("[INFO] ")
         .or_else(|| line.strip_prefix("[ERROR] "))
-        .unwrap_or(line);
-    (summary.starts_with("Tests run:") && !summary.contains(" - in "))
-        .then(|| format!("tests: {summary}"))
+        .or_else(|| line.strip_prefix("[WARNING] "))?;
+    (summary.starts_with("Tests run:") && !summary.contains(" in ")).then_some(summary)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::progress_line;
+    use super::*;
 
     #[test]
-    fn progress_shows_plugin_goals_and_test_totals_only() {
+    fn progress_names_the_module_and_goal() {
         assert_eq!(
-            progress_line(
-                "[INFO] --- maven-shade-plugin:3.4.1:shade (default) @ flink-connector-redis ---"
+            progress_step(
+                "[INFO] --- maven-shade-plugin:3.6.2:shade (shade-connector) @ flink-connector-redis ---"
             )
             .as_deref(),
-            Some("maven: shade (maven-shade-plugin)")
+            Some("flink-connector-redis: shade (maven-shade-plugin)")
         );
         assert_eq!(
-            progress_line("[INFO] Tests run: 5, Failures: 0, Errors: 0, Skipped: 0").as_deref(),
-            Some("tests: Tests run: 5, Failures: 0, Errors: 0, Skipped: 0")
+            progress_step("[INFO] --- compiler:3.15.0:compile (default-compile) @ x ---")
+                .as_deref(),
+            Some("x: compile (compiler)")
         );
-        assert_eq!(progress_line("[INFO] Tests run: 1, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 3 s - in x.YTest"), None);
-        assert_eq!(progress_line("[INFO] Building jar: x.jar"), None);
+        assert_eq!(progress_step("[INFO] Building jar: x.jar"), None);
+    }
+
+    #[test]
+    fn only_the_totals_of_surefire_count_as_a_summary() {
+        assert_eq!(
+            test_summary("[INFO] Tests run: 5, Failures: 0, Errors: 0, Skipped: 0"),
+            Some("Tests run: 5, Failures: 0, Errors: 0, Skipped: 0")
+        );
+        assert_eq!(test_summary("[INFO] Tests run: 1, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 3 s -- in x.YTest"), None);
+        assert_eq!(test_summary("[INFO] Tests run: 1, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 3 s - in x.YTest"), None);
+    }
+
+    #[test]
+    fn escape_codes_are_stripped() {
+        assert_eq!(
+            strip_escapes("\u{1b}[1mApache Maven\u{1b}[m"),
+            "Apache Maven"
+        );
+        assert_eq!(
+            strip_escapes("[\u{1b}[1;34mINFO\u{1b}[m] ok \u{1b}[0m\u{1b}[0m"),
+            "[INFO] ok "
+        );
+        assert_eq!(strip_escapes("plain — text"), "plain — text");
     }
 }

@@ -1,5 +1,7 @@
-//! What `check PATH…` reads: a jar, or a project directory (pom.xml, connector.toml if present,
-//! and the jars Maven built under target/).
+//! What `check PATH…` reads: a jar, a POM file (`pom.xml` or `*.pom`), or a project directory
+//! (pom.xml, connector.toml if present, the jars Maven built under target/, and — when no jar
+//! is built — its sources). A directory whose pom.xml lists `<modules>` is expanded into its
+//! modules as well (an aggregator builds no jar itself).
 
 use std::path::{Path, PathBuf};
 
@@ -11,53 +13,99 @@ pub struct Project {
     pub pom: Option<PathBuf>,
     pub connector_toml: Option<PathBuf>,
     pub jars: Vec<PathBuf>,
-}
-
-/// Build by-products that are not the connector: the pre-shade jar and attached artifacts.
-fn is_connector_jar(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    name.ends_with(".jar")
-        && !name.starts_with("original-")
-        && ![
-            "-sources.jar",
-            "-javadoc.jar",
-            "-tests.jar",
-            "-test-sources.jar",
-        ]
-        .iter()
-        .any(|s| name.ends_with(s))
+    /// Given as a directory (its sources are audited when no jar is built).
+    pub is_dir: bool,
 }
 
 fn jars_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut jars: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && is_connector_jar(p))
-        .collect();
-    jars.sort();
-    Ok(jars)
+    crate::jar::connector_jars_in(dir)
+        .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))
 }
 
-/// One project per PATH; a jar PATH is a project of that jar alone.
+/// Modules nested deeper than this are not followed.
+const MAX_MODULE_DEPTH: usize = 8;
+
+/// One project per PATH (a jar PATH is a project of that jar alone), then the modules of
+/// aggregator POMs, each once.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<Project>> {
-    paths.iter().map(|path| expand_one(path)).collect()
+    let mut out: Vec<Project> = Vec::new();
+    for path in paths {
+        let project = expand_one(path)?;
+        let mut seen: Vec<PathBuf> = out.iter().map(|p| canonical(&p.dir)).collect();
+        add_with_modules(project, &mut out, &mut seen, 0)?;
+    }
+    Ok(out)
+}
+
+fn canonical(dir: &Path) -> PathBuf {
+    dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+}
+
+fn add_with_modules(
+    project: Project,
+    out: &mut Vec<Project>,
+    seen: &mut Vec<PathBuf>,
+    depth: usize,
+) -> Result<()> {
+    let modules = match (&project.pom, project.is_dir) {
+        (Some(pom), true) => modules_of(pom),
+        _ => Vec::new(),
+    };
+    seen.push(canonical(&project.dir));
+    let dir = project.dir.clone();
+    out.push(project);
+    if depth >= MAX_MODULE_DEPTH {
+        return Ok(());
+    }
+    for module in modules {
+        let path = dir.join(&module);
+        let module_dir = if path.is_file() {
+            path.parent().unwrap_or(&dir).to_path_buf()
+        } else {
+            path
+        };
+        if seen.contains(&canonical(&module_dir)) || !module_dir.join("pom.xml").is_file() {
+            continue;
+        }
+        add_with_modules(expand_one(&module_dir)?, out, seen, depth + 1)?;
+    }
+    Ok(())
+}
+
+/// `<modules>` of a POM (a broken POM yields none here: reading it later reports why).
+fn modules_of(pom: &Path) -> Vec<String> {
+    let Ok(pom) = crate::pom::Pom::read(pom) else {
+        return Vec::new();
+    };
+    pom.root
+        .child("modules")
+        .map(|m| {
+            m.children_named("module")
+                .map(|e| e.text.trim().to_string())
+                .filter(|m| !m.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn is_pom_file(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "pom.xml") || path.extension().is_some_and(|e| e == "pom")
 }
 
 fn expand_one(path: &Path) -> Result<Project> {
+    // A FIFO or device would block or never end; a directory named *.jar is a mistake.
+    if path.exists() && (path.extension().is_some_and(|e| e == "jar") || !path.is_dir()) {
+        crate::jar::ensure_regular_file(path).map_err(|e| Error::usage(e.to_string()))?;
+    }
     if path.is_file() {
-        let is_pom = path.file_name().is_some_and(|n| n == "pom.xml");
+        let is_pom = is_pom_file(path);
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         return Ok(if is_pom {
             Project {
                 pom: Some(path.to_owned()),
                 connector_toml: None,
                 jars: Vec::new(),
+                is_dir: false,
                 dir,
             }
         } else {
@@ -65,6 +113,7 @@ fn expand_one(path: &Path) -> Result<Project> {
                 pom: None,
                 connector_toml: None,
                 jars: vec![path.to_owned()],
+                is_dir: false,
                 dir,
             }
         });
@@ -93,6 +142,7 @@ fn expand_one(path: &Path) -> Result<Project> {
         pom,
         connector_toml,
         jars,
+        is_dir: true,
     })
 }
 

@@ -17,14 +17,14 @@ use serde::Serialize;
 use crate::errors::{Error, Result};
 use crate::flink::index::lines_with;
 use crate::flink::runtime::RuntimeLib;
-use crate::flink::LINES;
+use crate::flink::{version_from_jar_name, LINES};
 use crate::jar::JarIndex;
-use crate::pom::Pom;
+use crate::pom::{EffectivePom, ResolveOptions, Resolver};
 
 use context::{Depth, JarContext, JarFacts};
 use finding::{Finding, Findings, Levels, Severity};
 use input::Project;
-use target::{version_from_jar_name, version_from_text, Target};
+use target::{version_from_text, Target};
 
 pub struct CheckOptions {
     pub target: Option<Target>,
@@ -207,41 +207,66 @@ impl Runtimes {
 pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
     let projects = input::expand(paths)?;
     let mut runtimes = Runtimes::default();
+    let mut resolver = Resolver::new(ResolveOptions::from_env());
     let mut files = Vec::new();
     for project in &projects {
-        let pom = project.pom.as_deref().map(Pom::read).transpose()?;
-        let declared = declared_version(project, pom.as_ref());
+        let pom = project
+            .pom
+            .as_deref()
+            .map(|p| EffectivePom::load(p, &mut resolver))
+            .transpose()?;
+        let declared = pom.as_ref().and_then(rules::pom::declared);
+        let (usable, unsupported) = match declared {
+            Some(rules::pom::Declared::Line(t, source)) => (Some((t, source)), None),
+            Some(rules::pom::Declared::Unsupported { text, source }) => {
+                (None, Some((text, source)))
+            }
+            None => (declared_in_toml(project), None),
+        };
         for jar_path in &project.jars {
-            files.push(if options.matrix.is_empty() {
-                check_jar(jar_path, declared.as_ref(), None, options, &mut runtimes)?
+            let mut report = if options.matrix.is_empty() {
+                check_jar(jar_path, usable.as_ref(), None, options, &mut runtimes)?
             } else {
                 check_matrix(jar_path, options, &mut runtimes)?
-            });
+            };
+            if let Some((text, source)) = &unsupported {
+                report.notes.insert(
+                    0,
+                    format!("{source}: {text} is not a supported Flink line, so it was not used as the target"),
+                );
+            }
+            files.push(report);
         }
         if let Some(pom) = &pom {
-            files.push(check_pom(pom, declared.as_ref(), options));
+            files.push(check_pom(
+                pom,
+                usable.as_ref(),
+                unsupported.as_ref(),
+                options,
+            ));
+        }
+        // An aggregator (packaging pom) has no sources of its own; its modules are projects.
+        if pom.as_ref().is_none_or(|p| p.packaging != "pom") {
+            files.extend(rules::project::check_sources(
+                project,
+                pom.as_ref(),
+                &options.levels,
+            ));
         }
     }
     Ok(Report::new(files, options.deny_warnings))
 }
 
-/// The Flink version a project declares: pom.xml `flink.version`, else connector.toml.
-fn declared_version(project: &Project, pom: Option<&Pom>) -> Option<(Target, String)> {
-    let from_pom = pom
-        .and_then(|p| p.property("flink.version"))
-        .map(|v| (v, "pom.xml flink.version"));
-    let from_toml = || {
-        project
-            .connector_toml
-            .as_deref()
-            .and_then(input::flink_version_in_toml)
-            .map(|v| (v, "connector.toml"))
-    };
-    let (text, source) = from_pom.or_else(from_toml)?;
+/// connector.toml's `[flink] version`, when there is no pom.xml to say it.
+fn declared_in_toml(project: &Project) -> Option<(Target, String)> {
+    let text = project
+        .connector_toml
+        .as_deref()
+        .and_then(input::flink_version_in_toml)?;
     let (version, exact) = version_from_text(&text)?;
     Some((
         Target::for_version(version, exact, None),
-        format!("{source} = {text}"),
+        format!("connector.toml = {text}"),
     ))
 }
 
@@ -341,6 +366,8 @@ fn check_jar(
     let ctx = JarContext::new(&jar, facts, target, runtime);
     let mut findings = Findings::new(&options.levels);
     rules::check_jar(&ctx, &mut findings);
+    // Overlapping entries and the decompression budget: say what the rules could not read.
+    notes.extend(jar.skipped());
     Ok(FileReport {
         path: path.display().to_string(),
         target: ctx.target.label(),
@@ -351,30 +378,42 @@ fn check_jar(
     })
 }
 
-fn check_pom(pom: &Pom, declared: Option<&(Target, String)>, options: &CheckOptions) -> FileReport {
+fn check_pom(
+    pom: &EffectivePom,
+    declared: Option<&(Target, String)>,
+    unsupported: Option<&(String, String)>,
+    options: &CheckOptions,
+) -> FileReport {
     let mut notes = Vec::new();
-    let target = match (&options.target, declared) {
-        (Some(t), _) => t.clone(),
-        (None, Some((t, source))) => {
+    let target = match (&options.target, declared, unsupported) {
+        (Some(t), _, _) => Some(t.clone()),
+        (None, Some((t, source)), _) => {
             notes.push(format!("target {}: from {source}", t.label()));
-            t.clone()
+            Some(t.clone())
         }
-        (None, None) => {
+        (None, None, Some(_)) => None,
+        // flink.version may be in the parent that could not be read: no assumption.
+        (None, None, None) if pom.parent_unknown => None,
+        (None, None, None) => {
             let t = default_target("no flink.version in pom.xml");
             notes.push(format!(
                 "target {}: {}",
                 t.label(),
                 t.assumed.clone().unwrap_or_default()
             ));
-            t
+            Some(t)
         }
     };
     let mut findings = Findings::new(&options.levels);
-    rules::pom::check(pom, &target, &mut findings);
+    notes.extend(rules::pom::check(pom, target.as_ref(), &mut findings));
     FileReport {
-        path: pom.path.display().to_string(),
-        target: target.label(),
-        engine: target.engine.clone(),
+        path: pom.path().display().to_string(),
+        target: match (&target, unsupported) {
+            (Some(t), _) => t.label(),
+            (None, Some((text, _))) => format!("flink-{text} (unsupported line)"),
+            (None, None) => "unknown".to_string(),
+        },
+        engine: target.as_ref().and_then(|t| t.engine.clone()),
         notes,
         findings: findings.items,
         matrix: None,

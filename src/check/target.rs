@@ -149,18 +149,6 @@ pub fn version_from_text(text: &str) -> Option<(FlinkVersion, bool)> {
         })
 }
 
-/// The Flink version at the end of a jar's file name: `flink-connector-files-2.2.1.jar`,
-/// `flink-connector-jdbc-3.2.0-1.19.jar`.
-pub fn version_from_jar_name(file_name: &str) -> Option<(FlinkVersion, bool)> {
-    let stem = file_name.strip_suffix(".jar")?;
-    let last = stem.rsplit('-').next()?;
-    if last.split('.').count() < 2 || !last.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return None;
-    }
-    let exact = last.split('.').count() == 3;
-    FlinkVersion::parse(last).ok().map(|v| (v, exact))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,18 +211,7 @@ mod tests {
     }
 
     #[test]
-    fn finds_versions_in_jar_names() {
-        assert_eq!(
-            version_from_jar_name("flink-connector-files-2.2.1.jar")
-                .map(|(v, e)| (v.to_string(), e)),
-            Some(("2.2.1".into(), true))
-        );
-        assert_eq!(
-            version_from_jar_name("flink-connector-jdbc-3.2.0-1.19.jar").map(|(v, _)| v.line.line),
-            Some("1.19")
-        );
-        assert!(version_from_jar_name("my-connector-1.0.0.jar").is_none());
-        assert!(version_from_jar_name("x-SNAPSHOT.jar").is_none());
+    fn finds_versions_in_text() {
         assert_eq!(
             version_from_text("1.20-SNAPSHOT").map(|(v, _)| v.line.line),
             Some("1.20")

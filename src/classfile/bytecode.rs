@@ -83,6 +83,56 @@ impl Instruction<'_> {
     }
 }
 
+impl Instruction<'_> {
+    /// Where a branch or switch may jump (absolute pcs); empty for every other instruction.
+    pub fn branch_targets(&self) -> Vec<usize> {
+        let at = |offset: i64| usize::try_from(self.pc as i64 + offset).ok();
+        let be32 = |b: &[u8]| i64::from(i32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+        match (self.opcode, self.operands) {
+            (0x99..=0xa8 | 0xc6 | 0xc7, [a, b, ..]) => at(i64::from(i16::from_be_bytes([*a, *b])))
+                .into_iter()
+                .collect(),
+            (0xc8 | 0xc9, [a, b, c, d, ..]) => at(be32(&[*a, *b, *c, *d])).into_iter().collect(),
+            (op::TABLESWITCH | op::LOOKUPSWITCH, operands) => {
+                let padding = (4 - ((self.pc + 1) % 4)) % 4;
+                let words: Vec<i64> = operands
+                    .get(padding..)
+                    .unwrap_or(&[])
+                    .chunks_exact(4)
+                    .map(be32)
+                    .collect();
+                let offsets: Vec<i64> = if self.opcode == op::TABLESWITCH {
+                    // default, low, high, offsets…
+                    words
+                        .iter()
+                        .take(1)
+                        .chain(words.iter().skip(3))
+                        .copied()
+                        .collect()
+                } else {
+                    // default, npairs, (match, offset)…
+                    words
+                        .iter()
+                        .take(1)
+                        .chain(words.iter().skip(2).skip(1).step_by(2))
+                        .copied()
+                        .collect()
+                };
+                offsets.into_iter().filter_map(at).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether execution never falls through to the next instruction.
+    pub fn ends_block(&self) -> bool {
+        matches!(
+            self.opcode,
+            0xa7 | 0xa9 | 0xc8 | op::TABLESWITCH | op::LOOKUPSWITCH | 0xac..=op::RETURN | 0xbf
+        )
+    }
+}
+
 /// Operand length of fixed-size opcodes; `None` for unassigned opcodes and the variable-size ones.
 fn operand_len(opcode: u8) -> Option<usize> {
     Some(match opcode {
@@ -203,6 +253,13 @@ mod tests {
             vec![0x12, 0xaa, 0xc4, 0xb0]
         );
         assert_eq!(decoded[0].pool_index(), 3);
+        // tableswitch at pc 2: default +0, targets +0 and +0 → pc 2
+        assert_eq!(decoded[1].branch_targets(), vec![2, 2, 2]);
+        let goto_back: Vec<_> = instructions(&[0x00, 0xa7, 0xff, 0xff])
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(goto_back[1].branch_targets(), vec![0]);
+        assert!(goto_back[1].ends_block());
         assert_eq!(decoded[2].local_index(), 300);
     }
 

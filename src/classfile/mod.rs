@@ -10,7 +10,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub const ACC_PUBLIC: u16 = 0x0001;
+pub const ACC_PRIVATE: u16 = 0x0002;
 pub const ACC_STATIC: u16 = 0x0008;
+pub const ACC_FINAL: u16 = 0x0010;
 pub const ACC_INTERFACE: u16 = 0x0200;
 pub const ACC_ABSTRACT: u16 = 0x0400;
 pub const ACC_ENUM: u16 = 0x4000;
@@ -309,6 +311,8 @@ impl<'a> Member<'a> {
 pub struct Code<'a> {
     pub max_locals: u16,
     pub bytecode: &'a [u8],
+    /// The `handler_pc` of every exception-table entry.
+    pub handlers: Vec<u16>,
 }
 
 pub struct ClassFile<'a> {
@@ -403,9 +407,18 @@ impl<'a> ClassFile<'a> {
         let _max_stack = r.u16()?;
         let max_locals = r.u16()?;
         let len = r.u32()? as usize;
+        let bytecode = r.take(len)?;
+        let count = r.u16()?;
+        let mut handlers = Vec::with_capacity(usize::from(count).min(256));
+        for _ in 0..count {
+            let _range = (r.u16()?, r.u16()?);
+            handlers.push(r.u16()?);
+            let _catch_type = r.u16()?;
+        }
         Ok(Some(Code {
             max_locals,
-            bytecode: r.take(len)?,
+            bytecode,
+            handlers,
         }))
     }
 
@@ -504,6 +517,46 @@ pub fn descriptor_arity(descriptor: &str) -> (usize, bool) {
     (count, returns)
 }
 
+/// Operand-stack words (1, or 2 for `J`/`D`) of each argument of a method descriptor, and of
+/// its result (`None` for `V`). `None` for a malformed descriptor.
+pub fn descriptor_words(descriptor: &str) -> Option<(Vec<u8>, Option<u8>)> {
+    let bytes = descriptor.as_bytes();
+    let mut i = 1;
+    if bytes.first() != Some(&b'(') {
+        return None;
+    }
+    let mut args = Vec::new();
+    let one_type = |i: &mut usize| -> Option<u8> {
+        let mut array = false;
+        while bytes.get(*i) == Some(&b'[') {
+            array = true;
+            *i += 1;
+        }
+        let c = *bytes.get(*i)?;
+        if c == b'L' {
+            *i += bytes[*i..].iter().position(|&b| b == b';')?;
+        } else if !b"BCDFIJSZ".contains(&c) {
+            return None;
+        }
+        *i += 1;
+        Some(if !array && (c == b'J' || c == b'D') {
+            2
+        } else {
+            1
+        })
+    };
+    while bytes.get(i) != Some(&b')') {
+        args.push(one_type(&mut i)?);
+    }
+    i += 1;
+    let result = if bytes.get(i) == Some(&b'V') {
+        None
+    } else {
+        Some(one_type(&mut i)?)
+    };
+    Some((args, result))
+}
+
 /// `Ljava/lang/String;` → `java/lang/String`; arrays and primitives give `None`.
 pub fn object_type(descriptor: &str) -> Option<&str> {
     descriptor.strip_prefix('L')?.strip_suffix(';')
@@ -531,6 +584,13 @@ mod tests {
             (3, true)
         );
         assert_eq!(descriptor_arity("(I"), (1, false));
+        assert_eq!(
+            descriptor_words("(J[DLjava/lang/String;I)D"),
+            Some((vec![2, 1, 1, 1], Some(2)))
+        );
+        assert_eq!(descriptor_words("()V"), Some((vec![], None)));
+        assert_eq!(descriptor_words("(Q)V"), None);
+        assert_eq!(descriptor_words("(Lx"), None);
         assert_eq!(element_class("[[Lcom/x/Y;"), Some("com/x/Y"));
         assert_eq!(element_class("[I"), None);
         assert_eq!(element_class("com/x/Y"), Some("com/x/Y"));

@@ -37,6 +37,9 @@ pub fn cmd_check(args: CheckArgs) -> Result<u8> {
                 dir.display()
             )));
         }
+        // A FIFO named *.jar in lib/ would block the open; refuse it up front.
+        crate::jar::ensure_regular_jars_in(dir)
+            .map_err(|e| Error::usage(format!("--flink-lib: {e}")))?;
     }
     let matrix = match args.target.as_deref().and_then(Target::parse_many) {
         Some(targets) => targets?,

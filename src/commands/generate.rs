@@ -1,29 +1,34 @@
-//! `cargo flink-connector generate [--check] [--force]`: re-render a project from connector.toml.
+//! `cargo flink-connector generate [--check] [--force]`: re-render a project from connector.toml,
+//! as one transaction under the project lock. `option` edits go through the same transaction.
 
 use std::path::{Path, PathBuf};
 
 use crate::cli::GenerateArgs;
-use crate::errors::{Error, IoContext, Result};
+use crate::errors::{Error, Result};
+use crate::manifest::edit::LocalManifest;
 use crate::manifest::{Manifest, MANIFEST_FILE};
-use crate::project;
-use crate::render::reconcile::{self, Action};
-use crate::render::{self, Extras, TemplateTree};
+use crate::project::reconcile::{self, Action, Change};
+use crate::project::{self, symbols, txn, Op, ProjectLock};
+use crate::render::{self, Extras, RenderedFile, TemplateTree};
 use crate::settings::Settings;
+use crate::ui;
 
 pub fn cmd_generate(args: GenerateArgs) -> Result<u8> {
     let root = project::find_root(args.path.as_deref())?;
     if args.check {
-        return check(&root, args.templates.as_deref());
+        return check(&root, args.templates.as_deref(), args.strict);
     }
-    regenerate(&root, args.templates.as_deref(), args.force)
+    let lock = ProjectLock::acquire(&root)?;
+    update(&lock, args.templates.as_deref(), args.force, None)
 }
 
-/// Renders the project's manifest with its template set (`--templates` > manifest > workspace).
+/// Renders `manifest` with its template set (`--templates` > manifest > workspace). Workspace
+/// settings come from reading Cargo.toml files (no `cargo metadata`, see [`Settings`]).
 pub fn render_project(
     root: &Path,
+    manifest: &Manifest,
     templates: Option<&Path>,
-) -> Result<(Manifest, Vec<render::RenderedFile>)> {
-    let manifest = Manifest::load(&root.join(MANIFEST_FILE))?;
+) -> Result<Vec<RenderedFile>> {
     let settings = Settings::discover(root);
     let template_dir: Option<PathBuf> = templates
         .map(Path::to_path_buf)
@@ -33,92 +38,163 @@ pub fn render_project(
     let extras = Extras {
         license_header: settings.license_header.clone(),
     };
-    let files = render::render(&manifest, &tree, &extras)?;
-    Ok((manifest, files))
+    render::render(manifest, &tree, &extras)
 }
 
-fn check(root: &Path, templates: Option<&Path>) -> Result<u8> {
-    let (_, files) = render_project(root, templates)?;
-    // --check ignores the merge: any managed file that differs from the render is drift.
-    let drift: Vec<_> = reconcile::plan(root, &files, true)
-        .into_iter()
-        .filter(|c| c.is_drift())
-        .collect();
-    if drift.is_empty() {
-        println!("{}: up to date with {MANIFEST_FILE}", root.display());
+fn check(root: &Path, templates: Option<&Path>, strict: bool) -> Result<u8> {
+    let _shared = ProjectLock::shared(root)?;
+    if txn::pending(root) {
+        eprintln!(
+            "{}: an interrupted command left committed changes unfinished; run `cargo flink-connector generate` to complete them",
+            root.display()
+        );
+        return Ok(1);
+    }
+    let manifest = Manifest::load(&root.join(MANIFEST_FILE))?;
+    let files = render_project(root, &manifest, templates)?;
+    let markers = reconcile::unresolved_conflicts(root, &files)?;
+    let changes = reconcile::plan(root, &files, false)?;
+    let (drift, kept): (Vec<&Change>, Vec<&Change>) = changes.iter().partition(|c| c.is_drift());
+    if !kept.is_empty() {
+        let verb = if strict { "error" } else { "note" };
+        eprintln!(
+            "{verb}: {} managed file(s) keep hand edits that `generate` preserves: {}",
+            kept.len(),
+            paths(&kept)
+        );
+    }
+    if !markers.is_empty() {
+        eprintln!(
+            "unresolved merge-conflict markers in {}; resolve them",
+            markers.join(", ")
+        );
+        return Ok(1);
+    }
+    let failing_kept = strict && !kept.is_empty();
+    if drift.is_empty() && !failing_kept {
+        ui::status(format_args!(
+            "{}: up to date with {MANIFEST_FILE}",
+            root.display()
+        ));
         return Ok(0);
     }
     for c in &drift {
-        print!("{}", c.diff());
+        ui::diff(&c.diff());
     }
-    eprintln!(
-        "{} file(s) differ from what {MANIFEST_FILE} renders: {}; run `cargo flink-connector generate`",
-        drift.len(),
-        drift.iter().map(|c| c.path.as_str()).collect::<Vec<_>>().join(", ")
-    );
+    if !drift.is_empty() {
+        eprintln!(
+            "{} file(s) differ from what {MANIFEST_FILE} renders: {}; run `cargo flink-connector generate`",
+            drift.len(),
+            paths(&drift)
+        );
+    }
     Ok(1)
 }
 
-pub fn regenerate(root: &Path, templates: Option<&Path>, force: bool) -> Result<u8> {
-    let (_, files) = render_project(root, templates)?;
-    let changes = reconcile::plan(root, &files, force);
+fn paths(changes: &[&Change]) -> String {
+    changes
+        .iter()
+        .map(|c| c.path.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A manifest edit made by `option`, applied in the same transaction as the re-render.
+pub struct ManifestEdit {
+    pub manifest: LocalManifest,
+    pub summary: String,
+}
+
+/// Re-renders the project (with `edit` applied to its manifest first) and commits everything —
+/// manifest, files, render record — as one transaction. Call with the project lock held.
+pub fn update(
+    lock: &ProjectLock,
+    templates: Option<&Path>,
+    force: bool,
+    edit: Option<ManifestEdit>,
+) -> Result<u8> {
+    let root = lock.root();
+    let recovery = txn::recover(lock)?;
+    if recovery.completed > 0 {
+        ui::note(format_args!(
+            "finished {} file operation(s) an interrupted command had committed",
+            recovery.completed
+        ));
+    }
+    if recovery.discarded > 0 {
+        ui::note("discarded the uncommitted changes of an interrupted command");
+    }
+    let (mut local, summary) = match edit {
+        Some(e) => (e.manifest, Some(e.summary)),
+        // Read under the lock, so a concurrent `option` edit is never lost.
+        None => (LocalManifest::read(&root.join(MANIFEST_FILE))?, None),
+    };
+    local.record_tool_version(env!("CARGO_PKG_VERSION"));
+    let manifest = local.manifest(summary.as_deref())?;
+    let files = render_project(root, &manifest, templates)?;
+    if !force {
+        let markers = reconcile::unresolved_conflicts(root, &files)?;
+        if !markers.is_empty() {
+            return Err(Error::Failed(format!(
+                "unresolved merge-conflict markers in {}: resolve them first (or run `cargo flink-connector generate --force` to replace these files with the templates' version, discarding your edits in them)",
+                markers.join(", ")
+            )));
+        }
+    }
+    let before = symbols::declared(&reconcile::recorded_java(root)?);
+    let changes = reconcile::plan(root, &files, force)?;
+    let mut ops: Vec<Op> = Vec::new();
+    if local.is_changed() {
+        ops.push(Op::Write {
+            path: MANIFEST_FILE.to_string(),
+            contents: local.text().into_bytes(),
+        });
+    }
+    ops.extend(changes.iter().filter_map(Change::op));
+    // The record goes last: it describes the files written before it.
+    ops.extend(reconcile::record_ops(root, &files)?);
+    txn::commit(lock, &ops)?;
+
+    if let Some(summary) = &summary {
+        ui::status(format_args!("{summary} in {}", local.path.display()));
+    }
     let mut conflicts = Vec::new();
     for c in &changes {
-        let path = root.join(&c.path);
-        match c.action {
-            Action::Remove => std::fs::remove_file(&path).with_path("remove", &path)?,
-            Action::KeepStale => {}
-            _ => project::write_file(root, &c.path, &c.after)?,
-        }
-        if c.action == Action::Conflict {
-            conflicts.push(c.path.clone());
-        }
         if matches!(
             c.action,
             Action::Update | Action::Merge | Action::Overwrite | Action::Conflict
         ) {
-            print!("{}", c.diff());
+            ui::diff(&c.diff());
         }
-        eprintln!("{:>9} {}", label(&c.action), c.path);
+        ui::status(format_args!("{:>9} {}", c.action.label(), c.path));
+        if c.action == Action::Conflict {
+            conflicts.push(c.path.clone());
+        }
     }
-    project::record_render(root, &files)?;
-    record_tool_version(root)?;
+    let after = symbols::declared(
+        &files
+            .iter()
+            .filter(|f| f.kind == render::FileKind::Managed)
+            .map(|f| (f.path.clone(), f.contents.clone()))
+            .collect::<Vec<_>>(),
+    );
+    for broken in symbols::broken_uses(root, &before, &after, &files) {
+        ui::warn(broken);
+    }
     if !conflicts.is_empty() {
         return Err(Error::Failed(format!(
-            "merge conflicts in {}: resolve the <<<<<<< markers (or run with --force to take the templates' version)",
+            "merge conflicts in {}: resolve the <<<<<<< markers, then run `cargo flink-connector generate` again (`generate --force` takes the templates' version instead)",
             conflicts.join(", ")
         )));
     }
-    if changes.is_empty() {
-        eprintln!("{}: up to date", root.display());
+    ui::detail(format_args!(
+        "{} files rendered, {} changed, {} file operations committed",
+        files.len(),
+        changes.iter().filter(|c| c.is_drift()).count(),
+        ops.len()
+    ));
+    if changes.iter().all(|c| !c.is_drift()) {
+        ui::status(format_args!("{}: up to date", root.display()));
     }
     Ok(0)
-}
-
-fn label(action: &Action) -> &'static str {
-    match action {
-        Action::Create => "created",
-        Action::Update => "updated",
-        Action::Merge => "merged",
-        Action::Conflict => "CONFLICT",
-        Action::Overwrite => "replaced",
-        Action::Remove => "removed",
-        Action::KeepStale => "kept",
-    }
-}
-
-/// `[template] version` says which cargo-flink-connector last rendered the project; edited in
-/// place so the manifest keeps its comments and layout.
-fn record_tool_version(root: &Path) -> Result<()> {
-    let path = root.join(MANIFEST_FILE);
-    let text = std::fs::read_to_string(&path).with_path("read", &path)?;
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        Error::usage(format!("{}: {}", path.display(), e.message()))
-    })?;
-    let current = env!("CARGO_PKG_VERSION");
-    if doc["template"]["version"].as_str() == Some(current) {
-        return Ok(());
-    }
-    doc["template"]["version"] = toml_edit::value(current);
-    std::fs::write(&path, doc.to_string()).with_path("write", &path)
 }

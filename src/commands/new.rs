@@ -4,17 +4,21 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::NewArgs;
 use crate::errors::{Error, Result};
+use crate::flink::runtime::PLATFORM_CONNECTORS;
 use crate::flink::FlinkVersion;
 use crate::manifest::{names, Capabilities, Manifest, TemplateSource};
 use crate::project;
 use crate::render::{self, Extras, FileKind, TemplateTree};
 use crate::settings::Settings;
+use crate::ui;
 
 const DEFAULT_GROUP_ID: &str = "org.example";
 const BLANK_PRESET: &str = "blank";
 
 pub fn cmd_new(args: NewArgs) -> Result<u8> {
     names::validate_connector_name(&args.name)?;
+    let identifier = args.identifier.clone().unwrap_or_else(|| args.name.clone());
+    names::validate_identifier(&identifier)?;
     let dir = args
         .dir
         .clone()
@@ -49,11 +53,14 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         }
     };
     names::validate_package(&package)?;
-    let dir = args
-        .dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("flink-connector-{}", args.name)));
-    project::check_target(&dir, args.force)?;
+    // A dry run into a non-empty directory shows what a run with --force would write.
+    let target_note = match project::check_target(&dir, args.force || args.dry_run)? {
+        project::Target::NonEmpty if !args.force => Some(format!(
+            "{} is not empty: writing into it needs --force (existing files are kept; a clash is refused)",
+            dir.display()
+        )),
+        _ => None,
+    };
     let tree = TemplateTree::with_overlay(args.templates.as_deref())?;
     let (preset, preset_note) = choose_preset(&args, &tree)?;
     let defaults = tree.preset_defaults(&preset)?;
@@ -72,7 +79,7 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         .filter(|o| !unused.contains(&o.key.as_str()))
         .collect();
     let manifest = Manifest {
-        identifier: args.name.clone(),
+        identifier: identifier.clone(),
         description: defaults.description,
         class_prefix: names::class_prefix(&args.name),
         artifact_id: format!("flink-connector-{}", args.name),
@@ -102,33 +109,55 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
     };
     let files = render::render(&manifest, &tree, &extras)?;
     if let Some(note) = preset_note {
-        eprintln!("{note}");
+        ui::status(note);
     }
+    warn_platform_clash(&identifier, &manifest.group_id, &args.name);
+    let summary = format!(
+        "connector '{}', preset {}, Flink {} (Java {})",
+        manifest.identifier, preset, manifest.flink, manifest.flink.line.java_release
+    );
     if args.dry_run {
-        println!("{}/ (dry run: nothing written)", dir.display());
+        println!("{}/ (dry run: nothing written) — {summary}", dir.display());
         println!("  connector.toml");
         for f in &files {
-            let mark = if f.kind == FileKind::Owned {
-                "  (owned)"
-            } else {
-                ""
+            let exists = dir.join(&f.path).exists();
+            let mark = match (f.kind == FileKind::Owned, exists) {
+                (_, true) => "  (exists: the real run refuses to replace it)",
+                (true, false) => "  (owned)",
+                (false, false) => "",
             };
             println!("  {}{mark}", f.path);
         }
+        if let Some(note) = target_note {
+            ui::note(note);
+        }
         return Ok(0);
     }
-    project::write_new(&dir, &manifest.to_toml(), &files, args.force)?;
-    println!(
-        "Created {}/ — connector '{}', preset {}, Flink {} (Java {}), {} files",
+    let mut notes = Vec::new();
+    let written = project::write_new(&dir, &manifest.to_toml(), &files, args.force, &mut notes);
+    for note in notes {
+        ui::note(note);
+    }
+    written?;
+    ui::status(format_args!(
+        "Created {}/ — {summary}, {} files",
         dir.display(),
-        manifest.identifier,
-        preset,
-        manifest.flink,
-        manifest.flink.line.java_release,
         files.len() + 1
-    );
-    println!("Next: cd {} && mvn package", dir.display());
+    ));
+    ui::status(format_args!("Next: cd {} && mvn package", dir.display()));
     Ok(0)
+}
+
+/// Managed platforms preinstall connectors under some identifiers; a second factory with the same
+/// identifier is rejected on upload or clashes at run time, so say so and how to pick another.
+fn warn_platform_clash(identifier: &str, group_id: &str, name: &str) {
+    if !PLATFORM_CONNECTORS.contains(&identifier) {
+        return;
+    }
+    let org = group_id.rsplit('.').next().unwrap_or("my");
+    ui::warn(format_args!(
+        "identifier '{identifier}' is also the identifier of a connector that managed platforms (Alibaba VVR, Ververica Platform) or many clusters preinstall; there a second '{identifier}' factory is rejected on upload or clashes at run time. To deploy there, pick another identifier: `cargo flink-connector new {name} --identifier {org}-{identifier}` (or edit `identifier` in connector.toml and run `generate`)"
+    ));
 }
 
 /// `--preset` wins; else a preset named like the connector; else the blank skeleton.

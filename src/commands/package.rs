@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::build;
 use crate::cli::PackageArgs;
-use crate::errors::{Error, IoContext, Result};
+use crate::errors::{Error, Result};
 use crate::inspect::{factories, render};
 use crate::jar::JarIndex;
 use crate::manifest::{Manifest, MANIFEST_FILE};
@@ -18,7 +18,13 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         "Building {} (Flink {}) with Maven…",
         manifest.artifact_id, manifest.flink
     );
-    build::maven_package(&root, args.offline, &args.maven_args)?;
+    build::maven_package(
+        &root,
+        &build::MavenOptions {
+            offline: args.offline,
+            args: args.maven_args,
+        },
+    )?;
     let jar = root
         .join("target")
         .join(format!("{}-{}.jar", manifest.artifact_id, manifest.version));
@@ -31,9 +37,13 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         JarIndex::open(&jar).map_err(|e| Error::Failed(format!("{}: {e}", jar.display())))?;
     let found = factories::inspect_jar(&index, None);
     let meta = jar.with_file_name("connector-meta.yaml");
-    std::fs::write(&meta, render::yaml(&jar, &found)).with_path("write", &meta)?;
+    crate::project::fs::write_atomic(&meta, render::yaml(&jar, &found).as_bytes(), false)?;
     let options_md = jar.with_file_name(format!("{}-options.md", manifest.artifact_id));
-    std::fs::write(&options_md, render::markdown(&jar, &found)).with_path("write", &options_md)?;
+    crate::project::fs::write_atomic(
+        &options_md,
+        render::markdown(&jar, &found).as_bytes(),
+        false,
+    )?;
 
     eprintln!(
         "Auditing {} against flink-{}…",
@@ -54,9 +64,9 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         .iter()
         .map(|f| f.identifier.clone().unwrap_or_else(|| "(computed)".into()))
         .collect();
-    let option_count: usize = found
+    let option_count: Option<usize> = found
         .iter()
-        .map(|f| f.required_options.len() + f.optional_options.len())
+        .map(|f| Some(f.required_options.as_ref()?.len() + f.optional_options.as_ref()?.len()))
         .sum();
     println!("jar:        {} ({})", jar.display(), human_size(size));
     println!(
@@ -67,7 +77,10 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
             identifiers.join(", ")
         }
     );
-    println!("options:    {option_count} (read from bytecode)");
+    match option_count {
+        Some(count) => println!("options:    {count} (read from bytecode)"),
+        None => println!("options:    not all known exactly (see the metadata files)"),
+    }
     println!("metadata:   {}, {}", meta.display(), options_md.display());
     println!(
         "audit:      {}",

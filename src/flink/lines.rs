@@ -19,8 +19,13 @@ pub enum SinkApi {
 pub struct FlinkLine {
     /// `major.minor`, e.g. "1.20".
     pub line: &'static str,
-    /// Every released patch, oldest first; the last is the default for the line.
+    /// Every released patch, oldest first.
     pub patches: &'static [u32],
+    /// The patch a line means (`--flink 1.20`, the default of `new`): the newest one whose artifacts
+    /// Maven Central serves completely, so a generated project builds. Checked with `mvn
+    /// dependency:get` on 2026-11-29: 1.20.4–5, 2.0.1–2 and 2.1.2–3 lack flink-table-planner-loader
+    /// (1.20.5 and 2.1.3 also flink-table-api-java-bridge, 1.20.5 flink-table-runtime).
+    pub default_patch: u32,
     /// `maven.compiler.release` for connectors of this line (the oldest JDK the line runs on).
     pub java_release: u8,
     pub sink_api: SinkApi,
@@ -29,10 +34,11 @@ pub struct FlinkLine {
 }
 
 impl FlinkLine {
+    /// The line's default version (see `default_patch`).
     pub fn latest(&'static self) -> FlinkVersion {
         FlinkVersion {
             line: self,
-            patch: *self.patches.last().expect("every line has a patch"),
+            patch: self.default_patch,
         }
     }
 
@@ -51,19 +57,27 @@ impl FlinkLine {
 }
 
 pub static LINES: &[FlinkLine] = &[
-    line("1.17", &[0, 1, 2], 8, SinkApi::InitContext, false),
-    line("1.18", &[0, 1], 8, SinkApi::InitContext, false),
-    line("1.19", &[0, 1, 2, 3], 8, SinkApi::Both, true),
-    line("1.20", &[0, 1, 2, 3, 4, 5], 8, SinkApi::Both, true),
-    line("2.0", &[0, 1, 2], 11, SinkApi::WriterInitContext, true),
-    line("2.1", &[0, 1, 2, 3], 11, SinkApi::WriterInitContext, true),
-    line("2.2", &[0, 1], 11, SinkApi::WriterInitContext, true),
-    line("2.3", &[0], 11, SinkApi::WriterInitContext, true),
+    line("1.17", &[0, 1, 2], 2, 8, SinkApi::InitContext, false),
+    line("1.18", &[0, 1], 1, 8, SinkApi::InitContext, false),
+    line("1.19", &[0, 1, 2, 3], 3, 8, SinkApi::Both, true),
+    line("1.20", &[0, 1, 2, 3, 4, 5], 3, 8, SinkApi::Both, true),
+    line("2.0", &[0, 1, 2], 0, 11, SinkApi::WriterInitContext, true),
+    line(
+        "2.1",
+        &[0, 1, 2, 3],
+        1,
+        11,
+        SinkApi::WriterInitContext,
+        true,
+    ),
+    line("2.2", &[0, 1], 1, 11, SinkApi::WriterInitContext, true),
+    line("2.3", &[0], 0, 11, SinkApi::WriterInitContext, true),
 ];
 
 const fn line(
     line: &'static str,
     patches: &'static [u32],
+    default_patch: u32,
     java_release: u8,
     sink_api: SinkApi,
     source_parallelism: bool,
@@ -71,6 +85,7 @@ const fn line(
     FlinkLine {
         line,
         patches,
+        default_patch,
         java_release,
         sink_api,
         source_parallelism,
@@ -97,12 +112,12 @@ impl fmt::Display for FlinkVersion {
 }
 
 impl FlinkVersion {
-    /// The default for new projects: the newest 1.20 patch (what most managed platforms run).
+    /// The default for new projects: 1.20 (what most managed platforms run), its default patch.
     pub fn default_for_new() -> Self {
         find_line("1.20").expect("1.20 is a known line").latest()
     }
 
-    /// Accepts a line (`2.2`, meaning its newest patch) or a released version (`2.2.0`).
+    /// Accepts a line (`2.2`, meaning its default patch) or a released version (`2.2.0`).
     pub fn parse(text: &str) -> Result<Self> {
         let text = text.trim();
         let unknown = || {
@@ -151,14 +166,31 @@ pub fn supported_list() -> String {
         .join(", ")
 }
 
+/// The Flink version at the end of a jar's file name: `flink-connector-files-2.2.1.jar`,
+/// `flink-connector-jdbc-3.2.0-1.19.jar`.
+pub fn version_from_jar_name(file_name: &str) -> Option<(FlinkVersion, bool)> {
+    let stem = file_name.strip_suffix(".jar")?;
+    let last = stem.rsplit('-').next()?;
+    if last.split('.').count() < 2 || !last.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let exact = last.split('.').count() == 3;
+    FlinkVersion::parse(last).ok().map(|v| (v, exact))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_line_means_its_newest_patch() {
+    fn a_line_means_its_newest_patch_on_maven_central() {
         assert_eq!(FlinkVersion::parse("2.2").unwrap().to_string(), "2.2.1");
         assert_eq!(FlinkVersion::parse("1.17").unwrap().to_string(), "1.17.2");
+        assert_eq!(FlinkVersion::parse("1.20").unwrap().to_string(), "1.20.3");
+        assert_eq!(FlinkVersion::parse("1.20.5").unwrap().to_string(), "1.20.5");
+        for l in LINES {
+            assert!(l.patches.contains(&l.default_patch), "{}", l.line);
+        }
     }
 
     #[test]
@@ -174,6 +206,21 @@ mod tests {
     fn java_release_follows_the_line() {
         assert_eq!(FlinkVersion::parse("1.20").unwrap().line.class_major(), 52);
         assert_eq!(FlinkVersion::parse("2.0").unwrap().line.class_major(), 55);
-        assert_eq!(FlinkVersion::default_for_new().to_string(), "1.20.5");
+        assert_eq!(FlinkVersion::default_for_new().to_string(), "1.20.3");
+    }
+
+    #[test]
+    fn finds_versions_in_jar_names() {
+        assert_eq!(
+            version_from_jar_name("flink-connector-files-2.2.1.jar")
+                .map(|(v, e)| (v.to_string(), e)),
+            Some(("2.2.1".into(), true))
+        );
+        assert_eq!(
+            version_from_jar_name("flink-connector-jdbc-3.2.0-1.19.jar").map(|(v, _)| v.line.line),
+            Some("1.19")
+        );
+        assert!(version_from_jar_name("my-connector-1.0.0.jar").is_none());
+        assert!(version_from_jar_name("x-SNAPSHOT.jar").is_none());
     }
 }

@@ -10,7 +10,7 @@ mod lines;
 pub mod options;
 pub mod runtime;
 
-pub use lines::{find_line, FlinkLine, FlinkVersion, SinkApi, LINES};
+pub use lines::{find_line, version_from_jar_name, FlinkLine, FlinkVersion, SinkApi, LINES};
 
 /// Whether `line` lies in `first..=last` (lines as `major.minor`).
 fn line_in(line: &FlinkLine, first: &str, last: &str) -> bool {

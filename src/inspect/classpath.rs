@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use super::eval::{self, OptionSpec, Statics, Value};
-use crate::classfile::{ClassFile, ACC_ENUM};
+use crate::classfile::bytecode::{instructions, op};
+use crate::classfile::{ClassFile, Member, ACC_ENUM, ACC_FINAL, ACC_PRIVATE};
 use crate::flink::runtime::{RuntimeLib, FACTORY, FACTORY_INTERFACES, KNOWN_OPTIONS};
 use crate::jar::{JarIndex, DEFAULT_ENTRY_CAP};
 
@@ -52,7 +53,25 @@ pub struct ClassPath<'a> {
     headers: HashMap<String, Option<Rc<Header>>>,
     statics: HashMap<String, StaticsState>,
     members: HashMap<String, Option<MemberSet>>,
+    mutations: HashMap<(String, String, bool), Option<String>>,
+    /// Class initialisers being evaluated right now (each may read another class's statics).
+    nesting: usize,
+    /// Class initialisers evaluated so far.
+    initialised: usize,
+    /// Bytecode instructions evaluated so far, over all evaluations.
+    steps: usize,
 }
+
+/// Bytecode instructions one class path evaluates in total (real jars need a few thousand per
+/// factory); past it every evaluation answers "unknown".
+const MAX_TOTAL_STEPS: usize = 5_000_000;
+
+/// Class initialisers evaluated at once (one reads another's statics, which reads …).
+const MAX_NESTING: usize = 16;
+/// Class initialisers one class path evaluates in total: option holders are few.
+const MAX_INITIALISERS: usize = 2_000;
+/// Classes scanned for other writers of a static collection.
+const MAX_SCANNED: usize = 20_000;
 
 /// JDK interfaces Flink types commonly extend, with every method they declare, so that a
 /// hierarchy reaching them can still be searched completely.
@@ -91,6 +110,10 @@ impl<'a> ClassPath<'a> {
             headers: HashMap::new(),
             statics: HashMap::new(),
             members: HashMap::new(),
+            mutations: HashMap::new(),
+            nesting: 0,
+            initialised: 0,
+            steps: 0,
         }
     }
 
@@ -317,17 +340,23 @@ impl<'a> ClassPath<'a> {
             Some(StaticsState::InProgress) => return None,
             None => {}
         }
+        if self.nesting >= MAX_NESTING || self.initialised >= MAX_INITIALISERS {
+            return None;
+        }
         let (bytes, _) = self.class_bytes(owner)?;
         let class = ClassFile::parse(&bytes).ok()?;
         self.statics
             .insert(owner.to_string(), StaticsState::InProgress);
+        self.nesting += 1;
+        self.initialised += 1;
         let mut values = match class.method("<clinit>", "()V") {
             Some(clinit) => eval::evaluate(&class, clinit, self).statics,
             None => HashMap::new(),
         };
+        self.nesting -= 1;
         for field in class.fields.iter().filter(|f| f.is_static()) {
             let value = if field.access & ACC_ENUM != 0 {
-                Some(Value::Static {
+                Some(Value::Enum {
                     owner: owner.to_string(),
                     name: field.name.to_string(),
                 })
@@ -345,24 +374,236 @@ impl<'a> ClassPath<'a> {
     }
 }
 
+impl ClassPath<'_> {
+    fn is_final(&mut self, owner: &str, name: &str) -> bool {
+        self.class_bytes(owner)
+            .and_then(|(bytes, _)| {
+                let class = ClassFile::parse(&bytes).ok()?;
+                class.field(name).map(|f| f.access & ACC_FINAL != 0)
+            })
+            .unwrap_or(false)
+    }
+
+    /// Which method assigns static field `owner.name` outside its class initialiser.
+    fn reassignment(&mut self, owner: &str, name: &str) -> Option<String> {
+        self.cached_mutation(owner, name, true)
+    }
+
+    fn cached_mutation(
+        &mut self,
+        owner: &str,
+        name: &str,
+        assignments_only: bool,
+    ) -> Option<String> {
+        let key = (owner.to_string(), name.to_string(), assignments_only);
+        if let Some(cached) = self.mutations.get(&key) {
+            return cached.clone();
+        }
+        let found = self.find_mutation(owner, name, assignments_only);
+        self.mutations.insert(key, found.clone());
+        found
+    }
+
+    /// Who else may write or change static field `owner.name` (see [`Statics::static_mutation`]);
+    /// with `assignments_only`, only `putstatic` outside the class initialiser counts.
+    fn find_mutation(&mut self, owner: &str, name: &str, assignments_only: bool) -> Option<String> {
+        let Some((bytes, origin)) = self.class_bytes(owner) else {
+            return Some(format!("{owner} cannot be read"));
+        };
+        let Ok(class) = ClassFile::parse(&bytes) else {
+            return Some(format!("{owner} cannot be parsed"));
+        };
+        let private = class
+            .field(name)
+            .is_some_and(|f| f.access & ACC_PRIVATE != 0);
+        let scan = |class: &ClassFile| -> Option<String> {
+            let refers = class
+                .pool
+                .member_refs()
+                .any(|m| m.owner == owner && m.name == name);
+            if !refers {
+                return None;
+            }
+            class
+                .methods
+                .iter()
+                .filter(|m| !(class.name == owner && m.name == "<clinit>"))
+                .find_map(|m| writes_static(class, m, owner, name, assignments_only))
+        };
+        if origin != Origin::Jar {
+            // Runtime classes cannot be listed: only a private field of a class without
+            // nest members is checkable (its own methods are all that can touch it).
+            if !private || class.attribute("NestMembers").is_some() {
+                return Some(format!(
+                    "{owner}.{name} can be reached from runtime classes that are not scanned"
+                ));
+            }
+            return scan(&class);
+        }
+        let nest = format!("{owner}$");
+        let candidates: Vec<&str> = self
+            .jar
+            .entries()
+            .iter()
+            .filter(|e| e.is_class())
+            .map(|e| e.name.trim_end_matches(".class"))
+            .filter(|c| !private || *c == owner || c.starts_with(&nest))
+            .collect();
+        if candidates.len() > MAX_SCANNED {
+            return Some(format!(
+                "{owner}.{name} is not private and the jar has too many classes to check"
+            ));
+        }
+        for candidate in candidates {
+            // Read directly: caching every class of the jar would hold it all in memory.
+            let Some(Ok(bytes)) = self
+                .jar
+                .read_named(&format!("{candidate}.class"), DEFAULT_ENTRY_CAP)
+            else {
+                continue;
+            };
+            if let Some(why) = ClassFile::parse(&bytes).ok().and_then(|c| scan(&c)) {
+                return Some(why);
+            }
+        }
+        None
+    }
+}
+
+/// Whether `method` assigns static field `owner.name` or uses its value in a way that may
+/// change it: anything but handing it to a JDK/Guava call as an argument, calling a read-only
+/// method on it, or returning it from a factory's option method.
+fn writes_static(
+    class: &ClassFile,
+    method: &Member,
+    owner: &str,
+    name: &str,
+    assignments_only: bool,
+) -> Option<String> {
+    let code = class.code(method).ok().flatten()?;
+    let insns: Vec<_> = instructions(code.bytecode).map_while(Result::ok).collect();
+    let simple = owner.rsplit('/').next().unwrap_or(owner);
+    let here = format!(
+        "{}.{}",
+        class.name.rsplit('/').next().unwrap_or(&class.name),
+        method.name
+    );
+    for (i, insn) in insns.iter().enumerate() {
+        if !matches!(insn.opcode, op::GETSTATIC | op::PUTSTATIC) {
+            continue;
+        }
+        let Ok(field) = class.pool.member_ref(insn.pool_index()) else {
+            continue;
+        };
+        if field.owner != owner || field.name != name {
+            continue;
+        }
+        if insn.opcode == op::PUTSTATIC {
+            return Some(format!("{simple}.{name} is assigned again in {here}"));
+        }
+        if assignments_only {
+            continue;
+        }
+        let read_only = match insns.get(i + 1) {
+            Some(next) if next.opcode == op::ARETURN => matches!(
+                method.name.as_ref(),
+                "requiredOptions" | "optionalOptions" | "forwardOptions"
+            ),
+            Some(next)
+                if matches!(
+                    next.opcode,
+                    op::INVOKEVIRTUAL | op::INVOKEINTERFACE | op::INVOKESTATIC | op::INVOKESPECIAL
+                ) =>
+            {
+                class.pool.member_ref(next.pool_index()).is_ok_and(|call| {
+                    leaves_collection_alone(next.opcode, &call.owner, &call.name, &call.descriptor)
+                })
+            }
+            _ => false,
+        };
+        if !read_only {
+            return Some(format!(
+                "{simple}.{name} is a mutable collection that {here} may change"
+            ));
+        }
+    }
+    None
+}
+
+/// A call that receives a collection as its last stack value and cannot change it.
+fn leaves_collection_alone(opcode: u8, owner: &str, name: &str, descriptor: &str) -> bool {
+    let no_args = descriptor.starts_with("()");
+    if no_args && opcode != op::INVOKESTATIC {
+        // The collection is the receiver.
+        return matches!(
+            name,
+            "stream"
+                | "iterator"
+                | "size"
+                | "isEmpty"
+                | "toString"
+                | "hashCode"
+                | "spliterator"
+                | "parallelStream"
+                | "toArray"
+        );
+    }
+    let library = owner.starts_with("java/util/") || owner.contains("com/google/common/collect/");
+    let mutates_argument = owner == "java/util/Collections"
+        && matches!(
+            name,
+            "sort" | "shuffle" | "reverse" | "fill" | "swap" | "rotate" | "addAll" | "copy"
+        );
+    library && !no_args && !mutates_argument
+}
+
 impl Statics for ClassPath<'_> {
+    fn step_budget(&mut self) -> usize {
+        MAX_TOTAL_STEPS.saturating_sub(self.steps)
+    }
+
+    fn spend(&mut self, steps: usize) {
+        self.steps = self.steps.saturating_add(steps);
+    }
+
+    fn method_code(
+        &mut self,
+        class: &str,
+        name: &str,
+        descriptor: &str,
+    ) -> Option<(String, Rc<Vec<u8>>)> {
+        self.find_method(class, name, descriptor)
+    }
+
+    fn static_mutation(&mut self, owner: &str, name: &str) -> Option<String> {
+        self.cached_mutation(owner, name, false)
+    }
+
     fn static_field(&mut self, owner: &str, name: &str, _descriptor: &str) -> Value {
         if let Some(value) = self
             .class_statics(owner)
             .and_then(|values| values.get(name).cloned())
         {
-            return value;
+            // A field that is not final may be assigned again after the initialiser ran.
+            if self.is_final(owner, name) || self.reassignment(owner, name).is_none() {
+                return value;
+            }
+            return Value::Static {
+                owner: owner.to_string(),
+                name: name.to_string(),
+            };
         }
         if let Some((_, _, key, ty, default)) = KNOWN_OPTIONS
             .iter()
             .find(|(o, f, ..)| *o == owner && *f == name)
         {
-            return Value::Option(OptionSpec {
+            return Value::Option(Rc::new(OptionSpec {
                 key: Some(key.to_string()),
                 ty: Some(ty.to_string()),
-                default: Some(default.map(|d| Box::new(Value::Text(d.to_string())))),
+                default: Some(default.map(|d| Box::new(Value::Text(d.into())))),
                 description: None,
-            });
+                field: None,
+            }));
         }
         Value::Static {
             owner: owner.to_string(),

@@ -7,27 +7,28 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::classpath::{Answer, ClassPath};
-use super::eval::{self, Value};
+use super::eval::{self, OptionSpec, Value};
 use crate::classfile::bytecode::{instructions, op};
 use crate::classfile::ClassFile;
-use crate::flink::runtime::{CONFIG_OPTION_DESCRIPTOR, FACTORY_SERVICES, GROUPING_INTERFACES};
+use crate::flink::runtime::{FACTORY_SERVICES, GROUPING_INTERFACES};
 use crate::jar::services::{binary_to_internal, internal_to_binary, parse_services};
 
 /// Shown wherever a value exists only at run time.
 pub const UNKNOWN: &str = "unknown (computed)";
-/// How deep `requiredOptions()` may delegate to helper methods before we stop following.
-const MAX_CALL_DEPTH: usize = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactoryInfo {
     /// Binary class name (`com.example.RedisDynamicTableFactory`).
     pub class: String,
-    /// `None` when `factoryIdentifier()` computes its result.
+    /// `None` when `factoryIdentifier()` cannot be evaluated exactly (see `notes`).
     pub identifier: Option<String>,
     /// Discovery interfaces (binary names), e.g. `org.apache.flink.table.factories.DynamicTableSourceFactory`.
     pub interfaces: Vec<String>,
-    pub required_options: Vec<OptionInfo>,
-    pub optional_options: Vec<OptionInfo>,
+    /// Exactly what `requiredOptions()` returns, or `None` when that is not known (see `notes`).
+    pub required_options: Option<Vec<OptionInfo>>,
+    pub optional_options: Option<Vec<OptionInfo>>,
+    /// Why an identifier or option set is unknown.
+    pub notes: Vec<String>,
     /// What `createDynamicTableSource` builds: scan and/or lookup; `None` when not readable.
     #[serde(skip)]
     pub source_kinds: Option<SourceKinds>,
@@ -41,16 +42,16 @@ pub struct SourceKinds {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OptionInfo {
-    /// `None` when the key is computed at run time.
-    pub key: Option<String>,
+    pub key: String,
+    /// `None` when the type is not known.
     #[serde(rename = "type")]
     pub ty: Option<String>,
     /// `None`: no default. `Some(None)`: a default exists but is computed.
     pub default: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Where the constant is declared, `Owner.FIELD`.
-    pub field: String,
+    /// Where the constant is declared, `Owner.FIELD`; `None` for an option built in place.
+    pub field: Option<String>,
 }
 
 impl FactoryInfo {
@@ -95,15 +96,23 @@ pub fn read_factories(cp: &mut ClassPath) -> Vec<FactoryInfo> {
 
 pub fn read_factory(cp: &mut ClassPath, internal: &str) -> Option<FactoryInfo> {
     cp.class_bytes(internal)?;
-    let identifier = identifier(cp, internal);
+    let mut notes = Vec::new();
+    let identifier = identifier(cp, internal)
+        .map_err(|why| notes.push(format!("identifier unknown: {why}")))
+        .ok();
     let interfaces = cp
         .factory_interfaces(internal)
         .into_iter()
         .filter(|i| !GROUPING_INTERFACES.contains(&i.as_str()))
         .map(|i| internal_to_binary(&i))
         .collect();
-    let required_options = options(cp, internal, "requiredOptions");
-    let optional_options = options(cp, internal, "optionalOptions");
+    let mut options_of = |method: &str, what: &str| {
+        options(cp, internal, method)
+            .map_err(|why| notes.push(format!("{what} unknown: {why}")))
+            .ok()
+    };
+    let required_options = options_of("requiredOptions", "required options");
+    let optional_options = options_of("optionalOptions", "optional options");
     let source_kinds = source_kinds(cp, internal);
     Some(FactoryInfo {
         class: internal_to_binary(internal),
@@ -111,131 +120,85 @@ pub fn read_factory(cp: &mut ClassPath, internal: &str) -> Option<FactoryInfo> {
         interfaces,
         required_options,
         optional_options,
+        notes,
         source_kinds,
     })
 }
 
-fn identifier(cp: &mut ClassPath, class: &str) -> Option<String> {
-    let (owner, bytes) = cp.find_method(class, "factoryIdentifier", "()Ljava/lang/String;")?;
-    let parsed = ClassFile::parse(&bytes).ok()?;
-    debug_assert_eq!(parsed.name, owner);
-    let method = parsed.method("factoryIdentifier", "()Ljava/lang/String;")?;
-    let outcome = eval::evaluate(&parsed, method, cp);
-    let mut values = outcome.returned.iter();
-    let first = match values.next()? {
-        Value::Str(s) => s.clone(),
-        _ => return None,
-    };
-    values
-        .all(|v| *v == Value::Str(first.clone()))
-        .then_some(first)
-}
-
-/// The `ConfigOption` constants a `Set<ConfigOption<?>> name()` method reads, directly or through
-/// helper methods of classes in the jar, resolved to keys, types and defaults.
-fn options(cp: &mut ClassPath, class: &str, method: &str) -> Vec<OptionInfo> {
-    let mut fields = Vec::new();
-    let mut visited = HashSet::new();
-    collect_option_fields(
-        cp,
-        class,
-        method,
-        "()Ljava/util/Set;",
-        0,
-        &mut visited,
-        &mut fields,
-    );
-    let mut seen_keys = HashSet::new();
-    fields
-        .into_iter()
-        .map(|(owner, name)| option_info(cp, &owner, &name))
-        .filter(|o| o.key.is_none() || seen_keys.insert(o.key.clone()))
-        .collect()
-}
-
-fn collect_option_fields(
+/// The code of `class.method`, parsed and evaluated with `this` an instance of `class`.
+fn evaluate_method(
     cp: &mut ClassPath,
     class: &str,
     method: &str,
     descriptor: &str,
-    depth: usize,
-    visited: &mut HashSet<(String, String, String)>,
-    out: &mut Vec<(String, String)>,
-) {
-    if !visited.insert((
-        class.to_string(),
-        method.to_string(),
-        descriptor.to_string(),
-    )) {
-        return;
-    }
-    let Some((_, bytes)) = cp.find_method(class, method, descriptor) else {
-        return;
+) -> Result<Value, String> {
+    let Some((owner, bytes)) = cp.find_method(class, method, descriptor) else {
+        return Err(format!(
+            "{method}() has no code in the class or its superclasses"
+        ));
     };
-    let Ok(parsed) = ClassFile::parse(&bytes) else {
-        return;
+    let parsed = ClassFile::parse(&bytes).map_err(|e| format!("{owner}: {e}"))?;
+    let Some(code) = parsed.method(method, descriptor) else {
+        return Err(format!("{owner}.{method} cannot be read"));
     };
-    let Some(code) = parsed
-        .method(method, descriptor)
-        .and_then(|m| parsed.code(m).ok().flatten())
-    else {
-        return;
-    };
-    for insn in instructions(code.bytecode).map_while(Result::ok) {
-        let Ok(member) = parsed.pool.member_ref(insn.pool_index()) else {
-            continue;
-        };
-        match insn.opcode {
-            op::GETSTATIC if member.descriptor == CONFIG_OPTION_DESCRIPTOR => {
-                let field = (member.owner.to_string(), member.name.to_string());
-                if !out.contains(&field) {
-                    out.push(field);
-                }
-            }
-            op::INVOKEVIRTUAL | op::INVOKESPECIAL | op::INVOKESTATIC | op::INVOKEINTERFACE
-                if depth < MAX_CALL_DEPTH
-                    && member.name != "<init>"
-                    && cp.jar().contains(&format!("{}.class", member.owner)) =>
-            {
-                collect_option_fields(
-                    cp,
-                    &member.owner,
-                    &member.name,
-                    &member.descriptor,
-                    depth + 1,
-                    visited,
-                    out,
-                );
-            }
-            _ => {}
-        }
+    eval::method_result(&parsed, code, Some(class), cp)
+}
+
+fn identifier(cp: &mut ClassPath, class: &str) -> Result<String, String> {
+    match evaluate_method(cp, class, "factoryIdentifier", "()Ljava/lang/String;")? {
+        Value::Str(s) => Ok(s.to_string()),
+        Value::Null => Err("factoryIdentifier() returns null".into()),
+        Value::Static { owner, name } => Err(format!(
+            "factoryIdentifier() returns static field {}.{name}, which cannot be read or is \
+             assigned again outside its class initialiser",
+            owner.rsplit('/').next().unwrap_or(&owner)
+        )),
+        _ => Err("factoryIdentifier() computes its result".into()),
     }
 }
 
-fn option_info(cp: &mut ClassPath, owner: &str, name: &str) -> OptionInfo {
-    let field = format!(
-        "{}.{name}",
-        internal_to_binary(owner)
-            .rsplit('.')
-            .next()
-            .unwrap_or(owner)
-    );
-    match eval::Statics::static_field(cp, owner, name, CONFIG_OPTION_DESCRIPTOR) {
-        Value::Option(spec) if spec.is_complete() => OptionInfo {
-            key: spec.key,
-            ty: spec.ty,
-            default: spec.default.and_then(|d| d.map(|v| v.display())),
-            description: spec.description,
-            field,
-        },
-        _ => OptionInfo {
-            key: None,
-            ty: None,
-            default: Some(None),
-            description: None,
-            field,
-        },
-    }
+/// Exactly the `ConfigOption`s a `Set<ConfigOption<?>> method()` returns, resolved to keys,
+/// types and defaults — or why that is not known.
+fn options(cp: &mut ClassPath, class: &str, method: &str) -> Result<Vec<OptionInfo>, String> {
+    let items = match evaluate_method(cp, class, method, "()Ljava/util/Set;")? {
+        Value::Frozen(set) => set.items.clone()?,
+        Value::Null => return Err(format!("{method}() returns null")),
+        _ => {
+            return Err(format!(
+                "{method}() returns a value the evaluator cannot follow"
+            ))
+        }
+    };
+    items
+        .into_iter()
+        .map(|item| match item {
+            Value::Option(spec) => option_info(&spec),
+            _ => Err(format!(
+                "{method}() returns a set holding something other than options"
+            )),
+        })
+        .collect()
+}
+
+fn option_info(spec: &OptionSpec) -> Result<OptionInfo, String> {
+    let Some(key) = spec.key.clone() else {
+        return Err(format!(
+            "the key of {} is computed",
+            spec.field.as_deref().unwrap_or("an option")
+        ));
+    };
+    let default = match &spec.default {
+        None => Some(None),
+        Some(None) => None,
+        Some(Some(value)) => Some(value.display()),
+    };
+    Ok(OptionInfo {
+        key,
+        ty: spec.ty.clone().filter(|t| t != "?"),
+        default,
+        description: spec.description.clone(),
+        field: spec.field.clone(),
+    })
 }
 
 /// Classes `createDynamicTableSource` instantiates, checked for ScanTableSource/LookupTableSource.

@@ -1,33 +1,99 @@
-//! `inspect JAR`: the factories a console would show after parsing an uploaded connector —
+//! `inspect JAR|DIR`: the factories a console would show after parsing an uploaded connector —
 //! class, identifier, factory interfaces, required and optional options — read from bytecode.
+//! Every identifier and option set is exact or reported unknown with the reason, never guessed.
 
 pub mod classpath;
 pub mod eval;
 pub mod factories;
 pub mod render;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::check::target::version_from_jar_name;
-use crate::cli::{InspectArgs, InspectFormat};
 use crate::errors::{Error, Result};
 use crate::flink::runtime::RuntimeLib;
-use crate::flink::LINES;
+use crate::flink::{version_from_jar_name, LINES};
 use crate::jar::JarIndex;
 
 pub use factories::{FactoryInfo, OptionInfo, UNKNOWN};
 
-pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
-    let jar = JarIndex::open(&args.jar).map_err(|e| Error::usage(e.to_string()))?;
-    let runtime = runtime_for(&args.jar);
-    let factories = factories::inspect_jar(&jar, runtime.as_ref());
-    let text = match args.format {
-        InspectFormat::Json => render::json(&args.jar, &factories),
-        InspectFormat::Yaml => render::yaml(&args.jar, &factories),
-        InspectFormat::Markdown => render::markdown(&args.jar, &factories),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+    Markdown,
+}
+
+#[derive(Debug, Clone)]
+pub struct InspectOptions {
+    /// A jar, or a project directory whose `target/` holds the built jars.
+    pub path: PathBuf,
+    pub format: Format,
+}
+
+/// The rendered report, and warnings about what could not be read.
+#[derive(Debug)]
+pub struct Inspection {
+    pub text: String,
+    pub warnings: Vec<String>,
+}
+
+/// The rendered report for every jar `options.path` names.
+pub fn run(options: &InspectOptions) -> Result<Inspection> {
+    let jars = jars_of(&options.path)?;
+    let mut reports = Vec::new();
+    let mut warnings = Vec::new();
+    for path in &jars {
+        let jar = JarIndex::open(path).map_err(|e| Error::usage(e.to_string()))?;
+        let runtime = runtime_for(path);
+        reports.push((path.clone(), factories::inspect_jar(&jar, runtime.as_ref())));
+        if let Some(skipped) = jar.skipped() {
+            warnings.push(format!("{}: {skipped}", path.display()));
+        }
+    }
+    let text = match options.format {
+        Format::Json => render::json(&reports),
+        Format::Yaml => reports.iter().map(|(p, f)| render::yaml(p, f)).collect(),
+        Format::Markdown => reports
+            .iter()
+            .map(|(p, f)| render::markdown(p, f))
+            .collect::<Vec<_>>()
+            .join("\n"),
     };
-    print!("{text}");
-    Ok(0)
+    Ok(Inspection { text, warnings })
+}
+
+/// A jar is itself; a directory means the connector jars Maven built in its `target/` (or, for
+/// a directory that is no project, the jars in it) — as `check DIR` reads it.
+fn jars_of(path: &Path) -> Result<Vec<PathBuf>> {
+    let is_dir = path.is_dir() && path.extension().is_none_or(|e| e != "jar");
+    if !is_dir {
+        crate::jar::ensure_regular_file(path).map_err(|e| Error::usage(e.to_string()))?;
+        return Ok(vec![path.to_owned()]);
+    }
+    let list = |dir: &Path| {
+        crate::jar::connector_jars_in(dir)
+            .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))
+    };
+    let is_project = path.join("pom.xml").is_file() || path.join("connector.toml").is_file();
+    let mut jars = list(&path.join("target"))?;
+    if jars.is_empty() && !is_project {
+        jars = list(path)?;
+    }
+    if jars.is_empty() {
+        return Err(Error::usage(if is_project {
+            format!(
+                "{}: no jar built in {} (run `cargo flink-connector package` or `mvn package` first)",
+                path.display(),
+                path.join("target").display()
+            )
+        } else {
+            format!(
+                "{}: no jar to inspect (neither target/*.jar nor *.jar)",
+                path.display()
+            )
+        }));
+    }
+    Ok(jars)
 }
 
 /// Flink's own option constants are the same on every line, so any cached runtime resolves

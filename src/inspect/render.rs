@@ -2,7 +2,7 @@
 //! `connector-meta.yaml`, and Markdown for READMEs.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -22,10 +22,14 @@ struct JarJson<'a> {
 #[derive(Serialize)]
 struct FactoryJson<'a> {
     class: &'a str,
-    identifier: String,
+    /// `null` when not known exactly (then `notes` says why).
+    identifier: Option<&'a str>,
     interfaces: &'a [String],
-    required_options: Vec<OptionJson>,
-    optional_options: Vec<OptionJson>,
+    /// `null` when not known exactly — never a partial list.
+    required_options: Option<Vec<OptionJson>>,
+    optional_options: Option<Vec<OptionJson>>,
+    /// Why something above is `null`; `null` when everything is exact.
+    notes: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -39,28 +43,42 @@ struct OptionJson {
 
 fn option_json(option: &OptionInfo) -> OptionJson {
     OptionJson {
-        key: or_unknown(&option.key),
+        key: option.key.clone(),
         ty: or_unknown(&option.ty),
         default: option.default.as_ref().map(or_unknown),
     }
 }
 
-pub fn json(jar: &Path, factories: &[FactoryInfo]) -> String {
+fn jar_json<'a>(jar: &Path, factories: &'a [FactoryInfo]) -> JarJson<'a> {
+    let options = |set: &Option<Vec<OptionInfo>>| {
+        set.as_ref()
+            .map(|options| options.iter().map(option_json).collect())
+    };
     let factories = factories
         .iter()
         .map(|f| FactoryJson {
             class: &f.class,
-            identifier: or_unknown(&f.identifier),
+            identifier: f.identifier.as_deref(),
             interfaces: &f.interfaces,
-            required_options: f.required_options.iter().map(option_json).collect(),
-            optional_options: f.optional_options.iter().map(option_json).collect(),
+            required_options: options(&f.required_options),
+            optional_options: options(&f.optional_options),
+            notes: (!f.notes.is_empty()).then(|| f.notes.join("; ")),
         })
         .collect();
-    let doc = JarJson {
+    JarJson {
         jar: jar.display().to_string(),
         factories,
+    }
+}
+
+/// One jar: `{"jar": …, "factories": […]}`; several (a project directory): an array of those.
+pub fn json(reports: &[(PathBuf, Vec<FactoryInfo>)]) -> String {
+    let docs: Vec<JarJson> = reports.iter().map(|(p, f)| jar_json(p, f)).collect();
+    let text = match docs.as_slice() {
+        [one] => serde_json::to_string_pretty(one),
+        many => serde_json::to_string_pretty(many),
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    text.unwrap_or_default() + "\n"
 }
 
 /// A YAML scalar: plain when unambiguous, else a double-quoted (JSON-compatible) string.
@@ -132,16 +150,20 @@ pub fn yaml(jar: &Path, factories: &[FactoryInfo]) -> String {
                 "Must be set to '{identifier}' to configure this connector."
             ))
         );
+        for note in &f.notes {
+            let _ = writeln!(out, "    # incomplete: {}", note.replace('\n', " "));
+        }
         let listed = f
             .required_options
             .iter()
+            .flatten()
             .map(|o| (o, true))
-            .chain(f.optional_options.iter().map(|o| (o, false)));
-        for (option, required) in listed.filter(|(o, _)| o.key.as_deref() != Some("connector")) {
+            .chain(f.optional_options.iter().flatten().map(|o| (o, false)));
+        for (option, required) in listed.filter(|(o, _)| o.key != "connector") {
             let _ = writeln!(
                 out,
                 "    - key: {}\n      required: {required}",
-                scalar(option.key.as_deref().unwrap_or(UNKNOWN))
+                scalar(&option.key)
             );
             match &option.default {
                 Some(Some(value)) => {
@@ -182,12 +204,16 @@ pub fn markdown(jar: &Path, factories: &[FactoryInfo]) -> String {
             f.class,
             short.join(", ")
         );
+        for note in &f.notes {
+            let _ = writeln!(out, "> Not read exactly: {}\n", note.replace('\n', " "));
+        }
         out.push_str("| Option | Required | Type | Default |\n|---|---|---|---|\n");
         let listed = f
             .required_options
             .iter()
+            .flatten()
             .map(|o| (o, "yes"))
-            .chain(f.optional_options.iter().map(|o| (o, "no")));
+            .chain(f.optional_options.iter().flatten().map(|o| (o, "no")));
         for (o, required) in listed {
             let default = match &o.default {
                 None => "—".to_string(),
@@ -196,7 +222,7 @@ pub fn markdown(jar: &Path, factories: &[FactoryInfo]) -> String {
             let _ = writeln!(
                 out,
                 "| `{}` | {required} | {} | {default} |",
-                o.key.as_deref().unwrap_or(UNKNOWN),
+                o.key,
                 o.ty.as_deref().unwrap_or(UNKNOWN)
             );
         }

@@ -12,7 +12,8 @@ use std::fmt;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use zip::result::ZipError;
 use zip::ZipArchive;
@@ -83,6 +84,8 @@ pub enum JarError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{} is {kind}, not a jar file", path.display())]
+    NotRegular { path: PathBuf, kind: &'static str },
     #[error("{} is not a readable ZIP/JAR archive: {reason}", path.display())]
     NotAZip { path: PathBuf, reason: String },
     #[error("{} has {count} entries, more than the {MAX_ENTRIES} this tool reads", path.display())]
@@ -95,6 +98,24 @@ pub enum EntryError {
     TooLarge { declared: u64, cap: u64 },
     #[error("cannot be decompressed: {0}")]
     Corrupt(String),
+    /// Its data overlaps an earlier entry's: reading it would decompress the same bytes again.
+    #[error("not read: its data overlaps entry {0}")]
+    Overlaps(String),
+    #[error("not read: the jar's decompression budget of {budget} bytes is spent")]
+    OverBudget { budget: u64 },
+}
+
+/// Bytes all reads of one jar may decompress together: generous for real jars (they inflate
+/// 2–5×), small enough that high-ratio entries cannot cost minutes.
+pub fn decompression_budget(file_len: u64) -> u64 {
+    (256u64 << 20).saturating_add(file_len.saturating_mul(16))
+}
+
+/// What a jar's reads left out, for the report.
+#[derive(Debug, Default)]
+struct Skipped {
+    overlapping: Vec<String>,
+    over_budget: Vec<String>,
 }
 
 pub struct JarIndex {
@@ -103,6 +124,12 @@ pub struct JarIndex {
     entries: Vec<Entry>,
     by_name: HashMap<String, usize>,
     anomalies: Vec<Anomaly>,
+    /// Entry index → the earlier entry (by file offset) whose data it overlaps.
+    overlaps: HashMap<usize, usize>,
+    budget: u64,
+    /// Bytes decompressed so far, over all threads.
+    spent: AtomicU64,
+    skipped: Mutex<Skipped>,
 }
 
 impl fmt::Debug for JarIndex {
@@ -114,12 +141,122 @@ impl fmt::Debug for JarIndex {
     }
 }
 
+/// Build by-products that are not the connector: the pre-shade jar and attached artifacts.
+pub fn is_connector_jar(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.ends_with(".jar")
+        && !name.starts_with("original-")
+        && ![
+            "-sources.jar",
+            "-javadoc.jar",
+            "-tests.jar",
+            "-test-sources.jar",
+        ]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
+/// The connector jars directly in `dir` (Maven's `target/`), sorted; none when `dir` is missing.
+/// Only regular files count: a FIFO or directory named `*.jar` is not a build output.
+pub fn connector_jars_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut jars: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && is_connector_jar(p))
+        .collect();
+    jars.sort();
+    Ok(jars)
+}
+
+/// What a path is, when it is not a regular file (symbolic links followed).
+fn irregular_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        return None;
+    }
+    if file_type.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return Some("a device");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// Fails unless `path` is a regular file; reads only its metadata, so a FIFO cannot block.
+pub fn ensure_regular_file(path: &Path) -> Result<(), JarError> {
+    let metadata = std::fs::metadata(path).map_err(|source| JarError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    match irregular_kind(&metadata.file_type()) {
+        None => Ok(()),
+        Some(kind) => Err(JarError::NotRegular {
+            path: path.to_owned(),
+            kind,
+        }),
+    }
+}
+
+/// Fails on the first `*.jar` in `dir` that is not a regular file (a runtime's `lib/`).
+pub fn ensure_regular_jars_in(dir: &Path) -> Result<(), JarError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| JarError::Open {
+        path: dir.to_owned(),
+        source,
+    })?;
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        if path.extension().is_some_and(|e| e == "jar") {
+            ensure_regular_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens a regular file without blocking: `O_NONBLOCK` keeps a FIFO swapped in after the
+/// metadata check from hanging the open, and the opened file's own type is checked again.
+fn open_regular(path: &Path) -> Result<File, JarError> {
+    ensure_regular_file(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|source| JarError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    let metadata = file.metadata().map_err(|source| JarError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    match irregular_kind(&metadata.file_type()) {
+        None => Ok(file),
+        Some(kind) => Err(JarError::NotRegular {
+            path: path.to_owned(),
+            kind,
+        }),
+    }
+}
+
 impl JarIndex {
     pub fn open(path: &Path) -> Result<JarIndex, JarError> {
-        let file = File::open(path).map_err(|source| JarError::Open {
-            path: path.to_owned(),
-            source,
-        })?;
+        let file = open_regular(path)?;
         let shared = SharedFile::new(file).map_err(|source| JarError::Open {
             path: path.to_owned(),
             source,
@@ -164,7 +301,12 @@ impl JarIndex {
             entries,
             by_name,
             anomalies: Vec::new(),
+            overlaps: HashMap::new(),
+            budget: decompression_budget(file_len),
+            spent: AtomicU64::new(0),
+            skipped: Mutex::new(Skipped::default()),
         };
+        jar.overlaps = jar.overlapping_data();
         jar.anomalies = jar.find_anomalies(file_len);
         Ok(jar)
     }
@@ -218,6 +360,18 @@ impl JarIndex {
         if declared > cap {
             return Err(EntryError::TooLarge { declared, cap });
         }
+        if let Some(&first) = self.overlaps.get(&index) {
+            let other = self.entries[first].name.clone();
+            self.note_skipped(index, false);
+            return Err(EntryError::Overlaps(other));
+        }
+        let spent = self.spent.fetch_add(declared, Ordering::Relaxed);
+        if spent.saturating_add(declared) > self.budget {
+            self.note_skipped(index, true);
+            return Err(EntryError::OverBudget {
+                budget: self.budget,
+            });
+        }
         let file = archive
             .by_index(index)
             .map_err(|e| EntryError::Corrupt(zip_reason(&e)))?;
@@ -232,6 +386,54 @@ impl JarIndex {
             )));
         }
         Ok(buf)
+    }
+
+    fn note_skipped(&self, index: usize, over_budget: bool) {
+        let Ok(mut skipped) = self.skipped.lock() else {
+            return;
+        };
+        let list = if over_budget {
+            &mut skipped.over_budget
+        } else {
+            &mut skipped.overlapping
+        };
+        let name = &self.entries[index].name;
+        if !list.contains(name) {
+            list.push(name.clone());
+        }
+    }
+
+    /// What reads of this jar left out so far (overlapping data, the decompression budget), as
+    /// one sentence for a report; `None` when everything asked for was read.
+    pub fn skipped(&self) -> Option<String> {
+        let skipped = self.skipped.lock().ok()?;
+        let describe = |names: &[String], why: String| {
+            let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+            let more = names.len().saturating_sub(shown.len());
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!("{} entries {why} ({}{tail})", names.len(), shown.join(", "))
+        };
+        let mut parts = Vec::new();
+        if !skipped.overlapping.is_empty() {
+            parts.push(describe(
+                &skipped.overlapping,
+                "share their compressed data with an earlier entry and were read once".into(),
+            ));
+        }
+        if !skipped.over_budget.is_empty() {
+            parts.push(describe(
+                &skipped.over_budget,
+                format!(
+                    "were not read: the jar's decompression budget of {} MiB was spent",
+                    self.budget >> 20
+                ),
+            ));
+        }
+        (!parts.is_empty()).then(|| format!("not read: {}", parts.join("; ")))
     }
 
     /// Calls `visit` with every entry accepted by `select`, read on `threads` threads; results come
@@ -315,6 +517,35 @@ impl JarIndex {
             found.extend(self.duplicate_names(file_len));
         }
         found
+    }
+
+    /// Entries whose data starts inside an earlier entry's (by file offset), mapped to that
+    /// entry: one deflate stream shared by many names is then decompressed once.
+    fn overlapping_data(&self) -> HashMap<usize, usize> {
+        let mut by_offset: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| !self.entries[i].is_dir || self.entries[i].compressed_size > 0)
+            .collect();
+        by_offset.sort_by_key(|&i| self.entries[i].header_start);
+        let mut overlaps = HashMap::new();
+        let mut reach: Option<(u64, usize)> = None;
+        for i in by_offset {
+            let e = &self.entries[i];
+            match reach {
+                Some((end, owner)) if e.header_start < end => {
+                    overlaps.insert(i, owner);
+                }
+                _ => {}
+            }
+            // The local header is at least 30 bytes plus the name.
+            let end = e
+                .header_start
+                .saturating_add(30 + e.name.len() as u64)
+                .saturating_add(e.compressed_size);
+            if reach.is_none_or(|(r, _)| end > r) {
+                reach = Some((end, overlaps.get(&i).copied().unwrap_or(i)));
+            }
+        }
+        overlaps
     }
 
     /// An entry's data starts after its 30-byte local header, so if `header + compressed size`

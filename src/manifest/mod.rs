@@ -2,6 +2,7 @@
 //!
 //! Parsing keeps spans so that every error points at a line and column of the file.
 
+pub mod edit;
 pub mod names;
 pub mod options;
 
@@ -317,16 +318,7 @@ impl Manifest {
         let at = |span: Range<usize>| move |e: Error| locate(path, text, span, e.to_string());
         let c = raw.connector;
         names::validate_connector_name(c.name.get_ref()).map_err(at(c.name.span()))?;
-        if c.identifier.get_ref().trim().is_empty()
-            || c.identifier.get_ref().chars().any(char::is_whitespace)
-        {
-            return Err(locate(
-                path,
-                text,
-                c.identifier.span(),
-                "identifier must be non-empty without spaces",
-            ));
-        }
+        names::validate_identifier(c.identifier.get_ref()).map_err(at(c.identifier.span()))?;
         names::validate_package(c.package.get_ref()).map_err(at(c.package.span()))?;
         names::validate_class_prefix(c.class_prefix.get_ref())
             .map_err(at(c.class_prefix.span()))?;

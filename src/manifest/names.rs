@@ -157,10 +157,31 @@ pub fn validate_class_prefix(prefix: &str) -> Result<()> {
     }
 }
 
-pub fn is_java_identifier(s: &str) -> bool {
-    let mut cs = s.chars();
-    matches!(cs.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && cs.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+pub use crate::escape::is_java_identifier;
+
+/// A factory identifier (`'connector' = '…'`): a lower-case ASCII letter or digit, then lower-case
+/// letters, digits, `-`, `.` and `_`, at most 64 characters. Flink compares identifiers as plain
+/// strings, but every identifier it ships fits this set (`upsert-kafka`, `hbase-2.2`,
+/// `generic_in_memory`), and the identifier is written unescaped-safe into SQL string literals
+/// (`'connector' = 'x'`), Java string literals, service files, file names and Markdown; characters
+/// outside the set would need a different escape in each. Upper case is refused because Flink's
+/// lookup is case-sensitive while SQL users expect `'Redis'` and `'redis'` to be one connector.
+pub fn validate_identifier(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::usage(format!(
+            "invalid identifier '{}': use lower-case letters, digits, '-', '.' and '_', starting with a letter or digit (at most 64), e.g. '{}'",
+            id.escape_debug(),
+            suggest_name(id)
+        )))
+    }
 }
 
 /// Maven groupId/artifactId: letters, digits, `.`, `-`, `_`.
@@ -178,7 +199,10 @@ pub fn validate_maven_id(what: &str, id: &str) -> Result<()> {
     }
 }
 
-/// Option keys follow Flink's conventions: lower case, `.` between levels, `-` between words.
+/// Option keys follow Flink's conventions: lower case, `.` between levels, `-` between words
+/// (`sink.buffer-flush.max-rows`). Only ASCII lower-case letters and digits form words, because a
+/// key also becomes a Java constant name (`SINK_BUFFER_FLUSH_MAX_ROWS`) and appears in SQL string
+/// literals and Markdown without escaping.
 pub fn is_option_key(key: &str) -> bool {
     key.split('.').all(is_kebab)
 }

@@ -67,7 +67,7 @@ impl OptionType {
     pub fn java_default(self, value: &str) -> Result<String, String> {
         let expected = |what: &str| format!("default '{value}' is not {what}");
         Ok(match self {
-            Self::String => java_string_literal(value),
+            Self::String => crate::escape::java_string(value),
             Self::Int => value
                 .trim()
                 .parse::<i32>()
@@ -119,28 +119,6 @@ pub fn parse_duration_millis(text: &str) -> Option<u64> {
         _ => return None,
     };
     number.checked_mul(factor)
-}
-
-pub fn java_string_literal(text: &str) -> String {
-    format!("\"{}\"", java_escape(text))
-}
-
-pub fn java_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A default as TOML lets users write it: `default = 6379`, `default = true`, `default = "30 s"`.
@@ -203,6 +181,12 @@ impl OptionDef {
             )
         })?;
         if let Some(d) = &default {
+            // Before the default is parsed: a parse error would echo the secret.
+            if sensitive {
+                return Err(format!(
+                    "option '{key}' is sensitive, so it cannot have a default: a default would be compiled into the jar and shown in README.md and diffs; let each table set it"
+                ));
+            }
             ty.java_default(d)
                 .map_err(|e| format!("option '{key}': {e}"))?;
             if required {
@@ -266,6 +250,20 @@ mod tests {
         assert!(OptionType::Boolean.java_default("yes").is_err());
         assert!(OptionType::Duration.java_default("1 fortnight").is_err());
         assert!(OptionType::Double.java_default("NaN").is_err());
+    }
+
+    #[test]
+    fn a_sensitive_option_cannot_have_a_default_and_the_error_does_not_echo_it() {
+        for ty in ["string", "int"] {
+            let err =
+                OptionDef::new("password", ty, Some("s3cret".into()), false, true, "").unwrap_err();
+            assert!(
+                err.contains("sensitive, so it cannot have a default"),
+                "{err}"
+            );
+            assert!(!err.contains("s3cret"), "{err}");
+        }
+        OptionDef::new("password", "string", None, false, true, "").unwrap();
     }
 
     #[test]

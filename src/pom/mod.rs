@@ -1,8 +1,13 @@
-//! A Maven pom.xml, read with quick-xml into a small element tree, and the parts the audit
-//! asks about: properties (interpolated), dependencies with their effective scope, and the
-//! shade plugin's configuration.
+//! A Maven pom.xml, read with quick-xml into a small element tree ([`Pom`]), and its effective
+//! model ([`EffectivePom`]): parents resolved, inheritance and management applied.
 
-use std::collections::HashMap;
+pub mod effective;
+pub mod merge;
+pub mod resolve;
+
+pub use effective::{Dependency, EffectivePom};
+pub use resolve::{Gav, ResolveOptions, Resolver};
+
 use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
@@ -19,6 +24,8 @@ pub struct Element {
     pub attributes: Vec<(String, String)>,
     pub children: Vec<Element>,
     pub line: usize,
+    /// Which file of an effective model it came from (0: the project's own POM).
+    pub origin: usize,
 }
 
 impl Element {
@@ -53,12 +60,20 @@ impl Element {
 
 pub fn parse_xml(text: &str) -> std::result::Result<Element, String> {
     let mut reader = Reader::from_str(text);
+    // Positions only grow while reading: count newlines incrementally (large BOMs made a
+    // count from the start of the file per element quadratic).
+    let counted = std::cell::Cell::new((0usize, 1usize));
     let line_at = |pos: u64| {
-        text.as_bytes()[..(pos as usize).min(text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        let pos = (pos as usize).min(text.len());
+        let (from, line) = counted.get();
+        let (from, line) = if pos < from { (0, 1) } else { (from, line) };
+        let line = line
+            + text.as_bytes()[from..pos]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+        counted.set((pos, line));
+        line
     };
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {
@@ -137,22 +152,11 @@ pub fn parse_xml(text: &str) -> std::result::Result<Element, String> {
         .ok_or_else(|| "no single root element".to_string())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dependency {
-    pub group_id: String,
-    pub artifact_id: String,
-    pub version: Option<String>,
-    /// Effective scope (own, else from dependencyManagement, else `compile`).
-    pub scope: String,
-    pub optional: bool,
-    pub line: usize,
-}
-
+/// One pom.xml as written (no inheritance): see [`EffectivePom`] for what Maven builds from it.
 #[derive(Debug, Clone)]
 pub struct Pom {
     pub path: PathBuf,
     pub root: Element,
-    pub properties: HashMap<String, String>,
 }
 
 impl Pom {
@@ -173,100 +177,10 @@ impl Pom {
                 root.name
             )));
         }
-        let mut properties: HashMap<String, String> = root
-            .child("properties")
-            .map(|p| {
-                p.children
-                    .iter()
-                    .map(|c| (c.name.clone(), c.text.trim().to_string()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (key, path) in [
-            ("project.version", "version"),
-            ("project.groupId", "groupId"),
-            ("project.artifactId", "artifactId"),
-        ] {
-            if let Some(value) = root
-                .text_of(path)
-                .or_else(|| root.path("parent").and_then(|p| p.text_of(path)))
-            {
-                properties
-                    .entry(key.to_string())
-                    .or_insert_with(|| value.to_string());
-            }
-        }
         Ok(Pom {
             path: path.to_owned(),
             root,
-            properties,
         })
-    }
-
-    /// Replaces `${name}` with the pom's properties, repeatedly (bounded); unknown ones stay.
-    pub fn interpolate(&self, text: &str) -> String {
-        let mut out = text.trim().to_string();
-        for _ in 0..8 {
-            let Some(start) = out.find("${") else { break };
-            let Some(len) = out[start..].find('}') else {
-                break;
-            };
-            let name = &out[start + 2..start + len];
-            let Some(value) = self.properties.get(name) else {
-                break;
-            };
-            out = format!("{}{}{}", &out[..start], value, &out[start + len + 1..]);
-        }
-        out
-    }
-
-    pub fn property(&self, name: &str) -> Option<String> {
-        self.properties.get(name).map(|v| self.interpolate(v))
-    }
-
-    fn dependency(&self, e: &Element, managed: &[Dependency]) -> Dependency {
-        let field = |name: &str| e.text_of(name).map(|v| self.interpolate(v));
-        let group_id = field("groupId").unwrap_or_default();
-        let artifact_id = field("artifactId").unwrap_or_default();
-        let managed_scope = managed
-            .iter()
-            .find(|m| m.group_id == group_id && m.artifact_id == artifact_id)
-            .map(|m| m.scope.clone());
-        Dependency {
-            version: field("version"),
-            scope: field("scope")
-                .or(managed_scope)
-                .unwrap_or_else(|| "compile".into()),
-            optional: field("optional").is_some_and(|o| o == "true"),
-            line: e.line,
-            group_id,
-            artifact_id,
-        }
-    }
-
-    fn dependencies_in(&self, list: Option<&Element>, managed: &[Dependency]) -> Vec<Dependency> {
-        list.map(|l| {
-            l.children_named("dependency")
-                .map(|d| self.dependency(d, managed))
-                .collect()
-        })
-        .unwrap_or_default()
-    }
-
-    /// `<dependencies>` of the project, with scopes completed from `<dependencyManagement>`.
-    pub fn dependencies(&self) -> Vec<Dependency> {
-        let managed =
-            self.dependencies_in(self.root.path("dependencyManagement/dependencies"), &[]);
-        self.dependencies_in(self.root.child("dependencies"), &managed)
-    }
-
-    /// `<build><plugins><plugin>` with this artifactId (pluginManagement does not count: it
-    /// configures without enabling).
-    pub fn plugin(&self, artifact_id: &str) -> Option<&Element> {
-        self.root
-            .path("build/plugins")?
-            .children_named("plugin")
-            .find(|p| p.text_of("artifactId") == Some(artifact_id))
     }
 }
 
@@ -281,20 +195,6 @@ fn attributes_of(start: &quick_xml::events::BytesStart) -> Vec<(String, String)>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const POM: &str = r#"<?xml version="1.0"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <groupId>org.example</groupId><artifactId>c</artifactId><version>1.0</version>
-  <properties><flink.version>2.2.1</flink.version><fv>${flink.version}</fv></properties>
-  <dependencyManagement><dependencies>
-    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-core</artifactId><scope>provided</scope></dependency>
-  </dependencies></dependencyManagement>
-  <dependencies>
-    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-core</artifactId><version>${fv}</version></dependency>
-    <dependency><groupId>a&amp;b</groupId><artifactId>x</artifactId><scope>test</scope></dependency>
-    <dependency><groupId>g</groupId><artifactId>y</artifactId></dependency>
-  </dependencies>
-</project>"#;
 
     #[test]
     fn keeps_attributes_of_start_and_empty_elements() {
@@ -315,24 +215,6 @@ mod tests {
             root.children[1].attributes,
             [("k".to_string(), "v".to_string())]
         );
-    }
-
-    #[test]
-    fn reads_dependencies_with_effective_scope_and_properties() {
-        let pom = Pom::parse(Path::new("pom.xml"), POM).unwrap();
-        let deps = pom.dependencies();
-        assert_eq!(deps.len(), 3);
-        assert_eq!(
-            (deps[0].scope.as_str(), deps[0].version.as_deref()),
-            ("provided", Some("2.2.1"))
-        );
-        assert_eq!(
-            (deps[1].group_id.as_str(), deps[1].scope.as_str()),
-            ("a&b", "test")
-        );
-        assert_eq!(deps[2].scope, "compile");
-        assert_eq!(deps[0].line, 9);
-        assert_eq!(pom.property("fv").as_deref(), Some("2.2.1"));
     }
 
     #[test]

@@ -2,21 +2,22 @@
 
 use serde_json::{json, Value};
 
+use crate::escape;
 use crate::flink::SinkApi;
-use crate::manifest::options::java_escape;
 use crate::manifest::Manifest;
 
-/// Default plugin versions for generated POMs: current upstream releases. Every one is a POM
+/// Default plugin versions for generated POMs: the newest releases on Maven Central (checked by
+/// scripts/check-upstream-versions, 2026-11-29). Every one is a POM
 /// property, so builds can override it (`-Dshade-plugin.version=…`).
 pub const PLUGIN_VERSIONS: &[(&str, &str)] = &[
     ("shade", "3.6.2"),
-    ("compiler", "3.15.0"),
-    ("surefire", "3.6.0"),
-    ("jar", "3.5.0"),
-    ("resources", "3.4.0"),
+    ("compiler", "3.16.0"),
+    ("surefire", "3.6.1"),
+    ("jar", "3.5.1"),
+    ("resources", "3.5.0"),
     ("clean", "3.5.0"),
-    ("install", "3.1.4"),
-    ("enforcer", "3.6.3"),
+    ("install", "3.2.0"),
+    ("enforcer", "3.7.0"),
     ("junit", "5.14.4"),
 ];
 
@@ -41,13 +42,14 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
                 "type_method": o.ty.type_method(),
                 "has_default": o.default.is_some(),
                 "default_java": o.default.as_ref().map(|d| o.ty.java_default(d).expect("validated default")),
+                // Sensitive options have no default (the manifest refuses one), so nothing to redact.
                 "default_display": o.default.clone().unwrap_or_default(),
                 "required": o.required,
                 "sensitive": o.sensitive,
                 "description": o.description,
-                "description_java": java_escape(&o.description),
-                "description_doc": javadoc_text(&o.description),
-                "description_md": markdown_cell(&o.description),
+                "description_java": escape::java_string_body(&o.description),
+                "description_doc": escape::javadoc(&o.description),
+                "description_md": escape::markdown_cell(&o.description),
             })
         })
         .collect();
@@ -109,46 +111,7 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
         "optional_options": pick(false),
         "dependencies": dependencies,
         "plugins": plugins,
-        "license_header": extras.license_header.as_deref().map(java_block_comment).unwrap_or_default(),
+        "license_header": extras.license_header.as_deref().map(escape::java_block_comment).unwrap_or_default(),
         "tool_version": env!("CARGO_PKG_VERSION"),
     })
-}
-
-/// Text safe inside a Javadoc comment: no `*/` ending it early, no stray tags or HTML.
-fn javadoc_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace("*/", "*&#47;")
-        .replace('@', "&#64;")
-}
-
-/// Text safe inside a Markdown table cell.
-fn markdown_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
-fn java_block_comment(text: &str) -> String {
-    let mut out = String::from("/*\n");
-    for line in text.lines() {
-        out.push_str(if line.is_empty() { " *" } else { " * " });
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.push_str(" */\n");
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn descriptions_cannot_break_out_of_javadoc_or_table_cells() {
-        assert_eq!(
-            javadoc_text("ends */ here <b> @see"),
-            "ends *&#47; here &lt;b&gt; &#64;see"
-        );
-        assert_eq!(markdown_cell("a | b\nc"), "a \\| b c");
-    }
 }

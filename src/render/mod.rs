@@ -2,7 +2,6 @@
 
 pub mod context;
 mod fold;
-pub mod reconcile;
 pub mod templates;
 
 use handlebars::{
@@ -11,6 +10,7 @@ use handlebars::{
 use serde_json::Value;
 
 use crate::errors::{Error, Result};
+use crate::escape;
 use crate::manifest::Manifest;
 pub use context::Extras;
 pub use templates::{TemplateFile, TemplateTree};
@@ -18,6 +18,9 @@ pub use templates::{TemplateFile, TemplateTree};
 /// First line of a template that generates an owned file.
 const OWNED_MARKER: &str = "{{!-- owned --}}";
 const TEMPLATE_SUFFIX: &str = ".hbs";
+/// The tool's own directory in a project (render record, lock, journal); no template may render
+/// into it.
+pub const RESERVED_DIR: &str = ".flink-connector";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -56,10 +59,36 @@ fn render_with(
         .into_iter()
         .collect();
     let registry = registry();
-    let context = context::build(manifest, extras);
+    let mut context = context::build(manifest, extras);
+    // Owned files first: the managed README lists them.
+    let (owned, managed): (Vec<_>, Vec<_>) = files.iter().partition(|(_, f)| is_owned(f));
+    let mut out = render_all(&registry, &context, &owned, fold_literals)?;
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    context["owned_files"] = out.iter().map(|f| Value::from(f.path.clone())).collect();
+    out.extend(render_all(&registry, &context, &managed, fold_literals)?);
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(pair) = out.windows(2).find(|w| w[0].path == w[1].path) {
+        return Err(Error::usage(format!(
+            "two templates render to the same path '{}'",
+            pair[0].path
+        )));
+    }
+    Ok(out)
+}
+
+fn is_owned(file: &TemplateFile) -> bool {
+    file.bytes.starts_with(OWNED_MARKER.as_bytes())
+}
+
+/// Renders `files` on every core (compiling templates dominates the run time of `new`).
+fn render_all(
+    registry: &Handlebars<'static>,
+    context: &Value,
+    files: &[&(String, &TemplateFile)],
+    fold_literals: bool,
+) -> Result<Vec<RenderedFile>> {
     // Built once: render_template(&Value) would serialize a deep copy on every call.
     let path_context = Context::from(context.clone());
-    // Compiling templates dominates the run time of `new`: spread the files over the cores.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
@@ -68,7 +97,7 @@ fn render_with(
         let workers: Vec<_> = files
             .chunks(chunk)
             .map(|part| {
-                let (registry, context, path_context) = (&registry, &context, &path_context);
+                let path_context = &path_context;
                 scope.spawn(move || {
                     part.iter()
                         .map(|(path, file)| {
@@ -87,8 +116,25 @@ fn render_with(
     for result in results {
         out.extend(result?);
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// Why a rendered path may not be written: it must be relative, `/`-separated plain names (no
+/// `..`, `.`, empty part, backslash or NUL), and outside the tool's own `.flink-connector/`.
+pub fn path_problem(rel: &str) -> Option<&'static str> {
+    if rel.is_empty() {
+        Some("is empty")
+    } else if rel.starts_with('/') || std::path::Path::new(rel).is_absolute() {
+        Some("is absolute")
+    } else if rel.contains('\\') || rel.contains('\0') {
+        Some("contains a backslash or NUL")
+    } else if rel.split('/').any(|part| part == "..") {
+        Some("contains '..'")
+    } else if rel.split('/').any(|part| part.is_empty() || part == ".") {
+        Some("has an empty or '.' component")
+    } else {
+        None
+    }
 }
 
 /// Renders one template (its path too); `None` when it renders to whitespace.
@@ -107,6 +153,19 @@ fn render_file(
     let path = registry
         .render_template_with_context(template_path, path_context)
         .map_err(render_err)?;
+    let outside = |why: &str| Error::Template {
+        template: file.origin.clone(),
+        message: format!(
+            "its path renders to '{}', which {why}; generated paths must stay inside the project",
+            path.escape_debug()
+        ),
+    };
+    if let Some(why) = path_problem(&path) {
+        return Err(outside(why));
+    }
+    if path == RESERVED_DIR || path.starts_with(&format!("{RESERVED_DIR}/")) {
+        return Err(outside("is the tool's own state directory"));
+    }
     let Some(path) = path.strip_suffix(TEMPLATE_SUFFIX).map(str::to_string) else {
         return Ok(Some(RenderedFile {
             path,
@@ -170,7 +229,49 @@ fn registry() -> Handlebars<'static> {
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
     hb.register_helper("file_header", Box::new(file_header));
+    // One helper per output context (src/escape.rs); templates wrap every manifest value in one.
+    let contexts: [(&str, EscapeFn); 8] = [
+        ("java_str", escape::java_string),
+        ("java_str_body", escape::java_string_body),
+        ("javadoc", escape::javadoc),
+        ("xml", escape::xml_text),
+        ("xml_attr", escape::xml_attr),
+        ("md_cell", escape::markdown_cell),
+        ("md_code", escape::markdown_code),
+        ("toml", escape::toml_string),
+    ];
+    for (name, escape_fn) in contexts {
+        hb.register_helper(name, Box::new(EscapeHelper(escape_fn)));
+    }
     hb
+}
+
+/// `{{java_str description}}`: the parameter (a string, or a number/bool as text) escaped for one
+/// output context.
+type EscapeFn = fn(&str) -> String;
+struct EscapeHelper(EscapeFn);
+
+impl handlebars::HelperDef for EscapeHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let value = h
+            .param(0)
+            .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex("escape helper", 0))?
+            .value();
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        out.write(&(self.0)(&text))?;
+        Ok(())
+    }
 }
 
 /// `{{file_header "//"}}` or `{{file_header "<!--" "-->"}}`: says whether the file is managed or owned.

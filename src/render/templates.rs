@@ -42,6 +42,9 @@ impl TemplateTree {
         Ok(tree)
     }
 
+    /// Overlays a team template directory: it must hold `base/` or `presets/` (so `/` or a home
+    /// directory is refused instead of walked), and only those two subtrees are read, without
+    /// following symbolic links.
     fn overlay(&mut self, dir: &Path) -> Result<()> {
         if !dir.is_dir() {
             return Err(Error::usage(format!(
@@ -49,28 +52,38 @@ impl TemplateTree {
                 dir.display()
             )));
         }
-        for entry in WalkDir::new(dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| {
-                Error::usage(format!(
-                    "cannot read template directory {}: {e}",
-                    dir.display()
-                ))
-            })?;
-            if !entry.file_type().is_file() {
-                continue;
+        let roots: Vec<PathBuf> = TEMPLATE_ROOTS
+            .iter()
+            .map(|r| dir.join(r))
+            .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
+            .collect();
+        if roots.is_empty() {
+            return Err(Error::usage(format!(
+                "{} is not a template directory: it has neither base/ nor presets/ (start one with `cargo flink-connector templates export DIR`)",
+                dir.display()
+            )));
+        }
+        for root in roots {
+            for entry in WalkDir::new(&root).sort_by_file_name() {
+                let entry = entry.map_err(|e| {
+                    Error::usage(format!(
+                        "cannot read template directory {}: {e}",
+                        dir.display()
+                    ))
+                })?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = relative_slash_path(dir, entry.path());
+                let bytes = std::fs::read(entry.path()).with_path("read", entry.path())?;
+                self.files.insert(
+                    rel,
+                    TemplateFile {
+                        bytes,
+                        origin: entry.path().display().to_string(),
+                    },
+                );
             }
-            let rel = relative_slash_path(dir, entry.path());
-            if !is_template_path(&rel) {
-                continue;
-            }
-            let bytes = std::fs::read(entry.path()).with_path("read", entry.path())?;
-            self.files.insert(
-                rel,
-                TemplateFile {
-                    bytes,
-                    origin: entry.path().display().to_string(),
-                },
-            );
         }
         Ok(())
     }
@@ -130,28 +143,16 @@ impl TemplateTree {
         Ok(out)
     }
 
-    /// Writes the tree (as `templates export` does), refusing to overwrite unless `force`.
-    pub fn export(&self, dir: &Path, force: bool) -> Result<usize> {
-        if dir.exists()
-            && std::fs::read_dir(dir)
-                .with_path("read", dir)?
-                .next()
-                .is_some()
-            && !force
-        {
-            return Err(Error::usage(format!(
-                "{} is not empty; use --force to overwrite",
-                dir.display()
-            )));
-        }
-        for (rel, file) in &self.files {
-            let path = dir.join(rel);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).with_path("create", parent)?;
-            }
-            std::fs::write(&path, &file.bytes).with_path("write", &path)?;
-        }
-        Ok(self.files.len())
+    /// Every file `templates export` writes: the tree and the templates README, by path.
+    pub fn export_files(&self) -> Vec<(String, &[u8])> {
+        let readme = BUILTIN
+            .get_file(TEMPLATES_README)
+            .map(|f| (TEMPLATES_README.to_string(), f.contents()));
+        self.files
+            .iter()
+            .map(|(rel, file)| (rel.clone(), file.bytes.as_slice()))
+            .chain(readme)
+            .collect()
     }
 
     pub fn file_count(&self) -> usize {
@@ -159,8 +160,16 @@ impl TemplateTree {
     }
 }
 
+/// The two subtrees of a template set.
+const TEMPLATE_ROOTS: [&str; 2] = ["base", "presets"];
+/// The template set's documentation, exported with it.
+const TEMPLATES_README: &str = "README.md";
+
 fn is_template_path(rel: &str) -> bool {
-    rel.starts_with("base/") || rel.starts_with("presets/")
+    TEMPLATE_ROOTS.iter().any(|r| {
+        rel.strip_prefix(r)
+            .is_some_and(|rest| rest.starts_with('/'))
+    })
 }
 
 fn collect_builtin(dir: &'static Dir<'static>, out: &mut BTreeMap<String, TemplateFile>) {

@@ -7,6 +7,8 @@
 //! (`CI=true`), where a skip would hide a broken install step.
 #![allow(dead_code)]
 
+pub mod factories;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,17 +20,29 @@ pub const FLINK_VERSIONS: &[&str] = &[
     "1.17.2", "1.18.1", "1.19.3", "1.20.5", "2.0.2", "2.1.3", "2.2.1", "2.3.0",
 ];
 
-/// Debian's Maven plugins, passed as the POM's overridable version properties.
-pub const OFFLINE_PLUGIN_VERSIONS: &[(&str, &str)] = &[
-    ("shade-plugin.version", "3.4.1"),
-    ("compiler-plugin.version", "3.10.1"),
-    ("surefire-plugin.version", "2.22.3"),
-    ("jar-plugin.version", "3.3.0"),
-    ("resources-plugin.version", "3.3.0"),
-    ("clean-plugin.version", "3.2.0"),
-    ("install-plugin.version", "3.1.0"),
-    ("junit.version", "5.9.2"),
-];
+/// The lines built with Maven by default (`FLINK_MVN_LINES=all`: every line). A line means its
+/// default patch, the newest whose artifacts Maven Central serves.
+pub const MAVEN_LINES: &[&str] = &["1.17", "1.20", "2.2"];
+pub const ALL_LINES: &[&str] = &["1.17", "1.18", "1.19", "1.20", "2.0", "2.1", "2.2", "2.3"];
+
+/// Lines to build with Maven: MAVEN_LINES, every line with FLINK_MVN_LINES=all, or the lines
+/// FLINK_MVN_LINES lists (`1.18,2.3`).
+pub fn maven_lines() -> Vec<&'static str> {
+    match std::env::var("FLINK_MVN_LINES").as_deref() {
+        Ok("all") => ALL_LINES.to_vec(),
+        Ok(list) if !list.trim().is_empty() => list
+            .split(',')
+            .map(|x| {
+                let x = x.trim();
+                *ALL_LINES
+                    .iter()
+                    .find(|l| **l == x)
+                    .unwrap_or_else(|| panic!("FLINK_MVN_LINES: unknown line '{x}'"))
+            })
+            .collect(),
+        _ => MAVEN_LINES.to_vec(),
+    }
+}
 
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cargo-flink-connector"))
@@ -85,15 +99,6 @@ pub fn flink_lib(version: &str) -> Option<PathBuf> {
         lib.join("../.complete").exists(),
     )
     .then_some(lib)
-}
-
-pub fn offline_m2() -> Option<PathBuf> {
-    let m2 = cache_dir().join("m2");
-    require(
-        &format!("the offline Maven repository {}", m2.display()),
-        m2.join(".debian-copied").exists(),
-    )
-    .then_some(m2)
 }
 
 pub fn has_command(cmd: &str) -> bool {
@@ -221,17 +226,17 @@ pub fn javac(project: &Path, lib: &Path, release: u8) -> Result<(), String> {
     )
 }
 
-/// `mvn -B -o package` with the offline repository and Debian's plugin versions.
-pub fn mvn_package(project: &Path, m2: &Path, extra: &[&str]) -> Output {
-    let mut cmd = Command::new("mvn");
-    cmd.current_dir(project)
-        .args(["-B", "-ntp", "-o"])
-        .arg(format!("-Dmaven.repo.local={}", m2.display()));
-    for (k, v) in OFFLINE_PLUGIN_VERSIONS {
-        cmd.arg(format!("-D{k}={v}"));
-    }
-    cmd.args(extra).arg("package");
-    cmd.output().expect("run mvn")
+/// `mvn -B package` in `project`, as a user runs it: the POM's own plugin and dependency
+/// versions, Maven Central (or the mirror in ~/.m2/settings.xml), the local repository ~/.m2.
+/// `-Dstyle.color=never` only keeps escape codes out of the log the tests read.
+pub fn mvn_package(project: &Path, extra: &[&str]) -> Output {
+    Command::new("mvn")
+        .current_dir(project)
+        .args(["-B", "-Dstyle.color=never"])
+        .args(extra)
+        .arg("package")
+        .output()
+        .expect("run mvn")
 }
 
 /// The last `n` lines of Maven's output, for assertion messages.

@@ -3,15 +3,19 @@ package org.example.flink.connector.redis;
 
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.types.RowKind;
+import org.example.flink.connector.redis.resp.RespCluster;
 import org.example.flink.connector.redis.resp.RespConnection;
 import org.example.flink.connector.redis.resp.RespEndpoint;
 import org.example.flink.connector.redis.resp.RespError;
 import org.example.flink.connector.redis.resp.RespException;
 import org.example.flink.connector.redis.resp.RespPipeline;
+import org.example.flink.connector.redis.resp.RespTopology;
 import org.example.flink.connector.redis.resp.RespWriter;
 
 import org.slf4j.Logger;
@@ -26,47 +30,51 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The Redis side of the connector: every other class calls only the public methods here.
  *
+ * <h2>Deployments ({@code mode})</h2>
+ *
+ * {@code standalone} talks to {@code hostname:port}; {@code sentinel} asks the Sentinels of
+ * {@code sentinel.nodes} for the master named {@code sentinel.master} whenever it (re)connects,
+ * so a failover is followed on the next retry; {@code cluster} reads the slot map ({@code CLUSTER
+ * SLOTS}) from {@code cluster.nodes}, sends each command to the master of its key's hash slot (one
+ * pipeline per master), follows {@code MOVED}/{@code ASK} and re-reads the map after a redirect or
+ * a failed node.
+ *
  * <h2>Data model</h2>
  *
- * A row is stored under the key {@code key.prefix + k1 [+ key.separator + k2 …]}, the encoded key
- * columns (the primary key, else the first column; see {@link RedisCodec} for the encoding of
- * every type). The other columns, the <i>value columns</i>, are stored according to {@code
- * value.layout}:
+ * A Redis key is {@code key.prefix + k1 [+ key.separator + k2 …]}, the encoded key columns (see
+ * {@link RedisCodec} for the encoding of every type). What is stored under it is chosen by
+ * {@code value.layout} (see docs/REDIS.md for the full table):
  *
  * <ul>
- *   <li>{@code hash} (default): a hash with one field per value column, named like the column.
- *       A NULL value is an absent field. A row whose value columns are all NULL (or a table
- *       without value columns) is a hash holding only the empty-named field {@code ""}, so the
- *       key still exists. Fields that are not columns are ignored when reading.
- *   <li>{@code string}: the single value column is the string value (a table without value
- *       columns stores the empty string). Redis has no NULL string, so writing a NULL value
- *       deletes the key: the row then reads as absent.
+ *   <li>{@code hash} (default): one hash field per value column, named like the column; NULL = no
+ *       field. With {@code hash.field-column}, a row is one field: {@code HSET key <field> <value>}.
+ *   <li>{@code string}: the single value column is the value; NULL deletes the key.
+ *   <li>{@code list}, {@code set}, {@code zset}: a row is one element/member (the value column);
+ *       {@code zset} takes its score from {@code zset.score-column}.
+ *   <li>{@code pubsub}: a row is a message {@code PUBLISH key value}.
  * </ul>
  *
- * <h2>Operations</h2>
- *
- * <ul>
- *   <li>{@link #write}: INSERT and UPDATE_AFTER upsert ({@code HSET} of the non-NULL fields,
- *       {@code HDEL} of the NULL ones, or {@code SET}; then {@code EXPIRE}/{@code SET … EX} when
- *       {@code ttl} > 0), DELETE is {@code DEL}, UPDATE_BEFORE is ignored. The batch is sent as
- *       one pipeline and the call returns after every reply has been read and checked.
- *   <li>{@link #readPage}: one {@code SCAN cursor MATCH pattern COUNT n TYPE hash|string}, then
- *       the found keys' values in one pipeline ({@code HMGET}/{@code GET}). Keys that expired in
- *       between, hashes without any of the table's fields, keys of another type and keys that do
- *       not decode as the key columns are not rows of this table and are skipped.
- *   <li>{@link #lookup}: one {@code HMGET}/{@code GET} on a blocking connection; {@link
- *       #lookupAsync}: the same on a pipelined connection shared by all requests in flight.
- * </ul>
+ * With {@code sink.write-mode} = {@code increment} numbers are added ({@code INCRBY},
+ * {@code INCRBYFLOAT}, {@code HINCRBY}, {@code HINCRBYFLOAT}, {@code ZINCRBY}) and a DELETE
+ * subtracts what its row added. TTL: {@code ttl}, or per row {@code ttl.column}; {@code ttl.mode}
+ * {@code refresh} sets it on every write, {@code on-create} only when the key has none yet
+ * ({@code EXPIRE … NX}, Redis 7).
  *
  * <p>Failures are {@link RespException}s naming {@code host:port}; the password never appears in
- * messages or logs. After a connection failure the next call reconnects.
+ * messages or logs. After a connection failure the next call reconnects (re-resolving the master
+ * or the slot map).
  */
 public class RedisClient implements AutoCloseable {
 
@@ -79,24 +87,54 @@ public class RedisClient implements AutoCloseable {
 
     private static final byte[] SET = RespWriter.encodeArg("SET");
     private static final byte[] EX = RespWriter.encodeArg("EX");
+    private static final byte[] KEEPTTL = RespWriter.encodeArg("KEEPTTL");
+    private static final byte[] NX = RespWriter.encodeArg("NX");
     private static final byte[] GET = RespWriter.encodeArg("GET");
     private static final byte[] DEL = RespWriter.encodeArg("DEL");
     private static final byte[] HSET = RespWriter.encodeArg("HSET");
     private static final byte[] HDEL = RespWriter.encodeArg("HDEL");
+    private static final byte[] HGET = RespWriter.encodeArg("HGET");
     private static final byte[] HMGET = RespWriter.encodeArg("HMGET");
     private static final byte[] EXPIRE = RespWriter.encodeArg("EXPIRE");
+    private static final byte[] RPUSH = RespWriter.encodeArg("RPUSH");
+    private static final byte[] LPUSH = RespWriter.encodeArg("LPUSH");
+    private static final byte[] LREM = RespWriter.encodeArg("LREM");
+    private static final byte[] SADD = RespWriter.encodeArg("SADD");
+    private static final byte[] SREM = RespWriter.encodeArg("SREM");
+    private static final byte[] SISMEMBER = RespWriter.encodeArg("SISMEMBER");
+    private static final byte[] ZADD = RespWriter.encodeArg("ZADD");
+    private static final byte[] ZREM = RespWriter.encodeArg("ZREM");
+    private static final byte[] ZSCORE = RespWriter.encodeArg("ZSCORE");
+    private static final byte[] ZINCRBY = RespWriter.encodeArg("ZINCRBY");
+    private static final byte[] INCRBY = RespWriter.encodeArg("INCRBY");
+    private static final byte[] INCRBYFLOAT = RespWriter.encodeArg("INCRBYFLOAT");
+    private static final byte[] HINCRBY = RespWriter.encodeArg("HINCRBY");
+    private static final byte[] HINCRBYFLOAT = RespWriter.encodeArg("HINCRBYFLOAT");
+    private static final byte[] PUBLISH = RespWriter.encodeArg("PUBLISH");
+    private static final byte[] ASKING = RespWriter.encodeArg("ASKING");
+    private static final byte[] ONE = RespWriter.encodeArg("1");
 
     /** A pipeline is sent in chunks of about this size, so Redis works while the rest is encoded. */
     private static final int SEND_CHUNK_BYTES = 32 * 1024;
 
+    /** MOVED/ASK rounds of one batch or lookup before giving up (a slot migrating back and forth). */
+    private static final int MAX_REDIRECTS = 5;
+
     enum Layout {
         HASH,
-        STRING
+        STRING,
+        LIST,
+        SET,
+        ZSET,
+        PUBSUB
     }
 
     private final RedisSchema schema;
-    private final RespEndpoint endpoint;
+    private final RespTopology topology;
     private final Layout layout;
+    private final boolean increment;
+    private final boolean pushLeft;
+    private final boolean ttlOnCreate;
     private final byte[] keyPrefix;
     private final byte[] keySeparator;
     private final int ttlSeconds;
@@ -104,15 +142,27 @@ public class RedisClient implements AutoCloseable {
     private final int scanCount;
 
     private final int[] keyFields;
+    /** hash/string: the stored columns; list/set/zset/pubsub/hash-field: the one element column. */
     private final int[] valueFields;
+    /** The hash field column ({@code hash.field-column}), score ({@code zset.score-column}), TTL ({@code ttl.column}); -1 when unset. */
+    private final int fieldColumn;
+    private final int scoreColumn;
+    private final int ttlColumn;
     /** By column index. */
     private final RedisCodec.FieldCodec[] codecs;
     /** By column index: the column name as a hash field name. */
     private final byte[][] fieldNames;
     private final RowData.FieldGetter[] getters;
 
+    /** The server (standalone), the resolved master (sentinel); null in cluster mode. */
+    private RespEndpoint endpoint;
     private RespConnection connection;
-    private RespPipeline pipeline; // guarded by this
+    /** Cluster mode: the slot map and one connection per master. */
+    private RespCluster cluster;
+    private boolean clusterStale = true;
+    private final Map<String, RespConnection> nodeConnections = new HashMap<>();
+    /** Async lookups: one pipeline (per master in cluster mode), created on first use. Guarded by this. */
+    private final Map<String, RespPipeline> pipelines = new HashMap<>();
     private boolean closed; // guarded by this
     private boolean scanSupportsType = true;
     /** Lookups may come from the task thread and a retry timer: fields they share are volatile. */
@@ -121,26 +171,11 @@ public class RedisClient implements AutoCloseable {
     /** Reads and checks the options; does not connect. */
     public RedisClient(RedisSchema schema, ReadableConfig options) {
         this.schema = schema;
-        Integer port = options.get(RedisOptions.PORT);
-        Integer database = options.get(RedisOptions.DATABASE);
-        this.endpoint =
-                new RespEndpoint(
-                        options.get(RedisOptions.HOSTNAME),
-                        port == null ? 6379 : port,
-                        options.get(RedisOptions.USERNAME),
-                        options.get(RedisOptions.PASSWORD),
-                        database == null ? 0 : database,
-                        Boolean.TRUE.equals(options.get(RedisOptions.SSL)),
-                        millis(options.get(RedisOptions.CONNECT_TIMEOUT)),
-                        millis(options.get(RedisOptions.READ_TIMEOUT)));
-        String layoutName = String.valueOf(options.get(RedisOptions.VALUE_LAYOUT)).trim().toUpperCase(Locale.ROOT);
-        try {
-            this.layout = Layout.valueOf(layoutName);
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException(
-                    "'" + RedisOptions.VALUE_LAYOUT.key() + "' of " + schema.tableName() + " must be 'hash' or 'string', not '"
-                            + options.get(RedisOptions.VALUE_LAYOUT) + "'");
-        }
+        this.topology = topology(options);
+        this.layout = choice(options, RedisOptions.VALUE_LAYOUT, Layout.class, "hash, string, list, set, zset or pubsub");
+        this.increment = "increment".equals(choiceText(options, RedisOptions.SINK_WRITE_MODE, "upsert", "increment"));
+        this.pushLeft = "left".equals(choiceText(options, RedisOptions.LIST_PUSH_SIDE, "right", "left"));
+        this.ttlOnCreate = "on-create".equals(choiceText(options, RedisOptions.TTL_MODE, "refresh", "on-create"));
         String prefix = nullToEmpty(options.get(RedisOptions.KEY_PREFIX));
         this.keyPrefix = prefix.getBytes(StandardCharsets.UTF_8);
         this.keySeparator = nullToEmpty(options.get(RedisOptions.KEY_SEPARATOR)).getBytes(StandardCharsets.UTF_8);
@@ -158,16 +193,6 @@ public class RedisClient implements AutoCloseable {
         }
 
         int n = schema.fieldCount();
-        this.keyFields = schema.keyFields();
-        boolean[] isKey = new boolean[n];
-        for (int k : keyFields) {
-            isKey[k] = true;
-        }
-        if (keyFields.length > 1 && keySeparator.length == 0) {
-            throw new ValidationException(
-                    "'" + RedisOptions.KEY_SEPARATOR.key() + "' must not be empty: " + schema.tableName() + " has a composite key");
-        }
-        List<Integer> values = new ArrayList<>();
         this.codecs = new RedisCodec.FieldCodec[n];
         this.fieldNames = new byte[n][];
         this.getters = new RowData.FieldGetter[n];
@@ -176,21 +201,241 @@ public class RedisClient implements AutoCloseable {
             codecs[i] = RedisCodec.forType(type, schema.fieldName(i));
             fieldNames[i] = schema.fieldName(i).getBytes(StandardCharsets.UTF_8);
             getters[i] = RowData.createFieldGetter(type, i);
-            if (!isKey[i]) {
-                values.add(i);
+        }
+        this.fieldColumn = column(options, RedisOptions.HASH_FIELD_COLUMN);
+        this.scoreColumn = column(options, RedisOptions.ZSET_SCORE_COLUMN);
+        this.ttlColumn = column(options, RedisOptions.TTL_COLUMN);
+        if (fieldColumn >= 0 && layout != Layout.HASH) {
+            throw new ValidationException("'" + RedisOptions.HASH_FIELD_COLUMN.key() + "' applies to 'value.layout' = 'hash' only");
+        }
+        if (layout == Layout.ZSET && scoreColumn < 0) {
+            throw new ValidationException("'value.layout' = 'zset' needs '" + RedisOptions.ZSET_SCORE_COLUMN.key()
+                    + "' naming the numeric column that holds the score (table " + schema.tableName() + ")");
+        }
+        if (scoreColumn >= 0 && layout != Layout.ZSET) {
+            throw new ValidationException("'" + RedisOptions.ZSET_SCORE_COLUMN.key() + "' applies to 'value.layout' = 'zset' only");
+        }
+        if (scoreColumn >= 0) {
+            requireNumeric(RedisOptions.ZSET_SCORE_COLUMN.key(), scoreColumn, true);
+        }
+        if (ttlColumn >= 0) {
+            LogicalTypeRoot root = schema.fieldType(ttlColumn).getTypeRoot();
+            if (root != LogicalTypeRoot.TINYINT && root != LogicalTypeRoot.SMALLINT
+                    && root != LogicalTypeRoot.INTEGER && root != LogicalTypeRoot.BIGINT) {
+                throw new ValidationException("'" + RedisOptions.TTL_COLUMN.key() + "' names column '" + schema.fieldName(ttlColumn)
+                        + "' of type " + schema.fieldType(ttlColumn).asSummaryString() + "; it must be an integer (seconds)");
             }
+        }
+        if (layout == Layout.PUBSUB && (ttlSeconds > 0 || ttlColumn >= 0)) {
+            throw new ValidationException("'value.layout' = 'pubsub' publishes messages, which have no TTL: remove 'ttl'/'ttl.column'");
+        }
+
+        // roles of the columns: key, value(s), and the field/score/TTL columns named by options
+        boolean[] role = new boolean[n];
+        for (int c : new int[] {fieldColumn, scoreColumn, ttlColumn}) {
+            if (c >= 0) {
+                role[c] = true;
+            }
+        }
+        boolean oneElement = layout == Layout.LIST || layout == Layout.SET || layout == Layout.ZSET
+                || layout == Layout.PUBSUB || fieldColumn >= 0;
+        int element = -1;
+        if (oneElement) {
+            for (int i = n - 1; i >= 0 && element < 0; i--) {
+                if (!role[i]) {
+                    element = i; // the last column that has no other role
+                }
+            }
+            if (element < 0) {
+                throw new ValidationException("Table " + schema.tableName() + " has no column for the "
+                        + layout.name().toLowerCase(Locale.ROOT) + " value (the last column that is not a key, field, score or TTL column)");
+            }
+            role[element] = true;
+        }
+        List<Integer> keys = new ArrayList<>();
+        for (int k : schema.primaryKey()) {
+            if (!role[k]) {
+                keys.add(k);
+            }
+        }
+        if (keys.isEmpty()) {
+            for (int i = 0; i < n && keys.isEmpty(); i++) {
+                if (!role[i]) {
+                    keys.add(i);
+                }
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new ValidationException("Table " + schema.tableName() + " has no column left for the Redis key");
+        }
+        this.keyFields = keys.stream().mapToInt(Integer::intValue).toArray();
+        for (int k : keyFields) {
+            role[k] = true;
+        }
+        if (keyFields.length > 1 && keySeparator.length == 0) {
+            throw new ValidationException(
+                    "'" + RedisOptions.KEY_SEPARATOR.key() + "' must not be empty: " + schema.tableName() + " has a composite key");
+        }
+        List<Integer> values = new ArrayList<>();
+        if (oneElement) {
+            values.add(element);
+        }
+        List<String> unplaced = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (!role[i]) {
+                if (oneElement) {
+                    unplaced.add(schema.fieldName(i));
+                } else {
+                    values.add(i);
+                }
+            }
+        }
+        if (!unplaced.isEmpty()) {
+            throw new ValidationException("'value.layout' = '" + layout.name().toLowerCase(Locale.ROOT) + "' stores one value per row ('"
+                    + schema.fieldName(element) + "'), but " + schema.tableName() + " also has " + unplaced
+                    + " besides the key " + names(keyFields) + ". Declare them in the PRIMARY KEY or drop them.");
         }
         this.valueFields = values.stream().mapToInt(Integer::intValue).toArray();
         if (layout == Layout.STRING && valueFields.length > 1) {
-            List<String> names = new ArrayList<>();
-            for (int v : valueFields) {
-                names.add(schema.fieldName(v));
-            }
             throw new ValidationException(
                     "'" + RedisOptions.VALUE_LAYOUT.key() + "' = 'string' stores one value column, but "
-                            + schema.tableName() + " has " + valueFields.length + " besides the key: " + names
+                            + schema.tableName() + " has " + valueFields.length + " besides the key: " + names(valueFields)
                             + ". Use 'hash' (one hash field per column) or declare a PRIMARY KEY.");
         }
+        if (increment) {
+            if (layout == Layout.LIST || layout == Layout.SET || layout == Layout.PUBSUB) {
+                throw new ValidationException("'" + RedisOptions.SINK_WRITE_MODE.key()
+                        + "' = 'increment' works with 'value.layout' string, hash or zset, not " + layout.name().toLowerCase(Locale.ROOT));
+            }
+            if (layout != Layout.ZSET) {
+                if (valueFields.length == 0) {
+                    throw new ValidationException("'sink.write-mode' = 'increment' needs a numeric value column (table " + schema.tableName() + ")");
+                }
+                for (int v : valueFields) {
+                    requireNumeric(RedisOptions.SINK_WRITE_MODE.key() + "' = 'increment", v, true);
+                }
+            }
+        }
+    }
+
+    /** The deployment from 'mode' and its options; a ValidationException naming the option. */
+    private static RespTopology topology(ReadableConfig options) {
+        Integer database = options.get(RedisOptions.DATABASE);
+        int db = database == null ? 0 : database;
+        boolean ssl = Boolean.TRUE.equals(options.get(RedisOptions.SSL));
+        int connectMillis = millis(options.get(RedisOptions.CONNECT_TIMEOUT));
+        int readMillis = millis(options.get(RedisOptions.READ_TIMEOUT));
+        String user = options.get(RedisOptions.USERNAME);
+        String password = options.get(RedisOptions.PASSWORD);
+        String mode = choiceText(options, RedisOptions.MODE, "standalone", "sentinel", "cluster");
+        try {
+            if ("standalone".equals(mode)) {
+                Integer port = options.get(RedisOptions.PORT);
+                return RespTopology.standalone(new RespEndpoint(options.get(RedisOptions.HOSTNAME), port == null ? 6379 : port,
+                        user, password, db, ssl, connectMillis, readMillis));
+            }
+            if ("cluster".equals(mode)) {
+                if (db != 0) {
+                    throw new ValidationException("'" + RedisOptions.DATABASE.key() + "' must be 0 with 'mode' = 'cluster' (Redis Cluster has one database), got " + db);
+                }
+                List<RespEndpoint> seeds = new ArrayList<>();
+                for (String[] hp : RespTopology.parseAddresses(RedisOptions.CLUSTER_NODES.key(), required(options, RedisOptions.CLUSTER_NODES.key(), options.get(RedisOptions.CLUSTER_NODES), mode))) {
+                    seeds.add(new RespEndpoint(hp[0], Integer.parseInt(hp[1]), user, password, 0, ssl, connectMillis, readMillis));
+                }
+                return RespTopology.cluster(seeds.get(0), seeds);
+            }
+            String master = required(options, RedisOptions.SENTINEL_MASTER.key(), options.get(RedisOptions.SENTINEL_MASTER), mode);
+            List<RespEndpoint> sentinels = new ArrayList<>();
+            for (String[] hp : RespTopology.parseAddresses(RedisOptions.SENTINEL_NODES.key(), required(options, RedisOptions.SENTINEL_NODES.key(), options.get(RedisOptions.SENTINEL_NODES), mode))) {
+                sentinels.add(new RespEndpoint(hp[0], Integer.parseInt(hp[1]), options.get(RedisOptions.SENTINEL_USERNAME),
+                        options.get(RedisOptions.SENTINEL_PASSWORD), 0, ssl, connectMillis, readMillis));
+            }
+            RespEndpoint template = new RespEndpoint(sentinels.get(0).host(), sentinels.get(0).port(), user, password, db, ssl, connectMillis, readMillis);
+            return RespTopology.sentinel(template, sentinels, master.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(e.getMessage());
+        }
+    }
+
+    private static String required(ReadableConfig options, String key, @Nullable String value, String mode) {
+        if (value == null || value.trim().isEmpty()) {
+            throw new ValidationException("'" + key + "' is required with 'mode' = '" + mode + "'");
+        }
+        return value;
+    }
+
+    /** An option's value, lower-cased, checked against {@code allowed}; null means the first. */
+    private static String choiceText(ReadableConfig options, org.apache.flink.configuration.ConfigOption<String> option, String... allowed) {
+        String value = options.get(option);
+        String v = value == null ? allowed[0] : value.trim().toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return a;
+            }
+        }
+        throw new ValidationException("'" + option.key() + "' must be one of " + Arrays.toString(allowed) + ", not '" + value + "'");
+    }
+
+    private static <E extends Enum<E>> E choice(ReadableConfig options, org.apache.flink.configuration.ConfigOption<String> option, Class<E> kind, String allowed) {
+        String value = options.get(option);
+        try {
+            return Enum.valueOf(kind, String.valueOf(value).trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("'" + option.key() + "' must be " + allowed + ", not '" + value + "'");
+        }
+    }
+
+    /** The index of the column an option names; -1 when the option is unset. */
+    private int column(ReadableConfig options, org.apache.flink.configuration.ConfigOption<String> option) {
+        String name = options.get(option);
+        if (name == null || name.trim().isEmpty()) {
+            return -1;
+        }
+        int i = schema.fieldNames().indexOf(name.trim());
+        if (i < 0) {
+            throw new ValidationException("'" + option.key() + "' names column '" + name + "', which " + schema.tableName()
+                    + " does not have; its columns are " + schema.fieldNames());
+        }
+        return i;
+    }
+
+    private void requireNumeric(String option, int column, boolean allowFloat) {
+        if (integral(column) || (allowFloat && floating(column))) {
+            return;
+        }
+        throw new ValidationException("'" + option + "' needs a numeric column, but '" + schema.fieldName(column) + "' of "
+                + schema.tableName() + " is " + schema.fieldType(column).asSummaryString());
+    }
+
+    private boolean integral(int column) {
+        switch (schema.fieldType(column).getTypeRoot()) {
+            case TINYINT:
+            case SMALLINT:
+            case INTEGER:
+            case BIGINT:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private boolean floating(int column) {
+        switch (schema.fieldType(column).getTypeRoot()) {
+            case FLOAT:
+            case DOUBLE:
+            case DECIMAL:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private List<String> names(int[] columns) {
+        List<String> names = new ArrayList<>();
+        for (int c : columns) {
+            names.add(schema.fieldName(c));
+        }
+        return names;
     }
 
     private static int millis(@Nullable Duration d) {
@@ -213,16 +458,22 @@ public class RedisClient implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Connects and authenticates (AUTH user password, SELECT database, PING). */
+    // ----------------------------------------------------------------------------------- connecting
+
+    /** Connects and authenticates (resolving the master or reading the slot map first). */
     public void open() throws IOException {
         synchronized (this) {
             closed = false;
         }
-        if (connection == null) {
-            connection = new RespConnection(endpoint);
+        if (topology.mode() == RespTopology.Mode.CLUSTER) {
+            refreshCluster();
+            for (RespEndpoint master : cluster.masters()) {
+                nodeConnection(master);
+            }
+        } else {
+            connection();
         }
-        connection.open();
-        LOG.debug("Connected to {} for {}", endpoint, schema.tableName());
+        LOG.debug("Connected to {} for {}", topology, schema.tableName());
     }
 
     @Override
@@ -231,30 +482,104 @@ public class RedisClient implements AutoCloseable {
             connection.close();
             connection = null;
         }
-        RespPipeline p;
+        for (RespConnection c : nodeConnections.values()) {
+            c.close();
+        }
+        nodeConnections.clear();
+        List<RespPipeline> open;
         synchronized (this) {
             closed = true;
-            p = pipeline;
-            pipeline = null;
+            open = new ArrayList<>(pipelines.values());
+            pipelines.clear();
         }
-        if (p != null) {
+        for (RespPipeline p : open) {
             p.close();
         }
     }
 
+    /** The connection of a standalone server or the current Sentinel master (resolved again after a failure). */
     private RespConnection connection() throws RespException {
+        if (connection != null && !connection.isOpen() && topology.mode() == RespTopology.Mode.SENTINEL) {
+            connection = null; // the master may have changed: ask the Sentinels again
+        }
         if (connection == null) {
+            endpoint = topology.resolveMaster();
             connection = new RespConnection(endpoint);
         }
         connection.ensureOpen();
         return connection;
     }
 
+    private void refreshCluster() throws RespException {
+        if (cluster == null) {
+            cluster = new RespCluster(topology);
+        }
+        cluster.refresh();
+        clusterStale = false;
+    }
+
+    private RespConnection nodeConnection(RespEndpoint node) throws RespException {
+        RespConnection c = nodeConnections.get(node.address());
+        if (c == null) {
+            c = new RespConnection(node);
+            nodeConnections.put(node.address(), c);
+        }
+        try {
+            c.ensureOpen();
+        } catch (RespException e) {
+            clusterStale = true; // a failed node: its slots may have moved to a promoted replica
+            throw e;
+        }
+        return c;
+    }
+
+    /** The connection that serves {@code key}. */
+    private RespConnection connectionFor(byte[] key) throws RespException {
+        if (topology.mode() != RespTopology.Mode.CLUSTER) {
+            return connection();
+        }
+        if (clusterStale || cluster == null) {
+            refreshCluster();
+        }
+        return nodeConnection(cluster.masterOf(RespCluster.slot(key)));
+    }
+
+    /** Notes a failure of {@code c}: in cluster mode the slot map is read again before the next command. */
+    private void failed(RespException e) {
+        if (e.isConnectionFailure()) {
+            clusterStale = true;
+        }
+    }
+
     // ---------------------------------------------------------------------------------------- scan
 
-    /** One split per server (a standalone Redis is one server); its cursor is the SCAN cursor. */
+    /**
+     * One split per server: the standalone server, the Sentinel master, or each master of a
+     * cluster (its split names the master's first hash slot, so a reader finds the node that serves
+     * it now, e.g. the replica promoted after a failover). The cursor is the SCAN cursor.
+     */
     public List<RedisSplit> listSplits() throws IOException {
-        return Collections.singletonList(RedisSplit.of(endpoint.address() + "/" + endpoint.database()));
+        if (layout == Layout.PUBSUB) {
+            throw new ValidationException("A 'value.layout' = 'pubsub' table (" + schema.tableName() + ") cannot be scanned: messages are not stored");
+        }
+        int db = topology.template().database();
+        switch (topology.mode()) {
+            case CLUSTER:
+                {
+                    if (cluster == null || clusterStale) {
+                        refreshCluster();
+                    }
+                    List<RedisSplit> splits = new ArrayList<>();
+                    for (int i = 0; i < cluster.masters().size(); i++) {
+                        splits.add(RedisSplit.of("cluster-slot:" + cluster.ranges(i).get(0)[0]));
+                    }
+                    return splits;
+                }
+            case SENTINEL:
+                return Collections.singletonList(RedisSplit.of("sentinel:" + topology.masterName() + "/" + db));
+            default:
+                return Collections.singletonList(RedisSplit.of(topology.template().address() + "/" + db));
+        }
     }
 
     /** The rows of the keys one SCAN step finds; {@code nextCursor} is null after the last step. */
@@ -265,25 +590,37 @@ public class RedisClient implements AutoCloseable {
             if (!e.isConnectionFailure()) {
                 throw e;
             }
-            // e.g. an idle connection closed by the server's 'timeout': reading is idempotent
-            // (a SCAN cursor is valid on any connection), so reconnect and try once more
+            failed(e);
+            // e.g. an idle connection closed by the server's 'timeout', or a failover: reading is
+            // idempotent (a SCAN cursor is valid on any connection), so reconnect and try once more
             LOG.info("Reading {} failed ({}); reconnecting once", schema.tableName(), e.getMessage());
             return readPageOnce(split);
         }
     }
 
+    private RespConnection splitConnection(RedisSplit split) throws RespException {
+        String id = split.splitId();
+        if (id.startsWith("cluster-slot:")) {
+            if (cluster == null || clusterStale) {
+                refreshCluster();
+            }
+            return nodeConnection(cluster.masterOf(Integer.parseInt(id.substring("cluster-slot:".length()))));
+        }
+        return connection();
+    }
+
     private Page readPageOnce(RedisSplit split) throws IOException {
         String cursor = split.cursor() == null ? "0" : split.cursor();
-        RespConnection c = connection();
+        RespConnection c = splitConnection(split);
         Object reply = scan(c, cursor, scanSupportsType);
         if (reply instanceof RespError && scanSupportsType) {
             // Redis < 6 has no SCAN ... TYPE: fall back to skipping keys of the wrong type
-            LOG.info("{} does not support SCAN ... TYPE ({}); filtering key types client-side", endpoint, reply);
+            LOG.info("{} does not support SCAN ... TYPE ({}); filtering key types client-side", c.endpoint(), reply);
             scanSupportsType = false;
             reply = scan(c, cursor, false);
         }
         if (reply instanceof RespError) {
-            throw new RespException(serverError("SCAN", null, (RespError) reply), false);
+            throw new RespException(serverError(c, "SCAN", null, (RespError) reply), false);
         }
         Object[] parts = (Object[]) reply;
         String next = new String((byte[]) parts[0], StandardCharsets.US_ASCII);
@@ -304,7 +641,7 @@ public class RedisClient implements AutoCloseable {
         }
         RespWriter w = c.writer();
         for (byte[] key : keysToRead) {
-            writeRead(w, key);
+            writeScanRead(w, key);
         }
         c.flush();
         List<RowData> rows = new ArrayList<>(keysToRead.size());
@@ -313,17 +650,14 @@ public class RedisClient implements AutoCloseable {
             Object value = c.read();
             if (value instanceof RespError) {
                 if (!((RespError) value).code().equals("WRONGTYPE") && failure == null) {
-                    failure = new RespException(serverError(readCommand(), keysToRead.get(i), (RespError) value), false);
+                    failure = new RespException(serverError(c, "reading", keysToRead.get(i), (RespError) value), false);
                 }
                 continue;
             }
             if (failure != null) {
                 continue;
             }
-            GenericRowData row = decodeRow(keysToRead.get(i), keyParts.get(i), value, true);
-            if (row != null) {
-                rows.add(row);
-            }
+            decodeScanned(keysToRead.get(i), keyParts.get(i), value, rows);
         }
         if (failure != null) {
             throw failure;
@@ -343,10 +677,79 @@ public class RedisClient implements AutoCloseable {
         }
         w.arg("COUNT").arg(scanCount);
         if (withType) {
-            w.arg("TYPE").arg(layout == Layout.HASH ? "hash" : "string");
+            w.arg("TYPE").arg(redisType());
         }
         c.flush();
         return c.read();
+    }
+
+    /** The read of a scanned key: the whole value of its type. */
+    private void writeScanRead(RespWriter w, byte[] key) {
+        switch (layout) {
+            case LIST:
+                w.command(4).arg("LRANGE").arg(key).arg(0).arg(-1);
+                return;
+            case SET:
+                w.command(2).arg("SMEMBERS").arg(key);
+                return;
+            case ZSET:
+                w.command(5).arg("ZRANGE").arg(key).arg(0).arg(-1).arg("WITHSCORES");
+                return;
+            default:
+                if (fieldColumn >= 0) {
+                    w.command(2).arg("HGETALL").arg(key);
+                } else {
+                    writeRead(w, key);
+                }
+        }
+    }
+
+    /** Adds the rows stored under a scanned key to {@code rows}. */
+    private void decodeScanned(byte[] key, byte[][] keyParts, Object value, List<RowData> rows) throws RespException {
+        if (value == null) {
+            return; // expired in between
+        }
+        if (layout == Layout.STRING || (layout == Layout.HASH && fieldColumn < 0)) {
+            GenericRowData row = decodeRow(key, keyParts, value, true);
+            if (row != null) {
+                rows.add(row);
+            }
+            return;
+        }
+        Object[] items = (Object[]) value;
+        int step = layout == Layout.ZSET || fieldColumn >= 0 ? 2 : 1;
+        for (int i = 0; i + step - 1 < items.length; i += step) {
+            GenericRowData row = keyRow(key, keyParts, true);
+            if (row == null) {
+                return;
+            }
+            int element = valueFields[0];
+            if (fieldColumn >= 0) {
+                row.setField(fieldColumn, decodeValue(key, fieldColumn, (byte[]) items[i]));
+                row.setField(element, decodeValue(key, element, (byte[]) items[i + 1]));
+            } else {
+                row.setField(element, decodeValue(key, element, (byte[]) items[i]));
+                if (layout == Layout.ZSET) {
+                    row.setField(scoreColumn, decodeValue(key, scoreColumn, (byte[]) items[i + 1]));
+                }
+            }
+            rows.add(row);
+        }
+    }
+
+    private String redisType() {
+        switch (layout) {
+            case HASH:
+                return "hash";
+            case LIST:
+                return "list";
+            case SET:
+                return "set";
+            case ZSET:
+                return "zset";
+            default:
+                return "string";
+        }
     }
 
     /** One page of a split. */
@@ -396,18 +799,48 @@ public class RedisClient implements AutoCloseable {
             return Collections.emptyList(); // NULL equals nothing
         }
         byte[] key = joinKey(parts);
-        RespConnection c = connection();
-        writeRead(c.writer(), key);
-        c.flush();
-        return toResult(lookupKeys, keyRow, key, parts, c.read());
+        byte[] member = lookupMember(lookupKeys, keyRow);
+        RespEndpoint askTarget = null;
+        for (int redirects = 0; ; redirects++) {
+            RespConnection c;
+            try {
+                c = askTarget != null ? nodeConnection(askTarget) : connectionFor(key);
+                if (askTarget != null) {
+                    c.writer().command(1).encodedArg(ASKING);
+                }
+                writeLookup(c.writer(), key, member);
+                c.flush();
+                if (askTarget != null) {
+                    c.read();
+                }
+                Object reply = c.read();
+                if (reply instanceof RespError && RespCluster.isRedirect((RespError) reply) && cluster != null
+                        && redirects < MAX_REDIRECTS) {
+                    RespError error = (RespError) reply;
+                    if ("ASK".equals(error.code())) {
+                        askTarget = cluster.redirectTarget(error);
+                    } else {
+                        askTarget = null;
+                        refreshCluster();
+                    }
+                    continue;
+                }
+                return toResult(c, lookupKeys, keyRow, key, parts, reply);
+            } catch (RespException e) {
+                failed(e);
+                throw e;
+            }
+        }
     }
 
     /** {@link #lookup} on a pipelined connection: any number of calls may be in flight. */
     public CompletableFuture<Collection<RowData>> lookupAsync(int[] lookupKeys, RowData keyRow) {
         byte[][] parts;
+        byte[] member;
         try {
             parts = lookupKeyParts(lookupKeys, keyRow);
-        } catch (RuntimeException e) {
+            member = parts == null ? null : lookupMember(lookupKeys, keyRow);
+        } catch (RuntimeException | RespException e) {
             CompletableFuture<Collection<RowData>> failed = new CompletableFuture<>();
             failed.completeExceptionally(e);
             return failed;
@@ -416,32 +849,106 @@ public class RedisClient implements AutoCloseable {
             return CompletableFuture.completedFuture(Collections.<RowData>emptyList());
         }
         byte[] key = joinKey(parts);
-        RespPipeline p = pipeline();
-        if (p == null) {
-            CompletableFuture<Collection<RowData>> closed = new CompletableFuture<>();
-            closed.completeExceptionally(new RespException("The Redis client of " + schema.tableName() + " is closed", false));
-            return closed;
-        }
-        return p.send(w -> writeRead(w, key))
-                .thenApply(reply -> {
-                    try {
-                        return toResult(lookupKeys, keyRow, key, parts, reply);
-                    } catch (RespException e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
+        return lookupAsync(lookupKeys, keyRow, parts, key, member, null, 0);
     }
 
-    /** The pipelined connection of async lookups, created on first use; null once closed. */
+    private CompletableFuture<Collection<RowData>> lookupAsync(
+            int[] lookupKeys, RowData keyRow, byte[][] parts, byte[] key, @Nullable byte[] member,
+            @Nullable RespEndpoint askTarget, int redirects) {
+        if (askTarget != null) {
+            // a slot being migrated (rare): ASKING and the read on a short-lived connection
+            try (RespConnection c = new RespConnection(askTarget)) {
+                c.ensureOpen();
+                c.writer().command(1).encodedArg(ASKING);
+                writeLookup(c.writer(), key, member);
+                c.flush();
+                c.read();
+                return CompletableFuture.completedFuture(toResult(c, lookupKeys, keyRow, key, parts, c.read()));
+            } catch (RespException e) {
+                CompletableFuture<Collection<RowData>> failed = new CompletableFuture<>();
+                failed.completeExceptionally(e);
+                return failed;
+            }
+        }
+        RespPipeline p;
+        try {
+            p = pipelineFor(key);
+        } catch (RespException e) {
+            CompletableFuture<Collection<RowData>> failed = new CompletableFuture<>();
+            failed.completeExceptionally(e);
+            return failed;
+        }
+        if (p == null) {
+            CompletableFuture<Collection<RowData>> closedClient = new CompletableFuture<>();
+            closedClient.completeExceptionally(new RespException("The Redis client of " + schema.tableName() + " is closed", false));
+            return closedClient;
+        }
+        CompletableFuture<Object> reply = p.send(w -> writeLookup(w, key, member));
+        return reply.handle((value, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        if (cause instanceof RespException && ((RespException) cause).isConnectionFailure()) {
+                            dropPipeline(p);
+                        }
+                        CompletableFuture<Collection<RowData>> failed = new CompletableFuture<>();
+                        failed.completeExceptionally(cause);
+                        return failed;
+                    }
+                    if (value instanceof RespError && RespCluster.isRedirect((RespError) value) && redirects < MAX_REDIRECTS) {
+                        RespError e = (RespError) value;
+                        RespEndpoint ask = null;
+                        synchronized (this) {
+                            if ("ASK".equals(e.code())) {
+                                ask = cluster.redirectTarget(e);
+                            } else {
+                                clusterStale = true;
+                            }
+                        }
+                        return lookupAsync(lookupKeys, keyRow, parts, key, member, ask, redirects + 1);
+                    }
+                    try {
+                        return CompletableFuture.completedFuture(toResult(p.endpoint().address(), lookupKeys, keyRow, key, parts, value));
+                    } catch (RespException ex) {
+                        CompletableFuture<Collection<RowData>> failed = new CompletableFuture<>();
+                        failed.completeExceptionally(ex);
+                        return failed;
+                    }
+                })
+                .thenCompose(f -> f);
+    }
+
+    /** The pipeline that serves {@code key}, created on first use; null once closed. */
     @Nullable
-    private synchronized RespPipeline pipeline() {
+    private synchronized RespPipeline pipelineFor(byte[] key) throws RespException {
         if (closed) {
             return null;
         }
-        if (pipeline == null) {
-            pipeline = new RespPipeline(endpoint, "redis-lookup-" + schema.tableName());
+        RespEndpoint node;
+        if (topology.mode() == RespTopology.Mode.CLUSTER) {
+            if (clusterStale || cluster == null) {
+                refreshCluster();
+            }
+            node = cluster.masterOf(RespCluster.slot(key));
+        } else {
+            RespPipeline only = pipelines.isEmpty() ? null : pipelines.values().iterator().next();
+            if (only != null) {
+                return only;
+            }
+            node = topology.resolveMaster();
         }
-        return pipeline;
+        RespPipeline p = pipelines.get(node.address());
+        if (p == null) {
+            p = new RespPipeline(node, "redis-lookup-" + schema.tableName());
+            pipelines.put(node.address(), p);
+        }
+        return p;
+    }
+
+    /** Forgets a broken pipeline, so the next lookup resolves the master / slot map again. */
+    private synchronized void dropPipeline(RespPipeline p) {
+        pipelines.values().removeIf(x -> x == p);
+        clusterStale = true;
+        p.close();
     }
 
     /** The encoded key columns of a lookup, in key order; null when one of them is NULL. */
@@ -459,13 +966,46 @@ public class RedisClient implements AutoCloseable {
         return parts;
     }
 
+    /** The member (set, zset) or field (hash with 'hash.field-column') a lookup asks for; null for other layouts. */
+    @Nullable
+    private byte[] lookupMember(int[] lookupKeys, RowData keyRow) throws RespException {
+        int column;
+        switch (layout) {
+            case SET:
+            case ZSET:
+                column = valueFields[0];
+                break;
+            case LIST:
+            case PUBSUB:
+                throw new RespException("Lookups on a 'value.layout' = '" + layout.name().toLowerCase(Locale.ROOT)
+                        + "' table (" + schema.tableName() + ") are not supported", false);
+            default:
+                if (fieldColumn < 0) {
+                    return null;
+                }
+                column = fieldColumn;
+        }
+        int at = indexOf(lookupKeys, column);
+        if (at < 0) {
+            throw new RespException("A lookup join on " + schema.tableName() + " needs an equality condition on '"
+                    + schema.fieldName(column) + "' too (the " + (column == fieldColumn ? "hash field" : "member") + ")", false);
+        }
+        Object value = RowData.createFieldGetter(schema.fieldType(column), at).getFieldOrNull(keyRow);
+        return value == null ? EMPTY : codecs[column].encode(value);
+    }
+
     /** Getters of the key columns from a lookup's key row (cached: a function always passes the same keys). */
     private RowData.FieldGetter[] lookupKeyGetters(int[] lookupKeys) {
         KeyGetters cached = keyGetters;
         if (cached == null || cached.lookupKeys != lookupKeys) {
             RowData.FieldGetter[] getters = new RowData.FieldGetter[keyFields.length];
             for (int k = 0; k < keyFields.length; k++) {
-                getters[k] = RowData.createFieldGetter(schema.fieldType(keyFields[k]), indexOf(lookupKeys, keyFields[k]));
+                int at = indexOf(lookupKeys, keyFields[k]);
+                if (at < 0) {
+                    throw new IllegalArgumentException("A lookup join on " + schema.tableName() + " needs an equality condition on '"
+                            + schema.fieldName(keyFields[k]) + "' (a key column)");
+                }
+                getters[k] = RowData.createFieldGetter(schema.fieldType(keyFields[k]), at);
             }
             cached = new KeyGetters(lookupKeys, getters);
             keyGetters = cached;
@@ -483,12 +1023,46 @@ public class RedisClient implements AutoCloseable {
         }
     }
 
-    private Collection<RowData> toResult(int[] lookupKeys, RowData keyRow, byte[] key, byte[][] parts, Object reply)
+    /** The read of one lookup: HMGET/GET of a row, HGET of a field, SISMEMBER, ZSCORE. */
+    private void writeLookup(RespWriter w, byte[] key, @Nullable byte[] member) {
+        if (member == null) {
+            writeRead(w, key);
+        } else if (layout == Layout.SET) {
+            w.command(3).encodedArg(SISMEMBER).arg(key).arg(member);
+        } else if (layout == Layout.ZSET) {
+            w.command(3).encodedArg(ZSCORE).arg(key).arg(member);
+        } else {
+            w.command(3).encodedArg(HGET).arg(key).arg(member);
+        }
+    }
+
+    private Collection<RowData> toResult(RespConnection c, int[] lookupKeys, RowData keyRow, byte[] key, byte[][] parts, Object reply)
+            throws RespException {
+        return toResult(c.endpoint().address(), lookupKeys, keyRow, key, parts, reply);
+    }
+
+    private Collection<RowData> toResult(String server, int[] lookupKeys, RowData keyRow, byte[] key, byte[][] parts, Object reply)
             throws RespException {
         if (reply instanceof RespError) {
-            throw new RespException(serverError(readCommand(), key, (RespError) reply), false);
+            throw new RespException(serverError(server, "lookup", key, (RespError) reply), false);
         }
-        GenericRowData row = decodeRow(key, parts, reply, false);
+        GenericRowData row;
+        if (layout == Layout.STRING || (layout == Layout.HASH && fieldColumn < 0)) {
+            row = decodeRow(key, parts, reply, false);
+        } else {
+            if (reply == null || Long.valueOf(0).equals(reply)) {
+                return Collections.emptyList();
+            }
+            row = keyRow(key, parts, false);
+            int asked = layout == Layout.HASH ? fieldColumn : valueFields[0];
+            int at = indexOf(lookupKeys, asked);
+            row.setField(asked, RowData.createFieldGetter(schema.fieldType(asked), at).getFieldOrNull(keyRow));
+            if (layout == Layout.HASH) {
+                row.setField(valueFields[0], decodeValue(key, valueFields[0], (byte[]) reply));
+            } else if (layout == Layout.ZSET) {
+                row.setField(scoreColumn, decodeValue(key, scoreColumn, (byte[]) reply));
+            }
+        }
         if (row == null) {
             return Collections.emptyList();
         }
@@ -520,77 +1094,312 @@ public class RedisClient implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------- sink
 
+    /** The commands of one batch sent to one server, and which row each belongs to. */
+    private static final class Sent {
+        final RespConnection connection;
+        int[] rowOfCommand = new int[64];
+        int commands;
+
+        Sent(RespConnection connection) {
+            this.connection = connection;
+        }
+
+        void add(int row, int count) {
+            if (commands + count > rowOfCommand.length) {
+                rowOfCommand = Arrays.copyOf(rowOfCommand, rowOfCommand.length * 2 + count);
+            }
+            for (int i = 0; i < count; i++) {
+                rowOfCommand[commands++] = row;
+            }
+        }
+    }
+
     /**
-     * Writes the batch as one pipeline, in order, and returns after every reply was read: INSERT and
-     * UPDATE_AFTER upsert, DELETE deletes, UPDATE_BEFORE is skipped. Idempotent, so a failed batch
-     * can be written again.
+     * Writes the batch, in order per key, and returns after every reply was read (so a completed
+     * checkpoint never acknowledges an unwritten row). In cluster mode each master gets its own
+     * pipeline; rows redirected with MOVED/ASK are written again where Redis says. UPDATE_BEFORE
+     * is skipped. Upserts and deletes are idempotent; increments and list pushes are applied again
+     * when a failed batch is retried (at-least-once).
      */
     public void write(List<RowData> batch) throws IOException {
-        RespConnection c = connection();
-        RespWriter w = c.writer();
-        // which row each command belongs to, to name the key if Redis rejects one
-        int[] rowOfCommand = new int[Math.max(16, batch.size() * 3)];
-        int commands = 0;
-        boolean sent = false;
-        try {
-            for (int r = 0; r < batch.size(); r++) {
-                RowData row = batch.get(r);
-                RowKind kind = row.getRowKind();
-                if (kind == RowKind.UPDATE_BEFORE) {
-                    continue;
-                }
-                int before = w.commands();
-                byte[] key = rowKey(row);
-                if (kind == RowKind.DELETE) {
-                    w.command(2).encodedArg(DEL).arg(key);
-                } else if (layout == Layout.HASH) {
-                    writeHash(w, key, row);
+        int[] rows = new int[batch.size()];
+        int count = 0;
+        for (int r = 0; r < batch.size(); r++) {
+            if (batch.get(r).getRowKind() != RowKind.UPDATE_BEFORE) {
+                rows[count++] = r;
+            }
+        }
+        rows = Arrays.copyOf(rows, count);
+        Map<Integer, RespEndpoint> asks = Collections.emptyMap();
+        for (int round = 0; rows.length > 0; round++) {
+            Map<Integer, RespEndpoint> redirected = new LinkedHashMap<>();
+            try {
+                writeRound(batch, rows, asks, redirected);
+            } catch (RespException e) {
+                failed(e);
+                throw e;
+            }
+            if (redirected.isEmpty()) {
+                return;
+            }
+            if (round >= MAX_REDIRECTS) {
+                throw new RespException("Redis Cluster kept redirecting " + redirected.size() + " rows of " + schema.tableName()
+                        + " after " + MAX_REDIRECTS + " rounds (slots migrating?)", true);
+            }
+            asks = new HashMap<>();
+            boolean moved = false;
+            for (Map.Entry<Integer, RespEndpoint> e : redirected.entrySet()) {
+                if (e.getValue() != null) {
+                    asks.put(e.getKey(), e.getValue());
                 } else {
-                    writeString(w, key, row);
+                    moved = true;
                 }
-                int added = w.commands() - before;
+            }
+            if (moved) {
+                refreshCluster();
+            }
+            rows = redirected.keySet().stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /** Sends {@code rows} of the batch and reads every reply; redirected rows go to {@code redirected} (ASK target or null for MOVED). */
+    private void writeRound(List<RowData> batch, int[] rows, Map<Integer, RespEndpoint> asks, Map<Integer, RespEndpoint> redirected)
+            throws RespException {
+        Map<RespConnection, Sent> sends = new IdentityHashMap<>();
+        List<Sent> order = new ArrayList<>();
+        Sent last = null;
+        RespConnection single = topology.mode() == RespTopology.Mode.CLUSTER ? null : connection();
+        try {
+            for (int r : rows) {
+                RowData row = batch.get(r);
+                byte[] key = rowKey(row);
+                RespEndpoint ask = asks.get(r);
+                RespConnection c = single != null ? single : ask != null ? nodeConnection(ask) : connectionFor(key);
+                Sent s = last != null && last.connection == c ? last : sends.get(c);
+                if (s == null) {
+                    s = new Sent(c);
+                    sends.put(c, s);
+                    order.add(s);
+                }
+                last = s;
+                RespWriter w = c.writer();
+                int before = w.commands();
+                encodeRow(w, key, row, ask != null);
+                s.add(r, w.commands() - before);
                 if (w.size() >= SEND_CHUNK_BYTES) {
                     // send what is encoded so far: Redis executes it while the rest is encoded
                     c.flush();
-                    sent = true;
-                }
-                if (commands + added > rowOfCommand.length) {
-                    rowOfCommand = Arrays.copyOf(rowOfCommand, rowOfCommand.length * 2 + added);
-                }
-                for (int i = 0; i < added; i++) {
-                    rowOfCommand[commands++] = r;
                 }
             }
         } catch (RuntimeException e) {
-            if (sent) {
-                c.close(); // part of the batch was sent: its replies are not read, start afresh
+            for (Sent s : order) {
+                s.connection.close(); // part of the batch may have been sent: its replies are not read, start afresh
             }
-            w.reset();
             throw e;
         }
-        if (commands == 0) {
-            return;
-        }
-        c.flush();
         RespException failure = null;
         int failed = 0;
-        for (int i = 0; i < commands; i++) {
-            RespError error = c.readError(); // read every reply, even after an error, to keep the connection in sync
-            if (error != null) {
+        for (Sent s : order) {
+            if (s.commands > 0) {
+                s.connection.flush();
+            }
+        }
+        for (Sent s : order) {
+            for (int i = 0; i < s.commands; i++) {
+                // read every reply, even after an error, to keep the connection in sync
+                RespError error = s.connection.readError();
+                if (error == null) {
+                    continue;
+                }
+                int r = s.rowOfCommand[i];
+                if (RespCluster.isRedirect(error) && cluster != null) {
+                    redirected.put(r, "ASK".equals(error.code()) ? cluster.redirectTarget(error) : null);
+                    continue;
+                }
                 failed++;
                 if (failure == null) {
-                    byte[] key = rowKey(batch.get(rowOfCommand[i]));
-                    failure = new RespException(serverError("write", key, error), false);
+                    failure = new RespException(serverError(s.connection, "write", rowKey(batch.get(r)), error),
+                            "READONLY".equals(error.code()) || "CLUSTERDOWN".equals(error.code()) || "LOADING".equals(error.code()));
                 }
             }
         }
         if (failure != null) {
             throw new RespException(
-                    failure.getMessage() + (failed > 1 ? " (and " + (failed - 1) + " more errors in the batch)" : ""), false);
+                    failure.getMessage() + (failed > 1 ? " (and " + (failed - 1) + " more errors in the batch)" : ""),
+                    failure.isConnectionFailure());
         }
     }
 
-    private void writeHash(RespWriter w, byte[] key, RowData row) {
+    /** Starts a command; after an ASK redirect each command is preceded by ASKING. */
+    private static RespWriter command(RespWriter w, int argc, boolean asking) {
+        if (asking) {
+            w.command(1).encodedArg(ASKING);
+        }
+        return w.command(argc);
+    }
+
+    /** The commands of one row (see docs/REDIS.md for every layout and row kind). */
+    private void encodeRow(RespWriter w, byte[] key, RowData row, boolean asking) {
+        boolean delete = row.getRowKind() == RowKind.DELETE;
+        if (increment) {
+            encodeIncrement(w, key, row, delete, asking);
+            return;
+        }
+        switch (layout) {
+            case STRING:
+                if (delete) {
+                    command(w, 2, asking).encodedArg(DEL).arg(key);
+                } else {
+                    writeString(w, key, row, asking);
+                }
+                return;
+            case HASH:
+                if (fieldColumn >= 0) {
+                    byte[] field = encoded(row, fieldColumn);
+                    Object value = getters[valueFields[0]].getFieldOrNull(row);
+                    if (delete || value == null) {
+                        command(w, 3, asking).encodedArg(HDEL).arg(key).arg(field);
+                    } else {
+                        command(w, 4, asking).encodedArg(HSET).arg(key).arg(field).arg(codecs[valueFields[0]].encode(value));
+                        expire(w, key, row, asking);
+                    }
+                } else if (delete) {
+                    command(w, 2, asking).encodedArg(DEL).arg(key);
+                } else {
+                    writeHash(w, key, row, asking);
+                }
+                return;
+            case LIST:
+                {
+                    byte[] element = encoded(row, valueFields[0]);
+                    if (delete) {
+                        command(w, 4, asking).encodedArg(LREM).arg(key).encodedArg(ONE).arg(element);
+                    } else {
+                        command(w, 3, asking).encodedArg(pushLeft ? LPUSH : RPUSH).arg(key).arg(element);
+                        expire(w, key, row, asking);
+                    }
+                    return;
+                }
+            case SET:
+                {
+                    byte[] member = encoded(row, valueFields[0]);
+                    command(w, 3, asking).encodedArg(delete ? SREM : SADD).arg(key).arg(member);
+                    if (!delete) {
+                        expire(w, key, row, asking);
+                    }
+                    return;
+                }
+            case ZSET:
+                {
+                    byte[] member = encoded(row, valueFields[0]);
+                    Object score = getters[scoreColumn].getFieldOrNull(row);
+                    if (delete || score == null) {
+                        command(w, 3, asking).encodedArg(ZREM).arg(key).arg(member);
+                    } else {
+                        command(w, 4, asking).encodedArg(ZADD).arg(key).arg(codecs[scoreColumn].encode(score)).arg(member);
+                        expire(w, key, row, asking);
+                    }
+                    return;
+                }
+            case PUBSUB:
+                if (!delete) {
+                    command(w, 3, asking).encodedArg(PUBLISH).arg(key).arg(encoded(row, valueFields[0]));
+                }
+                return;
+            default:
+                throw new IllegalStateException(layout.name());
+        }
+    }
+
+    /** INCRBY/INCRBYFLOAT, HINCRBY/HINCRBYFLOAT per column or field, ZINCRBY; a DELETE adds the negated value. */
+    private void encodeIncrement(RespWriter w, byte[] key, RowData row, boolean negate, boolean asking) {
+        int written = 0;
+        if (layout == Layout.ZSET) {
+            Object score = getters[scoreColumn].getFieldOrNull(row);
+            if (score != null) {
+                command(w, 4, asking).encodedArg(ZINCRBY).arg(key).arg(delta(scoreColumn, score, negate)).arg(encoded(row, valueFields[0]));
+                written++;
+            }
+        } else if (layout == Layout.STRING) {
+            Object v = getters[valueFields[0]].getFieldOrNull(row);
+            if (v != null) {
+                command(w, 3, asking).encodedArg(integral(valueFields[0]) ? INCRBY : INCRBYFLOAT).arg(key).arg(delta(valueFields[0], v, negate));
+                written++;
+            }
+        } else if (fieldColumn >= 0) {
+            Object v = getters[valueFields[0]].getFieldOrNull(row);
+            if (v != null) {
+                command(w, 4, asking).encodedArg(integral(valueFields[0]) ? HINCRBY : HINCRBYFLOAT).arg(key)
+                        .arg(encoded(row, fieldColumn)).arg(delta(valueFields[0], v, negate));
+                written++;
+            }
+        } else {
+            for (int c : valueFields) {
+                Object v = getters[c].getFieldOrNull(row);
+                if (v != null) {
+                    command(w, 4, asking).encodedArg(integral(c) ? HINCRBY : HINCRBYFLOAT).arg(key).arg(fieldNames[c]).arg(delta(c, v, negate));
+                    written++;
+                }
+            }
+        }
+        if (written > 0 && !negate) {
+            expire(w, key, row, asking);
+        }
+    }
+
+    /** The text of a numeric value, negated for a retraction. */
+    private byte[] delta(int column, Object value, boolean negate) {
+        if (!negate) {
+            return codecs[column].encode(value);
+        }
+        switch (schema.fieldType(column).getTypeRoot()) {
+            case TINYINT:
+            case SMALLINT:
+            case INTEGER:
+            case BIGINT:
+                return RedisCodec.ascii(-((Number) value).longValue());
+            case DECIMAL:
+                return ((DecimalData) value).toBigDecimal().negate().toPlainString().getBytes(StandardCharsets.US_ASCII);
+            default:
+                return Double.toString(-((Number) value).doubleValue()).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The encoded value of a column that must not be NULL here (a member, element or field). */
+    private byte[] encoded(RowData row, int column) {
+        Object value = getters[column].getFieldOrNull(row);
+        if (value == null) {
+            throw new IllegalArgumentException("Cannot write a row with a NULL '" + schema.fieldName(column) + "' to Redis table "
+                    + schema.tableName() + " ('value.layout' = '" + layout.name().toLowerCase(Locale.ROOT) + "')");
+        }
+        return codecs[column].encode(value);
+    }
+
+    /** The row's TTL in seconds: its 'ttl.column' when positive, else the table's 'ttl'; 0 = none. */
+    private long ttlOf(RowData row) {
+        if (ttlColumn >= 0 && !row.isNullAt(ttlColumn)) {
+            long v = ((Number) getters[ttlColumn].getFieldOrNull(row)).longValue();
+            if (v > 0) {
+                return v;
+            }
+        }
+        return ttlSeconds;
+    }
+
+    /** EXPIRE after a write: every time ('refresh'), or only when the key has none yet ('on-create': EXPIRE … NX). */
+    private void expire(RespWriter w, byte[] key, RowData row, boolean asking) {
+        long ttl = ttlOf(row);
+        if (ttl <= 0) {
+            return;
+        }
+        if (ttlOnCreate) {
+            command(w, 4, asking).encodedArg(EXPIRE).arg(key).arg(ttl).encodedArg(NX);
+        } else {
+            command(w, 3, asking).encodedArg(EXPIRE).arg(key).arg(ttl);
+        }
+    }
+
+    private void writeHash(RespWriter w, byte[] key, RowData row, boolean asking) {
         int nonNull = 0;
         int nulls = 0;
         for (int v : valueFields) {
@@ -601,9 +1410,9 @@ public class RedisClient implements AutoCloseable {
             }
         }
         if (nonNull == 0) {
-            w.command(4).encodedArg(HSET).arg(key).arg(PRESENCE_FIELD).arg(EMPTY);
+            command(w, 4, asking).encodedArg(HSET).arg(key).arg(PRESENCE_FIELD).arg(EMPTY);
         } else {
-            w.command(2 + 2 * nonNull).encodedArg(HSET).arg(key);
+            command(w, 2 + 2 * nonNull, asking).encodedArg(HSET).arg(key);
             for (int v : valueFields) {
                 Object value = getters[v].getFieldOrNull(row);
                 if (value != null) {
@@ -612,34 +1421,37 @@ public class RedisClient implements AutoCloseable {
             }
         }
         if (nulls > 0) {
-            w.command(2 + nulls).encodedArg(HDEL).arg(key);
+            command(w, 2 + nulls, asking).encodedArg(HDEL).arg(key);
             for (int v : valueFields) {
                 if (row.isNullAt(v)) {
                     w.arg(fieldNames[v]);
                 }
             }
         }
-        if (ttlSeconds > 0) {
-            w.command(3).encodedArg(EXPIRE).arg(key).arg(ttlSeconds);
-        }
+        expire(w, key, row, asking);
     }
 
-    private void writeString(RespWriter w, byte[] key, RowData row) {
+    private void writeString(RespWriter w, byte[] key, RowData row, boolean asking) {
         byte[] value;
         if (valueFields.length == 0) {
             value = EMPTY;
         } else {
             Object v = getters[valueFields[0]].getFieldOrNull(row);
             if (v == null) {
-                w.command(2).encodedArg(DEL).arg(key);
+                command(w, 2, asking).encodedArg(DEL).arg(key);
                 return;
             }
             value = codecs[valueFields[0]].encode(v);
         }
-        if (ttlSeconds > 0) {
-            w.command(5).encodedArg(SET).arg(key).arg(value).encodedArg(EX).arg(ttlSeconds);
+        long ttl = ttlOf(row);
+        if (ttlOnCreate) {
+            // KEEPTTL: an overwrite keeps the expiry the key got when it was created
+            command(w, 4, asking).encodedArg(SET).arg(key).arg(value).encodedArg(KEEPTTL);
+            expire(w, key, row, asking);
+        } else if (ttl > 0) {
+            command(w, 5, asking).encodedArg(SET).arg(key).arg(value).encodedArg(EX).arg(ttl);
         } else {
-            w.command(3).encodedArg(SET).arg(key).arg(value);
+            command(w, 3, asking).encodedArg(SET).arg(key).arg(value);
         }
     }
 
@@ -739,8 +1551,21 @@ public class RedisClient implements AutoCloseable {
         }
     }
 
-    private String readCommand() {
-        return layout == Layout.HASH ? "HMGET" : "GET";
+    /** A row holding only the decoded key columns; null when they do not decode and {@code scanning}. */
+    @Nullable
+    private GenericRowData keyRow(byte[] key, byte[][] keyParts, boolean scanning) throws RespException {
+        GenericRowData row = new GenericRowData(RowKind.INSERT, schema.fieldCount());
+        for (int k = 0; k < keyFields.length; k++) {
+            try {
+                row.setField(keyFields[k], codecs[keyFields[k]].decode(keyParts[k]));
+            } catch (RuntimeException e) {
+                if (scanning) {
+                    return null;
+                }
+                throw decodeError(key, keyFields[k], e);
+            }
+        }
+        return row;
     }
 
     /**
@@ -750,7 +1575,10 @@ public class RedisClient implements AutoCloseable {
     @Nullable
     private GenericRowData decodeRow(byte[] key, byte[][] keyParts, Object reply, boolean scanning)
             throws RespException {
-        GenericRowData row = new GenericRowData(RowKind.INSERT, schema.fieldCount());
+        GenericRowData row = keyRow(key, keyParts, scanning);
+        if (row == null) {
+            return null;
+        }
         if (layout == Layout.HASH) {
             Object[] values = (Object[]) reply;
             boolean present = false;
@@ -769,16 +1597,6 @@ public class RedisClient implements AutoCloseable {
             }
             if (valueFields.length == 1) {
                 row.setField(valueFields[0], decodeValue(key, valueFields[0], (byte[]) reply));
-            }
-        }
-        for (int k = 0; k < keyFields.length; k++) {
-            try {
-                row.setField(keyFields[k], codecs[keyFields[k]].decode(keyParts[k]));
-            } catch (RuntimeException e) {
-                if (scanning) {
-                    return null;
-                }
-                throw decodeError(key, keyFields[k], e);
             }
         }
         return row;
@@ -805,10 +1623,14 @@ public class RedisClient implements AutoCloseable {
                 e);
     }
 
-    private String serverError(String command, @Nullable byte[] key, RespError error) {
-        return "Redis at " + endpoint.address() + " rejected " + command
+    private String serverError(RespConnection c, String command, @Nullable byte[] key, RespError error) {
+        return serverError(c.endpoint().address(), command, key, error);
+    }
+
+    private String serverError(String server, String command, @Nullable byte[] key, RespError error) {
+        return "Redis at " + server + " rejected " + command
                 + (key == null ? "" : " of key '" + printable(key) + "'") + " (table " + schema.tableName() + "): "
-                + endpoint.redact(error.message());
+                + topology.template().redact(error.message());
     }
 
     /** A key for messages: UTF-8, cut at 100 characters. */

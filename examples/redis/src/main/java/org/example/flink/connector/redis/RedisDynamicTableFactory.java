@@ -36,6 +36,12 @@ public class RedisDynamicTableFactory implements DynamicTableSourceFactory, Dyna
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
         Set<ConfigOption<?>> options = new HashSet<>();
+        options.add(RedisOptions.MODE);
+        options.add(RedisOptions.CLUSTER_NODES);
+        options.add(RedisOptions.SENTINEL_NODES);
+        options.add(RedisOptions.SENTINEL_MASTER);
+        options.add(RedisOptions.SENTINEL_USERNAME);
+        options.add(RedisOptions.SENTINEL_PASSWORD);
         options.add(RedisOptions.HOSTNAME);
         options.add(RedisOptions.PORT);
         options.add(RedisOptions.USERNAME);
@@ -45,9 +51,15 @@ public class RedisDynamicTableFactory implements DynamicTableSourceFactory, Dyna
         options.add(RedisOptions.CONNECT_TIMEOUT);
         options.add(RedisOptions.READ_TIMEOUT);
         options.add(RedisOptions.VALUE_LAYOUT);
+        options.add(RedisOptions.SINK_WRITE_MODE);
+        options.add(RedisOptions.HASH_FIELD_COLUMN);
+        options.add(RedisOptions.ZSET_SCORE_COLUMN);
+        options.add(RedisOptions.LIST_PUSH_SIDE);
         options.add(RedisOptions.KEY_PREFIX);
         options.add(RedisOptions.KEY_SEPARATOR);
         options.add(RedisOptions.TTL);
+        options.add(RedisOptions.TTL_COLUMN);
+        options.add(RedisOptions.TTL_MODE);
         options.add(RedisOptions.SCAN_KEY_PATTERN);
         options.add(RedisOptions.SCAN_COUNT);
         options.add(RedisOptions.SINK_BUFFER_FLUSH_MAX_ROWS);

@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class RedisTestServer implements AutoCloseable {
 
     static final String PASSWORD = "123456";
+    /** The Sentinels' own password ({@link #startSentinel}). */
+    static final String SENTINEL_PASSWORD = "s3ntinel";
 
     private final File dir;
     private final File pidFile;
@@ -32,6 +34,10 @@ final class RedisTestServer implements AutoCloseable {
     final int port;
     /** With TLS: the TLS port (the plain port is closed), else 0. */
     final int tlsPort;
+    /** Further redis-server arguments (cluster mode, replication). */
+    private final List<String> extraArgs = new ArrayList<>();
+    /** A Sentinel: started from its config file with --sentinel. */
+    private boolean sentinel;
 
     private RedisTestServer(File dir, int port, boolean persistent, int tlsPort) {
         this.dir = dir;
@@ -39,6 +45,40 @@ final class RedisTestServer implements AutoCloseable {
         this.port = port;
         this.persistent = persistent;
         this.tlsPort = tlsPort;
+    }
+
+    /** A server without persistence, started with further arguments (e.g. --cluster-enabled yes). */
+    static RedisTestServer startWith(String... args) throws Exception {
+        requireRedisServer();
+        File dir = Files.createTempDirectory("redis-test-").toFile();
+        RedisTestServer server = new RedisTestServer(dir, freePort(), false, 0);
+        server.extraArgs.addAll(Arrays.asList(args));
+        server.launch();
+        return server;
+    }
+
+    /**
+     * A Sentinel (password {@value #SENTINEL_PASSWORD}) monitoring {@code masterName} at {@code
+     * 127.0.0.1:masterPort} with quorum 2, declaring it down after 1 s.
+     */
+    static RedisTestServer startSentinel(String masterName, int masterPort) throws Exception {
+        requireRedisServer();
+        File dir = Files.createTempDirectory("redis-sentinel-").toFile();
+        RedisTestServer server = new RedisTestServer(dir, freePort(), false, 0);
+        server.sentinel = true;
+        String conf = "port " + server.port + "\nbind 127.0.0.1\ndaemonize yes\n"
+                + "pidfile " + server.pidFile.getAbsolutePath() + "\n"
+                + "logfile " + new File(dir, "redis.log").getAbsolutePath() + "\n"
+                + "dir " + dir.getAbsolutePath() + "\n"
+                + "requirepass " + SENTINEL_PASSWORD + "\n"
+                + "sentinel sentinel-pass " + SENTINEL_PASSWORD + "\n"
+                + "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 2\n"
+                + "sentinel auth-pass " + masterName + " " + PASSWORD + "\n"
+                + "sentinel down-after-milliseconds " + masterName + " 1000\n"
+                + "sentinel failover-timeout " + masterName + " 5000\n";
+        Files.write(new File(dir, "sentinel.conf").toPath(), conf.getBytes(StandardCharsets.US_ASCII));
+        server.launch();
+        return server;
     }
 
     /** A server without persistence. */
@@ -145,6 +185,15 @@ final class RedisTestServer implements AutoCloseable {
     }
 
     private void launch() throws Exception {
+        if (sentinel) {
+            Process p = new ProcessBuilder("redis-server", new File(dir, "sentinel.conf").getAbsolutePath(), "--sentinel")
+                    .redirectErrorStream(true).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("redis-server --sentinel did not start: " + log());
+            }
+            waitForPing();
+            return;
+        }
         List<String> cmd =
                 new ArrayList<>(
                         Arrays.asList(
@@ -161,6 +210,7 @@ final class RedisTestServer implements AutoCloseable {
         if (persistent) {
             cmd.addAll(Arrays.asList("--appendfsync", "always"));
         }
+        cmd.addAll(extraArgs);
         if (tlsPort != 0) {
             cmd.set(2, "0"); // no plain-text port
             cmd.addAll(Arrays.asList(
@@ -196,6 +246,21 @@ final class RedisTestServer implements AutoCloseable {
         }
     }
 
+    private void waitForPing() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (RespConnection c = connect()) {
+                c.open();
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("redis-server on port " + port + " does not answer: " + log(), e);
+                }
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private void waitForPidFile() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (pid() <= 0) {
@@ -208,7 +273,7 @@ final class RedisTestServer implements AutoCloseable {
 
     /** An authenticated connection to this server (not yet open). */
     RespConnection connect() {
-        return new RespConnection(new RespEndpoint("127.0.0.1", port, null, PASSWORD, 0, false, 2000, 5000));
+        return new RespConnection(new RespEndpoint("127.0.0.1", port, null, sentinel ? SENTINEL_PASSWORD : PASSWORD, 0, false, 2000, 5000));
     }
 
     /** Calls one command on a fresh connection. */
@@ -255,7 +320,7 @@ final class RedisTestServer implements AutoCloseable {
         launch();
     }
 
-    private String log() {
+    String log() {
         try {
             File log = new File(dir, "redis.log");
             return log.isFile() ? new String(Files.readAllBytes(log.toPath()), StandardCharsets.UTF_8) : "(no log)";

@@ -51,6 +51,11 @@ public final class RespEndpoint implements Serializable {
         this.readTimeoutMillis = Math.max(0, readTimeoutMillis);
     }
 
+    /** The same credentials, database, TLS and timeouts for another server (a cluster node, a new master). */
+    public RespEndpoint at(String otherHost, int otherPort) {
+        return new RespEndpoint(otherHost, otherPort, username, password, database, ssl, connectTimeoutMillis, readTimeoutMillis);
+    }
+
     private static String emptyToNull(String s) {
         return s == null || s.trim().isEmpty() ? null : s.trim();
     }

@@ -38,6 +38,10 @@ public final class RespPipeline implements Closeable {
         this.threadName = threadName;
     }
 
+    public RespEndpoint endpoint() {
+        return endpoint;
+    }
+
     /** Connects now (instead of on the first {@link #send}); throws when that fails. */
     public void connect() throws RespException {
         synchronized (lock) {

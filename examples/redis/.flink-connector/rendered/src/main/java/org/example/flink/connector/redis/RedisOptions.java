@@ -14,6 +14,48 @@ import java.time.Duration;
  */
 public final class RedisOptions {
 
+    /** Deployment: 'standalone' (hostname/port), 'sentinel' (the master named 'sentinel.master', found through 'sentinel.nodes') or 'cluster' (Redis Cluster, seeds 'cluster.nodes'). */
+    public static final ConfigOption<String> MODE =
+            ConfigOptions.key("mode")
+                    .stringType()
+                    .defaultValue("standalone")
+                    .withDescription("Deployment: 'standalone' (hostname/port), 'sentinel' (the master named 'sentinel.master', found through 'sentinel.nodes') or 'cluster' (Redis Cluster, seeds 'cluster.nodes').");
+
+    /** mode 'cluster': seed nodes as host:port[,host:port...]; the slot map is read from the first that answers. */
+    public static final ConfigOption<String> CLUSTER_NODES =
+            ConfigOptions.key("cluster.nodes")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("mode 'cluster': seed nodes as host:port[,host:port...]; the slot map is read from the first that answers.");
+
+    /** mode 'sentinel': the Sentinels as host:port[,host:port...]. */
+    public static final ConfigOption<String> SENTINEL_NODES =
+            ConfigOptions.key("sentinel.nodes")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("mode 'sentinel': the Sentinels as host:port[,host:port...].");
+
+    /** mode 'sentinel': the master name the Sentinels monitor (SENTINEL GET-MASTER-ADDR-BY-NAME). */
+    public static final ConfigOption<String> SENTINEL_MASTER =
+            ConfigOptions.key("sentinel.master")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("mode 'sentinel': the master name the Sentinels monitor (SENTINEL GET-MASTER-ADDR-BY-NAME).");
+
+    /** mode 'sentinel': ACL user for the Sentinels. Unset: AUTH with 'sentinel.password' only. */
+    public static final ConfigOption<String> SENTINEL_USERNAME =
+            ConfigOptions.key("sentinel.username")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("mode 'sentinel': ACL user for the Sentinels. Unset: AUTH with 'sentinel.password' only.");
+
+    /** mode 'sentinel': password of the Sentinels (their own requirepass). Unset: no AUTH to Sentinels. (sensitive: never logged) */
+    public static final ConfigOption<String> SENTINEL_PASSWORD =
+            ConfigOptions.key("sentinel.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("mode 'sentinel': password of the Sentinels (their own requirepass). Unset: no AUTH to Sentinels.");
+
     /** Redis server host name or address. */
     public static final ConfigOption<String> HOSTNAME =
             ConfigOptions.key("hostname")
@@ -70,12 +112,40 @@ public final class RedisOptions {
                     .defaultValue(Duration.ofMillis(10000L))
                     .withDescription("Timeout waiting for a reply; 0 waits forever.");
 
-    /** How a row is stored under its key: 'hash' (every non-key column is a hash field named like the column, NULL = field absent) or 'string' (the single non-key column is the string value, NULL = key deleted). */
+    /** The Redis type a row is written as: 'hash' (a field per value column, or one field per row with 'hash.field-column'), 'string' (SET), 'list' (RPUSH/LPUSH), 'set' (SADD/SREM), 'zset' (ZADD/ZREM with 'zset.score-column') or 'pubsub' (PUBLISH). See docs/REDIS.md. */
     public static final ConfigOption<String> VALUE_LAYOUT =
             ConfigOptions.key("value.layout")
                     .stringType()
                     .defaultValue("hash")
-                    .withDescription("How a row is stored under its key: 'hash' (every non-key column is a hash field named like the column, NULL = field absent) or 'string' (the single non-key column is the string value, NULL = key deleted).");
+                    .withDescription("The Redis type a row is written as: 'hash' (a field per value column, or one field per row with 'hash.field-column'), 'string' (SET), 'list' (RPUSH/LPUSH), 'set' (SADD/SREM), 'zset' (ZADD/ZREM with 'zset.score-column') or 'pubsub' (PUBLISH). See docs/REDIS.md.");
+
+    /** 'upsert' writes values; 'increment' adds numbers (INCRBY/INCRBYFLOAT for string, HINCRBY/HINCRBYFLOAT for hash, ZINCRBY for zset) and a DELETE subtracts them. */
+    public static final ConfigOption<String> SINK_WRITE_MODE =
+            ConfigOptions.key("sink.write-mode")
+                    .stringType()
+                    .defaultValue("upsert")
+                    .withDescription("'upsert' writes values; 'increment' adds numbers (INCRBY/INCRBYFLOAT for string, HINCRBY/HINCRBYFLOAT for hash, ZINCRBY for zset) and a DELETE subtracts them.");
+
+    /** value.layout 'hash': the column whose value is the hash field name; the row's value column is the field's value (HSET key field value, DELETE = HDEL). */
+    public static final ConfigOption<String> HASH_FIELD_COLUMN =
+            ConfigOptions.key("hash.field-column")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("value.layout 'hash': the column whose value is the hash field name; the row's value column is the field's value (HSET key field value, DELETE = HDEL).");
+
+    /** value.layout 'zset': the numeric column holding the member's score. */
+    public static final ConfigOption<String> ZSET_SCORE_COLUMN =
+            ConfigOptions.key("zset.score-column")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("value.layout 'zset': the numeric column holding the member's score.");
+
+    /** value.layout 'list': 'right' appends (RPUSH), 'left' prepends (LPUSH). */
+    public static final ConfigOption<String> LIST_PUSH_SIDE =
+            ConfigOptions.key("list.push-side")
+                    .stringType()
+                    .defaultValue("right")
+                    .withDescription("value.layout 'list': 'right' appends (RPUSH), 'left' prepends (LPUSH).");
 
     /** Prefix of every key of the table (e.g. 'user:'); the key columns follow it. */
     public static final ConfigOption<String> KEY_PREFIX =
@@ -97,6 +167,20 @@ public final class RedisOptions {
                     .intType()
                     .defaultValue(0)
                     .withDescription("Expiry of written keys in seconds (SET ... EX / EXPIRE); 0 = keys do not expire.");
+
+    /** An integer column holding each row's TTL in seconds (NULL or &lt;= 0: the table's 'ttl'); it is not stored. */
+    public static final ConfigOption<String> TTL_COLUMN =
+            ConfigOptions.key("ttl.column")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("An integer column holding each row's TTL in seconds (NULL or <= 0: the table's 'ttl'); it is not stored.");
+
+    /** 'refresh' sets the TTL on every write; 'on-create' only when the key has none yet (EXPIRE ... NX, Redis 7+), so later writes do not extend it. */
+    public static final ConfigOption<String> TTL_MODE =
+            ConfigOptions.key("ttl.mode")
+                    .stringType()
+                    .defaultValue("refresh")
+                    .withDescription("'refresh' sets the TTL on every write; 'on-create' only when the key has none yet (EXPIRE ... NX, Redis 7+), so later writes do not extend it.");
 
     /** MATCH pattern of the scan's SCAN commands. Unset: the escaped key.prefix followed by '*'. */
     public static final ConfigOption<String> SCAN_KEY_PATTERN =

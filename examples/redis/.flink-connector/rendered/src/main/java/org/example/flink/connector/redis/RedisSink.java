@@ -11,7 +11,7 @@ import java.io.IOException;
 
 /**
  * Sink V2 of the 'redis' connector; each parallel writer is a {@link RedisSinkWriter}.
- * Built against Flink 1.20.5: both {@code createWriter} forms (InitContext is still abstract on 1.19/1.20, WriterInitContext is the one Flink calls).
+ * Built against Flink 1.20.3: both {@code createWriter} forms (InitContext is still abstract on 1.19/1.20, WriterInitContext is the one Flink calls).
  */
 public class RedisSink implements Sink<RowData> {
 

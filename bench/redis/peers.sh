@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): the generated Redis connector beside its peers on one Flink line (1.17,
+# the newest both peers run on), against the same redis-server in the same run, interleaved:
+# sink rows/s and async lookup rows/s (no cache; misses and hits) of
+#   - ours (cargo flink-connector new redis),
+#   - jeff-zou/flink-connector-redis (compiled from a checkout given as JEFF_ZOU_SRC: it is not
+#     on Maven Central; its lookup needs flink-table-planner_2.12 instead of the planner loader),
+#   - Apache Bahir's RedisSink 1.1.0 (Maven Central; sink only),
+# beside redis-benchmark -P 64 -t set / -P 16 -t get; then the sink on a 3-master cluster beside
+# redis-benchmark --cluster. Every job runs in a fresh JVM and MiniCluster; each round runs every
+# measurement once, in turn, so load changes hit all of them alike.
+#
+# Usage: [JEFF_ZOU_SRC=dir] bench/redis/peers.sh [ROWS (default 500000)] [ROUNDS (default 3)]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rows=${1:-500000}
+rounds=${2:-3}
+version=1.17.2
+cache=$HOME/.cache/cargo-flink-connector
+lib=$cache/flink/$version/lib
+m2=$cache/m2
+for c in cargo java javac mvn redis-server redis-benchmark redis-cli python3; do
+  command -v $c >/dev/null || { echo "bench/redis/peers.sh needs $c" >&2; exit 2; }
+done
+[ -d "$lib" ] || { echo "no Flink $version jars in $lib (run scripts/provision)" >&2; exit 2; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  # stop only the redis-servers started here, by their PIDs
+  for f in "$work"/*.pid; do [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  sleep 0.3
+  [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+start_redis() { # NAME PORT [ARGS…]
+  local name=$1 port=$2; shift 2
+  mkdir -p "$work/$name"
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --pidfile "$work/$name.pid" --requirepass 123456 --masterauth 123456 --dir "$work/$name" \
+    --logfile "$work/$name/redis.log" "$@"
+  for _ in $(seq 100); do
+    redis-cli -h 127.0.0.1 -p "$port" -a 123456 --no-auth-warning ping >/dev/null 2>&1 && return; sleep 0.1
+  done
+  echo "redis-server $name did not start" >&2; exit 1
+}
+
+echo "== building: ours on Flink $version, the peers' libraries" >&2
+cargo build -q
+./target/debug/cargo-flink-connector flink-connector new redis --dir "$work/project" --flink "$version" >/dev/null
+mvn_offline=()
+if [ -d "$m2" ]; then
+  mvn_offline=(-o -Dmaven.repo.local="$m2" -Dshade-plugin.version=3.4.1 -Dcompiler-plugin.version=3.10.1
+    -Dsurefire-plugin.version=2.22.3 -Djar-plugin.version=3.3.0 -Dresources-plugin.version=3.3.0
+    -Dclean-plugin.version=3.2.0 -Dinstall-plugin.version=3.1.0 -Djunit.version=5.9.2)
+fi
+(cd "$work/project" && mvn -B -q "${mvn_offline[@]}" -DskipTests package)
+ours=$(ls "$work"/project/target/flink-connector-redis-*.jar | grep -v original | head -1)
+(cd bench/redis/peers && mvn -B -q dependency:copy-dependencies -DoutputDirectory="$work/peerlib")
+mvn -B -q dependency:copy -Dartifact=org.apache.flink:flink-table-planner_2.12:$version -DoutputDirectory="$work/planner"
+mkdir -p "$work/lib-planner"
+for j in "$lib"/*.jar; do [[ $j == *planner-loader* ]] || ln -s "$j" "$work/lib-planner/"; done
+ln -s "$work"/planner/*.jar "$work/lib-planner/"
+mkdir -p "$work/classes"
+javac -nowarn --release 8 -cp "$lib/*:$work/peerlib/*" -d "$work/classes" bench/redis/RedisBench.java bench/redis/PeerBench.java \
+  bench/redis/BahirBench.java
+jeff=""
+if [ -n "${JEFF_ZOU_SRC:-}" ]; then
+  mkdir -p "$work/jeff"
+  javac -nowarn -Xlint:none -encoding UTF-8 --release 8 -cp "$work/lib-planner/*:$work/peerlib/*" -d "$work/jeff" \
+    $(find "$JEFF_ZOU_SRC/src/main/java" -name '*.java') 2>&1 | grep -v '^Note' || true
+  cp -r "$JEFF_ZOU_SRC"/src/main/resources/* "$work/jeff/"
+  jeff="$work/jeff"
+  echo "jeff-zou: $(git -C "$JEFF_ZOU_SRC" log -1 --format='%h %s' 2>/dev/null || echo "$JEFF_ZOU_SRC")" >&2
+else
+  echo "JEFF_ZOU_SRC unset: jeff-zou/flink-connector-redis is skipped" >&2
+fi
+
+port=$(free_port)
+start_redis single "$port"
+rcli() { redis-cli -h 127.0.0.1 -p "$port" -a 123456 --no-auth-warning "$@"; }
+out=$work/results.txt
+: >"$out"
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "LOAD start $(load)" >>"$out"
+bm() { # one redis-benchmark figure: TEST ARGS…
+  local t=$1; shift
+  redis-benchmark -h 127.0.0.1 "$@" -a 123456 -t "$t" -n "$rows" -q 2>/dev/null | tr '\r' '\n' \
+    | grep -oE "^$(echo "$t" | tr a-z A-Z): [0-9.]+" | tail -1 | awk '{print $2}'
+}
+# Flink 1.17 on JDK 17 needs these opens (its env.java.opts.all default); a failed job is reported by record
+opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED)
+jvm() { java -Xmx1g "${opens[@]}" -Druns=1 "$@" 2>>"$work/bench.err" || true; }
+java_ours() { jvm -cp "$lib/*:$ours:$work/classes" "$@"; }
+java_jeff() { if [ -n "$jeff" ]; then jvm -cp "$work/lib-planner/*:$work/peerlib/*:$jeff:$work/classes" "$@"; fi; }
+java_bahir() { jvm -cp "$lib/*:$work/peerlib/*:$work/classes" "$@"; }
+record() { grep "^RESULT" | sed "s/^/ROUND $1 /" >>"$out" || echo "no RESULT: the job was skipped or failed (KEEP=1 keeps $work/bench.err)" >&2; }
+
+for round in $(seq "$rounds"); do
+  echo "== round $round of $rounds (load $(load))" >&2
+  echo "ROUND $round REF SET-P64 $(bm set -p "$port" -P 64)" >>"$out"
+  echo "ROUND $round REF GET-P16 $(bm get -p "$port" -P 16)" >>"$out"
+  java_ours -Donly="sink, value.layout=string" RedisBench "$port" 123456 "$rows" | record "$round"
+  java_jeff -Donly="jeff-zou sink" PeerBench jeff "$port" 123456 "$rows" | record "$round"
+  java_bahir BahirBench "$port" 123456 "$rows" | record "$round"
+  java_ours -Donly="lookup, misses, async (GET" RedisBench "$port" 123456 "$rows" | record "$round"
+  java_jeff -Donly="jeff-zou lookup, misses" PeerBench jeff "$port" 123456 "$rows" | record "$round"
+  java_ours -Donly="lookup, hits, async" RedisBench "$port" 123456 "$rows" | record "$round"
+  java_jeff -Donly="jeff-zou lookup, hits" PeerBench jeff "$port" 123456 "$rows" | record "$round"
+done
+echo "LOAD after-single $(load)" >>"$out"
+
+echo "== cluster of 3 masters + 3 replicas" >&2
+nodes=()
+for i in 1 2 3 4 5 6; do
+  p=$(free_port); start_redis "node$i" "$p" --cluster-enabled yes --cluster-config-file nodes.conf; nodes+=("127.0.0.1:$p")
+done
+redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes -a 123456 --no-auth-warning >/dev/null
+for _ in $(seq 300); do
+  redis-cli -h 127.0.0.1 -p "${nodes[0]#*:}" -a 123456 --no-auth-warning cluster info 2>/dev/null | grep -q 'cluster_state:ok' && break; sleep 0.1
+done
+sleep 2
+seeds=$(IFS=,; echo "${nodes[*]}")
+for round in $(seq "$rounds"); do
+  echo "== cluster round $round of $rounds (load $(load))" >&2
+  echo "ROUND $round REF SET-P64-cluster $(bm set -p "${nodes[0]#*:}" --cluster -P 64)" >>"$out"
+  java_ours -Donly="sink, cluster" -DclusterNodes="$seeds" RedisBench "$port" 123456 "$rows" | record "$round"
+done
+echo "LOAD end $(load)" >>"$out"
+
+python3 - "$out" "$rows" "$version" <<'PY'
+import re, statistics, sys
+out, rows, version = sys.argv[1], sys.argv[2], sys.argv[3]
+fig, loads = {}, []
+for line in open(out):
+    if line.startswith('LOAD'):
+        loads.append(line.strip()[5:]); continue
+    m = re.match(r'ROUND \d+ REF (\S+) ([0-9.]+)', line)
+    if m:
+        fig.setdefault('redis-benchmark ' + m.group(1), []).append(float(m.group(2))); continue
+    m = re.match(r'ROUND \d+ RESULT (.+?)\s+(\d+) rows\s+(\d+) ms\s+(\d+) rows/s', line)
+    if m:
+        fig.setdefault(m.group(1).strip(), []).append(float(m.group(4)))
+print(f"Flink {version}, parallelism 1, {rows} rows per job; load average (1/5/15 min): " + "; ".join(loads))
+print()
+print("| measurement | median rows/s | min – max | runs |")
+print("|---|---:|---|---:|")
+for k, v in fig.items():
+    print(f"| {k} | {statistics.median(v):,.0f} | {min(v):,.0f} – {max(v):,.0f} | {len(v)} |")
+def med(prefix):
+    v = [x for k, x in fig.items() if k.startswith(prefix)]
+    return statistics.median(v[0]) if v else None
+print()
+pairs = [("sink", "sink, value.layout=string", ["jeff-zou sink", "bahir sink"], "redis-benchmark SET-P64"),
+         ("lookup misses", "lookup, misses, async", ["jeff-zou lookup, misses"], "redis-benchmark GET-P16"),
+         ("lookup hits", "lookup, hits, async", ["jeff-zou lookup, hits"], "redis-benchmark GET-P16"),
+         ("cluster sink", "sink, cluster", [], "redis-benchmark SET-P64-cluster")]
+print("| figure | ours | best peer | ours / best peer | reference | ours / reference |")
+print("|---|---:|---:|---:|---:|---:|")
+for name, o, peers, ref in pairs:
+    ours, r = med(o), med(ref)
+    ps = [p for p in (med(x) for x in peers) if p]
+    best = max(ps) if ps else None
+    if ours is None:
+        continue
+    print(f"| {name} | {ours:,.0f} | {f'{best:,.0f}' if best else '—'} | {f'{ours / best:.2f}×' if best else '—'} | "
+          f"{f'{r:,.0f}' if r else '—'} | {f'{ours / r:.0%}' if r else '—'} |")
+PY

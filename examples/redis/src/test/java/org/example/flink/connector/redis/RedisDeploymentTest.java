@@ -1,0 +1,149 @@
+// Owned: created by cargo-flink-connector, yours to edit; `cargo flink-connector generate` never rewrites it.
+package org.example.flink.connector.redis;
+
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.RowKind;
+import org.example.flink.connector.redis.resp.RespCluster;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.example.flink.connector.redis.RedisTestEnvironment.collectSorted;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SQL on a real Redis Cluster (3 masters, 3 replicas) and a real Sentinel group (3 Sentinels over a
+ * master and a replica): the example's statements — writes with TTL, a lookup join, a scan — and a
+ * failover in the middle of a writing job after which every row is in Redis.
+ */
+class RedisDeploymentTest {
+
+    private static String str(Object reply) {
+        return reply == null ? null : new String((byte[]) reply, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void clusterRoutesBySlotAndFollowsAFailoverWithoutLosingRows() throws Exception {
+        try (RedisTestDeployment cluster = RedisTestDeployment.cluster()) {
+            RedisTestServer any = cluster.servers.get(0);
+            // CRC16 with hash tags, as the server computes it
+            for (String key : Arrays.asList("a", "user:1000", "{user1000}.following", "foo{}{bar}", "foo{" + "{bar}" + "}zap", "{}x", "héllo", "")) {
+                assertEquals((long) (Long) any.call("CLUSTER", "KEYSLOT", key), RespCluster.slot(key.getBytes(StandardCharsets.UTF_8)), key);
+            }
+            String with = "'connector'='redis','mode'='cluster','cluster.nodes'='" + cluster.seeds() + "','password'='123456'";
+            checkExampleStatements(with, cluster);
+            // the scan has one split per master, so all three hold keys
+            for (RedisTestServer m : cluster.masters()) {
+                assertTrue((Long) m.call("DBSIZE") > 0, "keys on master " + m.port);
+            }
+
+            // a manual failover (CLUSTER FAILOVER on a replica) while a job writes 4000 rows
+            cluster.flushAll();
+            RedisTestServer replica = cluster.replica();
+            TableResult job = startSlowWrite(with, "cluster");
+            awaitKeys(cluster, 800);
+            replica.call("CLUSTER", "FAILOVER");
+            RedisTestDeployment.awaitInfo(replica, "replication", "role:master");
+            job.await(3, TimeUnit.MINUTES);
+            cluster.awaitClusterOk();
+            assertEquals(4000L, cluster.keys(), "rows in the cluster after the failover");
+        }
+    }
+
+    @Test
+    void sentinelFindsTheMasterAndFollowsAFailoverWithoutLosingRows() throws Exception {
+        try (RedisTestDeployment group = RedisTestDeployment.sentinel()) {
+            String with = "'connector'='redis','mode'='sentinel','sentinel.nodes'='" + group.seeds()
+                    + "','sentinel.master'='" + RedisTestDeployment.MASTER_NAME + "','sentinel.password'='"
+                    + RedisTestServer.SENTINEL_PASSWORD + "','password'='123456'";
+            checkExampleStatements(with, group);
+
+            // the master is stopped while a job writes 4000 rows: the Sentinels promote the replica
+            group.flushAll();
+            RedisTestServer master = group.masters().get(0);
+            RedisTestServer replica = group.replica();
+            TableResult job = startSlowWrite(with, "sentinel");
+            awaitKeys(group, 800);
+            master.stop();
+            job.await(3, TimeUnit.MINUTES);
+            assertEquals(Arrays.asList(replica), group.masters(), "the replica was promoted");
+            assertEquals(4000L, (Long) replica.call("DBSIZE"), "rows on the new master");
+        }
+    }
+
+    /** The example's writes with TTL, a lookup join (sync and async) and a scan, on {@code with}. */
+    private static void checkExampleStatements(String with, RedisTestDeployment deployment) throws Exception {
+        TableEnvironment tEnv = RedisTestEnvironment.tableEnvironment();
+        tEnv.executeSql("CREATE TABLE redis_dim (sex STRING, `desc` STRING) WITH (" + with + ")");
+        tEnv.executeSql("CREATE TABLE redis_dim_async (sex STRING, `desc` STRING) WITH (" + with + ",'lookup.async'='true')");
+        tEnv.executeSql("CREATE TABLE redis (id STRING, name STRING, sex STRING, PRIMARY KEY (id) NOT ENFORCED) WITH ("
+                + with + ",'ttl'='3600')"); // long: a busy machine must not expire the rows mid-test
+        tEnv.executeSql("CREATE TABLE gen (id BIGINT) WITH ('connector'='datagen','number-of-rows'='300',"
+                + "'fields.id.kind'='sequence','fields.id.start'='1','fields.id.end'='300')");
+        StatementSet inserts = tEnv.createStatementSet();
+        inserts.addInsertSql("INSERT INTO redis SELECT CAST(id AS STRING), CONCAT('n', CAST(id AS STRING)),"
+                + " CASE WHEN MOD(id, 2) = 0 THEN 'male' ELSE 'female' END FROM gen");
+        inserts.addInsertSql("INSERT INTO redis_dim (sex, `desc`) VALUES ('female','Woman'), ('male','Man')");
+        inserts.execute().await(2, TimeUnit.MINUTES);
+        assertEquals(302L, deployment.keys());
+        RedisTestServer owner = ownerOf(deployment, "7");
+        long ttl = (Long) owner.call("TTL", "7");
+        assertTrue(ttl > 3000 && ttl <= 3600, "TTL " + ttl);
+        List<String> joined = collectSorted(tEnv.executeSql(
+                "SELECT r.id, d.`desc`, a.`desc` FROM (SELECT *, PROCTIME() AS pt FROM redis) AS r\n"
+                        + "JOIN redis_dim FOR SYSTEM_TIME AS OF r.pt AS d ON r.sex = d.sex\n"
+                        + "JOIN redis_dim_async FOR SYSTEM_TIME AS OF r.pt AS a ON r.sex = a.sex"));
+        assertEquals(300, joined.size());
+        assertTrue(joined.contains("+I[7, Woman, Woman]") && joined.contains("+I[8, Man, Man]"), joined.toString());
+        Set<String> ids = new HashSet<>();
+        for (String row : collectSorted(tEnv.executeSql("SELECT id FROM redis"))) {
+            ids.add(row);
+        }
+        assertEquals(300, ids.size(), "scanned rows");
+    }
+
+    /** The master holding {@code key}. */
+    private static RedisTestServer ownerOf(RedisTestDeployment deployment, String key) throws Exception {
+        for (RedisTestServer m : deployment.masters()) {
+            if ((Long) m.call("EXISTS", key) == 1L) {
+                return m;
+            }
+        }
+        throw new AssertionError("no master holds " + key);
+    }
+
+    /** INSERT of 4000 rows at 1000 rows/s, checkpoints every 500 ms, retries enough to ride out a failover. */
+    private static TableResult startSlowWrite(String with, String name) {
+        TableEnvironment tEnv = RedisTestEnvironment.tableEnvironment(1);
+        tEnv.getConfig().getConfiguration().setString("restart-strategy.type", "none");
+        tEnv.getConfig().getConfiguration().setString("execution.checkpointing.interval", "500 ms");
+        tEnv.executeSql("CREATE TABLE sink_" + name + " (id BIGINT, v STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (" + with
+                + ",'sink.buffer-flush.max-rows'='50','sink.buffer-flush.interval'='100 ms','sink.max-retries'='12',"
+                + "'connect.timeout'='1 s','key.prefix'='row:')");
+        tEnv.executeSql("CREATE TABLE slow_gen (id BIGINT, v STRING) WITH ('connector'='datagen',"
+                + "'rows-per-second'='1000','fields.id.kind'='sequence','fields.id.start'='1',"
+                + "'fields.id.end'='4000','fields.v.length'='4')");
+        return tEnv.executeSql("INSERT INTO sink_" + name + " SELECT id, v FROM slow_gen");
+    }
+
+    private static void awaitKeys(RedisTestDeployment deployment, long atLeast) throws Exception {
+        RedisTestDeployment.awaitTrue(() -> deployment.keys() >= atLeast, atLeast + " keys written");
+    }
+}

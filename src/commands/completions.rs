@@ -1,0 +1,63 @@
+//! `cargo flink-connector completions SHELL`: completions that extend cargo's own.
+//!
+//! Completion scripts generated for `cargo` would replace cargo's (rustup's) completion. Instead
+//! the tool's completion is generated for its own binary, `cargo-flink-connector`, and hooked into
+//! cargo's per shell: bash wraps cargo's completion function (delegating everything but
+//! `cargo flink-connector …`), zsh defines `_cargo-flink-connector`, which cargo's `_cargo` calls
+//! for the external subcommand, and fish adds `complete -c cargo …` lines, which fish merges with
+//! cargo's. PowerShell and elvish get the completion of `cargo-flink-connector` itself.
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+use crate::cli::{Cargo, CompletionsArgs};
+use crate::errors::Result;
+
+const BIN: &str = "cargo-flink-connector";
+
+/// Keeps cargo's bash completion and adds ours for `cargo flink-connector …`.
+const BASH_HOOK: &str = r#"
+# cargo flink-connector: extend cargo's completion instead of replacing it.
+__cargo_flink_connector_complete() {
+    if [[ ${COMP_WORDS[1]-} == flink-connector ]]; then
+        local COMP_WORDS=(cargo-flink-connector "${COMP_WORDS[@]:2}")
+        local COMP_CWORD=$((COMP_CWORD - 1))
+        _cargo__flink__connector cargo-flink-connector "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+        return
+    fi
+    if [[ -n ${__cargo_flink_connector_cargo-} ]]; then
+        "$__cargo_flink_connector_cargo" "$@"
+    fi
+}
+if ! complete -p cargo >/dev/null 2>&1 && declare -F _completion_loader >/dev/null 2>&1; then
+    _completion_loader cargo
+fi
+if [[ $(complete -p cargo 2>/dev/null) =~ -F\ ([^ ]+) ]] && [[ ${BASH_REMATCH[1]} != __cargo_flink_connector_complete ]]; then
+    __cargo_flink_connector_cargo=${BASH_REMATCH[1]}
+fi
+complete -F __cargo_flink_connector_complete -o bashdefault -o default cargo
+"#;
+
+pub fn cmd_completions(args: CompletionsArgs) -> Result<u8> {
+    let mut out = std::io::stdout();
+    match args.shell {
+        Shell::Fish => {
+            // Lines for `cargo`, which fish adds to cargo's own (install under conf.d/, not as
+            // completions/cargo.fish, which would shadow fish's cargo completion).
+            clap_complete::generate(Shell::Fish, &mut Cargo::command(), "cargo", &mut out);
+        }
+        shell => {
+            let mut own = Cargo::command()
+                .find_subcommand("flink-connector")
+                .expect("the flink-connector subcommand")
+                .clone()
+                .name(BIN)
+                .bin_name(BIN);
+            clap_complete::generate(shell, &mut own, BIN, &mut out);
+            if shell == Shell::Bash {
+                print!("{BASH_HOOK}");
+            }
+        }
+    }
+    Ok(0)
+}

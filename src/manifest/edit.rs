@@ -1,0 +1,234 @@
+//! Editing connector.toml in place (comments and layout kept), like cargo-edit's `LocalManifest`:
+//! option add/remove/set and recording the tool version. Edits happen in memory; the caller writes
+//! the text as part of its transaction.
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
+
+use super::{locate, option_table, Manifest, OptionDef, MANIFEST_FILE};
+use crate::errors::{Error, IoContext, Result};
+
+/// The fields of an option to add or change (unset fields keep their value on `set`).
+#[derive(Debug, Clone, Default)]
+pub struct OptionEdit {
+    pub key: String,
+    pub type_: Option<String>,
+    pub default: Option<String>,
+    pub required: Option<bool>,
+    pub sensitive: Option<bool>,
+    pub description: Option<String>,
+}
+
+/// connector.toml as an editable document.
+pub struct LocalManifest {
+    pub path: PathBuf,
+    original: String,
+    doc: DocumentMut,
+}
+
+impl LocalManifest {
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_path("read", path)?;
+        Self::from_text(path, text)
+    }
+
+    pub fn from_text(path: &Path, text: String) -> Result<Self> {
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            locate(path, &text, e.span().unwrap_or(0..0), e.message())
+        })?;
+        Ok(LocalManifest {
+            path: path.to_path_buf(),
+            original: text,
+            doc,
+        })
+    }
+
+    /// The edited text.
+    pub fn text(&self) -> String {
+        self.doc.to_string()
+    }
+
+    /// Whether the edits changed the file.
+    pub fn is_changed(&self) -> bool {
+        self.text() != self.original
+    }
+
+    /// The validated manifest the edited text describes; `summary` names the edit in errors.
+    pub fn manifest(&self, summary: Option<&str>) -> Result<Manifest> {
+        Manifest::parse(&self.path, &self.text()).map_err(|e| match (e, summary) {
+            (Error::Located { message, .. }, Some(summary)) => Error::usage(format!(
+                "{summary} would make {MANIFEST_FILE} invalid: {message}"
+            )),
+            (other, _) => other,
+        })
+    }
+
+    /// Sets `[template] version`: the cargo-flink-connector version that last rendered the project.
+    pub fn record_tool_version(&mut self, version: &str) {
+        if self.doc["template"]["version"].as_str() != Some(version) {
+            self.doc["template"]["version"] = toml_edit::value(version);
+        }
+    }
+
+    fn options_mut(&mut self) -> Result<&mut ArrayOfTables> {
+        if !self.doc.contains_key("options") {
+            self.doc["options"] = Item::ArrayOfTables(ArrayOfTables::new());
+        }
+        self.doc["options"].as_array_of_tables_mut().ok_or_else(|| {
+            Error::usage(format!(
+                "`options` in {MANIFEST_FILE} must be an array of tables ([[options]])"
+            ))
+        })
+    }
+
+    fn keys(&mut self) -> Result<Vec<String>> {
+        Ok(self
+            .options_mut()?
+            .iter()
+            .filter_map(|t| t.get("key").and_then(Item::as_str).map(str::to_string))
+            .collect())
+    }
+
+    /// The index of option `key`, or an error with a "did you mean" suggestion.
+    fn find(&mut self, key: &str, verb: &str) -> Result<usize> {
+        let keys = self.keys()?;
+        if let Some(i) = keys.iter().position(|k| k == key) {
+            return Ok(i);
+        }
+        let hint = match did_you_mean(key, &keys) {
+            Some(k) => format!("; did you mean '{k}'?"),
+            None if keys.is_empty() => String::from("; the manifest declares no options"),
+            None => format!("; options: {}", keys.join(", ")),
+        };
+        Err(Error::usage(format!("no option '{key}' to {verb}{hint}")))
+    }
+
+    pub fn add_option(&mut self, edit: &OptionEdit) -> Result<String> {
+        let ty = edit.type_.as_deref().ok_or_else(|| {
+            Error::usage("`option add` needs --type (string, int, long, boolean, double, duration)")
+        })?;
+        let def = OptionDef::new(
+            &edit.key,
+            ty,
+            edit.default.clone(),
+            edit.required.unwrap_or(false),
+            edit.sensitive.unwrap_or(false),
+            edit.description.as_deref().unwrap_or(""),
+        )
+        .map_err(Error::usage)?;
+        if self.keys()?.iter().any(|k| k == &edit.key) {
+            return Err(Error::usage(format!(
+                "option '{}' exists already; use `option set`",
+                edit.key
+            )));
+        }
+        self.options_mut()?.push(option_table(&def));
+        Ok(format!("added option '{}'", edit.key))
+    }
+
+    pub fn set_option(&mut self, edit: &OptionEdit) -> Result<String> {
+        let index = self.find(&edit.key, "set")?;
+        let table = self.options_mut()?.get_mut(index).expect("found above");
+        let ty = edit
+            .type_
+            .clone()
+            .or_else(|| field_text(table, "type"))
+            .unwrap_or_default();
+        let default = match &edit.default {
+            Some(d) => Some(d.clone()),
+            None if edit.type_.is_some() => None, // a new type invalidates the old default
+            None => field_text(table, "default"),
+        };
+        let flag = |new: Option<bool>, k: &str| {
+            new.unwrap_or_else(|| table.get(k).and_then(Item::as_bool).unwrap_or(false))
+        };
+        let description = edit
+            .description
+            .clone()
+            .or_else(|| field_text(table, "description"));
+        let def = OptionDef::new(
+            &edit.key,
+            &ty,
+            default,
+            flag(edit.required, "required"),
+            flag(edit.sensitive, "sensitive"),
+            description.as_deref().unwrap_or(""),
+        )
+        .map_err(Error::usage)?;
+        // Touch only the fields that changed, so comments and order stay as the user left them.
+        let fresh = option_table(&def);
+        for k in ["type", "default", "required", "sensitive", "description"] {
+            match fresh.get(k) {
+                Some(item) if field_text(table, k) != field_text(&fresh, k) => {
+                    table[k] = item.clone()
+                }
+                Some(_) => {}
+                None => {
+                    table.remove(k);
+                }
+            }
+        }
+        Ok(format!("changed option '{}'", edit.key))
+    }
+
+    pub fn remove_option(&mut self, key: &str) -> Result<String> {
+        let index = self.find(key, "remove")?;
+        self.options_mut()?.remove(index);
+        Ok(format!("removed option '{key}'"))
+    }
+}
+
+/// A field of an option table as text (`"30 s"` → `30 s`, `6379` → `6379`).
+fn field_text(table: &Table, key: &str) -> Option<String> {
+    let value = table.get(key).and_then(Item::as_value)?;
+    Some(match value.as_str() {
+        Some(text) => text.to_string(),
+        None => value.clone().decorated("", "").to_string(),
+    })
+}
+
+/// The closest of `candidates` to `wrong`, if close enough to be a typo (edit distance ≤ 1/3 of
+/// the length, at least 1; the same rule as cargo's suggestions).
+pub fn did_you_mean<'a>(wrong: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let limit = (wrong.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (levenshtein(wrong, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.as_str())
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(above + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let keys = vec!["sink.max-retries".to_string(), "hostname".to_string()];
+        assert_eq!(
+            did_you_mean("sink.max-retry", &keys),
+            Some("sink.max-retries")
+        );
+        assert_eq!(did_you_mean("hostnme", &keys), Some("hostname"));
+        assert_eq!(did_you_mean("port", &keys), None);
+    }
+}

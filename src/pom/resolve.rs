@@ -1,0 +1,211 @@
+//! Finding a parent or imported POM the way Maven does: the `<relativePath>` (default
+//! `../pom.xml`) when it holds the same coordinates, then the local repository, then the
+//! user's own Maven (`mvn dependency:get`), so their settings.xml, mirrors and credentials
+//! apply. No repository address is known to this tool.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `groupId:artifactId:version`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Gav {
+    pub group_id: String,
+    pub artifact_id: String,
+    pub version: String,
+}
+
+impl fmt::Display for Gav {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.group_id, self.artifact_id, self.version)
+    }
+}
+
+impl Gav {
+    /// Where Maven's local repository keeps this POM.
+    pub fn repository_path(&self, repository: &Path) -> PathBuf {
+        let mut path = repository.to_path_buf();
+        path.extend(self.group_id.split('.'));
+        path.push(&self.artifact_id);
+        path.push(&self.version);
+        path.push(format!("{}-{}.pom", self.artifact_id, self.version));
+        path
+    }
+
+    fn is_plain(&self) -> bool {
+        [&self.group_id, &self.artifact_id, &self.version]
+            .iter()
+            .all(|s| {
+                !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._-+".contains(c))
+            })
+    }
+}
+
+/// How POMs outside the project are found.
+#[derive(Debug, Clone)]
+pub struct ResolveOptions {
+    /// Maven's local repository.
+    pub local_repository: PathBuf,
+    /// The `mvn` to ask for POMs the local repository lacks; `None` resolves offline.
+    pub mvn: Option<PathBuf>,
+}
+
+/// `CARGO_FLINK_CONNECTOR_MVN` names the Maven to run (`none` or empty: do not run Maven).
+pub const MVN_ENV: &str = "CARGO_FLINK_CONNECTOR_MVN";
+
+impl ResolveOptions {
+    /// The user's setup: `-Dmaven.repo.local` in MAVEN_ARGS/MAVEN_OPTS, else `localRepository`
+    /// of ~/.m2/settings.xml, else ~/.m2/repository; and
+    /// `mvn` from PATH unless `CARGO_FLINK_CONNECTOR_MVN` says otherwise.
+    pub fn from_env() -> ResolveOptions {
+        let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
+        // `-Dmaven.repo.local=DIR` in MAVEN_OPTS/MAVEN_ARGS wins over settings.xml, as in mvn.
+        let from_args = ["MAVEN_ARGS", "MAVEN_OPTS"].iter().find_map(|var| {
+            let value = std::env::var(var).ok()?;
+            value
+                .split_whitespace()
+                .find_map(|a| a.strip_prefix("-Dmaven.repo.local="))
+                .map(PathBuf::from)
+        });
+        let local_repository = from_args
+            .or_else(|| Self::settings_repository(&home))
+            .unwrap_or_else(|| home.join(".m2/repository"));
+        let mvn = match std::env::var_os(MVN_ENV) {
+            Some(v) if v.is_empty() || v == "none" => None,
+            Some(v) => Some(PathBuf::from(v)),
+            None => Some(PathBuf::from("mvn")),
+        };
+        ResolveOptions {
+            local_repository,
+            mvn,
+        }
+    }
+
+    /// `<localRepository>` of ~/.m2/settings.xml.
+    fn settings_repository(home: &Path) -> Option<PathBuf> {
+        std::fs::read_to_string(home.join(".m2/settings.xml"))
+            .ok()
+            .and_then(|text| super::parse_xml(&text).ok())
+            .and_then(|settings| {
+                let dir = settings.text_of("localRepository")?;
+                let dir = dir
+                    .replace("${user.home}", &home.to_string_lossy())
+                    .replace("${env.HOME}", &home.to_string_lossy());
+                (!dir.is_empty() && !dir.contains("${")).then(|| PathBuf::from(dir))
+            })
+    }
+}
+
+/// Resolves POMs by coordinates, remembering answers (and failures) for the run.
+pub struct Resolver {
+    pub options: ResolveOptions,
+    answers: HashMap<Gav, Result<PathBuf, String>>,
+    /// BOMs already modelled in this run, by file.
+    pub(crate) imported: HashMap<PathBuf, Result<super::effective::Imported, String>>,
+}
+
+const MVN_TIMEOUT: Duration = Duration::from_secs(300);
+
+impl Resolver {
+    pub fn new(options: ResolveOptions) -> Resolver {
+        Resolver {
+            options,
+            answers: HashMap::new(),
+            imported: HashMap::new(),
+        }
+    }
+
+    /// The local-repository file of `gav`, downloading it with the user's Maven if needed;
+    /// `Err` says why it could not be had.
+    pub fn resolve(&mut self, gav: &Gav) -> Result<PathBuf, String> {
+        if let Some(answer) = self.answers.get(gav) {
+            return answer.clone();
+        }
+        let answer = self.find(gav);
+        self.answers.insert(gav.clone(), answer.clone());
+        answer
+    }
+
+    fn find(&self, gav: &Gav) -> Result<PathBuf, String> {
+        if !gav.is_plain() {
+            return Err(format!(
+                "{gav} has an unresolved property or an unusual character"
+            ));
+        }
+        let path = gav.repository_path(&self.options.local_repository);
+        if path.is_file() {
+            return Ok(path);
+        }
+        let Some(mvn) = &self.options.mvn else {
+            return Err(format!(
+                "not in the local repository {} (Maven not run: {MVN_ENV}=none)",
+                self.options.local_repository.display()
+            ));
+        };
+        run_mvn(mvn, gav)?;
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "Maven fetched it, but not into {} (another localRepository in the global settings?)",
+                self.options.local_repository.display()
+            ))
+        }
+    }
+}
+
+/// `mvn -B -q dependency:get -Dartifact=G:A:V:pom -Dtransitive=false`, in an empty directory
+/// (so no project's POM is read), bounded by a timeout.
+fn run_mvn(mvn: &Path, gav: &Gav) -> Result<(), String> {
+    let scratch = tempfile::tempdir().map_err(|e| format!("cannot create a temp dir: {e}"))?;
+    // Output goes to a file: a pipe nobody reads while we wait could fill and stall Maven.
+    let log_path = scratch.path().join("mvn.log");
+    let log = std::fs::File::create(&log_path).map_err(|e| format!("cannot create a log: {e}"))?;
+    let log2 = log
+        .try_clone()
+        .map_err(|e| format!("cannot create a log: {e}"))?;
+    let mut child = Command::new(mvn)
+        .current_dir(scratch.path())
+        .args(["-B", "-q", "dependency:get", "-Dtransitive=false"])
+        .arg(format!("-Dartifact={gav}:pom"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(log))
+        .stderr(Stdio::from(log2))
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", mvn.display()))?;
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > MVN_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "{} dependency:get timed out after {} s",
+                    mvn.display(),
+                    MVN_TIMEOUT.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => return Err(format!("waiting for {}: {e}", mvn.display())),
+        }
+    };
+    if status.success() {
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(&std::fs::read(&log_path).unwrap_or_default()).into_owned();
+    let reason = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches("[ERROR]").trim())
+        .find(|l| l.contains("Could not") || l.contains("Failed"))
+        .or_else(|| text.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or("no output")
+        .chars()
+        .take(300)
+        .collect::<String>();
+    Err(format!("mvn dependency:get failed: {reason}"))
+}

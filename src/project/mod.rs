@@ -1,0 +1,289 @@
+//! A connector project on disk: finding it, writing a new one, and changing one as a transaction
+//! (see [`txn`]) against the record of the last render (`.flink-connector/rendered/`) that
+//! `generate` merges against.
+//!
+//! Depends on `render` (the files to write); `render` knows nothing of projects.
+
+pub mod fs;
+pub mod reconcile;
+pub mod symbols;
+pub mod txn;
+
+use std::path::{Path, PathBuf};
+
+use crate::errors::{Error, IoContext, Result};
+use crate::manifest::MANIFEST_FILE;
+use crate::render::{FileKind, RenderedFile};
+pub use txn::{Op, ProjectLock, STATE_DIR};
+
+/// Where the managed files of the last render are kept, as the base of three-way merges.
+pub const RENDER_RECORD_DIR: &str = ".flink-connector/rendered";
+/// Prefix of the sibling directory `new` builds a project in before moving it into place.
+const NEW_STAGING_PREFIX: &str = ".flink-connector-staging-";
+
+/// The path of a managed file's copy in the render record.
+pub fn record_path(path: &str) -> String {
+    format!("{RENDER_RECORD_DIR}/{path}")
+}
+
+/// The managed file as last rendered, if recorded (a symbolic link is an error, not followed).
+pub fn recorded(project: &Path, path: &str) -> Result<Option<Vec<u8>>> {
+    fs::read_confined(project, &record_path(path))
+}
+
+/// What `new` finds where it is asked to create a project.
+pub enum Target {
+    Missing,
+    Empty,
+    /// A directory holding other files.
+    NonEmpty,
+}
+
+/// Refuses a target that is a file, or that already holds a project (which `generate` maintains);
+/// a non-empty directory needs `force`.
+pub fn check_target(dir: &Path, force: bool) -> Result<Target> {
+    match std::fs::symlink_metadata(dir) {
+        Err(_) => return Ok(Target::Missing),
+        Ok(m) if !m.is_dir() && !m.file_type().is_symlink() => {
+            return Err(Error::usage(format!(
+                "{} exists and is a file",
+                dir.display()
+            )))
+        }
+        Ok(_) => {}
+    }
+    if dir.join(MANIFEST_FILE).exists() {
+        return Err(Error::usage(format!(
+            "{} already holds a connector project ({MANIFEST_FILE}); `new` never replaces one: run `cargo flink-connector generate` in it to re-render it",
+            dir.display()
+        )));
+    }
+    // Only the tool's own state (left by a `new` killed before it committed) counts as empty.
+    let empty = std::fs::read_dir(dir)
+        .with_path("read", dir)?
+        .filter_map(std::result::Result::ok)
+        .all(|e| e.file_name() == STATE_DIR);
+    if empty {
+        return Ok(Target::Empty);
+    }
+    if !force {
+        return Err(Error::usage(format!(
+            "{} is not empty; --force writes the project into it, keeping every file already there",
+            dir.display()
+        )));
+    }
+    Ok(Target::NonEmpty)
+}
+
+/// Every file of a new project: the manifest, the rendered files, the render record.
+fn new_project_ops(manifest_toml: &str, files: &[RenderedFile]) -> Vec<Op> {
+    let mut ops = vec![Op::Write {
+        path: MANIFEST_FILE.to_string(),
+        contents: manifest_toml.as_bytes().to_vec(),
+    }];
+    for f in files {
+        ops.push(Op::Write {
+            path: f.path.clone(),
+            contents: f.contents.clone(),
+        });
+    }
+    for f in files.iter().filter(|f| f.kind == FileKind::Managed) {
+        ops.push(Op::Write {
+            path: record_path(&f.path),
+            contents: f.contents.clone(),
+        });
+    }
+    ops
+}
+
+/// Writes a new project. Into a missing directory everything is built in a sibling staging
+/// directory and renamed into place (all or nothing); into an existing one (empty, or non-empty with
+/// `force`) as one transaction, refusing any file that already exists. Notes about leftovers go to `notes`.
+pub fn write_new(
+    dir: &Path,
+    manifest_toml: &str,
+    files: &[RenderedFile],
+    force: bool,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    let target = check_target(dir, force)?;
+    let ops = new_project_ops(manifest_toml, files);
+    for op in &ops {
+        fs::confined(dir, op.path())?;
+    }
+    // An existing directory (perhaps `.`, the staging's own parent) is written in place.
+    if let Target::NonEmpty | Target::Empty = target {
+        let clashes: Vec<&str> = ops
+            .iter()
+            .map(Op::path)
+            .filter(|p| std::fs::symlink_metadata(dir.join(p)).is_ok())
+            .collect();
+        if !clashes.is_empty() {
+            return Err(Error::usage(format!(
+                "{} already has {}; `new` never replaces existing files: move them away first",
+                dir.display(),
+                clashes.join(", ")
+            )));
+        }
+        let lock = ProjectLock::acquire(dir)?;
+        txn::recover(&lock)?;
+        return txn::commit(&lock, &ops);
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).with_path("create directory", &parent)?;
+    clean_leftover_staging(&parent, notes);
+    let staging = tempfile::Builder::new()
+        .prefix(NEW_STAGING_PREFIX)
+        .tempdir_in(&parent)
+        .with_path("create a directory in", &parent)?;
+    // Held while staging, so a concurrent `new` does not take this directory for a leftover.
+    let _lock = ProjectLock::acquire(staging.path())?;
+    for op in &ops {
+        if let Op::Write { path, contents } = op {
+            fs::create_parents(staging.path(), path)?;
+            let target = staging.path().join(path);
+            std::fs::write(&target, contents).with_path("write", &target)?;
+        }
+    }
+    // The lock file is not part of the project (it is held open until the rename is done).
+    let _ = std::fs::remove_file(staging.path().join(STATE_DIR).join("lock"));
+    std::fs::rename(staging.path(), dir).with_path("move the project to", dir)?;
+    let _ = staging.keep();
+    fs::sync_dir(&parent);
+    Ok(())
+}
+
+/// Removes staging directories a killed `new` left in `parent` (those whose lock nobody holds)
+/// and says so; a staging directory in use by a running `new` is left alone.
+fn clean_leftover_staging(parent: &Path, notes: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(NEW_STAGING_PREFIX) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let lock_path = entry.path().join(STATE_DIR).join("lock");
+        let abandoned = match std::fs::File::open(&lock_path) {
+            Ok(file) => file.try_lock().is_ok(),
+            // No lock: a `new` about to rename it into place, or one killed right then.
+            Err(_) => {
+                let age = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok());
+                if age.is_none_or(|age| age.as_secs() <= 60) {
+                    notes.push(format!(
+                        "{} was left by an interrupted `new` or belongs to one still running; delete it if none is",
+                        entry.path().display()
+                    ));
+                    continue;
+                }
+                true
+            }
+        };
+        if abandoned {
+            match std::fs::remove_dir_all(entry.path()) {
+                Ok(()) => notes.push(format!(
+                    "removed {}, left by an interrupted `new`",
+                    entry.path().display()
+                )),
+                Err(e) => notes.push(format!(
+                    "{} was left by an interrupted `new` and could not be removed ({e}); delete it",
+                    entry.path().display()
+                )),
+            }
+        }
+    }
+}
+
+/// Finds the project: `dir` if given, else the current directory or its nearest parent with a
+/// connector.toml.
+pub fn find_root(dir: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = dir {
+        return if dir.join(MANIFEST_FILE).is_file() {
+            Ok(dir.to_path_buf())
+        } else {
+            Err(Error::usage(format!(
+                "no {MANIFEST_FILE} in {}",
+                dir.display()
+            )))
+        };
+    }
+    let cwd = std::env::current_dir().io_context(|| "cannot read the current directory")?;
+    cwd.ancestors()
+        .find(|d| d.join(MANIFEST_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "no {MANIFEST_FILE} in {} or any parent directory; run this inside a project made by `cargo flink-connector new`",
+                cwd.display()
+            ))
+        })
+}
+
+/// `target` as seen from `project` (so a manifest can name a team template directory portably);
+/// absolute when the two share no ancestor.
+pub fn relative_to(target: &Path, project: &Path) -> PathBuf {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let (target, project) = (absolute(target), absolute(project));
+    let common = target
+        .components()
+        .zip(project.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common <= 1 {
+        return target;
+    }
+    let mut rel = PathBuf::new();
+    for _ in project.components().skip(common) {
+        rel.push("..");
+    }
+    for c in target.components().skip(common) {
+        rel.push(c);
+    }
+    rel
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_dirs_are_recorded_relative_to_the_project() {
+        assert_eq!(
+            relative_to(Path::new("/w/team/tpl"), Path::new("/w/projects/x")),
+            PathBuf::from("../../team/tpl")
+        );
+        assert_eq!(
+            relative_to(Path::new("/w/x/tpl"), Path::new("/w/x")),
+            PathBuf::from("tpl")
+        );
+        assert_eq!(
+            relative_to(Path::new("/a/tpl"), Path::new("/b/x")),
+            PathBuf::from("/a/tpl")
+        );
+    }
+}

@@ -1,0 +1,701 @@
+//! `check` on POM trees written by hand: parent chains (relativePath), inheritance of the
+//! shade configuration, submodules, the assembly plugin, scopes that do or do not ship,
+//! unsupported Flink lines, unreadable parents, and bad input. Where the audit claims what
+//! Maven's effective model holds, `mvn help:effective-pom` on the same tree is the judge.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const SHADE_GOAL: &str = "<executions><execution><id>shade-it</id><phase>package</phase><goals><goal>shade</goal></goals></execution></executions>";
+
+fn project(xml_body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+{xml_body}
+</project>"#
+    )
+}
+
+fn write(root: &Path, files: &[(&str, String)]) {
+    for (name, text) in files {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// The tool with Maven resolution off unless a test turns it on: hand-written trees resolve
+/// through relativePath, and a test must not depend on the network by accident.
+fn check(args: &[&str], paths: &[&Path]) -> Output {
+    support::bin()
+        .env("CARGO_FLINK_CONNECTOR_MVN", "none")
+        .args(["flink-connector", "check", "--format", "json"])
+        .args(args)
+        .args(paths)
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            support::stdout(out),
+            support::stderr(out)
+        )
+    })
+}
+
+/// The report of the file whose path ends with `suffix`.
+fn file<'a>(report: &'a Value, suffix: &str) -> &'a Value {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with(suffix))
+        .unwrap_or_else(|| panic!("no report for {suffix}: {report:#}"))
+}
+
+fn file_pom(report: &Value) -> &Value {
+    file(report, "pom.xml")
+}
+
+/// `(severity, rule)` of every finding of a file report.
+fn rules(file: &Value) -> Vec<(&str, &str)> {
+    file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["severity"].as_str().unwrap(), f["rule"].as_str().unwrap()))
+        .collect()
+}
+
+fn notes(file: &Value) -> String {
+    file["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const PARENT_SHADE: &str = r#"<build><pluginManagement><plugins><plugin>
+  <groupId>org.apache.maven.plugins</groupId><artifactId>maven-shade-plugin</artifactId><version>3.5.1</version>
+  <configuration>
+    <filters combine.children="append"><filter><artifact>*</artifact><excludes>
+      <exclude>META-INF/*.SF</exclude><exclude>META-INF/*.DSA</exclude><exclude>META-INF/*.RSA</exclude>
+    </excludes></filter></filters>
+    <transformers combine.children="append">
+      <transformer implementation="org.apache.maven.plugins.shade.resource.ServicesResourceTransformer"/>
+    </transformers>
+  </configuration>
+  <executions><execution><id>shade-flink</id><phase>package</phase><goals><goal>shade</goal></goals></execution></executions>
+</plugin></plugins></pluginManagement>
+<plugins><plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-shade-plugin</artifactId></plugin></plugins></build>"#;
+
+/// A parent like flink-connector-parent (shade configured in pluginManagement, enabled in
+/// build/plugins, flink.version as a property) and a child that only adds a dependency and a
+/// relocation.
+fn parent_and_child(root: &Path, child_shade_config: &str) {
+    write(
+        root,
+        &[
+            (
+                "pom.xml",
+                project(&format!(
+                    "<groupId>org.example</groupId><artifactId>connector-parent</artifactId><version>1.0</version>
+                     <packaging>pom</packaging><modules><module>child</module></modules>
+                     <properties><flink.version>1.20.1</flink.version></properties>
+                     <dependencyManagement><dependencies>
+                       <dependency><groupId>org.apache.flink</groupId><artifactId>flink-table-common</artifactId><version>${{flink.version}}</version><scope>provided</scope></dependency>
+                     </dependencies></dependencyManagement>
+                     {PARENT_SHADE}"
+                )),
+            ),
+            (
+                "child/pom.xml",
+                project(&format!(
+                    "<parent><groupId>org.example</groupId><artifactId>connector-parent</artifactId><version>1.0</version></parent>
+                     <artifactId>flink-connector-acme</artifactId>
+                     <dependencies>
+                       <dependency><groupId>org.apache.flink</groupId><artifactId>flink-table-common</artifactId></dependency>
+                       <dependency><groupId>redis.clients</groupId><artifactId>jedis</artifactId><version>5.0.0</version></dependency>
+                     </dependencies>
+                     <build><plugins><plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-shade-plugin</artifactId>
+                       <configuration>{child_shade_config}</configuration></plugin></plugins></build>"
+                )),
+            ),
+        ],
+    );
+}
+
+const RELOCATE_JEDIS: &str = "<relocations><relocation><pattern>redis.clients</pattern><shadedPattern>org.example.shaded.redis.clients</shadedPattern></relocation></relocations>";
+
+#[test]
+fn a_child_inherits_the_shade_configuration_scopes_and_flink_version_of_its_parent() {
+    let dir = tempfile::tempdir().unwrap();
+    parent_and_child(dir.path(), RELOCATE_JEDIS);
+    let out = check(&[], &[&dir.path().join("child/pom.xml")]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stdout(&out));
+    let report = json(&out);
+    let child = file(&report, "child/pom.xml");
+    // flink-table-common is provided through the parent's dependencyManagement; the shade
+    // plugin, its ServicesResourceTransformer and signature excludes come from the parent.
+    assert_eq!(rules(child), Vec::<(&str, &str)>::new(), "{child:#}");
+    assert_eq!(child["target"], "flink-1.20.1");
+    assert!(notes(child).contains("flink.version = 1.20.1"), "{child:#}");
+}
+
+#[test]
+fn a_childs_own_filter_replaces_the_parents_signature_excludes_as_maven_merges_them() {
+    let dir = tempfile::tempdir().unwrap();
+    // MSHADE-305: without combine.children="append" on the child's <filters>, Maven merges the
+    // child's <filter> with the parent's pairwise and the parent's excludes are lost.
+    parent_and_child(
+        dir.path(),
+        &format!("{RELOCATE_JEDIS}<filters><filter><artifact>redis.clients:jedis</artifact><excludes><exclude>README</exclude></excludes></filter></filters>"),
+    );
+    let report = json(&check(&[], &[&dir.path().join("child/pom.xml")]));
+    let child = file(&report, "child/pom.xml");
+    // The parent set combine.children="append" on <filters>, and Maven copies a recessive
+    // element's attributes onto the dominant one: the excludes survive.
+    assert_eq!(rules(child), Vec::<(&str, &str)>::new(), "{child:#}");
+    if let Some(shade) = maven_effective_shade(&dir.path().join("child")) {
+        assert!(shade.contains("META-INF/*.SF"), "{shade}");
+    }
+
+    // Without the parent's append attribute the excludes are lost, in Maven and in the audit.
+    let parent = std::fs::read_to_string(dir.path().join("pom.xml")).unwrap();
+    std::fs::write(
+        dir.path().join("pom.xml"),
+        parent.replace(r#"<filters combine.children="append">"#, "<filters>"),
+    )
+    .unwrap();
+    let report = json(&check(&[], &[&dir.path().join("child/pom.xml")]));
+    let child = file(&report, "child/pom.xml");
+    assert_eq!(
+        rules(child),
+        [("warning", "pom-shade-no-signature-filter")],
+        "{child:#}"
+    );
+    if let Some(shade) = maven_effective_shade(&dir.path().join("child")) {
+        assert!(!shade.contains("META-INF/*.SF"), "{shade}");
+        assert!(shade.contains("README"), "{shade}");
+    }
+}
+
+/// The texts below the shade plugin of `<build><plugins>` in `mvn help:effective-pom` of the
+/// project in `dir` (None where Maven is missing, outside CI).
+fn maven_effective_shade(dir: &Path) -> Option<String> {
+    if !support::require_command("mvn") {
+        return None;
+    }
+    let _heavy = support::heavy();
+    let output = dir.join("effective.xml");
+    let out = Command::new("mvn")
+        .current_dir(dir)
+        .args(["-B", "-q", "help:effective-pom"])
+        .arg(format!("-Doutput={}", output.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::tail(&out, 20));
+    let text = std::fs::read_to_string(output).unwrap();
+    let root = cargo_flink_connector::pom::parse_xml(&text).unwrap();
+    let shade = root
+        .path("build/plugins")
+        .unwrap()
+        .children_named("plugin")
+        .find(|p| p.text_of("artifactId") == Some("maven-shade-plugin"))
+        .unwrap();
+    Some(
+        shade
+            .descendants()
+            .iter()
+            .map(|e| e.text.trim())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+#[test]
+fn without_the_parent_the_same_child_is_unknown_not_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    parent_and_child(dir.path(), RELOCATE_JEDIS);
+    std::fs::remove_file(dir.path().join("pom.xml")).unwrap();
+    let out = check(&[], &[&dir.path().join("child/pom.xml")]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stdout(&out));
+    let report = json(&out);
+    let child = file(&report, "child/pom.xml");
+    assert_eq!(rules(child), Vec::<(&str, &str)>::new(), "{child:#}");
+    let notes = notes(child);
+    for expected in [
+        "parent org.example:connector-parent:1.0 could not be read",
+        "CARGO_FLINK_CONNECTOR_MVN=none",
+        "scope unknown",
+        "org.apache.flink:flink-table-common",
+        "fat-jar rules not run",
+        "flink.version unknown",
+    ] {
+        assert!(notes.contains(expected), "{expected} not in {notes}");
+    }
+    // Never an assumed line for a POM whose flink.version lives in the unread parent.
+    assert!(!notes.contains("assumed"), "{notes}");
+}
+
+#[test]
+fn an_aggregator_is_expanded_into_its_modules_which_inherit_its_shade_plugin() {
+    let dir = tempfile::tempdir().unwrap();
+    parent_and_child(dir.path(), RELOCATE_JEDIS);
+    let out = check(&[], &[dir.path()]);
+    let report = json(&out);
+    let poms = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with("pom.xml"))
+        .count();
+    assert_eq!(poms, 2, "{report:#}");
+    let root = file(
+        &report,
+        &format!(
+            "{}/pom.xml",
+            dir.path().file_name().unwrap().to_string_lossy()
+        ),
+    );
+    assert_eq!(rules(root), Vec::<(&str, &str)>::new());
+    assert!(
+        notes(root).contains("packaging pom: this POM builds no jar (modules: child)"),
+        "{root:#}"
+    );
+    let child = file(&report, "child/pom.xml");
+    assert!(
+        !rules(child)
+            .iter()
+            .any(|(_, r)| *r == "pom-shade-plugin-missing"),
+        "{child:#}"
+    );
+
+    // A module with no <build> at all gets the parent's shade plugin (build/plugins inherit):
+    // not "no shade plugin", but the missing relocation of what the inherited plugin bundles.
+    let child = std::fs::read_to_string(dir.path().join("child/pom.xml")).unwrap();
+    let start = child.find("<build>").unwrap();
+    let end = child.find("</build>").unwrap() + "</build>".len();
+    std::fs::write(
+        dir.path().join("child/pom.xml"),
+        format!("{}{}", &child[..start], &child[end..]),
+    )
+    .unwrap();
+    let report = json(&check(&[], &[&dir.path().join("child/pom.xml")]));
+    assert_eq!(
+        rules(file(&report, "child/pom.xml")),
+        [("warning", "pom-dependency-not-relocated")],
+        "{report:#}"
+    );
+}
+
+#[test]
+fn assembly_jar_with_dependencies_bundles_runtime_scope_without_merging_services() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "pom.xml",
+            project(
+                r#"<groupId>org.example</groupId><artifactId>fat</artifactId><version>1</version>
+  <properties><flink.version>1.20.1</flink.version></properties>
+  <dependencies>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-streaming-java</artifactId><version>${flink.version}</version></dependency>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-table-common</artifactId><version>${flink.version}</version><scope>provided</scope></dependency>
+    <dependency><groupId>com.zaxxer</groupId><artifactId>HikariCP</artifactId><version>5.1.0</version></dependency>
+  </dependencies>
+  <build><plugins><plugin><artifactId>maven-assembly-plugin</artifactId>
+    <configuration><descriptorRefs><descriptorRef>jar-with-dependencies</descriptorRef></descriptorRefs></configuration>
+    <executions><execution><id>make-assembly</id><phase>package</phase><goals><goal>single</goal></goals></execution></executions>
+  </plugin></plugins></build>"#,
+            ),
+        )],
+    );
+    let report = json(&check(&[], &[&dir.path().join("pom.xml")]));
+    let pom = file(&report, "pom.xml");
+    assert_eq!(
+        rules(pom),
+        [
+            ("error", "pom-flink-not-provided"),
+            ("warning", "pom-assembly-fat-jar")
+        ],
+        "{pom:#}"
+    );
+    let message = pom["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("the connector jar bundles it"),
+        "{message}"
+    );
+
+    // Without an execution running `single`, the assembly plugin builds nothing.
+    let text = std::fs::read_to_string(dir.path().join("pom.xml")).unwrap();
+    let start = text.find("<executions>").unwrap();
+    let end = text.find("</executions>").unwrap() + "</executions>".len();
+    std::fs::write(
+        dir.path().join("pom.xml"),
+        format!("{}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    let report = json(&check(&[], &[&dir.path().join("pom.xml")]));
+    assert_eq!(
+        rules(file(&report, "pom.xml")),
+        [
+            ("warning", "pom-flink-not-provided"),
+            ("warning", "pom-shade-plugin-missing")
+        ]
+    );
+}
+
+/// `(severity, rule)` pairs a case must produce, in order.
+type Expected = &'static [(&'static str, &'static str)];
+
+#[test]
+fn scala_suffixes_and_the_planner_count_only_where_they_ship() {
+    let dir = tempfile::tempdir().unwrap();
+    let deps = |planner_scope: &str, scala_scope: &str| {
+        project(&format!(
+            r#"<groupId>org.example</groupId><artifactId>s</artifactId><version>1</version>
+  <properties><flink.version>1.20.1</flink.version></properties>
+  <dependencies>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-table-planner_2.12</artifactId><version>${{flink.version}}</version><scope>{planner_scope}</scope></dependency>
+    <dependency><groupId>org.scala-lang.modules</groupId><artifactId>scala-xml_2.13</artifactId><version>2.1.0</version><scope>{scala_scope}</scope></dependency>
+  </dependencies>
+  <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration>
+    <transformers><transformer implementation="org.apache.maven.plugins.shade.resource.ServicesResourceTransformer"/></transformers>
+    <filters><filter><artifact>*:*</artifact><excludes><exclude>META-INF/*.SF</exclude></excludes></filter></filters>
+    <relocations><relocation><pattern>scala.xml</pattern><shadedPattern>x.scala.xml</shadedPattern></relocation></relocations>
+  </configuration>{SHADE_GOAL}</plugin></plugins></build>"#
+        ))
+    };
+    let pom = dir.path().join("pom.xml");
+    let cases: &[(&str, &str, Expected)] = &[
+        ("test", "test", &[]),
+        ("test", "provided", &[]),
+        ("provided", "test", &[("note", "pom-planner-dependency")]),
+        ("compile", "test", &[("error", "pom-planner-dependency")]),
+        (
+            "test",
+            "compile",
+            &[
+                ("error", "scala-suffix-mismatch"),
+                ("warning", "pom-dependency-not-relocated"),
+            ],
+        ),
+    ];
+    for (planner, scala, expected) in cases {
+        std::fs::write(&pom, deps(planner, scala)).unwrap();
+        let report = json(&check(&[], &[&pom]));
+        assert_eq!(
+            rules(file(&report, "pom.xml")),
+            *expected,
+            "planner {planner}, scala {scala}"
+        );
+    }
+}
+
+#[test]
+fn an_unsupported_flink_line_is_reported_never_replaced_by_an_assumed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let pom = dir.path().join("pom.xml");
+    std::fs::write(
+        &pom,
+        project(
+            r#"<groupId>org.example</groupId><artifactId>old</artifactId><version>1</version>
+  <properties><flink.version>1.12.7</flink.version></properties>
+  <dependencies><dependency><groupId>org.apache.flink</groupId><artifactId>flink-table-common</artifactId><version>${flink.version}</version><scope>provided</scope></dependency></dependencies>"#,
+        ),
+    )
+    .unwrap();
+    let out = check(&[], &[&pom]);
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    let file = file(&report, "pom.xml");
+    assert_eq!(file["target"], "flink-1.12.7 (unsupported line)");
+    assert_eq!(rules(file), [("warning", "pom-flink-version-unsupported")]);
+    let message = file["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("1.12.7 is an unsupported line"),
+        "{message}"
+    );
+    assert!(!notes(file).contains("1.20"), "{file:#}");
+
+    // With a target the audit runs against it; the other major line is the finding.
+    let report = json(&check(&["--target", "flink-2.2"], &[&pom]));
+    assert_eq!(
+        rules(file_pom(&report)),
+        [("error", "pom-flink-version-mismatch")]
+    );
+}
+
+#[test]
+fn another_minor_line_is_a_warning_another_major_line_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let pom = dir.path().join("pom.xml");
+    std::fs::write(
+        &pom,
+        project(r#"<groupId>g</groupId><artifactId>a</artifactId><version>1</version><properties><flink.version>1.18.0</flink.version></properties>"#),
+    )
+    .unwrap();
+    let minor = json(&check(&["--target", "flink-1.19"], &[&pom]));
+    assert_eq!(
+        rules(file_pom(&minor)),
+        [("warning", "pom-flink-version-mismatch")]
+    );
+    let major = json(&check(&["--target", "flink-2.0"], &[&pom]));
+    assert_eq!(
+        rules(file_pom(&major)),
+        [("error", "pom-flink-version-mismatch")]
+    );
+    let engine = json(&check(&["--target", "vvr-11.1"], &[&pom]));
+    assert_eq!(
+        rules(file_pom(&engine)),
+        [("error", "pom-flink-version-mismatch")]
+    );
+}
+
+#[test]
+fn bad_poms_and_parent_loops_are_one_line_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        &[
+            ("broken/pom.xml", "<project><dependencies></project>".to_string()),
+            (
+                "loop/a/pom.xml",
+                project("<parent><groupId>g</groupId><artifactId>b</artifactId><version>1</version><relativePath>../b/pom.xml</relativePath></parent><artifactId>a</artifactId>"),
+            ),
+            (
+                "loop/b/pom.xml",
+                project("<parent><groupId>g</groupId><artifactId>a</artifactId><version>1</version><relativePath>../a/pom.xml</relativePath></parent><artifactId>b</artifactId>"),
+            ),
+            (
+                "badparent/pom.xml",
+                "<project><artifactId>p</artifactId><groupId>g</groupId><version>1</version>".to_string(),
+            ),
+            (
+                "badparent/child/pom.xml",
+                project("<parent><groupId>g</groupId><artifactId>p</artifactId><version>1</version></parent><artifactId>c</artifactId>"),
+            ),
+        ],
+    );
+    let cases = [
+        (root.join("broken/pom.xml"), "not a readable pom.xml"),
+        (
+            root.join("loop/a/pom.xml"),
+            "parent loop: g:a:1 → g:b:1 → g:a:1",
+        ),
+        (
+            root.join("badparent/child/pom.xml"),
+            "badparent/pom.xml: not a readable pom.xml",
+        ),
+        (root.join("missing/pom.xml"), "no such file"),
+    ];
+    for (path, expected) in cases {
+        let out = check(&[], &[&path]);
+        let err = support::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", path.display());
+        assert!(err.contains(expected), "{expected} not in {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+/// The third way to a parent: the user's own Maven, with a local repository of this test's
+/// own (MAVEN_OPTS=-Dmaven.repo.local, which both mvn and the audit honour), from which the
+/// parent is removed first so that Maven must fetch it.
+#[test]
+fn a_parent_missing_locally_is_fetched_with_the_users_maven() {
+    if !support::require_command("mvn") {
+        return;
+    }
+    let _heavy = support::heavy();
+    let repo = support::cache_dir().join("test-m2-resolve");
+    let parent_dir = repo.join("org/apache/flink/flink-connector-parent/1.0.0");
+    let _ = std::fs::remove_dir_all(&parent_dir);
+    let dir = tempfile::tempdir().unwrap();
+    let pom = dir.path().join("pom.xml");
+    std::fs::write(
+        &pom,
+        project(
+            r#"<parent><groupId>org.apache.flink</groupId><artifactId>flink-connector-parent</artifactId><version>1.0.0</version><relativePath/></parent>
+  <artifactId>flink-connector-acme</artifactId><version>1.0-1.20</version>
+  <properties><flink.version>1.20.1</flink.version></properties>
+  <dependencies><dependency><groupId>redis.clients</groupId><artifactId>jedis</artifactId><version>5.0.0</version></dependency></dependencies>
+  <build><plugins><plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-shade-plugin</artifactId>
+    <executions><execution><id>shade-flink</id><configuration><artifactSet><includes combine.children="append"><include>redis.clients:jedis</include></includes></artifactSet>
+    </configuration></execution></executions></plugin></plugins></build>"#,
+        ),
+    )
+    .unwrap();
+    let out = support::bin()
+        .env(
+            "MAVEN_OPTS",
+            format!("-Dmaven.repo.local={}", repo.display()),
+        )
+        .env_remove("CARGO_FLINK_CONNECTOR_MVN")
+        .args(["flink-connector", "check", "--format", "json"])
+        .arg(&pom)
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let file = file(&report, "pom.xml");
+    assert!(
+        parent_dir
+            .join("flink-connector-parent-1.0.0.pom")
+            .is_file(),
+        "{file:#}"
+    );
+    // The parent's shade execution `shade-flink` (ServicesResourceTransformer, signature
+    // excludes) now bundles jedis, which nothing relocates.
+    assert_eq!(
+        rules(file),
+        [("warning", "pom-dependency-not-relocated")],
+        "{file:#}"
+    );
+    assert!(!notes(file).contains("could not be read"), "{file:#}");
+}
+
+/// What the two fat-jar plugins really do with META-INF/services when the project and a
+/// bundled dependency (flink-json) both have the Factory file: built with Maven, then read.
+/// maven-assembly-plugin's jar-with-dependencies keeps flink-json's file and loses the
+/// project's (so the connector's factories vanish: error); maven-shade-plugin without
+/// ServicesResourceTransformer keeps the project's and loses flink-json's (warning).
+#[test]
+fn fat_jars_built_with_maven_keep_the_services_file_the_rules_say() {
+    if !support::require_command("mvn") {
+        return;
+    }
+    let _heavy = support::heavy();
+    let factory = "META-INF/services/org.apache.flink.table.factories.Factory";
+    let assembly = r#"<plugin><artifactId>maven-assembly-plugin</artifactId><version>3.7.1</version>
+      <configuration><descriptorRefs><descriptorRef>jar-with-dependencies</descriptorRef></descriptorRefs></configuration>
+      <executions><execution><id>make-assembly</id><phase>package</phase><goals><goal>single</goal></goals></execution></executions></plugin>"#;
+    let shade = r#"<plugin><artifactId>maven-shade-plugin</artifactId><version>3.5.1</version>
+      <executions><execution><phase>package</phase><goals><goal>shade</goal></goals></execution></executions></plugin>"#;
+    let cases: &[(&str, &str, &str, Expected)] = &[
+        (
+            assembly,
+            "target/fat-1-jar-with-dependencies.jar",
+            "org.apache.flink.formats.json.JsonFormatFactory",
+            &[
+                ("error", "pom-flink-not-provided"),
+                ("error", "pom-assembly-fat-jar"),
+            ],
+        ),
+        (
+            shade,
+            "target/fat-1.jar",
+            "com.example.OwnFactory",
+            &[
+                ("error", "pom-flink-not-provided"),
+                ("warning", "pom-shade-no-services-transformer"),
+                ("warning", "pom-shade-no-signature-filter"),
+            ],
+        ),
+    ];
+    for (plugin, jar, survivor, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                (
+                    "pom.xml",
+                    project(&format!(
+                        r#"<groupId>com.example</groupId><artifactId>fat</artifactId><version>1</version>
+  <properties><flink.version>1.20.3</flink.version><maven.compiler.source>11</maven.compiler.source>
+    <maven.compiler.target>11</maven.compiler.target><project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>
+  <dependencies><dependency><groupId>org.apache.flink</groupId><artifactId>flink-json</artifactId><version>${{flink.version}}</version>
+    <exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions></dependency></dependencies>
+  <build><plugins>{plugin}</plugins></build>"#
+                    )),
+                ),
+                (
+                    "src/main/java/com/example/OwnFactory.java",
+                    "package com.example; public class OwnFactory {}\n".to_string(),
+                ),
+                (
+                    &format!("src/main/resources/{factory}"),
+                    "com.example.OwnFactory\n".to_string(),
+                ),
+            ],
+        );
+        let out = Command::new("mvn")
+            .current_dir(dir.path())
+            .args(["-B", "-q", "package"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", support::tail(&out, 30));
+        let mut archive =
+            zip::ZipArchive::new(std::fs::File::open(dir.path().join(jar)).unwrap()).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(factory).unwrap(), &mut text).unwrap();
+        let listed: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        assert!(listed.contains(survivor), "{jar}: {listed:?}");
+        let lost = if *survivor == "com.example.OwnFactory" {
+            "org.apache.flink.formats.json.JsonFormatFactory"
+        } else {
+            "com.example.OwnFactory"
+        };
+        assert!(!listed.contains(&lost), "{jar}: {listed:?}");
+        let report = json(&check(&[], &[&dir.path().join("pom.xml")]));
+        assert_eq!(rules(file_pom(&report)), *expected, "{report:#}");
+    }
+}
+
+/// Found by the POM corpus (Apache's Elasticsearch connectors, Flink CDC, flink-sql-avro):
+/// flink-shaded-force-shading is an empty marker, a bundled flink-shaded-guava works (Flink
+/// loads org.apache.flink.* parent-first, and a version the runtime lacks loads from the jar),
+/// and flink-shaded-*'s own version (17.0) is not the Flink version.
+#[test]
+fn flink_shaded_artifacts_are_not_the_runtime_and_not_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let pom = dir.path().join("pom.xml");
+    std::fs::write(
+        &pom,
+        project(&format!(
+            r#"<groupId>org.apache.flink</groupId><artifactId>flink-sql-acme</artifactId><version>1.18.1</version>
+  <dependencies>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-shaded-force-shading</artifactId><version>16.1</version></dependency>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-shaded-guava</artifactId><version>31.1-jre-17.0</version></dependency>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-core</artifactId><version>${{project.version}}</version><scope>provided</scope></dependency>
+  </dependencies>
+  <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration>
+    <transformers><transformer implementation="org.apache.maven.plugins.shade.resource.ServicesResourceTransformer"/></transformers>
+    <filters><filter><artifact>*</artifact><excludes><exclude>META-INF/*.SF</exclude></excludes></filter></filters>
+  </configuration>{SHADE_GOAL}</plugin></plugins></build>"#
+        )),
+    )
+    .unwrap();
+    let report = json(&check(&["--target", "flink-1.18"], &[&pom]));
+    let file = file_pom(&report);
+    assert_eq!(
+        rules(file),
+        [("note", "pom-flink-not-provided")],
+        "{file:#}"
+    );
+    assert!(file["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("flink-shaded-guava"));
+    let inferred = json(&check(&[], &[&pom]));
+    assert_eq!(
+        file_pom(&inferred)["target"],
+        "flink-1.18.1",
+        "{inferred:#}"
+    );
+}

@@ -1,0 +1,304 @@
+//! Hostile input costs bounded time and memory, and gives a clear answer: a factory whose
+//! bytecode doubles a string 40 times, overlapping ZIP entries that share one large deflate
+//! stream, thousands of high-ratio entries, and FIFOs, devices and directories named `*.jar`.
+
+mod support;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use support::RawZip;
+
+/// Runs the tool with `args` under an address-space limit; fails the test if it takes longer
+/// than `limit` (and kills it). Output goes to files, so a large report cannot fill a pipe.
+fn run_bounded(args: &[&str], limit: Duration, memory_kib: u64) -> (Output, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let (out_path, err_path) = (dir.path().join("stdout"), dir.path().join("stderr"));
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("ulimit -v {memory_kib}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_cargo-flink-connector"))
+        .arg("flink-connector")
+        .args(args)
+        .stdout(Stdio::from(std::fs::File::create(&out_path).unwrap()))
+        .stderr(Stdio::from(std::fs::File::create(&err_path).unwrap()));
+    let start = Instant::now();
+    let mut child = command.spawn().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{args:?} still running after {limit:?}; stderr: {}",
+                std::fs::read_to_string(&err_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let elapsed = start.elapsed();
+    let output = Output {
+        status,
+        stdout: std::fs::read(&out_path).unwrap(),
+        stderr: std::fs::read(&err_path).unwrap(),
+    };
+    (output, elapsed)
+}
+
+const GIB: u64 = 1 << 20; // in KiB, for ulimit -v
+
+#[test]
+fn a_factory_doubling_a_string_40_times_is_unknown_in_bounded_memory() {
+    let Some(lib) = support::flink_lib("1.20.5") else {
+        return;
+    };
+    if !support::require("javac", support::has_command("javac")) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let sources = support::java_sources(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inspect/hostile"),
+    );
+    let classes = work.path().join("classes");
+    support::javac_sources(&sources, &support::lib_classpath(&lib, &[]), 11, &classes)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut zip = RawZip::new();
+    for (name, bytes) in support::files_under(&classes) {
+        zip.add(&name, &bytes);
+    }
+    zip.add(
+        "META-INF/services/org.apache.flink.table.factories.Factory",
+        b"hostile.Doubling\n",
+    );
+    let jar = work.path().join("doubling.jar");
+    zip.write_to(&jar);
+    let size = std::fs::metadata(&jar).unwrap().len();
+    assert!(size < 4096, "the hostile jar is small: {size} bytes");
+
+    let jar_arg = jar.to_str().unwrap();
+    let (out, elapsed) = run_bounded(&["inspect", jar_arg], Duration::from_secs(60), GIB);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let factory = &doc["factories"][0];
+    assert!(factory["identifier"].is_null(), "{factory}");
+    assert!(factory["required_options"].is_null(), "{factory}");
+    assert!(factory["optional_options"].is_null(), "{factory}");
+    let notes = factory["notes"].as_str().unwrap();
+    assert!(notes.contains("grows beyond"), "{notes}");
+    eprintln!("inspect on the doubling jar: {elapsed:?}");
+
+    // The audit evaluates identifiers too.
+    let (out, _) = run_bounded(
+        &[
+            "check",
+            jar_arg,
+            "--target",
+            "flink-1.20",
+            "--format",
+            "json",
+        ],
+        Duration::from_secs(60),
+        GIB,
+    );
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        support::stderr(&out)
+    );
+}
+
+/// A deflate stream of `size` zero bytes, compressed once.
+fn zeros_deflated(size: usize) -> Vec<u8> {
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..size >> 20 {
+        enc.write_all(&chunk).unwrap();
+    }
+    enc.finish().unwrap()
+}
+
+/// A ZIP whose `names` all point at local headers holding `stream` (deflated `size` zeros):
+/// one shared header when `shared`, else one header per name (each a separate copy).
+fn zip_of_streams(names: &[String], stream: &[u8], size: u32, shared: bool) -> Vec<u8> {
+    let crc = crc32fast::hash(&vec![0u8; size as usize]);
+    let local = |name: &str| {
+        let mut h = Vec::new();
+        h.extend(0x04034b50u32.to_le_bytes());
+        h.extend(20u16.to_le_bytes());
+        h.extend(0u16.to_le_bytes());
+        h.extend(8u16.to_le_bytes());
+        h.extend([0u8; 4]);
+        h.extend(crc.to_le_bytes());
+        h.extend((stream.len() as u32).to_le_bytes());
+        h.extend(size.to_le_bytes());
+        h.extend((name.len() as u16).to_le_bytes());
+        h.extend(0u16.to_le_bytes());
+        h.extend(name.as_bytes());
+        h.extend(stream);
+        h
+    };
+    let mut out = Vec::new();
+    let mut offsets = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if shared && i > 0 {
+            offsets.push(0u32);
+            continue;
+        }
+        offsets.push(out.len() as u32);
+        out.extend(local(name));
+    }
+    let cd_start = out.len() as u32;
+    for (name, offset) in names.iter().zip(&offsets) {
+        out.extend(0x02014b50u32.to_le_bytes());
+        out.extend(20u16.to_le_bytes());
+        out.extend(20u16.to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out.extend(8u16.to_le_bytes());
+        out.extend([0u8; 4]);
+        out.extend(crc.to_le_bytes());
+        out.extend((stream.len() as u32).to_le_bytes());
+        out.extend(size.to_le_bytes());
+        out.extend((name.len() as u16).to_le_bytes());
+        out.extend([0u8; 8]);
+        out.extend(0u32.to_le_bytes());
+        out.extend(offset.to_le_bytes());
+        out.extend(name.as_bytes());
+    }
+    let cd_len = out.len() as u32 - cd_start;
+    out.extend(0x06054b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend((names.len() as u16).to_le_bytes());
+    out.extend((names.len() as u16).to_le_bytes());
+    out.extend(cd_len.to_le_bytes());
+    out.extend(cd_start.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+fn check_json(jar: &Path, limit: Duration) -> (serde_json::Value, Duration) {
+    let (out, elapsed) = run_bounded(
+        &[
+            "check",
+            jar.to_str().unwrap(),
+            "--target",
+            "flink-1.20",
+            "--format",
+            "json",
+        ],
+        limit,
+        4 * GIB,
+    );
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        support::stderr(&out)
+    );
+    (serde_json::from_slice(&out.stdout).unwrap(), elapsed)
+}
+
+fn notes(report: &serde_json::Value) -> String {
+    report["files"][0]["notes"].to_string()
+}
+
+#[test]
+fn overlapping_entries_sharing_one_deflate_stream_are_read_once() {
+    const SIZE: usize = 32 << 20;
+    let stream = zeros_deflated(SIZE);
+    let names: Vec<String> = (0..2_000).map(|i| format!("p/C{i}.class")).collect();
+    let work = tempfile::tempdir().unwrap();
+    let jar = work.path().join("overlap.jar");
+    std::fs::write(&jar, zip_of_streams(&names, &stream, SIZE as u32, true)).unwrap();
+    // Read naively, this is 2,000 × 32 MiB = 62.5 GiB of inflating.
+    let (report, elapsed) = check_json(&jar, Duration::from_secs(120));
+    let notes = notes(&report);
+    assert!(
+        notes.contains("1999 entries share their compressed data with an earlier entry"),
+        "{notes}"
+    );
+    eprintln!("check on 2,000 entries sharing one 32 MiB stream: {elapsed:?}");
+}
+
+#[test]
+fn high_ratio_entries_stop_at_the_decompression_budget() {
+    const SIZE: usize = 32 << 20;
+    let stream = zeros_deflated(SIZE);
+    let names: Vec<String> = (0..200).map(|i| format!("p/C{i}.class")).collect();
+    let work = tempfile::tempdir().unwrap();
+    let jar = work.path().join("ratio.jar");
+    let bytes = zip_of_streams(&names, &stream, SIZE as u32, false);
+    let budget = cargo_flink_connector::jar::decompression_budget(bytes.len() as u64);
+    std::fs::write(&jar, bytes).unwrap();
+    // 200 × 32 MiB = 6.25 GiB declared; the budget allows a fraction of it.
+    assert!(budget < 200 * SIZE as u64 / 8, "budget {budget}");
+    let (report, elapsed) = check_json(&jar, Duration::from_secs(180));
+    let notes = notes(&report);
+    assert!(
+        notes.contains("were not read: the jar's decompression budget"),
+        "{notes}"
+    );
+    eprintln!("check on 200 high-ratio entries: {elapsed:?}");
+}
+
+/// `inspect`, `check` and `check --flink-lib` on a path that is not a regular file: exit 2
+/// with a message naming what it is, never a hang.
+fn refuses(path: &Path, kind: &str, lib_with_it: &Path, good_jar: &Path) {
+    let p = path.to_str().unwrap();
+    for args in [vec!["inspect", p], vec!["check", p]] {
+        let (out, _) = run_bounded(&args, Duration::from_secs(20), 4 * GIB);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            support::stderr(&out)
+        );
+        let err = support::stderr(&out);
+        assert!(err.contains(kind) && err.contains(p), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    }
+    let (out, _) = run_bounded(
+        &[
+            "check",
+            good_jar.to_str().unwrap(),
+            "--flink-lib",
+            lib_with_it.to_str().unwrap(),
+        ],
+        Duration::from_secs(20),
+        4 * GIB,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", support::stderr(&out));
+    let err = support::stderr(&out);
+    assert!(err.contains("--flink-lib") && err.contains(kind), "{err}");
+}
+
+#[test]
+fn fifos_devices_and_directories_named_jar_are_refused_without_hanging() {
+    if !support::require_command("mkfifo") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let good = work.path().join("good.jar");
+    RawZip::new().add("a.txt", b"x").write_to(&good);
+
+    let fifo_lib = work.path().join("fifo-lib");
+    std::fs::create_dir(&fifo_lib).unwrap();
+    let fifo = fifo_lib.join("pipe.jar");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    refuses(&fifo, "FIFO", &fifo_lib, &good);
+
+    let device_lib = work.path().join("device-lib");
+    std::fs::create_dir(&device_lib).unwrap();
+    let device = device_lib.join("zero.jar");
+    std::os::unix::fs::symlink("/dev/zero", &device).unwrap();
+    refuses(&device, "device", &device_lib, &good);
+
+    let dir_lib = work.path().join("dir-lib");
+    let dir = dir_lib.join("classes.jar");
+    std::fs::create_dir_all(&dir).unwrap();
+    refuses(&dir, "directory", &dir_lib, &good);
+}

@@ -1,0 +1,472 @@
+//! Interruptions: kill -9 at random moments, a full disk (RLIMIT_FSIZE, as `ulimit -f` sets it, with
+//! SIGXFSZ both fatal and ignored) and concurrent writers, against `option` and `generate` on one
+//! evolving project and against `new`. After every interruption each file must be either its old
+//! or its new version (never partial), and after the next command the project must be exactly the
+//! old or the new state, with `generate --check` clean (no spurious hand edits or conflicts).
+//!
+//! `STRESS_KILLS` (default 110), `STRESS_FULL_DISK` (30), `STRESS_NEW_KILLS` (20) and
+//! `STRESS_SEED` tune it; the counts of real interruptions are printed.
+
+#![cfg(unix)]
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{stderr, stdout};
+
+type Snapshot = BTreeMap<String, Vec<u8>>;
+
+fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// xorshift64*: enough randomness for timings, reproducible from the printed seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn seed() -> u64 {
+    std::env::var("STRESS_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        })
+}
+
+/// The project's files, but the lock file (no content) and the tool's transient journal.
+fn snapshot(dir: &Path) -> Snapshot {
+    support::files_under(dir)
+        .into_iter()
+        .filter(|(p, _)| !is_transient(p))
+        .collect()
+}
+
+fn is_transient(path: &str) -> bool {
+    path == ".flink-connector/lock" || path.starts_with(".flink-connector/journal")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn bin_path() -> &'static str {
+    env!("CARGO_BIN_EXE_cargo-flink-connector")
+}
+
+fn tool(dir: &Path, args: &[String]) -> Command {
+    let mut cmd = Command::new(bin_path());
+    cmd.current_dir(dir)
+        .arg("flink-connector")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+fn run_ok(dir: &Path, args: &[&str]) -> String {
+    let out = support::bin().current_dir(dir).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} in {}: {}{}",
+        dir.display(),
+        stdout(&out),
+        stderr(&out)
+    );
+    stderr(&out)
+}
+
+/// Each file of `now` is its version in `old` or in `new`; files only the journal holds are
+/// transient. Returns a description of the first violation.
+fn each_file_old_or_new(now: &Snapshot, old: &Snapshot, new: &Snapshot) -> Result<(), String> {
+    for (path, bytes) in now {
+        let ok = old.get(path) == Some(bytes) || new.get(path) == Some(bytes);
+        if !ok {
+            return Err(format!(
+                "{path} is neither its old nor its new version ({} bytes; old {:?}, new {:?})",
+                bytes.len(),
+                old.get(path).map(Vec::len),
+                new.get(path).map(Vec::len)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn differing(a: &Snapshot, b: &Snapshot) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect();
+    out.dedup();
+    out
+}
+
+/// One operation on the project, chosen at random; some need a manifest edit first (made before
+/// the old state is taken).
+fn pick_op(rng: &mut Rng, project: &Path, added: &mut Vec<String>, i: usize) -> Vec<String> {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    match rng.below(5) {
+        0 | 1 => {
+            let key = format!("extra{i}.count");
+            added.push(key.clone());
+            s(&[
+                "option",
+                "add",
+                &key,
+                "--type",
+                "int",
+                "--default",
+                &i.to_string(),
+                "--description",
+                &format!("Extra option number {i}."),
+            ])
+        }
+        2 => s(&[
+            "option",
+            "set",
+            "namespace",
+            "--description",
+            &format!("Namespace, revision {i}."),
+        ]),
+        3 if !added.is_empty() => {
+            let key = added.remove(rng.below(added.len() as u64) as usize);
+            s(&["option", "remove", &key])
+        }
+        _ => {
+            // Move the project to the other Flink line: most managed files change.
+            let manifest = project.join("connector.toml");
+            let text = std::fs::read_to_string(&manifest).unwrap();
+            let text = if text.contains("version = \"2.2.1\"") {
+                text.replace("version = \"2.2.1\"", "version = \"1.20.5\"")
+            } else {
+                text.replace("version = \"1.20.5\"", "version = \"2.2.1\"")
+            };
+            std::fs::write(&manifest, text).unwrap();
+            s(&["generate"])
+        }
+    }
+}
+
+/// When to kill a command that takes `took` uninterrupted: half the time anywhere in its run, half
+/// the time near its end, where it writes (rendering takes most of the run).
+fn kill_time(rng: &mut Rng, took: Duration) -> Duration {
+    let micros = took.as_micros() as u64;
+    if rng.below(2) == 0 {
+        Duration::from_micros(rng.below(micros))
+    } else {
+        Duration::from_micros(micros * 3 / 5 + rng.below(micros * 7 / 20))
+    }
+}
+
+struct Outcome {
+    status: ExitStatus,
+    interrupted: bool,
+}
+
+fn killed_at(dir: &Path, args: &[String], after: Duration) -> Outcome {
+    let mut child = tool(dir, args).spawn().unwrap();
+    std::thread::sleep(after);
+    let done = child.try_wait().unwrap().is_some();
+    if !done {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().unwrap();
+    Outcome {
+        interrupted: out.status.signal() == Some(9),
+        status: out.status,
+    }
+}
+
+fn with_file_size_limit(dir: &Path, args: &[String], kib: u64, ignore_sigxfsz: bool) -> Outcome {
+    let trap = if ignore_sigxfsz { "trap '' XFSZ; " } else { "" };
+    let script = format!("{trap}ulimit -f {kib}; exec \"$0\" flink-connector \"$@\"");
+    let out = Command::new("bash")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(script)
+        .arg(bin_path())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    if out.status.success() || out.status.code() == Some(2) {
+        // A clean failure must be one line naming what could not be written.
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("error: ") && !err.contains("panicked"),
+                "full disk: {err}"
+            );
+        }
+    }
+    Outcome {
+        interrupted: !out.status.success(),
+        status: out.status,
+    }
+}
+
+#[test]
+fn interrupted_commands_leave_the_old_or_the_new_state() {
+    let seed = seed();
+    eprintln!("STRESS_SEED={seed}");
+    let mut rng = Rng(seed);
+    let tmp = tempfile::tempdir().unwrap();
+    run_ok(tmp.path(), &["new", "acme"]);
+    let project = tmp.path().join("flink-connector-acme");
+    let kills = env_count("STRESS_KILLS", 110);
+    let full_disk = env_count("STRESS_FULL_DISK", 30);
+    let mut added = Vec::new();
+    let (mut killed, mut limited, mut rolled_forward, mut rolled_back) = (0, 0, 0, 0);
+    for i in 0..kills + full_disk {
+        let args = pick_op(&mut rng, &project, &mut added, i);
+        let old = snapshot(&project);
+        // The new state: the same command, uninterrupted, on a copy.
+        let reference = tmp.path().join(format!("ref{i}"));
+        copy_dir(&project, &reference);
+        let started = Instant::now();
+        let out = tool(&reference, &args).output().unwrap();
+        let took = started.elapsed();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let new = snapshot(&reference);
+        std::fs::remove_dir_all(&reference).unwrap();
+
+        let outcome = if i < kills {
+            killed_at(&project, &args, kill_time(&mut rng, took))
+        } else {
+            // Below the size of the manifest, README and Options class, so most runs hit it.
+            let kib = 1 + rng.below(6);
+            with_file_size_limit(&project, &args, kib, rng.below(2) == 0)
+        };
+        if outcome.interrupted {
+            if i < kills {
+                killed += 1;
+            } else {
+                limited += 1;
+            }
+        }
+        let after = snapshot(&project);
+        each_file_old_or_new(&after, &old, &new).unwrap_or_else(|e| {
+            panic!(
+                "iteration {i} {args:?} ({:?}), seed {seed}: {e}",
+                outcome.status
+            )
+        });
+
+        // The next command finishes or discards the interrupted one; the project is then
+        // exactly the old or the new state (a `generate` run changes nothing further, since both
+        // are consistent, except after a manifest edit made outside the tool).
+        run_ok(&project, &["generate"]);
+        let recovered = snapshot(&project);
+        if recovered == new {
+            rolled_forward += 1;
+        } else if recovered == old {
+            rolled_back += 1;
+            // The command did not happen: redo it, so the next iteration starts from `new`.
+            run_ok(
+                &project,
+                &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+        } else if args[0] == "generate" {
+            panic!(
+                "iteration {i} {args:?}, seed {seed}: after recovery the project differs from the new state in {:?}",
+                differing(&recovered, &new)
+            );
+        } else {
+            panic!(
+                "iteration {i} {args:?}, seed {seed}: after recovery the project is neither state: differs from old in {:?}, from new in {:?}",
+                differing(&recovered, &old),
+                differing(&recovered, &new)
+            );
+        }
+        assert_eq!(
+            snapshot(&project),
+            new,
+            "iteration {i}: redo reached the new state"
+        );
+        let out = support::bin()
+            .current_dir(&project)
+            .args(["generate", "--check"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "iteration {i}, seed {seed}: {}",
+            stderr(&out)
+        );
+        assert!(
+            !stderr(&out).contains("hand edits"),
+            "iteration {i}, seed {seed}: the tool's own output taken for hand edits: {}",
+            stderr(&out)
+        );
+        let leftovers: Vec<String> = support::files_under(&project)
+            .into_keys()
+            .filter(|p| p.contains(".cfc-tmp-") || p.starts_with(".flink-connector/journal"))
+            .collect();
+        assert!(leftovers.is_empty(), "iteration {i}: {leftovers:?}");
+    }
+    eprintln!(
+        "{} commands: {killed} killed (SIGKILL) mid-run, {limited} stopped by the file-size limit; \
+         afterwards {rolled_forward} in the new state, {rolled_back} in the old one; 0 lost or corrupted files",
+        kills + full_disk
+    );
+    assert!(
+        killed + limited >= (kills + full_disk) / 2,
+        "too few real interruptions ({killed} kills, {limited} full disk): timings too coarse"
+    );
+}
+
+#[test]
+fn a_killed_new_leaves_no_half_project_and_its_staging_is_cleaned_up() {
+    let seed = seed() ^ 0x5eed;
+    let mut rng = Rng(seed | 1);
+    let tmp = tempfile::tempdir().unwrap();
+    run_ok(tmp.path(), &["new", "acme", "--dir", "reference"]);
+    let reference = snapshot(&tmp.path().join("reference"));
+    let started = Instant::now();
+    run_ok(tmp.path(), &["new", "acme", "--dir", "timing"]);
+    let took = started.elapsed();
+    let rounds = env_count("STRESS_NEW_KILLS", 20);
+    let mut killed = 0;
+    for i in 0..rounds {
+        let dir = format!("p{i}");
+        let args: Vec<String> = ["new", "acme", "--dir", &dir]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let target = tmp.path().join(&dir);
+        // Odd rounds write into an existing empty directory (a transaction in place), even ones
+        // into a new directory (staged next to it, renamed into place).
+        let in_place = i % 2 == 1;
+        if in_place {
+            std::fs::create_dir(&target).unwrap();
+        }
+        if killed_at(tmp.path(), &args, kill_time(&mut rng, took)).interrupted {
+            killed += 1;
+        }
+        if !in_place {
+            if target.exists() {
+                assert_eq!(
+                    snapshot(&target),
+                    reference,
+                    "round {i}, seed {seed}: a project appears only complete"
+                );
+            }
+            continue;
+        }
+        let now = snapshot(&target);
+        each_file_old_or_new(&now, &Snapshot::new(), &reference)
+            .unwrap_or_else(|e| panic!("round {i}, seed {seed}: {e}"));
+        // The next command completes or redoes it.
+        if target.join("connector.toml").exists() {
+            run_ok(&target, &["generate"]);
+        } else {
+            run_ok(tmp.path(), &["new", "acme", "--dir", &dir]);
+        }
+        assert_eq!(
+            snapshot(&target),
+            reference,
+            "round {i}, seed {seed}: after the next command"
+        );
+    }
+    // The next `new` removes the staging the killed ones left (or names a fresh one).
+    let stderr = run_ok(tmp.path(), &["new", "acme", "--dir", "last"]);
+    let left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".flink-connector-staging-"))
+        .collect();
+    for name in &left {
+        assert!(
+            stderr.contains(name.as_str()),
+            "{name} neither removed nor named: {stderr}"
+        );
+    }
+    eprintln!(
+        "{rounds} `new` runs, {killed} killed mid-run; {} staging dirs left and named",
+        left.len()
+    );
+}
+
+#[test]
+fn concurrent_option_edits_are_all_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_ok(tmp.path(), &["new", "acme"]);
+    let project: PathBuf = tmp.path().join("flink-connector-acme");
+    let writers = 6;
+    for round in 0..4 {
+        let children: Vec<_> = (0..writers)
+            .map(|j| {
+                let key = format!("c{round}.w{j}");
+                let args: Vec<String> = ["option", "add", &key, "--type", "int"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                tool(&project, &args).spawn().unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let manifest = std::fs::read_to_string(project.join("connector.toml")).unwrap();
+        for j in 0..writers {
+            assert!(
+                manifest.contains(&format!("key = \"c{round}.w{j}\"")),
+                "round {round}: option c{round}.w{j} lost:\n{manifest}"
+            );
+        }
+        let out = support::bin()
+            .current_dir(&project)
+            .args(["generate", "--check"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("hand edits"), "{}", stderr(&out));
+        let options = std::fs::read_to_string(
+            project.join("src/main/java/org/example/flink/connector/acme/AcmeOptions.java"),
+        )
+        .unwrap();
+        assert!(!options.contains("<<<<<<<"));
+    }
+}
