@@ -442,8 +442,6 @@ fn list_rules_and_explain_in_every_format() {
         "{stderr}"
     );
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    let no_paths = tool().arg("check").output().unwrap();
-    assert_eq!(no_paths.status.code(), Some(2));
 }
 
 /// docs/rules.md is the registry rendered; `UPDATE_RULES_DOC=1` rewrites it.
@@ -593,4 +591,129 @@ fn zip_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
         })
         .filter(|(name, _)| !name.ends_with('/'))
         .collect()
+}
+
+/// A fresh install (no lib/ anywhere) answers from the embedded class index: a connector in
+/// org.apache.flink.streaming.connectors.* or a metrics reporter is not the runtime, while a
+/// class flink-dist really ships is.
+#[test]
+fn bundled_runtime_classes_come_from_the_distribution_not_package_prefixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let jar = dir.path().join("flink-connector-acme-1.0.jar");
+    let mut zip = RawZip::new();
+    zip.add("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n\r\n")
+        .add(
+            "org/apache/flink/streaming/connectors/acme/AcmeSink.class",
+            b"x",
+        )
+        .add("org/apache/flink/metrics/acme/AcmeReporter.class", b"x");
+    zip.write_to(&jar);
+    let fresh = |jar: &Path| {
+        let out = tool()
+            .env("FLINK_CONNECTOR_CACHE", dir.path().join("empty-cache"))
+            .args([
+                "check",
+                "--layout-only",
+                "--target",
+                "flink-1.20",
+                "--format",
+                "json",
+            ])
+            .arg(jar)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let notes = report["files"][0]["notes"].to_string();
+        assert!(
+            notes.contains("built-in class index of Flink 1.20"),
+            "{notes}"
+        );
+        report["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let rules = fresh(&jar);
+    assert!(
+        !rules.iter().any(|r| r.starts_with("bundled-")),
+        "{rules:?}"
+    );
+    let dist = dir.path().join("bundles-dist-1.0.jar");
+    let mut zip = RawZip::new();
+    zip.add("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n\r\n")
+        .add("org/apache/flink/util/Preconditions.class", b"x");
+    zip.write_to(&dist);
+    assert!(fresh(&dist).contains(&"bundled-flink-runtime".to_string()));
+}
+
+/// `--target all` and ranges print one verdict per line in every format; a jar of Flink 1.20's
+/// lib/ (it uses Sink$InitContext, which 2.0 removed) runs on 1.20 and fails on 2.0.
+#[test]
+fn compatibility_matrix_in_every_format() {
+    let Some(lib) = support::flink_lib("1.20.5") else {
+        return;
+    };
+    let jar = support::lib_jar(&lib, "flink-connector-files");
+    let out = check(
+        &["--target", "flink-1.20..flink-2.0", "--format", "json"],
+        &[&jar],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let matrix = report["files"][0]["matrix"].as_array().unwrap();
+    let verdicts: Vec<(&str, bool)> = matrix
+        .iter()
+        .map(|v| (v["target"].as_str().unwrap(), v["runs"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(verdicts, [("flink-1.20", true), ("flink-2.0", false)]);
+    let reasons = matrix[1]["reasons"].to_string();
+    assert!(reasons.contains("removed-flink-api"), "{reasons}");
+    for (format, marker) in [
+        ("human", "flink-2.0   fails"),
+        ("sarif", "compatibilityMatrix"),
+        ("junit", "does not run on flink-2.0"),
+        (
+            "github",
+            "title=compatibility flink-2.0::does not run on flink-2.0",
+        ),
+    ] {
+        let out = check(
+            &["--target", "flink-1.20..flink-2.0", "--format", format],
+            &[&jar],
+        );
+        assert!(
+            text(&out.stdout).contains(marker),
+            "{format}: {}",
+            text(&out.stdout)
+        );
+    }
+    let bad = check(&["--target", "flink-2.2..flink-1.17"], &[&jar]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// Entry names are data: control characters (ESC, newlines) are escaped in human and GitHub
+/// output, so a hostile jar cannot rewrite the terminal or forge annotations.
+#[test]
+fn control_characters_in_entry_names_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let jar = dir.path().join("hostile-1.0.jar");
+    let mut zip = RawZip::new();
+    zip.add("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n\r\n")
+        .add("META-INF/\u{1b}[2Jx\n::error::forged.SF", b"x")
+        .add("lib/\u{1b}]0;title\u{7}.jar", b"PK");
+    zip.write_to(&jar);
+    for format in ["human", "github"] {
+        let out = check(&["--target", "flink-2.2", "--format", format], &[&jar]);
+        let stdout = text(&out.stdout);
+        assert!(
+            !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+            "{format}: {stdout:?}"
+        );
+        assert!(stdout.contains("\\u{1b}"), "{format}: {stdout}");
+        assert!(
+            !stdout.lines().any(|l| l.starts_with("::error::forged")),
+            "{format}: {stdout}"
+        );
+    }
 }

@@ -22,6 +22,8 @@ fn options(target: &str) -> CheckOptions {
     CheckOptions {
         target: Some(Target::parse(target).unwrap()),
         flink_lib: None,
+        matrix: Vec::new(),
+        provisioned: true,
         depth: Depth::Deep,
         levels: Levels::default(),
         deny_warnings: false,

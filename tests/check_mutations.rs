@@ -181,6 +181,8 @@ fn check_path_on(path: &Path, target: &str) -> Report {
     let options = CheckOptions {
         target: Some(Target::parse(target).unwrap()),
         flink_lib: None,
+        matrix: Vec::new(),
+        provisioned: true,
         depth: Depth::Deep,
         levels: Levels::default(),
         deny_warnings: false,

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::errors::{Error, Result};
-use crate::flink::runtime::{is_removed_in_2_0, RuntimeLib};
+use crate::flink::index::lines_with;
+use crate::flink::runtime::RuntimeLib;
 use crate::flink::{version_from_jar_name, LINES};
 use crate::jar::JarIndex;
 use crate::pom::{EffectivePom, ResolveOptions, Resolver};
@@ -28,6 +29,12 @@ use target::{version_from_text, Target};
 pub struct CheckOptions {
     pub target: Option<Target>,
     pub flink_lib: Option<PathBuf>,
+    /// Several targets: check each jar against every one and report a compatibility matrix
+    /// (`target` is then ignored for jars).
+    pub matrix: Vec<Target>,
+    /// Without `flink_lib`, look for the target's lib/ in the provisioned cache before falling
+    /// back to the embedded index (false: behave like a fresh install).
+    pub provisioned: bool,
     pub depth: Depth,
     pub levels: Levels,
     pub deny_warnings: bool,
@@ -43,7 +50,24 @@ pub struct FileReport {
     /// What was assumed or not checked (inferred target, missing runtime, layout mode).
     pub notes: Vec<String>,
     pub findings: Vec<Finding>,
+    /// With several targets (`--target flink-1.17..flink-2.3`, `all`): one verdict per line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<Vec<LineVerdict>>,
 }
+
+/// Whether a jar runs on one line, and if not, the first reasons (error-level findings).
+#[derive(Debug, Clone, Serialize)]
+pub struct LineVerdict {
+    pub target: String,
+    pub runs: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    /// `rule: message` of the first errors.
+    pub reasons: Vec<String>,
+}
+
+/// How many reasons a failing line lists.
+const MATRIX_REASONS: usize = 3;
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
@@ -86,7 +110,15 @@ impl Report {
     }
 
     pub fn exit_code(&self) -> u8 {
-        u8::from(self.summary.errors > 0 || (self.deny_warnings && self.summary.warnings > 0))
+        let runs_nowhere = self
+            .files
+            .iter()
+            .any(|f| f.matrix.as_ref().is_some_and(|m| !m.iter().any(|v| v.runs)));
+        u8::from(
+            self.summary.errors > 0
+                || (self.deny_warnings && self.summary.warnings > 0)
+                || runs_nowhere,
+        )
     }
 }
 
@@ -109,6 +141,8 @@ impl CheckOptions {
         CheckOptions {
             target: Some(target),
             flink_lib: None,
+            matrix: Vec::new(),
+            provisioned: true,
             depth: Depth::Deep,
             levels: Levels::default(),
             deny_warnings: false,
@@ -153,6 +187,15 @@ struct Runtimes {
 }
 
 impl Runtimes {
+    /// The embedded index of the target's line (a fresh install has no lib/).
+    fn embedded(&mut self, target: &Target) -> Option<&RuntimeLib> {
+        let key = PathBuf::from(format!("<index {}>", target.version.line.line));
+        self.open
+            .entry(key)
+            .or_insert_with(|| RuntimeLib::embedded(target.version.line))
+            .as_ref()
+    }
+
     fn get(&mut self, dir: &Path) -> Option<&RuntimeLib> {
         self.open
             .entry(dir.to_owned())
@@ -182,12 +225,17 @@ pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
         };
         for jar_path in &project.jars {
             let for_line = line_declared(jar_path, usable.as_ref());
-            let mut report = check_jar(
-                jar_path,
-                for_line.as_ref().or(usable.as_ref()),
-                options,
-                &mut runtimes,
-            )?;
+            let mut report = if options.matrix.is_empty() {
+                check_jar(
+                    jar_path,
+                    for_line.as_ref().or(usable.as_ref()),
+                    None,
+                    options,
+                    &mut runtimes,
+                )?
+            } else {
+                check_matrix(jar_path, options, &mut runtimes)?
+            };
             if let Some((text, source)) = &unsupported {
                 report.notes.insert(
                     0,
@@ -245,31 +293,92 @@ fn declared_in_toml(project: &Project) -> Option<(Target, String)> {
     ))
 }
 
+/// One jar against every target of `options.matrix`: a verdict per line.
+fn check_matrix(
+    path: &Path,
+    options: &CheckOptions,
+    runtimes: &mut Runtimes,
+) -> Result<FileReport> {
+    let mut verdicts = Vec::new();
+    let mut notes = Vec::new();
+    for target in &options.matrix {
+        let report = check_jar(path, None, Some(target), options, runtimes)?;
+        let errors: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        notes.extend(
+            report
+                .notes
+                .iter()
+                .filter(|n| n.starts_with("runtime classes") || n.starts_with("no lib/"))
+                .map(|n| format!("{}: {n}", report.target)),
+        );
+        verdicts.push(LineVerdict {
+            target: report.target.clone(),
+            runs: errors.is_empty(),
+            errors: errors.len(),
+            warnings: report
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .count(),
+            reasons: errors
+                .iter()
+                .take(MATRIX_REASONS)
+                .map(|f| format!("{}: {}", f.rule, f.message))
+                .collect(),
+        });
+    }
+    let label = match (options.matrix.first(), options.matrix.last()) {
+        (Some(first), Some(last)) if options.matrix.len() > 1 => {
+            format!("{}..{}", first.label(), last.label())
+        }
+        (Some(only), _) => only.label(),
+        _ => String::new(),
+    };
+    Ok(FileReport {
+        path: path.display().to_string(),
+        target: label,
+        engine: None,
+        notes,
+        findings: Vec::new(),
+        matrix: Some(verdicts),
+    })
+}
+
 fn check_jar(
     path: &Path,
     declared: Option<&(Target, String)>,
+    target: Option<&Target>,
     options: &CheckOptions,
     runtimes: &mut Runtimes,
 ) -> Result<FileReport> {
     let jar = JarIndex::open(path).map_err(|e| Error::usage(e.to_string()))?;
     let facts = JarFacts::gather(&jar, options.depth, options.threads);
     let mut notes = Vec::new();
-    let target = match &options.target {
+    let target = match target.or(options.target.as_ref()) {
         Some(t) => t.clone(),
         None => infer_target(&jar, &facts, declared),
     };
     if let Some(assumed) = &target.assumed {
         notes.push(format!("target {target}: {assumed}"));
     }
-    let lib_dir = options
-        .flink_lib
-        .clone()
-        .or_else(|| RuntimeLib::cached_dir(&target.version));
-    let runtime = lib_dir.as_deref().and_then(|d| runtimes.get(d));
+    let lib_dir = options.flink_lib.clone().or_else(|| {
+        options
+            .provisioned
+            .then(|| RuntimeLib::cached_dir(&target.version))
+            .flatten()
+    });
+    let runtime = match &lib_dir {
+        Some(dir) => runtimes.get(dir),
+        None => runtimes.embedded(&target),
+    };
     match (&runtime, &lib_dir) {
-        (Some(r), _) => notes.push(format!("runtime classes from {}", r.dir.display())),
+        (Some(r), _) => notes.push(format!("runtime classes from {}", r.describe())),
         (None, Some(dir)) => notes.push(format!("{} could not be read; built-in tables used", dir.display())),
-        (None, None) => notes.push(format!("no lib/ for {target} found (pass --flink-lib DIR for class- and member-level API checks); built-in tables used")),
+        (None, None) => notes.push(format!("no lib/ and no built-in class index for {target} (pass --flink-lib DIR for class- and member-level API checks); built-in tables used")),
     }
     if options.depth == Depth::Layout {
         notes.push(format!(
@@ -288,6 +397,7 @@ fn check_jar(
         engine: ctx.target.engine.clone(),
         notes,
         findings: findings.items,
+        matrix: None,
     })
 }
 
@@ -329,6 +439,7 @@ fn check_pom(
         engine: target.as_ref().and_then(|t| t.engine.clone()),
         notes,
         findings: findings.items,
+        matrix: None,
     }
 }
 
@@ -364,11 +475,12 @@ fn infer_target(jar: &JarIndex, facts: &JarFacts, declared: Option<&(Target, Str
             Some(format!("from the jar name {file_name}")),
         );
     }
-    let refers_to_removed = facts
-        .classes
-        .iter()
-        .flatten()
-        .any(|c| c.foreign_refs.iter().any(|r| is_removed_in_2_0(r)));
+    let refers_to_removed = facts.classes.iter().flatten().any(|c| {
+        c.foreign_refs.iter().any(|r| {
+            let lines = lines_with(r);
+            !lines.is_empty() && lines.iter().all(|l| l.starts_with("1."))
+        })
+    });
     let newest = |major: u32| {
         LINES
             .iter()
@@ -382,7 +494,7 @@ fn infer_target(jar: &JarIndex, facts: &JarFacts, declared: Option<&(Target, Str
                 v,
                 false,
                 Some(format!(
-                    "it refers to APIs removed in 2.0; assumed {} (pass --target)",
+                    "it refers to Flink classes only 1.x ships; assumed {} (pass --target)",
                     v.line.line
                 )),
             );

@@ -50,6 +50,42 @@ impl Target {
         )))
     }
 
+    /// `all`, or a range of lines `flink-1.17..flink-2.3` (each line's newest patch): the
+    /// targets of a compatibility matrix. `None` when `text` is a single target.
+    pub fn parse_many(text: &str) -> Option<Result<Vec<Target>>> {
+        use crate::flink::LINES;
+        let text = text.trim();
+        let every = || {
+            LINES
+                .iter()
+                .map(|l| Target::for_version(l.latest(), false, None))
+        };
+        if text == "all" {
+            return Some(Ok(every().collect()));
+        }
+        let (from, to) = text.split_once("..")?;
+        let line_of = |t: &str| -> Result<&'static str> {
+            let target =
+                Target::parse(t).map_err(|e| Error::usage(format!("--target {text}: {e}")))?;
+            if target.engine.is_some() {
+                return Err(Error::usage(format!(
+                    "--target {text}: a range takes Flink lines (flink-1.17..flink-2.3)"
+                )));
+            }
+            Ok(target.version.line.line)
+        };
+        let result = (|| {
+            let (from, to) = (line_of(from)?, line_of(to)?);
+            let position = |l: &str| LINES.iter().position(|x| x.line == l).unwrap_or(0);
+            let (a, b) = (position(from), position(to));
+            if a > b {
+                return Err(Error::usage(format!("--target {text}: the range is empty")));
+            }
+            Ok(every().skip(a).take(b - a + 1).collect())
+        })();
+        Some(result)
+    }
+
     pub fn for_version(
         version: FlinkVersion,
         exact_patch: bool,
@@ -142,6 +178,35 @@ mod tests {
         for bad in ["flink-1.16", "flink-2.2.9", "2.2", "vvr-12.0", "flink-"] {
             let err = Target::parse(bad).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ranges_and_all_are_matrices() {
+        let labels = |t: &str| -> Vec<String> {
+            Target::parse_many(t)
+                .unwrap()
+                .unwrap()
+                .iter()
+                .map(|t| t.label())
+                .collect()
+        };
+        assert_eq!(
+            labels("flink-1.20..flink-2.1"),
+            ["flink-1.20", "flink-2.0", "flink-2.1"]
+        );
+        assert_eq!(labels("all").len(), crate::flink::LINES.len());
+        assert!(Target::parse_many("flink-2.2").is_none());
+        for bad in [
+            "flink-2.2..flink-1.17",
+            "flink-1.16..flink-2.2",
+            "vvr-8.0..flink-2.2",
+        ] {
+            assert_eq!(
+                Target::parse_many(bad).unwrap().unwrap_err().exit_code(),
+                2,
+                "{bad}"
+            );
         }
     }
 

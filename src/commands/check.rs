@@ -41,9 +41,19 @@ pub fn cmd_check(args: CheckArgs) -> Result<u8> {
         crate::jar::ensure_regular_jars_in(dir)
             .map_err(|e| Error::usage(format!("--flink-lib: {e}")))?;
     }
+    let matrix = match args.target.as_deref().and_then(Target::parse_many) {
+        Some(targets) => targets?,
+        None => Vec::new(),
+    };
+    let target = match (&args.target, matrix.is_empty()) {
+        (Some(text), true) => Some(Target::parse(text)?),
+        _ => None,
+    };
     let options = CheckOptions {
-        target: args.target.as_deref().map(Target::parse).transpose()?,
+        target,
         flink_lib: args.flink_lib.clone(),
+        matrix,
+        provisioned: true,
         depth: if args.layout_only {
             Depth::Layout
         } else {

@@ -1,639 +1,19 @@
-//! What a Flink runtime provides, per line: built-in factories, the shaded libraries it bundles,
-//! the JVMs it runs on, classes removed in 2.0, and Flink's own option constants. The audit asks
-//! [`RuntimeLib`] (the real `lib/` directory, when present) first and falls back to these
-//! built-in tables, which tests compare against the real jars.
+//! The runtime a jar is checked against: a real lib/ directory or the embedded per-line class
+//! index ([`super::index`]). The per-line tables live in [`super::factories`],
+//! [`super::distribution`] and [`super::options`]; they are re-exported here for callers.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::lines::{find_line, FlinkLine, FlinkVersion};
+pub use super::distribution::{line, max_java, shaded_libraries, shaded_library_of, vvr_engine};
+pub use super::factories::{
+    builtin_factories, BuiltinFactory, CONFIG_OPTION_DESCRIPTOR, FACTORY, FACTORY_INTERFACES,
+    FACTORY_SERVICES, GROUPING_INTERFACES, PLATFORM_CONNECTORS,
+};
+use super::index::{LineIndex, Stability};
+use super::lines::{FlinkLine, FlinkVersion};
+pub use super::options::KNOWN_OPTIONS;
 use crate::jar::{JarError, JarIndex};
-
-/// The base interface every table factory implements.
-pub const FACTORY: &str = "org/apache/flink/table/factories/Factory";
-/// The services file Flink's `FactoryUtil` reads.
-pub const FACTORY_SERVICES: &str = "META-INF/services/org.apache.flink.table.factories.Factory";
-pub const CONFIG_OPTION_DESCRIPTOR: &str = "Lorg/apache/flink/configuration/ConfigOption;";
-
-/// Factory interfaces and their direct super-interfaces, as in Flink 1.17–2.3. Used to resolve a
-/// factory's hierarchy when the runtime's jars are not at hand.
-pub const FACTORY_INTERFACES: &[(&str, &[&str])] = &[
-    (
-        "org/apache/flink/table/factories/DynamicTableFactory",
-        &[FACTORY],
-    ),
-    (
-        "org/apache/flink/table/factories/DynamicTableSourceFactory",
-        &["org/apache/flink/table/factories/DynamicTableFactory"],
-    ),
-    (
-        "org/apache/flink/table/factories/DynamicTableSinkFactory",
-        &["org/apache/flink/table/factories/DynamicTableFactory"],
-    ),
-    ("org/apache/flink/table/factories/FormatFactory", &[FACTORY]),
-    (
-        "org/apache/flink/table/factories/DecodingFormatFactory",
-        &["org/apache/flink/table/factories/FormatFactory"],
-    ),
-    (
-        "org/apache/flink/table/factories/EncodingFormatFactory",
-        &["org/apache/flink/table/factories/FormatFactory"],
-    ),
-    (
-        "org/apache/flink/table/factories/DeserializationFormatFactory",
-        &["org/apache/flink/table/factories/DecodingFormatFactory"],
-    ),
-    (
-        "org/apache/flink/table/factories/SerializationFormatFactory",
-        &["org/apache/flink/table/factories/EncodingFormatFactory"],
-    ),
-    (
-        "org/apache/flink/connector/file/table/factories/BulkReaderFormatFactory",
-        &["org/apache/flink/table/factories/DecodingFormatFactory"],
-    ),
-    (
-        "org/apache/flink/connector/file/table/factories/BulkWriterFormatFactory",
-        &["org/apache/flink/table/factories/EncodingFormatFactory"],
-    ),
-    (
-        "org/apache/flink/connector/file/table/factories/BulkDecodingFormatFactory",
-        &["org/apache/flink/table/factories/DecodingFormatFactory"],
-    ),
-    (
-        "org/apache/flink/table/factories/CatalogFactory",
-        &[FACTORY],
-    ),
-    (
-        "org/apache/flink/table/factories/CatalogStoreFactory",
-        &[FACTORY],
-    ),
-    ("org/apache/flink/table/factories/ModuleFactory", &[FACTORY]),
-    (
-        "org/apache/flink/table/factories/ModelProviderFactory",
-        &[FACTORY],
-    ),
-    (
-        "org/apache/flink/table/factories/WorkflowSchedulerFactory",
-        &[FACTORY],
-    ),
-    (
-        "org/apache/flink/table/factories/FunctionDefinitionFactory",
-        &[],
-    ),
-    (
-        "org/apache/flink/table/delegation/ExecutorFactory",
-        &[FACTORY],
-    ),
-    (
-        "org/apache/flink/table/delegation/PlannerFactory",
-        &[FACTORY],
-    ),
-    (
-        "org/apache/flink/table/delegation/ParserFactory",
-        &[FACTORY],
-    ),
-    (
-        "org/apache/flink/table/delegation/StreamExecutorFactory",
-        &["org/apache/flink/table/delegation/ExecutorFactory"],
-    ),
-    (
-        "org/apache/flink/table/factories/ManagedTableFactory",
-        &["org/apache/flink/table/factories/DynamicTableFactory"],
-    ),
-];
-
-/// Interfaces that group factories but are never asked for by identifier: two factories clash
-/// only when they share an interface outside this list (`FactoryUtil.discoverFactory`).
-pub const GROUPING_INTERFACES: &[&str] = &[
-    FACTORY,
-    "org/apache/flink/table/factories/DynamicTableFactory",
-    "org/apache/flink/table/factories/FormatFactory",
-    "org/apache/flink/table/factories/DecodingFormatFactory",
-    "org/apache/flink/table/factories/EncodingFormatFactory",
-];
-
-/// A factory the runtime itself registers (in `lib/`), by identifier and discovery interface.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuiltinFactory {
-    pub identifier: String,
-    pub interface: String,
-    pub class: String,
-}
-
-/// `(first line, last line, identifier, interface, class)`; classes are internal names.
-const BUILTIN_FACTORIES: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "1.17",
-        "2.3",
-        "datagen",
-        "org/apache/flink/table/factories/DynamicTableSourceFactory",
-        "org/apache/flink/connector/datagen/table/DataGenTableSourceFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "blackhole",
-        "org/apache/flink/table/factories/DynamicTableSinkFactory",
-        "org/apache/flink/connector/blackhole/table/BlackHoleTableSinkFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "print",
-        "org/apache/flink/table/factories/DynamicTableSinkFactory",
-        "org/apache/flink/connector/print/table/PrintTableSinkFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "filesystem",
-        "org/apache/flink/table/factories/DynamicTableSourceFactory",
-        "org/apache/flink/connector/file/table/FileSystemTableFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "filesystem",
-        "org/apache/flink/table/factories/DynamicTableSinkFactory",
-        "org/apache/flink/connector/file/table/FileSystemTableFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "json",
-        "org/apache/flink/table/factories/DeserializationFormatFactory",
-        "org/apache/flink/formats/json/JsonFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "json",
-        "org/apache/flink/table/factories/SerializationFormatFactory",
-        "org/apache/flink/formats/json/JsonFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "csv",
-        "org/apache/flink/table/factories/DeserializationFormatFactory",
-        "org/apache/flink/formats/csv/CsvFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "csv",
-        "org/apache/flink/table/factories/SerializationFormatFactory",
-        "org/apache/flink/formats/csv/CsvFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "csv",
-        "org/apache/flink/connector/file/table/factories/BulkReaderFormatFactory",
-        "org/apache/flink/formats/csv/CsvFileFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "csv",
-        "org/apache/flink/connector/file/table/factories/BulkWriterFormatFactory",
-        "org/apache/flink/formats/csv/CsvFileFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "raw",
-        "org/apache/flink/table/factories/DeserializationFormatFactory",
-        "org/apache/flink/formats/raw/RawFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "raw",
-        "org/apache/flink/table/factories/SerializationFormatFactory",
-        "org/apache/flink/formats/raw/RawFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "debezium-json",
-        "org/apache/flink/table/factories/DeserializationFormatFactory",
-        "org/apache/flink/formats/json/debezium/DebeziumJsonFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "debezium-json",
-        "org/apache/flink/table/factories/SerializationFormatFactory",
-        "org/apache/flink/formats/json/debezium/DebeziumJsonFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "canal-json",
-        "org/apache/flink/table/factories/DeserializationFormatFactory",
-        "org/apache/flink/formats/json/canal/CanalJsonFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "canal-json",
-        "org/apache/flink/table/factories/SerializationFormatFactory",
-        "org/apache/flink/formats/json/canal/CanalJsonFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "maxwell-json",
-        "org/apache/flink/table/factories/DeserializationFormatFactory",
-        "org/apache/flink/formats/json/maxwell/MaxwellJsonFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "maxwell-json",
-        "org/apache/flink/table/factories/SerializationFormatFactory",
-        "org/apache/flink/formats/json/maxwell/MaxwellJsonFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "ogg-json",
-        "org/apache/flink/table/factories/DeserializationFormatFactory",
-        "org/apache/flink/formats/json/ogg/OggJsonFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "ogg-json",
-        "org/apache/flink/table/factories/SerializationFormatFactory",
-        "org/apache/flink/formats/json/ogg/OggJsonFormatFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "generic_in_memory",
-        "org/apache/flink/table/factories/CatalogFactory",
-        "org/apache/flink/table/catalog/GenericInMemoryCatalogFactory",
-    ),
-    (
-        "1.17",
-        "2.3",
-        "core",
-        "org/apache/flink/table/factories/ModuleFactory",
-        "org/apache/flink/table/module/CoreModuleFactory",
-    ),
-];
-
-/// Connectors that managed platforms preinstall (Alibaba VVR, Ververica Platform) or that
-/// clusters commonly add to `lib/`; a custom connector reusing the identifier is rejected on
-/// upload (one registration per type) or clashes at run time.
-pub const PLATFORM_CONNECTORS: &[&str] = &[
-    "kafka",
-    "upsert-kafka",
-    "jdbc",
-    "mysql",
-    "mysql-cdc",
-    "postgres-cdc",
-    "elasticsearch-6",
-    "elasticsearch-7",
-    "hbase-1.4",
-    "hbase-2.2",
-    "hive",
-    "kinesis",
-    "firehose",
-    "mongodb",
-    "hologres",
-    "sls",
-    "odps",
-    "datahub",
-    "starrocks",
-    "paimon",
-    "iceberg",
-    "hudi",
-    "redis",
-    "clickhouse",
-    "doris",
-];
-
-/// Libraries Flink relocates under `org/apache/flink/shaded/<lib><major>/`, per line.
-const SHADED_LIBRARIES: &[(&str, &str, &[&str])] = &[
-    (
-        "1.17",
-        "1.17",
-        &[
-            "asm9",
-            "curator5",
-            "guava30",
-            "jackson2",
-            "netty4",
-            "zookeeper3",
-        ],
-    ),
-    (
-        "1.18",
-        "1.20",
-        &[
-            "asm9",
-            "curator5",
-            "guava31",
-            "jackson2",
-            "netty4",
-            "zookeeper3",
-        ],
-    ),
-    (
-        "2.0",
-        "2.0",
-        &[
-            "asm9",
-            "curator5",
-            "guava32",
-            "jackson2",
-            "netty4",
-            "zookeeper3",
-        ],
-    ),
-    (
-        "2.1",
-        "2.3",
-        &[
-            "asm9",
-            "curator5",
-            "guava33",
-            "jackson2",
-            "netty4",
-            "zookeeper3",
-        ],
-    ),
-];
-
-/// Highest Java release each line supports (Flink's documented JVMs); the line's minimum is
-/// `FlinkLine::java_release`.
-const MAX_JAVA: &[(&str, u8)] = &[
-    ("1.17", 11),
-    ("1.18", 17),
-    ("1.19", 17),
-    ("1.20", 17),
-    ("2.0", 21),
-    ("2.1", 21),
-    ("2.2", 21),
-    ("2.3", 21),
-];
-
-/// Package prefixes only the Flink runtime (flink-dist, the table uber jar, table-runtime,
-/// planner-loader, cep) provides; used to recognise bundled runtime classes without `lib/`.
-pub const RUNTIME_PACKAGES: &[&str] = &[
-    "org/apache/flink/api/",
-    "org/apache/flink/annotation/",
-    "org/apache/flink/configuration/",
-    "org/apache/flink/core/",
-    "org/apache/flink/runtime/",
-    "org/apache/flink/streaming/",
-    "org/apache/flink/util/",
-    "org/apache/flink/types/",
-    "org/apache/flink/metrics/",
-    "org/apache/flink/client/",
-    "org/apache/flink/shaded/",
-    "org/apache/flink/state/",
-    "org/apache/flink/datastream/",
-    "org/apache/flink/table/api/",
-    "org/apache/flink/table/catalog/",
-    "org/apache/flink/table/connector/",
-    "org/apache/flink/table/data/",
-    "org/apache/flink/table/delegation/",
-    "org/apache/flink/table/expressions/",
-    "org/apache/flink/table/factories/",
-    "org/apache/flink/table/functions/",
-    "org/apache/flink/table/module/",
-    "org/apache/flink/table/operations/",
-    "org/apache/flink/table/planner/",
-    "org/apache/flink/table/runtime/",
-    "org/apache/flink/table/types/",
-    "org/apache/flink/table/utils/",
-    "org/apache/flink/table/legacy/",
-    "org/apache/flink/legacy/",
-    "org/apache/flink/cep/",
-    "org/apache/flink/connector/base/",
-    "org/apache/flink/connector/datagen/",
-    "org/apache/flink/connector/print/",
-    "org/apache/flink/connector/blackhole/",
-];
-
-/// Classes present in 1.20.5 (flink-dist, table uber, table-runtime, cep, connector-files) and
-/// absent from 2.0.2; a connector referring to one fails on 2.x with NoClassDefFoundError.
-const REMOVED_IN_2_0: &str = include_str!("removed_in_2_0.txt");
-
-pub fn removed_in_2_0() -> impl Iterator<Item = &'static str> {
-    REMOVED_IN_2_0.lines().filter(|l| !l.is_empty())
-}
-
-pub fn is_removed_in_2_0(class: &str) -> bool {
-    use std::sync::OnceLock;
-    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| removed_in_2_0().collect())
-        .contains(class)
-}
-
-fn line_in(line: &FlinkLine, first: &str, last: &str) -> bool {
-    let key = |l: &str| -> (u32, u32) {
-        let mut parts = l.split('.').map(|p| p.parse().unwrap_or(0));
-        (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
-    };
-    (key(first)..=key(last)).contains(&key(line.line))
-}
-
-pub fn builtin_factories(line: &FlinkLine) -> Vec<BuiltinFactory> {
-    BUILTIN_FACTORIES
-        .iter()
-        .filter(|(first, last, ..)| line_in(line, first, last))
-        .map(|(_, _, identifier, interface, class)| BuiltinFactory {
-            identifier: identifier.to_string(),
-            interface: interface.to_string(),
-            class: class.to_string(),
-        })
-        .collect()
-}
-
-pub fn shaded_libraries(line: &FlinkLine) -> Vec<String> {
-    SHADED_LIBRARIES
-        .iter()
-        .filter(|(first, last, _)| line_in(line, first, last))
-        .flat_map(|(_, _, libs)| libs.iter().map(|l| l.to_string()))
-        .collect()
-}
-
-pub fn max_java(line: &FlinkLine) -> u8 {
-    MAX_JAVA
-        .iter()
-        .find(|(l, _)| *l == line.line)
-        .map(|(_, j)| *j)
-        .unwrap_or(line.java_release)
-}
-
-pub fn is_runtime_package(class: &str) -> bool {
-    RUNTIME_PACKAGES.iter().any(|p| class.starts_with(p))
-}
-
-/// Splits `org/apache/flink/shaded/guava31/com/...` into `("guava", "guava31")`.
-pub fn shaded_library_of(class: &str) -> Option<(&str, &str)> {
-    let rest = class.strip_prefix("org/apache/flink/shaded/")?;
-    let dir = rest.split('/').next()?;
-    let name = dir.trim_end_matches(|c: char| c.is_ascii_digit());
-    (name.len() < dir.len() && !name.is_empty()).then_some((name, dir))
-}
-
-/// Flink's own option constants that connectors reuse, as 2.2.1 defines them (keys and types
-/// are the same on 1.17–2.3). Consulted when the class itself cannot be read.
-pub const KNOWN_OPTIONS: &[(&str, &str, &str, &str, Option<&str>)] = &[
-    (
-        "org/apache/flink/table/factories/FactoryUtil",
-        "CONNECTOR",
-        "connector",
-        "String",
-        None,
-    ),
-    (
-        "org/apache/flink/table/factories/FactoryUtil",
-        "FORMAT",
-        "format",
-        "String",
-        None,
-    ),
-    (
-        "org/apache/flink/table/factories/FactoryUtil",
-        "PROPERTY_VERSION",
-        "property-version",
-        "Integer",
-        Some("1"),
-    ),
-    (
-        "org/apache/flink/table/factories/FactoryUtil",
-        "SINK_PARALLELISM",
-        "sink.parallelism",
-        "Integer",
-        None,
-    ),
-    (
-        "org/apache/flink/table/factories/FactoryUtil",
-        "SOURCE_PARALLELISM",
-        "scan.parallelism",
-        "Integer",
-        None,
-    ),
-    (
-        "org/apache/flink/table/factories/FactoryUtil",
-        "WATERMARK_EMIT_STRATEGY",
-        "scan.watermark.emit.strategy",
-        "Enum<WatermarkEmitStrategy>",
-        Some("ON_EVENT"),
-    ),
-    (
-        "org/apache/flink/table/factories/FactoryUtil",
-        "WATERMARK_ALIGNMENT_GROUP",
-        "scan.watermark.alignment.group",
-        "String",
-        None,
-    ),
-    (
-        "org/apache/flink/table/factories/FactoryUtil",
-        "WATERMARK_ALIGNMENT_MAX_DRIFT",
-        "scan.watermark.alignment.max-drift",
-        "Duration",
-        None,
-    ),
-    (
-        "org/apache/flink/table/factories/FactoryUtil",
-        "WATERMARK_ALIGNMENT_UPDATE_INTERVAL",
-        "scan.watermark.alignment.update-interval",
-        "Duration",
-        Some("1 s"),
-    ),
-    (
-        "org/apache/flink/table/factories/FactoryUtil",
-        "SOURCE_IDLE_TIMEOUT",
-        "scan.watermark.idle-timeout",
-        "Duration",
-        None,
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "CACHE_TYPE",
-        "lookup.cache",
-        "Enum<LookupCacheType>",
-        Some("NONE"),
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "MAX_RETRIES",
-        "lookup.max-retries",
-        "Integer",
-        Some("3"),
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "PARTIAL_CACHE_EXPIRE_AFTER_ACCESS",
-        "lookup.partial-cache.expire-after-access",
-        "Duration",
-        None,
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "PARTIAL_CACHE_EXPIRE_AFTER_WRITE",
-        "lookup.partial-cache.expire-after-write",
-        "Duration",
-        None,
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "PARTIAL_CACHE_CACHE_MISSING_KEY",
-        "lookup.partial-cache.cache-missing-key",
-        "Boolean",
-        Some("true"),
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "PARTIAL_CACHE_MAX_ROWS",
-        "lookup.partial-cache.max-rows",
-        "Long",
-        None,
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "FULL_CACHE_RELOAD_STRATEGY",
-        "lookup.full-cache.reload-strategy",
-        "Enum<ReloadStrategy>",
-        Some("PERIODIC"),
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "FULL_CACHE_PERIODIC_RELOAD_INTERVAL",
-        "lookup.full-cache.periodic-reload.interval",
-        "Duration",
-        None,
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "FULL_CACHE_PERIODIC_RELOAD_SCHEDULE_MODE",
-        "lookup.full-cache.periodic-reload.schedule-mode",
-        "Enum<ScheduleMode>",
-        Some("FIXED_DELAY"),
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "FULL_CACHE_TIMED_RELOAD_ISO_TIME",
-        "lookup.full-cache.timed-reload.iso-time",
-        "String",
-        None,
-    ),
-    (
-        "org/apache/flink/table/connector/source/lookup/LookupOptions",
-        "FULL_CACHE_TIMED_RELOAD_INTERVAL_IN_DAYS",
-        "lookup.full-cache.timed-reload.interval-in-days",
-        "Integer",
-        Some("1"),
-    ),
-];
 
 /// Which part of the runtime a `lib/` jar is: the core (always on the parent class path and
 /// parent-first for `org.apache.flink`), or an optional connector/format jar Flink ships in lib/.
@@ -644,7 +24,7 @@ pub enum LibJarKind {
     Logging,
 }
 
-fn lib_jar_kind(file_name: &str) -> LibJarKind {
+pub fn lib_jar_kind(file_name: &str) -> LibJarKind {
     const OPTIONAL: &[&str] = &[
         "flink-connector-files",
         "flink-json",
@@ -664,12 +44,15 @@ fn lib_jar_kind(file_name: &str) -> LibJarKind {
     }
 }
 
-/// The runtime's `lib/` directory, indexed by class entry name.
+/// The runtime a jar is checked against: a real `lib/` directory (`--flink-lib` or the
+/// provisioned cache), or the embedded per-line index ([`super::index`]) when neither is there.
 pub struct RuntimeLib {
+    /// The lib/ directory, or a description of the embedded index.
     pub dir: PathBuf,
     pub jars: Vec<(String, LibJarKind, JarIndex)>,
     /// Entry name (`a/b/C.class`) → index into `jars` (the first jar that has it).
     classes: HashMap<String, usize>,
+    index: Option<&'static LineIndex>,
 }
 
 impl std::fmt::Debug for RuntimeLib {
@@ -677,9 +60,13 @@ impl std::fmt::Debug for RuntimeLib {
         f.debug_struct("RuntimeLib")
             .field("dir", &self.dir)
             .field("classes", &self.classes.len())
+            .field("embedded", &self.index.is_some())
             .finish()
     }
 }
+
+/// A class header: access flags, super class, interfaces.
+pub type ClassHeader = (u16, Option<String>, Vec<String>);
 
 impl RuntimeLib {
     pub fn open(dir: &Path) -> Result<RuntimeLib, JarError> {
@@ -717,7 +104,34 @@ impl RuntimeLib {
             dir: dir.to_owned(),
             jars,
             classes,
+            index: None,
         })
+    }
+
+    /// The embedded index of `line`, when the binary carries one for it.
+    pub fn embedded(line: &FlinkLine) -> Option<RuntimeLib> {
+        let index = super::index::line(line.line)?;
+        Some(RuntimeLib {
+            dir: PathBuf::from(format!(
+                "the built-in class index of Flink {}",
+                index.version
+            )),
+            jars: Vec::new(),
+            classes: HashMap::new(),
+            index: Some(index),
+        })
+    }
+
+    pub fn is_embedded(&self) -> bool {
+        self.index.is_some()
+    }
+
+    /// "lib/ of DIR" or "the built-in class index of Flink V".
+    pub fn describe(&self) -> String {
+        match self.index {
+            Some(_) => self.dir.display().to_string(),
+            None => format!("lib/ of {}", self.dir.display()),
+        }
     }
 
     /// The lib/ directory of `version` in the provisioned cache (`$FLINK_CONNECTOR_CACHE`, default
@@ -737,23 +151,45 @@ impl RuntimeLib {
             .find(|d| d.is_dir())
     }
 
+    /// The jar providing a class entry: its file name (a stem like `flink-dist` for the
+    /// embedded index) and kind.
     pub fn jar_of(&self, entry_name: &str) -> Option<(&str, LibJarKind)> {
+        if let Some(index) = self.index {
+            return index.jar_of(entry_name).map(|(stem, kind)| {
+                let kind = match kind {
+                    'O' => LibJarKind::Optional,
+                    'L' => LibJarKind::Logging,
+                    _ => LibJarKind::Core,
+                };
+                (stem, kind)
+            });
+        }
         self.classes
             .get(entry_name)
             .map(|&i| (self.jars[i].0.as_str(), self.jars[i].1))
     }
 
-    /// The CRC-32 of the runtime's copy of `entry_name`, from its jar's central directory.
+    /// The CRC-32 of the runtime's copy of `entry_name` (the embedded index keeps it for the
+    /// API packages only).
     pub fn crc_of(&self, entry_name: &str) -> Option<u32> {
+        if let Some(index) = self.index {
+            return index
+                .class(entry_name.strip_suffix(".class").unwrap_or(entry_name))?
+                .crc;
+        }
         let &slot = self.classes.get(entry_name)?;
         self.jars[slot].2.entry(entry_name).map(|e| e.crc32)
     }
 
     pub fn has_class(&self, internal_name: &str) -> bool {
-        self.classes.contains_key(&format!("{internal_name}.class"))
+        match self.index {
+            Some(index) => index.has_class(internal_name),
+            None => self.classes.contains_key(&format!("{internal_name}.class")),
+        }
     }
 
-    /// Reads a class file of the runtime by internal name.
+    /// Reads a class file of the runtime by internal name (never from the embedded index,
+    /// which keeps headers and members only: see [`RuntimeLib::header`]).
     pub fn class_bytes(&self, internal_name: &str) -> Option<Vec<u8>> {
         let entry = format!("{internal_name}.class");
         let &slot = self.classes.get(&entry)?;
@@ -763,12 +199,43 @@ impl RuntimeLib {
             .ok()
     }
 
+    /// Access flags, super class and interfaces, from the embedded index (`None` for a lib/
+    /// directory: read the class bytes instead).
+    pub fn header(&self, internal_name: &str) -> Option<ClassHeader> {
+        let class = self.index?.class(internal_name)?;
+        Some((
+            class.access,
+            class.super_name.clone(),
+            class.interfaces.clone(),
+        ))
+    }
+
+    /// Non-private fields and methods as (name, descriptor), from the embedded index.
+    pub fn members(&self, internal_name: &str) -> Option<&[(String, String)]> {
+        Some(&self.index?.class(internal_name)?.members)
+    }
+
+    /// The class's API annotation, from the index or its class file.
+    pub fn stability(&self, internal_name: &str) -> Option<Stability> {
+        if let Some(index) = self.index {
+            return index.class(internal_name).map(|c| c.stability);
+        }
+        let bytes = self.class_bytes(internal_name)?;
+        let class = crate::classfile::ClassFile::parse(&bytes).ok()?;
+        Some(super::index::stability_of(&class))
+    }
+
     /// Shaded library directories (`guava33`, …) under org/apache/flink/shaded/.
     pub fn shaded_libraries(&self) -> Vec<String> {
-        let mut libs: Vec<String> = self
-            .classes
-            .keys()
-            .filter_map(|name| shaded_library_of(name).map(|(_, dir)| dir.to_string()))
+        let names: Box<dyn Iterator<Item = &String>> = match self.index {
+            Some(index) => Box::new(index.shaded_packages.keys()),
+            None => Box::new(self.classes.keys()),
+        };
+        let mut libs: Vec<String> = names
+            .filter_map(|name| {
+                let with_slash = format!("{name}/");
+                shaded_library_of(&with_slash).map(|(_, dir)| dir.to_string())
+            })
             .collect();
         libs.sort();
         libs.dedup();
@@ -782,39 +249,6 @@ pub fn cache_root() -> Option<PathBuf> {
         _ => std::env::var_os("HOME")
             .map(|home| PathBuf::from(home).join(".cache/cargo-flink-connector")),
     }
-}
-
-/// Alibaba Realtime Compute (VVR) engines: `(prefix, Flink version, default JDK)`.
-const VVR_ENGINES: &[(&str, &str, u8)] = &[
-    ("8.0", "1.17.2", 8),
-    ("11.1", "1.20.1", 11),
-    ("11.2", "1.20.2", 11),
-    ("11.3", "1.20.2", 11),
-    ("11.4", "1.20.2", 11),
-    ("11.5", "1.20.2", 11),
-    ("11.6", "1.20.2", 11),
-    ("11.7", "1.20.2", 11),
-];
-
-/// `vvr-11.1` / `vvr-8.0.11-jdk11` → (Flink version, JDK the engine runs, whether the JDK was given).
-pub fn vvr_engine(name: &str) -> Option<(FlinkVersion, u8, bool)> {
-    let rest = name.strip_prefix("vvr-")?;
-    let (version, jdk) = match rest.split_once("-jdk") {
-        Some((v, jdk)) => (v, Some(jdk.parse::<u8>().ok()?)),
-        None => (rest, None),
-    };
-    let (_, flink, default_jdk) = VVR_ENGINES.iter().find(|(prefix, ..)| {
-        version == *prefix
-            || version.strip_prefix(prefix).is_some_and(|r| {
-                r.starts_with('.') && r[1..].bytes().all(|b| b.is_ascii_digit()) && r.len() > 1
-            })
-    })?;
-    let flink = FlinkVersion::parse(flink).ok()?;
-    Some((flink, jdk.unwrap_or(*default_jdk), jdk.is_some()))
-}
-
-pub fn line(line: &str) -> Option<&'static FlinkLine> {
-    find_line(line)
 }
 
 #[cfg(test)]
@@ -852,11 +286,5 @@ mod tests {
                 .iter()
                 .any(|f| f.identifier == "datagen"));
         }
-        assert!(is_removed_in_2_0(
-            "org/apache/flink/api/connector/sink2/Sink$InitContext"
-        ));
-        assert!(!is_removed_in_2_0(
-            "org/apache/flink/api/connector/sink2/Sink"
-        ));
     }
 }

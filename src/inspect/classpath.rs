@@ -154,15 +154,24 @@ impl<'a> ClassPath<'a> {
                 interfaces: c.interfaces.into_iter().map(|i| i.into_owned()).collect(),
                 origin,
             }),
-            None => FACTORY_INTERFACES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, supers)| Header {
-                    access: crate::classfile::ACC_INTERFACE | crate::classfile::ACC_PUBLIC,
-                    super_name: Some("java/lang/Object".into()),
-                    interfaces: supers.iter().map(|s| s.to_string()).collect(),
-                    origin: Origin::Builtin,
+            // The embedded class index has headers without class bytes.
+            None => match self.runtime.and_then(|r| r.header(name)) {
+                Some((access, super_name, interfaces)) => Some(Header {
+                    access,
+                    super_name,
+                    interfaces,
+                    origin: Origin::Runtime,
                 }),
+                None => FACTORY_INTERFACES
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, supers)| Header {
+                        access: crate::classfile::ACC_INTERFACE | crate::classfile::ACC_PUBLIC,
+                        super_name: Some("java/lang/Object".into()),
+                        interfaces: supers.iter().map(|s| s.to_string()).collect(),
+                        origin: Origin::Builtin,
+                    }),
+            },
         }
         .map(Rc::new);
         self.headers.insert(name.to_string(), header.clone());
@@ -305,15 +314,21 @@ impl<'a> ClassPath<'a> {
         if let Some(cached) = self.members.get(class) {
             return cached.clone();
         }
-        let members = self.class_bytes(class).and_then(|(bytes, _)| {
-            let parsed = ClassFile::parse(&bytes).ok()?;
-            let all = parsed
-                .fields
-                .iter()
-                .chain(parsed.methods.iter())
-                .map(|m| (m.name.to_string(), m.descriptor.to_string()));
-            Some(Rc::new(all.collect::<HashSet<_>>()))
-        });
+        let members = match self.class_bytes(class) {
+            Some((bytes, _)) => ClassFile::parse(&bytes).ok().map(|parsed| {
+                let all = parsed
+                    .fields
+                    .iter()
+                    .chain(parsed.methods.iter())
+                    .map(|m| (m.name.to_string(), m.descriptor.to_string()));
+                Rc::new(all.collect::<HashSet<_>>())
+            }),
+            // The embedded class index lists members without class bytes.
+            None => self
+                .runtime
+                .and_then(|r| r.members(class))
+                .map(|m| Rc::new(m.iter().cloned().collect())),
+        };
         self.members.insert(class.to_string(), members.clone());
         members
     }

@@ -10,9 +10,11 @@ use crate::check::Report;
 
 /// Workflow-command escaping: data escapes %, CR, LF; properties also `:` and `,`.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let text = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::escape_controls(&text)
 }
 
 fn escape_property(text: &str) -> String {
@@ -21,6 +23,25 @@ fn escape_property(text: &str) -> String {
 
 pub fn write(report: &Report, out: &mut dyn Write, step_summary: Option<&Path>) -> io::Result<()> {
     for file in &report.files {
+        for verdict in file.matrix.iter().flatten() {
+            let command = if verdict.runs { "notice" } else { "error" };
+            let text = if verdict.runs {
+                format!("runs on {}", verdict.target)
+            } else {
+                format!(
+                    "does not run on {}: {}",
+                    verdict.target,
+                    verdict.reasons.join("; ")
+                )
+            };
+            writeln!(
+                out,
+                "::{command} file={},title={}::{}",
+                escape_property(&file.path),
+                escape_property(&format!("compatibility {}", verdict.target)),
+                escape_data(&text)
+            )?;
+        }
         for f in &file.findings {
             let command = match f.severity {
                 Severity::Error => "error",

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{display_location, plural};
+use super::{display_location, escape_controls, matrix_rows, plural};
 use crate::check::finding::Severity;
 use crate::check::Report;
 
@@ -45,7 +45,18 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()
             file.target
         )?;
         for note in &file.notes {
-            writeln!(out, "  {} {note}", style.paint("2", "note:"))?;
+            writeln!(
+                out,
+                "  {} {}",
+                style.paint("2", "note:"),
+                escape_controls(note)
+            )?;
+        }
+        if let Some(matrix) = &file.matrix {
+            writeln!(out, "  compatibility:")?;
+            for row in matrix_rows(matrix) {
+                writeln!(out, "  {row}")?;
+            }
         }
         for f in &file.findings {
             writeln!(
@@ -53,13 +64,13 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()
                 "{}{}: {}",
                 style.severity(f.severity),
                 style.paint("1", &format!("[{}]", f.rule)),
-                f.message
+                escape_controls(&f.message)
             )?;
             writeln!(
                 out,
                 "  {} {}",
                 style.paint("1;34", "-->"),
-                display_location(&file.path, &f.location)
+                escape_controls(&display_location(&file.path, &f.location))
             )?;
             writeln!(out, "   {} {}", style.paint("1;34", "= help:"), f.hint)?;
         }

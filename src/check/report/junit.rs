@@ -12,6 +12,25 @@ use crate::check::{catalog, rules, Report};
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut junit = JunitReport::new("cargo-flink-connector check");
     for file in &report.files {
+        if let Some(matrix) = &file.matrix {
+            // One case per line: a failure names the first reasons.
+            let mut suite = TestSuite::new(format!("{} compatibility", file.path));
+            for verdict in matrix {
+                let status = if verdict.runs {
+                    TestCaseStatus::success()
+                } else {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    status.set_message(format!("does not run on {}", verdict.target));
+                    status.set_description(verdict.reasons.join("\n"));
+                    status
+                };
+                let mut case = TestCase::new(verdict.target.clone(), status);
+                case.set_classname("compatibility");
+                suite.add_test_case(case);
+            }
+            junit.add_test_suite(suite);
+            continue;
+        }
         let mut suite = TestSuite::new(file.path.clone());
         let applicable = rules::all().filter(|r| {
             (r.family == "pom") == file.path.ends_with(".xml")

@@ -62,3 +62,38 @@ fn display_location(path: &str, location: &str) -> String {
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
+
+/// Control characters (an entry name may hold ESC or newlines) as `\u{1b}`, so a hostile jar
+/// cannot rewrite the terminal or forge CI annotations.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The matrix of a file as text rows: `flink-2.0  no   removed-flink-api: …`.
+fn matrix_rows(matrix: &[super::LineVerdict]) -> Vec<String> {
+    matrix
+        .iter()
+        .map(|v| {
+            let verdict = if v.runs { "runs" } else { "fails" };
+            let mut row = format!(
+                "{:11} {verdict:5} {} errors, {} warnings",
+                v.target, v.errors, v.warnings
+            );
+            for reason in &v.reasons {
+                row.push_str(&format!("\n    - {}", escape_controls(reason)));
+            }
+            row
+        })
+        .collect()
+}

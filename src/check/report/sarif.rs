@@ -123,5 +123,24 @@ pub fn sarif(report: &Report) -> Sarif {
                 .build()
         })
         .collect();
-    log(&catalog, results)
+    let mut log = log(&catalog, results);
+    let matrices: Vec<serde_json::Value> = report
+        .files
+        .iter()
+        .filter_map(|f| {
+            let matrix = f.matrix.as_ref()?;
+            Some(serde_json::json!({ "path": f.path, "lines": matrix }))
+        })
+        .collect();
+    if !matrices.is_empty() {
+        log.runs[0].properties = Some(
+            serde_sarif::sarif::PropertyBag::builder()
+                .additional_properties(std::collections::BTreeMap::from([(
+                    "compatibilityMatrix".to_string(),
+                    serde_json::json!(matrices),
+                )]))
+                .build(),
+        );
+    }
+    log
 }

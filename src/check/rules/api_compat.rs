@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use crate::check::context::{JarContext, OwnedMemberRef};
 use crate::check::finding::{examples, Findings, Rule, Severity};
 use crate::classfile::MemberKind;
-use crate::flink::runtime::{is_removed_in_2_0, shaded_library_of};
+use crate::flink::index::{describe_lines, lines_with};
+use crate::flink::runtime::shaded_library_of;
 use crate::inspect::classpath::Answer;
 use crate::jar::services::internal_to_binary;
 
@@ -16,7 +17,7 @@ pub static REMOVED_API: Rule = Rule {
     family: "F11",
     severity: Severity::Error,
     needs_class_files: true,
-    summary: "Refers to a Flink class removed in 2.0 (SinkFunction, Sink$InitContext, TableSchema, …): NoClassDefFoundError",
+    summary: "Refers to a Flink class that other lines ship but the target line does not (e.g. SinkFunction, Sink$InitContext, TableSchema on 2.x): NoClassDefFoundError",
     why: "Classes that the target line's distribution no longer ships (for example SinkFunction, Sink$InitContext and TableSchema in 2.0) fail with NoClassDefFoundError when the referring class is loaded. Which classes are gone is read per line from the real distributions.",
     hint: "build against the target's Flink version: Sink V2 with WriterInitContext, FLIP-27 sources, ResolvedSchema",
 };
@@ -25,7 +26,7 @@ pub static MISSING_CLASS: Rule = Rule {
     family: "F11",
     severity: Severity::Error,
     needs_class_files: true,
-    summary: "Refers to a Flink class the target runtime does not have: NoClassDefFoundError",
+    summary: "Refers to a Flink class no supported line's distribution has: NoClassDefFoundError",
     why: "A referenced org.apache.flink class that the target's distribution does not contain fails with NoClassDefFoundError. Classes the jar relocated under its own org/apache/flink/**/shaded/** package are its own optional dependencies, not Flink API, and are not reported.",
     hint: "build against the target's Flink version (flink.version in pom.xml)",
 };
@@ -74,19 +75,27 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
     let mut removed: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut planner: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut missing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let target_line = ctx.target.version.line.line;
     for class in classes {
         for r in class
             .foreign_refs
             .iter()
             .filter(|r| r.starts_with("org/apache/flink/") && !is_relocated_dependency(r))
         {
-            let bucket = if ctx.target.is_2x() && is_removed_in_2_0(r) {
-                &mut removed
+            if shaded_library_of(r).is_some() {
+                continue;
+            }
+            let in_target = match ctx.runtime {
+                Some(runtime) => runtime.has_class(r),
+                None => lines_with(r).contains(&target_line),
+            };
+            let bucket = if in_target {
+                continue;
             } else if is_planner_internal(r) {
                 &mut planner
-            } else if ctx.runtime.is_some_and(|rt| !rt.has_class(r))
-                && shaded_library_of(r).is_none()
-            {
+            } else if !lines_with(r).is_empty() {
+                &mut removed
+            } else if ctx.runtime.is_some() {
                 &mut missing
             } else {
                 continue;
@@ -95,12 +104,15 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         }
     }
     let target = ctx.target.to_string();
-    report(
-        out,
-        &REMOVED_API,
-        removed,
-        &format!("which was removed in Flink 2.0; the target is {target}"),
-    );
+    for (referenced, users) in removed {
+        let message = format!(
+            "{} refers to {}, which Flink {} ship(s) and {target} does not",
+            users_text(&users),
+            internal_to_binary(referenced),
+            describe_lines(&lines_with(referenced)),
+        );
+        out.add(&REMOVED_API, format!("{}.class", users[0]), message);
+    }
     report(
         out,
         &PLANNER_INTERNAL,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::check::context::JarContext;
 use crate::check::finding::{examples, Findings, Rule, Severity};
-use crate::flink::runtime::{is_runtime_package, LibJarKind};
+use crate::flink::runtime::LibJarKind;
 
 pub static BUNDLED_RUNTIME: Rule = Rule {
     id: "bundled-flink-runtime",
@@ -83,13 +83,12 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         .filter(|e| e.is_class() && e.name.starts_with("org/apache/flink/"))
     {
         let name = entry.name.as_str();
-        let provider = match ctx.runtime {
-            Some(runtime) => runtime
+        // Only what the target's distribution really ships (lib/ or the embedded index).
+        let provider = ctx.runtime.and_then(|runtime| {
+            runtime
                 .jar_of(name)
-                .map(|(jar, kind)| (jar.to_string(), kind)),
-            None => is_runtime_package(name)
-                .then(|| ("the Flink runtime".to_string(), LibJarKind::Core)),
-        };
+                .map(|(jar, kind)| (jar.to_string(), kind))
+        });
         let Some((provider, kind)) = provider else {
             continue;
         };
@@ -113,10 +112,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             .or_default()
             .push(name);
     }
-    let source = match ctx.runtime {
-        Some(runtime) => format!("lib/ of {}", runtime.dir.display()),
-        None => "built-in package list; pass --flink-lib for an exact answer".to_string(),
-    };
+    let source = ctx.runtime.map(|r| r.describe()).unwrap_or_default();
     for ((rule_id, provider, contents), entries) in groups {
         let rule = RULES
             .iter()

@@ -328,6 +328,7 @@ fn report(project: &Project, notes: Vec<String>, out: Findings) -> FileReport {
         engine: None,
         notes,
         findings: out.items,
+        matrix: None,
     }
 }
 
