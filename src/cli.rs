@@ -168,8 +168,9 @@ pub struct OptionSpec {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Connector JARs or project directories (pom.xml, connector.toml and target/*.jar)
-    #[arg(required_unless_present_any = ["list_rules", "explain"])]
+    /// Connector JARs, POM files or project directories (pom.xml, connector.toml, target/*.jar,
+    /// and the sources when no jar is built) [default: the current directory]
+    #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Runtime to check against: flink-1.17 … flink-2.3 (optionally with a patch), vvr-8.0,
     /// vvr-11.1 …; a range of lines (flink-1.17..flink-2.3) or `all` prints a compatibility matrix

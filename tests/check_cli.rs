@@ -467,3 +467,130 @@ fn rules_doc_is_generated_from_the_registry() {
         );
     }
 }
+
+/// Findings of one rule for `jar` (JSON report), with their severities.
+fn findings_of(jar: &Path, args: &[&str], rule: &str) -> Vec<String> {
+    let out = check(&[&["--format", "json"], args].concat(), &[jar]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| f["severity"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A jar signed with jarsigner loads fine as long as nothing changed: no signature-file. The same
+/// jar re-packed the way the shade plugin does (fresh manifest) or with one entry changed is the
+/// SecurityException case: an error.
+#[test]
+fn signed_jars_that_verify_are_fine_and_modified_ones_are_errors() {
+    if !support::require_command("jarsigner") || !support::require_command("keytool") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let jar = dir.path().join("signed-lib-1.0.jar");
+    let mut zip = RawZip::new();
+    zip.add(
+        "META-INF/MANIFEST.MF",
+        b"Manifest-Version: 1.0\r\nCreated-By: test\r\n\r\n",
+    )
+    .add("META-INF/LICENSE", b"Apache License 2.0")
+    .add("META-INF/NOTICE", b"signed lib")
+    .add("org/example/lib/data.txt", b"payload");
+    zip.write_to(&jar);
+    let keystore = dir.path().join("ks.p12");
+    let keytool = Command::new("keytool")
+        .args(["-genkeypair", "-keystore"])
+        .arg(&keystore)
+        .args([
+            "-storepass",
+            "secret1",
+            "-keypass",
+            "secret1",
+            "-alias",
+            "k",
+            "-keyalg",
+            "RSA",
+            "-dname",
+            "CN=test",
+            "-validity",
+            "2",
+            "-storetype",
+            "PKCS12",
+        ])
+        .output()
+        .unwrap();
+    assert!(keytool.status.success(), "{}", text(&keytool.stderr));
+    let signed = Command::new("jarsigner")
+        .args(["-keystore"])
+        .arg(&keystore)
+        .args(["-storepass", "secret1"])
+        .arg(&jar)
+        .arg("k")
+        .output()
+        .unwrap();
+    assert!(signed.status.success(), "{}", text(&signed.stderr));
+    // The JDK's own verifier is the oracle: it accepts this jar and rejects both re-packs.
+    let verifies = |path: &Path| {
+        let out = Command::new("jarsigner")
+            .arg("-verify")
+            .arg(path)
+            .output()
+            .unwrap();
+        out.status.success() && !text(&out.stderr).contains("SecurityException")
+    };
+    assert!(verifies(&jar));
+    assert_eq!(
+        findings_of(&jar, &[], "signature-file"),
+        Vec::<String>::new()
+    );
+
+    // Re-pack: every entry kept, the manifest replaced (what maven-shade-plugin writes), or one
+    // entry's bytes changed.
+    let entries = zip_entries(&jar);
+    for (label, changed) in [
+        ("fresh manifest", "META-INF/MANIFEST.MF"),
+        ("changed entry", "org/example/lib/data.txt"),
+    ] {
+        let mut repacked = RawZip::new();
+        for (name, bytes) in &entries {
+            let bytes: &[u8] = if name == changed {
+                if name.ends_with(".MF") {
+                    b"Manifest-Version: 1.0\r\nCreated-By: shade\r\n\r\n"
+                } else {
+                    b"changed"
+                }
+            } else {
+                bytes
+            };
+            repacked.add(name, bytes);
+        }
+        let path = dir
+            .path()
+            .join(format!("repacked-{}.jar", label.replace(' ', "-")));
+        repacked.write_to(&path);
+        assert!(!verifies(&path), "{label}: jarsigner accepts it");
+        let found = findings_of(&path, &[], "signature-file");
+        assert!(
+            !found.is_empty() && found.iter().all(|s| s == "error"),
+            "{label}: {found:?}"
+        );
+    }
+}
+
+/// Every file entry of a zip with its bytes, in archive order.
+fn zip_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).unwrap();
+            (file.name().unwrap().to_string(), bytes)
+        })
+        .filter(|(name, _)| !name.ends_with('/'))
+        .collect()
+}

@@ -205,6 +205,16 @@ fn assert_flags_at(jar: &Jar, rule: &str, severity: Severity) {
     );
 }
 
+/// None of `rules` is reported.
+fn assert_not_flags(jar: &Jar, rules: &[&str]) {
+    let report = jar.check();
+    let found = rules_of(&report);
+    assert!(
+        !found.iter().any(|(r, _)| rules.contains(r)),
+        "expected none of {rules:?}, got {found:?}\n{report:#?}"
+    );
+}
+
 fn assert_flags(jar: &Jar, rule: &str) {
     let report = jar.check();
     let found = rules_of(&report);
@@ -501,5 +511,34 @@ fn archive_anomalies_are_findings() {
             .any(|(r, _)| *r == "zip-bomb-suspect"),
         "{:#?}",
         check_path(&path)
+    );
+}
+
+/// The false errors of issue 9, each from a small reproduction of what shipped jars contain.
+#[test]
+fn shipped_jar_shapes_that_are_not_errors() {
+    let Some(c) = classes() else { return };
+    // The legacy TableFactory SPI file (1.x TableFactoryService reads it) is not misplaced.
+    assert_not_flags(
+        &Jar::good(c).with(
+            "META-INF/services/org.apache.flink.table.factories.TableFactory",
+            b"com.example.acme.LegacyFactory\n",
+        ),
+        &["services-file-misplaced"],
+    );
+    // A lone META-INF/versions/9/module-info.class (e.g. of an unmodified library).
+    let (_, module_info) = class(c, "com/example/acme/AcmeSink.class");
+    assert_not_flags(
+        &Jar::good(c).with("META-INF/versions/9/module-info.class", &module_info),
+        &[
+            "multi-release-not-declared",
+            "module-info-present",
+            "multi-release-orphan",
+        ],
+    );
+    // A relocated optional dependency under org/apache/flink/**/shaded/** is not Flink API.
+    assert_not_flags(
+        &Jar::good(c).with_class(c, "com/example/acme/RelocatedOptionalUser.class"),
+        &["missing-flink-class", "missing-flink-member"],
     );
 }

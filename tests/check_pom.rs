@@ -65,19 +65,13 @@ fn file_pom(report: &Value) -> &Value {
     file(report, "pom.xml")
 }
 
-/// `severity rule` of every finding of a file report.
-fn rules(file: &Value) -> Vec<String> {
+/// `(severity, rule)` of every finding of a file report.
+fn rules(file: &Value) -> Vec<(&str, &str)> {
     file["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| {
-            format!(
-                "{} {}",
-                f["severity"].as_str().unwrap(),
-                f["rule"].as_str().unwrap()
-            )
-        })
+        .map(|f| (f["severity"].as_str().unwrap(), f["rule"].as_str().unwrap()))
         .collect()
 }
 
@@ -153,7 +147,7 @@ fn a_child_inherits_the_shade_configuration_scopes_and_flink_version_of_its_pare
     let child = file(&report, "child/pom.xml");
     // flink-table-common is provided through the parent's dependencyManagement; the shade
     // plugin, its ServicesResourceTransformer and signature excludes come from the parent.
-    assert_eq!(rules(child), Vec::<String>::new(), "{child:#}");
+    assert_eq!(rules(child), Vec::<(&str, &str)>::new(), "{child:#}");
     assert_eq!(child["target"], "flink-1.20.1");
     assert!(notes(child).contains("flink.version = 1.20.1"), "{child:#}");
 }
@@ -171,7 +165,7 @@ fn a_childs_own_filter_replaces_the_parents_signature_excludes_as_maven_merges_t
     let child = file(&report, "child/pom.xml");
     // The parent set combine.children="append" on <filters>, and Maven copies a recessive
     // element's attributes onto the dominant one: the excludes survive.
-    assert_eq!(rules(child), Vec::<String>::new(), "{child:#}");
+    assert_eq!(rules(child), Vec::<(&str, &str)>::new(), "{child:#}");
     if let Some(shade) = maven_effective_shade(&dir.path().join("child")) {
         assert!(shade.contains("META-INF/*.SF"), "{shade}");
     }
@@ -187,7 +181,7 @@ fn a_childs_own_filter_replaces_the_parents_signature_excludes_as_maven_merges_t
     let child = file(&report, "child/pom.xml");
     assert_eq!(
         rules(child),
-        ["warning pom-shade-no-signature-filter"],
+        [("warning", "pom-shade-no-signature-filter")],
         "{child:#}"
     );
     if let Some(shade) = maven_effective_shade(&dir.path().join("child")) {
@@ -238,7 +232,7 @@ fn without_the_parent_the_same_child_is_unknown_not_wrong() {
     assert_eq!(out.status.code(), Some(0), "{}", support::stdout(&out));
     let report = json(&out);
     let child = file(&report, "child/pom.xml");
-    assert_eq!(rules(child), Vec::<String>::new(), "{child:#}");
+    assert_eq!(rules(child), Vec::<(&str, &str)>::new(), "{child:#}");
     let notes = notes(child);
     for expected in [
         "parent org.example:connector-parent:1.0 could not be read",
@@ -274,7 +268,7 @@ fn an_aggregator_is_expanded_into_its_modules_which_inherit_its_shade_plugin() {
             dir.path().file_name().unwrap().to_string_lossy()
         ),
     );
-    assert_eq!(rules(root), Vec::<String>::new());
+    assert_eq!(rules(root), Vec::<(&str, &str)>::new());
     assert!(
         notes(root).contains("packaging pom: this POM builds no jar (modules: child)"),
         "{root:#}"
@@ -283,8 +277,25 @@ fn an_aggregator_is_expanded_into_its_modules_which_inherit_its_shade_plugin() {
     assert!(
         !rules(child)
             .iter()
-            .any(|r| r.contains("pom-shade-plugin-missing")),
+            .any(|(_, r)| *r == "pom-shade-plugin-missing"),
         "{child:#}"
+    );
+
+    // A module with no <build> at all gets the parent's shade plugin (build/plugins inherit):
+    // not "no shade plugin", but the missing relocation of what the inherited plugin bundles.
+    let child = std::fs::read_to_string(dir.path().join("child/pom.xml")).unwrap();
+    let start = child.find("<build>").unwrap();
+    let end = child.find("</build>").unwrap() + "</build>".len();
+    std::fs::write(
+        dir.path().join("child/pom.xml"),
+        format!("{}{}", &child[..start], &child[end..]),
+    )
+    .unwrap();
+    let report = json(&check(&[], &[&dir.path().join("child/pom.xml")]));
+    assert_eq!(
+        rules(file(&report, "child/pom.xml")),
+        [("warning", "pom-dependency-not-relocated")],
+        "{report:#}"
     );
 }
 
@@ -315,8 +326,8 @@ fn assembly_jar_with_dependencies_bundles_runtime_scope_without_merging_services
     assert_eq!(
         rules(pom),
         [
-            "error pom-flink-not-provided",
-            "warning pom-assembly-fat-jar"
+            ("error", "pom-flink-not-provided"),
+            ("warning", "pom-assembly-fat-jar")
         ],
         "{pom:#}"
     );
@@ -339,11 +350,14 @@ fn assembly_jar_with_dependencies_bundles_runtime_scope_without_merging_services
     assert_eq!(
         rules(file(&report, "pom.xml")),
         [
-            "warning pom-flink-not-provided",
-            "warning pom-shade-plugin-missing"
+            ("warning", "pom-flink-not-provided"),
+            ("warning", "pom-shade-plugin-missing")
         ]
     );
 }
+
+/// `(severity, rule)` pairs a case must produce, in order.
+type Expected = &'static [(&'static str, &'static str)];
 
 #[test]
 fn scala_suffixes_and_the_planner_count_only_where_they_ship() {
@@ -364,17 +378,17 @@ fn scala_suffixes_and_the_planner_count_only_where_they_ship() {
         ))
     };
     let pom = dir.path().join("pom.xml");
-    let cases: &[(&str, &str, &[&str])] = &[
+    let cases: &[(&str, &str, Expected)] = &[
         ("test", "test", &[]),
         ("test", "provided", &[]),
-        ("provided", "test", &["note pom-planner-dependency"]),
-        ("compile", "test", &["error pom-planner-dependency"]),
+        ("provided", "test", &[("note", "pom-planner-dependency")]),
+        ("compile", "test", &[("error", "pom-planner-dependency")]),
         (
             "test",
             "compile",
             &[
-                "error scala-suffix-mismatch",
-                "warning pom-dependency-not-relocated",
+                ("error", "scala-suffix-mismatch"),
+                ("warning", "pom-dependency-not-relocated"),
             ],
         ),
     ];
@@ -407,7 +421,7 @@ fn an_unsupported_flink_line_is_reported_never_replaced_by_an_assumed_one() {
     let report = json(&out);
     let file = file(&report, "pom.xml");
     assert_eq!(file["target"], "flink-1.12.7 (unsupported line)");
-    assert_eq!(rules(file), ["warning pom-flink-version-unsupported"]);
+    assert_eq!(rules(file), [("warning", "pom-flink-version-unsupported")]);
     let message = file["findings"][0]["message"].as_str().unwrap();
     assert!(
         message.contains("1.12.7 is an unsupported line"),
@@ -415,13 +429,11 @@ fn an_unsupported_flink_line_is_reported_never_replaced_by_an_assumed_one() {
     );
     assert!(!notes(file).contains("1.20"), "{file:#}");
 
+    // With a target the audit runs against it; the other major line is the finding.
     let report = json(&check(&["--target", "flink-2.2"], &[&pom]));
     assert_eq!(
         rules(file_pom(&report)),
-        [
-            "warning pom-flink-version-unsupported",
-            "error pom-flink-version-mismatch"
-        ]
+        [("error", "pom-flink-version-mismatch")]
     );
 }
 
@@ -437,17 +449,17 @@ fn another_minor_line_is_a_warning_another_major_line_an_error() {
     let minor = json(&check(&["--target", "flink-1.19"], &[&pom]));
     assert_eq!(
         rules(file_pom(&minor)),
-        ["warning pom-flink-version-mismatch"]
+        [("warning", "pom-flink-version-mismatch")]
     );
     let major = json(&check(&["--target", "flink-2.0"], &[&pom]));
     assert_eq!(
         rules(file_pom(&major)),
-        ["error pom-flink-version-mismatch"]
+        [("error", "pom-flink-version-mismatch")]
     );
     let engine = json(&check(&["--target", "vvr-11.1"], &[&pom]));
     assert_eq!(
         rules(file_pom(&engine)),
-        ["error pom-flink-version-mismatch"]
+        [("error", "pom-flink-version-mismatch")]
     );
 }
 
@@ -548,8 +560,142 @@ fn a_parent_missing_locally_is_fetched_with_the_users_maven() {
     // excludes) now bundles jedis, which nothing relocates.
     assert_eq!(
         rules(file),
-        ["warning pom-dependency-not-relocated"],
+        [("warning", "pom-dependency-not-relocated")],
         "{file:#}"
     );
     assert!(!notes(file).contains("could not be read"), "{file:#}");
+}
+
+/// What the two fat-jar plugins really do with META-INF/services when the project and a
+/// bundled dependency (flink-json) both have the Factory file: built with Maven, then read.
+/// maven-assembly-plugin's jar-with-dependencies keeps flink-json's file and loses the
+/// project's (so the connector's factories vanish: error); maven-shade-plugin without
+/// ServicesResourceTransformer keeps the project's and loses flink-json's (warning).
+#[test]
+fn fat_jars_built_with_maven_keep_the_services_file_the_rules_say() {
+    if !support::require_command("mvn") {
+        return;
+    }
+    let _heavy = support::heavy();
+    let factory = "META-INF/services/org.apache.flink.table.factories.Factory";
+    let assembly = r#"<plugin><artifactId>maven-assembly-plugin</artifactId><version>3.7.1</version>
+      <configuration><descriptorRefs><descriptorRef>jar-with-dependencies</descriptorRef></descriptorRefs></configuration>
+      <executions><execution><id>make-assembly</id><phase>package</phase><goals><goal>single</goal></goals></execution></executions></plugin>"#;
+    let shade = r#"<plugin><artifactId>maven-shade-plugin</artifactId><version>3.5.1</version>
+      <executions><execution><phase>package</phase><goals><goal>shade</goal></goals></execution></executions></plugin>"#;
+    let cases: &[(&str, &str, &str, Expected)] = &[
+        (
+            assembly,
+            "target/fat-1-jar-with-dependencies.jar",
+            "org.apache.flink.formats.json.JsonFormatFactory",
+            &[
+                ("error", "pom-flink-not-provided"),
+                ("error", "pom-assembly-fat-jar"),
+            ],
+        ),
+        (
+            shade,
+            "target/fat-1.jar",
+            "com.example.OwnFactory",
+            &[
+                ("error", "pom-flink-not-provided"),
+                ("warning", "pom-shade-no-services-transformer"),
+                ("warning", "pom-shade-no-signature-filter"),
+            ],
+        ),
+    ];
+    for (plugin, jar, survivor, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                (
+                    "pom.xml",
+                    project(&format!(
+                        r#"<groupId>com.example</groupId><artifactId>fat</artifactId><version>1</version>
+  <properties><flink.version>1.20.3</flink.version><maven.compiler.source>11</maven.compiler.source>
+    <maven.compiler.target>11</maven.compiler.target><project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>
+  <dependencies><dependency><groupId>org.apache.flink</groupId><artifactId>flink-json</artifactId><version>${{flink.version}}</version>
+    <exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions></dependency></dependencies>
+  <build><plugins>{plugin}</plugins></build>"#
+                    )),
+                ),
+                (
+                    "src/main/java/com/example/OwnFactory.java",
+                    "package com.example; public class OwnFactory {}\n".to_string(),
+                ),
+                (
+                    &format!("src/main/resources/{factory}"),
+                    "com.example.OwnFactory\n".to_string(),
+                ),
+            ],
+        );
+        let out = Command::new("mvn")
+            .current_dir(dir.path())
+            .args(["-B", "-q", "package"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", support::tail(&out, 30));
+        let mut archive =
+            zip::ZipArchive::new(std::fs::File::open(dir.path().join(jar)).unwrap()).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(factory).unwrap(), &mut text).unwrap();
+        let listed: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        assert!(listed.contains(survivor), "{jar}: {listed:?}");
+        let lost = if *survivor == "com.example.OwnFactory" {
+            "org.apache.flink.formats.json.JsonFormatFactory"
+        } else {
+            "com.example.OwnFactory"
+        };
+        assert!(!listed.contains(&lost), "{jar}: {listed:?}");
+        let report = json(&check(&[], &[&dir.path().join("pom.xml")]));
+        assert_eq!(rules(file_pom(&report)), *expected, "{report:#}");
+    }
+}
+
+/// Found by the POM corpus (Apache's Elasticsearch connectors, Flink CDC, flink-sql-avro):
+/// flink-shaded-force-shading is an empty marker, a bundled flink-shaded-guava works (Flink
+/// loads org.apache.flink.* parent-first, and a version the runtime lacks loads from the jar),
+/// and flink-shaded-*'s own version (17.0) is not the Flink version.
+#[test]
+fn flink_shaded_artifacts_are_not_the_runtime_and_not_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let pom = dir.path().join("pom.xml");
+    std::fs::write(
+        &pom,
+        project(&format!(
+            r#"<groupId>org.apache.flink</groupId><artifactId>flink-sql-acme</artifactId><version>1.18.1</version>
+  <dependencies>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-shaded-force-shading</artifactId><version>16.1</version></dependency>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-shaded-guava</artifactId><version>31.1-jre-17.0</version></dependency>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-core</artifactId><version>${{project.version}}</version><scope>provided</scope></dependency>
+  </dependencies>
+  <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration>
+    <transformers><transformer implementation="org.apache.maven.plugins.shade.resource.ServicesResourceTransformer"/></transformers>
+    <filters><filter><artifact>*</artifact><excludes><exclude>META-INF/*.SF</exclude></excludes></filter></filters>
+  </configuration>{SHADE_GOAL}</plugin></plugins></build>"#
+        )),
+    )
+    .unwrap();
+    let report = json(&check(&["--target", "flink-1.18"], &[&pom]));
+    let file = file_pom(&report);
+    assert_eq!(
+        rules(file),
+        [("note", "pom-flink-not-provided")],
+        "{file:#}"
+    );
+    assert!(file["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("flink-shaded-guava"));
+    let inferred = json(&check(&[], &[&pom]));
+    assert_eq!(
+        file_pom(&inferred)["target"],
+        "flink-1.18.1",
+        "{inferred:#}"
+    );
 }

@@ -178,6 +178,17 @@ fn pick_op(rng: &mut Rng, project: &Path, added: &mut Vec<String>, i: usize) -> 
     }
 }
 
+/// When to kill a command that takes `took` uninterrupted: half the time anywhere in its run, half
+/// the time near its end, where it writes (rendering takes most of the run).
+fn kill_time(rng: &mut Rng, took: Duration) -> Duration {
+    let micros = took.as_micros() as u64;
+    if rng.below(2) == 0 {
+        Duration::from_micros(rng.below(micros))
+    } else {
+        Duration::from_micros(micros * 3 / 5 + rng.below(micros * 7 / 20))
+    }
+}
+
 struct Outcome {
     status: ExitStatus,
     interrupted: bool,
@@ -256,10 +267,10 @@ fn interrupted_commands_leave_the_old_or_the_new_state() {
         std::fs::remove_dir_all(&reference).unwrap();
 
         let outcome = if i < kills {
-            let at = Duration::from_micros(rng.below(took.as_micros() as u64));
-            killed_at(&project, &args, at)
+            killed_at(&project, &args, kill_time(&mut rng, took))
         } else {
-            let kib = 1 + rng.below(12);
+            // Below the size of the manifest, README and Options class, so most runs hit it.
+            let kib = 1 + rng.below(6);
             with_file_size_limit(&project, &args, kib, rng.below(2) == 0)
         };
         if outcome.interrupted {
@@ -366,8 +377,7 @@ fn a_killed_new_leaves_no_half_project_and_its_staging_is_cleaned_up() {
         if in_place {
             std::fs::create_dir(&target).unwrap();
         }
-        let at = Duration::from_micros(rng.below(took.as_micros() as u64));
-        if killed_at(tmp.path(), &args, at).interrupted {
+        if killed_at(tmp.path(), &args, kill_time(&mut rng, took)).interrupted {
             killed += 1;
         }
         if !in_place {

@@ -3,7 +3,7 @@
 
 use cargo_flink_connector::classfile::bytecode::instructions;
 use cargo_flink_connector::classfile::ClassFile;
-use cargo_flink_connector::inspect::eval::{evaluate, Statics, Value};
+use cargo_flink_connector::inspect::eval::{evaluate, method_result, Statics, Value};
 use libfuzzer_sys::fuzz_target;
 
 struct NoStatics;
@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = instructions(code.bytecode).count();
         }
         let _ = evaluate(&class, method, &mut NoStatics);
+        let _ = method_result(&class, method, Some(&class.name), &mut NoStatics);
     }
     for i in 0..4 {
         let _ = class.bootstrap_method(i);

@@ -206,7 +206,11 @@ pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
         }
         // An aggregator (packaging pom) has no sources of its own; its modules are projects.
         if pom.as_ref().is_none_or(|p| p.packaging != "pom") {
-            files.extend(rules::project::check_sources(project, &options.levels));
+            files.extend(rules::project::check_sources(
+                project,
+                pom.as_ref(),
+                &options.levels,
+            ));
         }
     }
     Ok(Report::new(files, options.deny_warnings))

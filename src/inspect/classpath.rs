@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::eval::{self, OptionSpec, Statics, Value};
 use crate::classfile::bytecode::{instructions, op};
-use crate::classfile::{ClassFile, Member, ACC_ENUM, ACC_PRIVATE};
+use crate::classfile::{ClassFile, Member, ACC_ENUM, ACC_FINAL, ACC_PRIVATE};
 use crate::flink::runtime::{RuntimeLib, FACTORY, FACTORY_INTERFACES, KNOWN_OPTIONS};
 use crate::jar::{JarIndex, DEFAULT_ENTRY_CAP};
 
@@ -53,15 +53,21 @@ pub struct ClassPath<'a> {
     headers: HashMap<String, Option<Rc<Header>>>,
     statics: HashMap<String, StaticsState>,
     members: HashMap<String, Option<MemberSet>>,
-    mutations: HashMap<(String, String), Option<String>>,
+    mutations: HashMap<(String, String, bool), Option<String>>,
     /// Class initialisers being evaluated right now (each may read another class's statics).
     nesting: usize,
     /// Class initialisers evaluated so far.
     initialised: usize,
+    /// Bytecode instructions evaluated so far, over all evaluations.
+    steps: usize,
 }
 
+/// Bytecode instructions one class path evaluates in total (real jars need a few thousand per
+/// factory); past it every evaluation answers "unknown".
+const MAX_TOTAL_STEPS: usize = 5_000_000;
+
 /// Class initialisers evaluated at once (one reads another's statics, which reads …).
-const MAX_NESTING: usize = 24;
+const MAX_NESTING: usize = 16;
 /// Class initialisers one class path evaluates in total: option holders are few.
 const MAX_INITIALISERS: usize = 2_000;
 /// Classes scanned for other writers of a static collection.
@@ -107,6 +113,7 @@ impl<'a> ClassPath<'a> {
             mutations: HashMap::new(),
             nesting: 0,
             initialised: 0,
+            steps: 0,
         }
     }
 
@@ -334,7 +341,7 @@ impl<'a> ClassPath<'a> {
         self.nesting -= 1;
         for field in class.fields.iter().filter(|f| f.is_static()) {
             let value = if field.access & ACC_ENUM != 0 {
-                Some(Value::Static {
+                Some(Value::Enum {
                     owner: owner.to_string(),
                     name: field.name.to_string(),
                 })
@@ -353,8 +360,38 @@ impl<'a> ClassPath<'a> {
 }
 
 impl ClassPath<'_> {
-    /// Who else may write or change static field `owner.name` (see [`Statics::static_mutation`]).
-    fn find_mutation(&mut self, owner: &str, name: &str) -> Option<String> {
+    fn is_final(&mut self, owner: &str, name: &str) -> bool {
+        self.class_bytes(owner)
+            .and_then(|(bytes, _)| {
+                let class = ClassFile::parse(&bytes).ok()?;
+                class.field(name).map(|f| f.access & ACC_FINAL != 0)
+            })
+            .unwrap_or(false)
+    }
+
+    /// Which method assigns static field `owner.name` outside its class initialiser.
+    fn reassignment(&mut self, owner: &str, name: &str) -> Option<String> {
+        self.cached_mutation(owner, name, true)
+    }
+
+    fn cached_mutation(
+        &mut self,
+        owner: &str,
+        name: &str,
+        assignments_only: bool,
+    ) -> Option<String> {
+        let key = (owner.to_string(), name.to_string(), assignments_only);
+        if let Some(cached) = self.mutations.get(&key) {
+            return cached.clone();
+        }
+        let found = self.find_mutation(owner, name, assignments_only);
+        self.mutations.insert(key, found.clone());
+        found
+    }
+
+    /// Who else may write or change static field `owner.name` (see [`Statics::static_mutation`]);
+    /// with `assignments_only`, only `putstatic` outside the class initialiser counts.
+    fn find_mutation(&mut self, owner: &str, name: &str, assignments_only: bool) -> Option<String> {
         let Some((bytes, origin)) = self.class_bytes(owner) else {
             return Some(format!("{owner} cannot be read"));
         };
@@ -376,7 +413,7 @@ impl ClassPath<'_> {
                 .methods
                 .iter()
                 .filter(|m| !(class.name == owner && m.name == "<clinit>"))
-                .find_map(|m| writes_static(class, m, owner, name))
+                .find_map(|m| writes_static(class, m, owner, name, assignments_only))
         };
         if origin != Origin::Jar {
             // Runtime classes cannot be listed: only a private field of a class without
@@ -421,7 +458,13 @@ impl ClassPath<'_> {
 /// Whether `method` assigns static field `owner.name` or uses its value in a way that may
 /// change it: anything but handing it to a JDK/Guava call as an argument, calling a read-only
 /// method on it, or returning it from a factory's option method.
-fn writes_static(class: &ClassFile, method: &Member, owner: &str, name: &str) -> Option<String> {
+fn writes_static(
+    class: &ClassFile,
+    method: &Member,
+    owner: &str,
+    name: &str,
+    assignments_only: bool,
+) -> Option<String> {
     let code = class.code(method).ok().flatten()?;
     let insns: Vec<_> = instructions(code.bytecode).map_while(Result::ok).collect();
     let simple = owner.rsplit('/').next().unwrap_or(owner);
@@ -442,6 +485,9 @@ fn writes_static(class: &ClassFile, method: &Member, owner: &str, name: &str) ->
         }
         if insn.opcode == op::PUTSTATIC {
             return Some(format!("{simple}.{name} is assigned again in {here}"));
+        }
+        if assignments_only {
+            continue;
         }
         let read_only = match insns.get(i + 1) {
             Some(next) if next.opcode == op::ARETURN => matches!(
@@ -497,6 +543,14 @@ fn leaves_collection_alone(opcode: u8, owner: &str, name: &str, descriptor: &str
 }
 
 impl Statics for ClassPath<'_> {
+    fn step_budget(&mut self) -> usize {
+        MAX_TOTAL_STEPS.saturating_sub(self.steps)
+    }
+
+    fn spend(&mut self, steps: usize) {
+        self.steps = self.steps.saturating_add(steps);
+    }
+
     fn method_code(
         &mut self,
         class: &str,
@@ -507,13 +561,7 @@ impl Statics for ClassPath<'_> {
     }
 
     fn static_mutation(&mut self, owner: &str, name: &str) -> Option<String> {
-        let key = (owner.to_string(), name.to_string());
-        if let Some(cached) = self.mutations.get(&key) {
-            return cached.clone();
-        }
-        let found = self.find_mutation(owner, name);
-        self.mutations.insert(key, found.clone());
-        found
+        self.cached_mutation(owner, name, false)
     }
 
     fn static_field(&mut self, owner: &str, name: &str, _descriptor: &str) -> Value {
@@ -521,7 +569,14 @@ impl Statics for ClassPath<'_> {
             .class_statics(owner)
             .and_then(|values| values.get(name).cloned())
         {
-            return value;
+            // A field that is not final may be assigned again after the initialiser ran.
+            if self.is_final(owner, name) || self.reassignment(owner, name).is_none() {
+                return value;
+            }
+            return Value::Static {
+                owner: owner.to_string(),
+                name: name.to_string(),
+            };
         }
         if let Some((_, _, key, ty, default)) = KNOWN_OPTIONS
             .iter()

@@ -40,8 +40,13 @@ pub enum Value {
     Bool(bool),
     Str(Rc<str>),
     Class(Rc<str>),
-    /// A static field that could not be resolved further; an enum constant's name is `name`.
+    /// A static field that could not be resolved further.
     Static {
+        owner: String,
+        name: String,
+    },
+    /// An enum constant; Flink prints it by its name.
+    Enum {
         owner: String,
         name: String,
     },
@@ -106,7 +111,7 @@ impl Value {
             }),
             Value::Bool(b) => Some(b.to_string()),
             Value::Str(s) | Value::Text(s) => Some(s.to_string()),
-            Value::Static { name, .. } => Some(name.clone()),
+            Value::Enum { name, .. } => Some(name.clone()),
             Value::Null => Some("null".into()),
             _ => None,
         }
@@ -132,6 +137,14 @@ pub trait Statics {
     ) -> Option<(String, Rc<Vec<u8>>)> {
         None
     }
+
+    /// Steps the next evaluation may take (a class path bounds its total work).
+    fn step_budget(&mut self) -> usize {
+        MAX_STEPS
+    }
+
+    /// Reports the steps an evaluation took.
+    fn spend(&mut self, _steps: usize) {}
 
     /// Why the mutable collection in static field `owner.name` may differ from what its class
     /// initialiser left there (`None`: nothing else writes or mutates it).
@@ -188,9 +201,13 @@ pub struct Outcome {
 /// fields of `class` it wrote, and what it returned.
 pub fn evaluate(class: &ClassFile, method: &Member, statics: &mut dyn Statics) -> Outcome {
     let mut interp = Interp::new(statics);
-    let returned = interp
-        .run(class, method, Vec::new(), None, 0, false)
-        .returned;
+    let ran = interp.run(class, method, Vec::new(), None, 0, false);
+    interp.world.spend(interp.steps);
+    if ran.failed.is_some() {
+        // Stopped part-way: nothing it wrote is what the class ends up with.
+        return Outcome::default();
+    }
+    let returned = ran.returned;
     let mut outcome = Outcome {
         returned: returned
             .into_iter()
@@ -227,6 +244,7 @@ pub fn method_result(
         Vec::new()
     };
     let ran = interp.run(class, method, args, this_class, 0, false);
+    interp.world.spend(interp.steps);
     let value = interp.single_result(ran, class, method)?;
     match interp.freeze(&value) {
         Value::Unknown => Err(interp.why_unknown()),
@@ -241,6 +259,7 @@ struct Ran {
 
 struct Interp<'w> {
     world: &'w mut dyn Statics,
+    max_steps: usize,
     heap: Vec<HeapObject>,
     steps: usize,
     string_bytes: usize,
@@ -308,8 +327,10 @@ fn flow(insns: &[Instruction], handlers: &[u16]) -> Flow {
 
 impl<'w> Interp<'w> {
     fn new(world: &'w mut dyn Statics) -> Self {
+        let max_steps = world.step_budget().min(MAX_STEPS);
         Interp {
             world,
+            max_steps,
             heap: Vec::new(),
             steps: 0,
             string_bytes: 0,
@@ -376,9 +397,10 @@ impl<'w> Interp<'w> {
         let mut floor: Option<usize> = None;
         for (i, insn) in insns.iter().enumerate() {
             self.steps += 1;
-            if self.steps > MAX_STEPS {
+            if self.steps > self.max_steps {
                 return failed(format!(
-                    "evaluation stopped after {MAX_STEPS} bytecode instructions"
+                    "evaluation stopped after {} bytecode instructions",
+                    self.max_steps
                 ));
             }
             let conditional = all_conditional || flow.conditional[i];
@@ -479,7 +501,7 @@ impl<'w> Interp<'w> {
         }
         let item = match item {
             Value::Option(_) | Value::Str(_) | Value::Int(_) | Value::Bool(_) => item,
-            Value::Float(_) | Value::Class(_) | Value::Text(_) => item,
+            Value::Float(_) | Value::Class(_) | Value::Text(_) | Value::Enum { .. } => item,
             _ => {
                 coll.unknown = Some(format!(
                     "it holds a value the evaluator cannot follow ({})",
@@ -1047,7 +1069,12 @@ impl<'w> Interp<'w> {
                     || descriptor == "Lorg/apache/flink/configuration/ConfigOption;" =>
             {
                 let simple = owner.rsplit('/').next().unwrap_or(owner);
-                self.unknown(|| format!("static field {simple}.{name} could not be evaluated"))
+                self.unknown(|| {
+                    format!(
+                        "static field {simple}.{name} cannot be read or is assigned again \
+                         outside its class initialiser"
+                    )
+                })
             }
             v => v,
         }
@@ -1079,10 +1106,9 @@ impl<'w> Interp<'w> {
         let followed = resolve_in
             .filter(|c| !c.starts_with("java/") && frame.depth < MAX_DEPTH)
             .and_then(|c| self.world.method_code(&c, name, descriptor));
-        if let Some((declaring, bytes)) = followed {
+        if let Some((_, bytes)) = followed {
             if let Some(v) = self.call(
                 frame,
-                &declaring,
                 &bytes,
                 name,
                 descriptor,
@@ -1108,7 +1134,6 @@ impl<'w> Interp<'w> {
     fn call(
         &mut self,
         frame: &Frame,
-        declaring: &str,
         bytes: &[u8],
         name: &str,
         descriptor: &str,
@@ -1117,7 +1142,6 @@ impl<'w> Interp<'w> {
         conditional: bool,
     ) -> Option<Value> {
         let class = ClassFile::parse(bytes).ok()?;
-        debug_assert_eq!(class.name, declaring);
         let method = class.method(name, descriptor)?;
         let (arg_words, _) = descriptor_words(descriptor)?;
         let mut locals = Vec::new();
@@ -1128,6 +1152,7 @@ impl<'w> Interp<'w> {
                 locals.push(Value::Top);
             }
         }
+        let touched: Vec<Value> = locals.clone();
         let ran = self.run(
             &class,
             method,
@@ -1136,6 +1161,12 @@ impl<'w> Interp<'w> {
             frame.depth + 1,
             conditional,
         );
+        if let Some(why) = &ran.failed {
+            // Stopped part-way: what it was given may be half-changed.
+            for v in &touched {
+                self.taint_value(v, why);
+            }
+        }
         Some(match self.single_result(ran, &class, method) {
             Ok(v) => v,
             Err(why) => self.unknown(|| why),
@@ -1276,6 +1307,7 @@ impl<'w> Interp<'w> {
                             | "Ljava/lang/Iterable;"
                             | "Ljava/util/Set;"
                             | "Ljava/util/List;"
+                            | "Ljava/util/stream/Stream;"
                     );
                 if elements {
                     out.extend(this.items_of(a)?);
@@ -1324,7 +1356,7 @@ impl<'w> Interp<'w> {
             (
                 "java/util/Collections",
                 "unmodifiableSet" | "unmodifiableCollection" | "unmodifiableList",
-            ) => match self.coll(&args[0]) {
+            ) => match self.coll(args.first()?) {
                 Some(inner) => {
                     let kind = match &self.heap[inner] {
                         HeapObject::Coll(c) => c.kind,
@@ -1335,13 +1367,13 @@ impl<'w> Interp<'w> {
                     self.alloc(HeapObject::Coll(view))
                 }
                 None => {
-                    let items = self.items_of(&args[0]);
+                    let items = self.items_of(args.first()?);
                     self.new_coll(Kind::Set, false, items)
                 }
             },
             ("java/util/Collections", "addAll") => {
                 let target = args.first().cloned().unwrap_or(Value::Unknown);
-                let items = spread(self, &args[1..]).map_err(|e| e.to_string());
+                let items = spread(self, args.get(1..)?);
                 let r = self.coll(&target)?;
                 self.add_all(r, items);
                 Value::Unknown

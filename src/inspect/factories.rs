@@ -148,6 +148,11 @@ fn identifier(cp: &mut ClassPath, class: &str) -> Result<String, String> {
     match evaluate_method(cp, class, "factoryIdentifier", "()Ljava/lang/String;")? {
         Value::Str(s) => Ok(s.to_string()),
         Value::Null => Err("factoryIdentifier() returns null".into()),
+        Value::Static { owner, name } => Err(format!(
+            "factoryIdentifier() returns static field {}.{name}, which cannot be read or is \
+             assigned again outside its class initialiser",
+            owner.rsplit('/').next().unwrap_or(&owner)
+        )),
         _ => Err("factoryIdentifier() computes its result".into()),
     }
 }

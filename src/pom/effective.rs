@@ -71,6 +71,14 @@ pub struct EffectivePom {
     managed: Vec<Element>,
 }
 
+/// What an importing POM takes from a BOM (its managed dependencies, interpolated).
+#[derive(Debug, Clone)]
+pub struct Imported {
+    managed: std::rc::Rc<Vec<Element>>,
+    unknown: bool,
+    unresolved: Vec<String>,
+}
+
 /// One POM of the chain, read and tagged with its index.
 struct Link {
     root: Element,
@@ -393,7 +401,19 @@ impl EffectivePom {
                 Err(format!("imports nested deeper than {MAX_DEPTH}"))
             } else {
                 resolver.resolve(&bom).and_then(|file| {
-                    Self::load_at(&file, resolver, depth + 1).map_err(|e| e.to_string())
+                    // BOMs are imported by many POMs of a run: each is modelled once.
+                    if let Some(known) = resolver.imported.get(&file) {
+                        return known.clone();
+                    }
+                    let model = Self::load_at(&file, resolver, depth + 1)
+                        .map(|m| Imported {
+                            managed: std::rc::Rc::new(m.managed_elements()),
+                            unknown: m.parent_unknown,
+                            unresolved: m.unresolved,
+                        })
+                        .map_err(|e| e.to_string());
+                    resolver.imported.insert(file, model.clone());
+                    model
                 })
             };
             match loaded {
@@ -401,11 +421,12 @@ impl EffectivePom {
                     let own: HashSet<String> = managed.iter().map(dependency_key).collect();
                     managed.extend(
                         imported
-                            .managed_elements()
-                            .into_iter()
-                            .filter(|e| !own.contains(&dependency_key(e))),
+                            .managed
+                            .iter()
+                            .filter(|e| !own.contains(&dependency_key(e)))
+                            .cloned(),
                     );
-                    if imported.parent_unknown {
+                    if imported.unknown {
                         bom_unknown = true;
                         unresolved.extend(imported.unresolved);
                     }

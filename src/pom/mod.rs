@@ -60,12 +60,20 @@ impl Element {
 
 pub fn parse_xml(text: &str) -> std::result::Result<Element, String> {
     let mut reader = Reader::from_str(text);
+    // Positions only grow while reading: count newlines incrementally (large BOMs made a
+    // count from the start of the file per element quadratic).
+    let counted = std::cell::Cell::new((0usize, 1usize));
     let line_at = |pos: u64| {
-        text.as_bytes()[..(pos as usize).min(text.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        let pos = (pos as usize).min(text.len());
+        let (from, line) = counted.get();
+        let (from, line) = if pos < from { (0, 1) } else { (from, line) };
+        let line = line
+            + text.as_bytes()[from..pos]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+        counted.set((pos, line));
+        line
     };
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {

@@ -104,6 +104,8 @@ impl ResolveOptions {
 pub struct Resolver {
     pub options: ResolveOptions,
     answers: HashMap<Gav, Result<PathBuf, String>>,
+    /// BOMs already modelled in this run, by file.
+    pub(crate) imported: HashMap<PathBuf, Result<super::effective::Imported, String>>,
 }
 
 const MVN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -113,6 +115,7 @@ impl Resolver {
         Resolver {
             options,
             answers: HashMap::new(),
+            imported: HashMap::new(),
         }
     }
 

@@ -6,17 +6,18 @@ use crate::escape;
 use crate::flink::SinkApi;
 use crate::manifest::Manifest;
 
-/// Default plugin versions for generated POMs: current upstream releases. Every one is a POM
+/// Default plugin versions for generated POMs: the newest releases on Maven Central (checked by
+/// scripts/check-upstream-versions, 2026-11-29). Every one is a POM
 /// property, so builds can override it (`-Dshade-plugin.version=…`).
 pub const PLUGIN_VERSIONS: &[(&str, &str)] = &[
     ("shade", "3.6.2"),
-    ("compiler", "3.15.0"),
-    ("surefire", "3.6.0"),
-    ("jar", "3.5.0"),
-    ("resources", "3.4.0"),
+    ("compiler", "3.16.0"),
+    ("surefire", "3.6.1"),
+    ("jar", "3.5.1"),
+    ("resources", "3.5.0"),
     ("clean", "3.5.0"),
-    ("install", "3.1.4"),
-    ("enforcer", "3.6.3"),
+    ("install", "3.2.0"),
+    ("enforcer", "3.7.0"),
     ("junit", "5.14.4"),
     // Only multi-line projects use it (a per-line source root). 3.7.0+ require Maven 3.9; 3.6.1
     // runs on the Maven 3.8 that Debian 12 ships.

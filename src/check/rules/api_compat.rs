@@ -55,6 +55,14 @@ pub const RULES: &[&Rule] = &[
     &PLANNER_INTERNAL,
 ];
 
+/// `org/apache/flink/<anything>/shaded/…` outside Flink's own `org/apache/flink/shaded/`: a
+/// connector's relocated (often optional) dependency, not Flink API.
+pub fn is_relocated_dependency(class: &str) -> bool {
+    class
+        .strip_prefix("org/apache/flink/")
+        .is_some_and(|rest| !rest.starts_with("shaded/") && rest.contains("/shaded/"))
+}
+
 fn is_planner_internal(class: &str) -> bool {
     class.starts_with("org/apache/flink/table/planner/")
         && !class.starts_with("org/apache/flink/table/planner/loader/")
@@ -70,7 +78,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         for r in class
             .foreign_refs
             .iter()
-            .filter(|r| r.starts_with("org/apache/flink/"))
+            .filter(|r| r.starts_with("org/apache/flink/") && !is_relocated_dependency(r))
         {
             let bucket = if ctx.target.is_2x() && is_removed_in_2_0(r) {
                 &mut removed
@@ -142,7 +150,10 @@ fn check_members(
     let mut classpath = ctx.classpath.borrow_mut();
     for class in classes {
         for member in &class.foreign_member_refs {
-            if !runtime.has_class(&member.owner) || shaded_library_of(&member.owner).is_some() {
+            if !runtime.has_class(&member.owner)
+                || shaded_library_of(&member.owner).is_some()
+                || is_relocated_dependency(&member.owner)
+            {
                 continue;
             }
             let answer = *answers.entry(member).or_insert_with(|| {
@@ -171,5 +182,24 @@ fn check_members(
                 ctx.target
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn relocated_dependencies_are_not_flink_api() {
+        for yes in [
+            "org/apache/flink/kafka/shaded/org/apache/kafka/common/X",
+            "org/apache/flink/connector/jdbc/shaded/com/zaxxer/Y",
+        ] {
+            assert!(super::is_relocated_dependency(yes), "{yes}");
+        }
+        for no in [
+            "org/apache/flink/shaded/guava31/com/google/common/base/Z",
+            "org/apache/flink/table/factories/Factory",
+        ] {
+            assert!(!super::is_relocated_dependency(no), "{no}");
+        }
     }
 }

@@ -44,7 +44,13 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         .jar
         .entries()
         .iter()
-        .filter(|e| e.is_class() && versioned_release(&e.name).is_some())
+        // A versioned module-info.class only describes the module on Java 9+ module paths; on
+        // the class path it is ignored, so alone it makes nothing multi-release.
+        .filter(|e| {
+            e.is_class()
+                && versioned_release(&e.name).is_some()
+                && !e.name.ends_with("/module-info.class")
+        })
         .map(|e| e.name.as_str())
         .collect();
     let declared = ctx.manifest.as_ref().is_some_and(|m| m.is_multi_release());
@@ -60,10 +66,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         );
     }
     let mut orphans: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for name in versioned
-        .iter()
-        .filter(|n| !n.ends_with("module-info.class"))
-    {
+    for name in &versioned {
         let Some(base) = name.splitn(4, '/').nth(3) else {
             continue;
         };
@@ -83,10 +86,12 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             ),
         );
     }
-    for entry in ctx.jar.entries().iter().filter(|e| {
-        e.name == "module-info.class"
-            || (e.name.ends_with("/module-info.class") && versioned_release(&e.name).is_some())
-    }) {
+    for entry in ctx
+        .jar
+        .entries()
+        .iter()
+        .filter(|e| e.name == "module-info.class")
+    {
         out.add(
             &MODULE_INFO,
             &entry.name,

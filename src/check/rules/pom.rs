@@ -16,7 +16,7 @@ pub static FLINK_NOT_PROVIDED: Rule = Rule {
     severity: Severity::Error,
     needs_class_files: false,
     summary: "A Flink runtime dependency is not in provided/test scope: the fat jar bundles it (error), or consumers inherit it (warning)",
-    why: "Flink dependencies in compile scope are shaded into the connector jar and then conflict with the runtime (see bundled-flink-runtime); in a library they leak into every consumer's fat jar.",
+    why: "Flink's own classes in the connector jar conflict with the runtime's copies (LinkageError, ClassCastException, NoSuchMethodError; see bundled-flink-runtime); a thin jar that does not bundle them still hands them to every consumer in compile scope.",
     hint: "add <scope>provided</scope> (managed platforms reject runtime-layer jars)",
 };
 pub static CONNECTOR_BASE_BUNDLED: Rule = Rule {
@@ -35,7 +35,7 @@ pub static PLANNER_DEPENDENCY: Rule = Rule {
     severity: Severity::Error,
     needs_class_files: false,
     summary: "flink-table-planner (not the loader) outside test scope: bundled it clashes with the runtime's planner (error); provided, the code may compile against planner internals Flink hides at run time (note)",
-    why: "Since 1.15 the planner is hidden behind planner-loader at run time: a bundled planner clashes with the runtime's, and code compiled against planner internals fails with NoClassDefFoundError.",
+    why: "Since 1.15 Flink loads the planner through flink-table-planner-loader in its own class loader; the planner's classes are not on the job's class path. A bundled planner is a second planner next to the runtime's; a provided one is only a compile-time dependency, harmless unless code uses its internals.",
     hint: "depend on flink-table-planner-loader (provided) or keep flink-table-planner_2.12 in test scope",
 };
 pub static VERSION_MISMATCH: Rule = Rule {
@@ -44,7 +44,7 @@ pub static VERSION_MISMATCH: Rule = Rule {
     severity: Severity::Error,
     needs_class_files: false,
     summary: "flink.version differs from the target runtime's: another major line or a managed engine's version (error), another minor line or patch (warning)",
-    why: "Code compiled against another Flink version may use APIs the runtime lacks, and managed platforms require flink.version to equal the engine's.",
+    why: "Flink keeps @Public APIs stable within a major version only; code compiled against another major line uses APIs the runtime lacks, and managed engines require flink.version to equal the engine's.",
     hint: "set flink.version to the runtime's version (managed platforms require them to be equal)",
 };
 pub static VERSION_UNSUPPORTED: Rule = Rule {
@@ -53,7 +53,7 @@ pub static VERSION_UNSUPPORTED: Rule = Rule {
     severity: Severity::Warning,
     needs_class_files: false,
     summary: "flink.version names a Flink line this audit has no knowledge of; line-specific checks were not run for it",
-    why: "The audit knows each supported line's API from its real distribution; for another line it cannot tell which classes and members exist, so it says so instead of assuming one.",
+    why: "The audit's per-line knowledge (APIs, class versions, shaded libraries) covers 1.17 … 2.3; for other lines it cannot say what runs.",
     hint: "build against a supported line (1.17 … 2.3), or pass --target for the runtime you deploy to",
 };
 pub static SHADE_MISSING: Rule = Rule {
@@ -63,7 +63,7 @@ pub static SHADE_MISSING: Rule = Rule {
     needs_class_files: false,
     summary:
         "Compile-scope dependencies but no fat jar (shade or assembly plugin): they are not in the connector jar",
-    why: "Without maven-shade-plugin (or an equivalent assembly), compile-scope dependencies are not in the jar Flink loads: ClassNotFoundException at run time.",
+    why: "Without a fat jar (shade, or assembly jar-with-dependencies), compile-scope dependencies are not in the jar Flink loads: ClassNotFoundException at run time.",
     hint: "add maven-shade-plugin with ServicesResourceTransformer and relocations",
 };
 pub static SHADE_NO_SERVICES_TRANSFORMER: Rule = Rule {
@@ -71,8 +71,8 @@ pub static SHADE_NO_SERVICES_TRANSFORMER: Rule = Rule {
     family: "F1",
     severity: Severity::Warning,
     needs_class_files: false,
-    summary: "maven-shade-plugin bundles dependencies without ServicesResourceTransformer: the first META-INF/services file of each name wins (the project's own), the bundled dependencies' service entries are dropped",
-    why: "Without ServicesResourceTransformer the shade plugin keeps the first services file of each name and drops the rest, so bundled dependencies' services (formats, drivers) go missing.",
+    summary: "maven-shade-plugin bundles dependencies without ServicesResourceTransformer: the project's own META-INF/services file of each name wins, the bundled dependencies' service entries are dropped",
+    why: "Without ServicesResourceTransformer maven-shade-plugin keeps the first META-INF/services file of each name, the project's own (built here with shade 3.5.1 and flink-json: only the project's factory remained, tests/check_pom.rs), and drops the bundled dependencies' ones, so their SPI implementations (bundled formats' factories, JDBC drivers …) never register.",
     hint: "add <transformer implementation=\"org.apache.maven.plugins.shade.resource.ServicesResourceTransformer\"/>",
 };
 pub static SHADE_NO_SIGNATURE_FILTER: Rule = Rule {
@@ -98,8 +98,8 @@ pub static ASSEMBLY_FAT_JAR: Rule = Rule {
     family: "F1",
     severity: Severity::Warning,
     needs_class_files: false,
-    summary: "maven-assembly-plugin's jar-with-dependencies unpacks every compile/runtime dependency as is: no services merging (the first file of each name wins), no relocation, signature files kept",
-    why: "jar-with-dependencies keeps the first META-INF/services file of each name, so the factories of the other jars vanish (\"Could not find any factory for identifier\"), and a signed dependency's signature files break loading.",
+    summary: "maven-assembly-plugin's jar-with-dependencies unpacks every compile/runtime dependency as is: one META-INF/services file per name survives, and not the project's; nothing relocated; signature files kept (error when a bundled Flink format or connector brings its own Factory file)",
+    why: "The predefined jar-with-dependencies descriptor has no metaInf-services handler. Built here with maven-assembly-plugin 3.7.1, a project bundling flink-json got flink-json's Factory services file and lost its own, so Flink finds none of the connector's factories (tests/check_pom.rs builds it). Packages are not relocated, and META-INF/*.SF of signed dependencies are copied (SecurityException on load).",
     hint: "build the connector jar with maven-shade-plugin (ServicesResourceTransformer, signature excludes, relocations), or a custom assembly descriptor with the metaInf-services handler",
 };
 
@@ -115,6 +115,32 @@ pub const RULES: &[&Rule] = &[
     &NOT_RELOCATED,
     &ASSEMBLY_FAT_JAR,
 ];
+
+/// Flink formats and connectors, which register their own factories in
+/// META-INF/services/org.apache.flink.table.factories.Factory.
+fn carries_factory_services(dep: &Dependency) -> bool {
+    const FORMATS: &[&str] = &[
+        "flink-json",
+        "flink-csv",
+        "flink-avro",
+        "flink-parquet",
+        "flink-orc",
+        "flink-protobuf",
+        "flink-avro-confluent-registry",
+        "flink-connector-datagen",
+    ];
+    dep.group_id == "org.apache.flink"
+        && (FORMATS.contains(&dep.artifact_id.as_str())
+            || dep.artifact_id.starts_with("flink-sql-")
+            || (dep.artifact_id.starts_with("flink-connector-")
+                && dep.artifact_id != "flink-connector-base"))
+}
+
+/// Flink's relocated third-party libraries (flink-shaded-guava, -jackson, …); not
+/// flink-shaded-force-shading, an empty marker that only makes the shade plugin run.
+fn is_flink_shaded_library(artifact: &str) -> bool {
+    artifact.starts_with("flink-shaded-") && artifact != "flink-shaded-force-shading"
+}
 
 /// Artifacts of the Flink runtime (flink-dist, the table uber jar, lib/) or its shaded libraries.
 fn is_runtime_artifact(artifact: &str) -> bool {
@@ -143,7 +169,6 @@ fn is_runtime_artifact(artifact: &str) -> bool {
         "flink-table-api-java-uber",
     ];
     EXACT.contains(&artifact)
-        || artifact.starts_with("flink-shaded-")
         || artifact.starts_with("flink-streaming-scala")
         || artifact.starts_with("flink-table-api-scala")
         || artifact.starts_with("flink-scala")
@@ -174,6 +199,7 @@ fn declared_at(pom: &EffectivePom) -> Option<DeclaredAt> {
             what: "flink.version",
         });
     }
+    // flink-shaded-* are not in the list: their versions are flink-shaded's (17.0), not Flink's.
     pom.dependencies
         .iter()
         .find(|d| d.group_id == "org.apache.flink" && is_runtime_artifact(&d.artifact_id))
@@ -314,6 +340,25 @@ fn package_of(group_id: &str) -> String {
     }
 }
 
+/// The dependencies the built jar contains (direct ones; shade's artifactSet applied), or
+/// `None` when that is unknown (an unread parent or a dependency of unknown scope).
+pub fn bundled_dependencies(pom: &EffectivePom) -> Option<Vec<&Dependency>> {
+    if pom.parent_unknown || pom.dependencies.iter().any(|d| d.scope.is_none()) {
+        return None;
+    }
+    let packaging = packaging(pom);
+    Some(
+        pom.dependencies
+            .iter()
+            .filter(|d| {
+                d.ships() == Some(true)
+                    && (packaging.assembly.is_some()
+                        || packaging.shade.iter().any(|c| shade_includes(c, pom, d)))
+            })
+            .collect(),
+    )
+}
+
 /// Checks the effective POM; returns notes on what was assumed or could not be checked.
 pub fn check(pom: &EffectivePom, target: Option<&Target>, out: &mut Findings) -> Vec<String> {
     let mut notes: Vec<String> = pom.unresolved.clone();
@@ -414,6 +459,17 @@ pub fn check(pom: &EffectivePom, target: Option<&Target>, out: &mut Findings) ->
                 format!("{coordinates} has scope {scope}"),
             )
             .with_line(dep.line);
+        } else if is_flink_shaded_library(&dep.artifact_id) && in_jar == Some(true) {
+            // Flink loads org.apache.flink.* parent-first: the runtime's copy of the same
+            // shaded library wins, and a version the runtime lacks loads from the jar. Flink CDC
+            // bundles flink-shaded-guava this way on purpose.
+            out.add_at(
+                &FLINK_NOT_PROVIDED,
+                Severity::Note,
+                at,
+                format!("{coordinates} has scope {scope}: the jar bundles Flink's shaded library; harmless (org.apache.flink.* loads parent-first, and a version the runtime lacks loads from the jar), only larger"),
+            )
+            .with_line(dep.line);
         } else if is_runtime_artifact(&dep.artifact_id) && dep.ships() == Some(true) {
             out.add_at(
                 &FLINK_NOT_PROVIDED,
@@ -452,13 +508,34 @@ pub fn check(pom: &EffectivePom, target: Option<&Target>, out: &mut Findings) ->
         .with_line(shipped[0].line);
     }
     if let Some(assembly) = packaging.assembly {
-        let names: Vec<String> = shipped.iter().map(|d| d.coordinates()).collect();
-        if !names.is_empty() {
+        let all: Vec<&Dependency> = pom
+            .dependencies
+            .iter()
+            .filter(|d| d.ships() == Some(true))
+            .collect();
+        let carriers: Vec<String> = all
+            .iter()
+            .filter(|d| carries_factory_services(d))
+            .map(|d| d.coordinates())
+            .collect();
+        let names: Vec<String> = all.iter().map(|d| d.coordinates()).collect();
+        if !carriers.is_empty() {
+            out.add_at(
+                &ASSEMBLY_FAT_JAR,
+                Severity::Error,
+                pom.location(assembly.origin, assembly.line),
+                format!(
+                    "jar-with-dependencies bundles {}, whose own META-INF/services/org.apache.flink.table.factories.Factory replaces the project's: Flink finds none of this connector's factories",
+                    examples(&carriers, 3)
+                ),
+            )
+            .with_line(assembly.line);
+        } else if !names.is_empty() {
             out.add(
                 &ASSEMBLY_FAT_JAR,
                 pom.location(assembly.origin, assembly.line),
                 format!(
-                    "jar-with-dependencies unpacks {} into the jar without merging META-INF/services, relocating packages or dropping signature files",
+                    "jar-with-dependencies unpacks {} into the jar without merging META-INF/services (a dependency's file of the same name replaces the project's), relocating packages or dropping signature files",
                     examples(&names, 3)
                 ),
             )
@@ -469,15 +546,22 @@ pub fn check(pom: &EffectivePom, target: Option<&Target>, out: &mut Findings) ->
     for config in &packaging.shade {
         let (file, line) = shade_plugin.map_or((0, 1), |p| (p.origin, p.line));
         let at = pom.location(file, line);
-        let bundled: Vec<&Dependency> = shipped
+        // Flink artifacts count for services and signatures (pom-flink-not-provided says
+        // whether they belong in the jar at all), not for relocation.
+        let bundled_all: Vec<&Dependency> = pom
+            .dependencies
             .iter()
-            .copied()
-            .filter(|d| shade_includes(config, pom, d))
+            .filter(|d| d.ships() == Some(true) && shade_includes(config, pom, d))
             .collect();
-        if bundled.is_empty() {
+        if bundled_all.is_empty() {
             continue;
         }
-        let names: Vec<String> = bundled.iter().map(|d| d.coordinates()).collect();
+        let bundled: Vec<&Dependency> = bundled_all
+            .iter()
+            .copied()
+            .filter(|d| d.group_id != "org.apache.flink")
+            .collect();
+        let names: Vec<String> = bundled_all.iter().map(|d| d.coordinates()).collect();
         if !text_contains(config, "ServicesResourceTransformer") {
             out.add(
                 &SHADE_NO_SERVICES_TRANSFORMER,
@@ -549,7 +633,8 @@ fn check_version(
     }
     let location = pom.location(at.file, at.line);
     let known = version_from_text(&at.text);
-    if known.is_none() {
+    // With a target the line checks ran (against the target); only the mismatch is news.
+    if known.is_none() && target.is_none() {
         let supported = crate::flink::LINES
             .iter()
             .map(|l| l.line)
@@ -593,7 +678,16 @@ fn check_version(
             &VERSION_MISMATCH,
             severity,
             location,
-            format!("{} is {} but the target is {target}", at.what, at.text),
+            format!(
+                "{} is {}{} but the target is {target}",
+                at.what,
+                at.text,
+                if known.is_none() {
+                    " (not a supported line)"
+                } else {
+                    ""
+                }
+            ),
         )
         .with_line(at.line);
     }

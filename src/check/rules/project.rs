@@ -6,11 +6,12 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::check::finding::{FindingExt, Findings, Levels};
+use crate::check::finding::{FindingExt, Findings, Levels, Severity};
 use crate::check::input::Project;
 use crate::check::FileReport;
 use crate::flink::runtime::FACTORY_SERVICES;
 use crate::jar::services::parse_services;
+use crate::pom::EffectivePom;
 
 use super::services::{
     BREAKS_ALL_DISCOVERY, PROVIDER_NOT_FOUND, SERVICES_FILE_MISPLACED, SERVICES_INVALID_LINE,
@@ -175,7 +176,13 @@ fn tokenize(code: &str) -> Vec<&str> {
 }
 
 /// The sources report of a project directory without a built jar, or `None`.
-pub fn check_sources(project: &Project, levels: &Levels) -> Option<FileReport> {
+/// `pom` (when the project has one) tells whether a listed class could come from a bundled
+/// dependency instead of the sources.
+pub fn check_sources(
+    project: &Project,
+    pom: Option<&EffectivePom>,
+    levels: &Levels,
+) -> Option<FileReport> {
     if !project.is_dir || !project.jars.is_empty() {
         return None;
     }
@@ -293,15 +300,16 @@ pub fn check_sources(project: &Project, levels: &Levels) -> Option<FileReport> {
                     let own_package = class
                         .rsplit_once('.')
                         .is_some_and(|(p, _)| packages.contains(p));
-                    let message = if own_package {
-                        format!("{class} is listed but no source in src/main/java declares it (\"Provider {class} not found\"); {BREAKS_ALL_DISCOVERY}")
-                    } else {
-                        format!("{class} is listed but src/main/java does not declare it; unless a bundled dependency provides it, \"Provider {class} not found\" breaks factory discovery")
-                    };
-                    let severity = if own_package || packages.is_empty() {
-                        crate::check::finding::Severity::Error
-                    } else {
-                        crate::check::finding::Severity::Warning
+                    let from_flink = class.starts_with("org.apache.flink.");
+                    // Only a bundled dependency could provide a class the sources lack.
+                    let bundled: Option<Vec<String>> = pom
+                        .and_then(super::pom::bundled_dependencies)
+                        .map(|deps| deps.iter().map(|d| d.coordinates()).collect());
+                    let (severity, message) = match &bundled {
+                        _ if from_flink => (Severity::Warning, format!("{class} is listed but is not this project's: the Flink runtime may provide it, and then its factory is registered by the runtime, not by this jar")),
+                        Some(deps) if !own_package && !deps.is_empty() => (Severity::Warning, format!("{class} is listed but src/main/java does not declare it; unless a bundled dependency ({}) provides it, \"Provider {class} not found\" breaks factory discovery", crate::check::finding::examples(deps, 3))),
+                        None if !own_package => (Severity::Warning, format!("{class} is listed but src/main/java does not declare it; unless a bundled dependency provides it (the POM's packaging is unknown), \"Provider {class} not found\" breaks factory discovery")),
+                        _ => (Severity::Error, format!("{class} is listed but no source in src/main/java declares it and nothing bundled provides it (\"Provider {class} not found\"); {BREAKS_ALL_DISCOVERY}")),
                     };
                     out.add_at(&PROVIDER_NOT_FOUND, severity, at, message)
                         .with_line(line.line);
@@ -316,7 +324,7 @@ pub fn check_sources(project: &Project, levels: &Levels) -> Option<FileReport> {
 fn report(project: &Project, notes: Vec<String>, out: Findings) -> FileReport {
     FileReport {
         path: project.dir.join("src/main").display().to_string(),
-        target: String::new(),
+        target: "none (sources only)".to_string(),
         engine: None,
         notes,
         findings: out.items,

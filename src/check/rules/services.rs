@@ -89,6 +89,9 @@ pub static PROVIDER_NOT_INSTANTIABLE: Rule = Rule {
 pub const BREAKS_ALL_DISCOVERY: &str = "ServiceLoader's failure breaks factory discovery for the \
      whole session: every table fails, built-ins like datagen included";
 
+/// The services file of the legacy `TableFactory` SPI, which 1.x's TableFactoryService reads.
+const LEGACY_TABLE_FACTORY: &str = "org.apache.flink.table.factories.TableFactory";
+
 pub const RULES: &[&Rule] = &[
     &SERVICES_FILE_MISSING,
     &SERVICES_FILE_MISPLACED,
@@ -180,10 +183,13 @@ fn misplaced_files(ctx: &JarContext, out: &mut Findings) -> bool {
         let file = name.rsplit('/').next().unwrap_or(name);
         let dir = &name[..name.len() - file.len()];
         let factory_file = file == "org.apache.flink.table.factories.Factory";
+        // TableFactory is the separate legacy SPI (TableFactoryService on 1.x), not a
+        // misnamed Factory file.
         let sub_interface = dir == "META-INF/services/"
             && file.starts_with("org.apache.flink.table.factories.")
             && file.ends_with("Factory")
-            && !factory_file;
+            && !factory_file
+            && file != LEGACY_TABLE_FACTORY;
         if (factory_file && name != FACTORY_SERVICES) || sub_interface {
             found = true;
             let why = if sub_interface {
