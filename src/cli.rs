@@ -256,13 +256,17 @@ pub struct PackageArgs {
 pub enum LineCommand {
     /// Build the project for one more Flink line (`2.3`, or a release such as `2.2.0`)
     Add {
+        /// The Flink line to add (`2.3`), or a released version (`2.2.0`)
         line: String,
+        /// Project directory (default: the current directory)
         #[arg(long, value_name = "DIR")]
         path: Option<PathBuf>,
     },
     /// Stop building a Flink line (not the primary: change `[flink] version` for that)
     Remove {
+        /// The Flink line to stop building (`1.17`)
         line: String,
+        /// Project directory (default: the current directory)
         #[arg(long, value_name = "DIR")]
         path: Option<PathBuf>,
     },
