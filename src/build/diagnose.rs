@@ -14,7 +14,11 @@ pub fn diagnose(errors: &[String]) -> String {
     if let Some(compile) = texts.iter().find(|t| is_compile_error(t)) {
         return format!("compilation failed: {}", short_path(compile));
     }
-    if texts.iter().any(|t| t.contains("There are test failures")) {
+    // Surefire 3.6 names only its goal in the failure line; older ones say "There are test failures".
+    if texts.iter().any(|t| {
+        t.contains("There are test failures")
+            || (t.contains("maven-surefire-plugin") && t.contains(":test ("))
+    }) {
         let totals = texts
             .iter()
             .rev()
@@ -232,6 +236,16 @@ mod tests {
         assert_eq!(
             tests,
             "tests failed (Tests run: 11, Failures: 1, Errors: 0, Skipped: 0)"
+        );
+        let surefire_3_6 = diagnose(&[
+            "[ERROR] Tests run: 11, Failures: 3, Errors: 0, Skipped: 0".to_string(),
+            "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.6.1:test (default-test) on project flink-connector-acme: ".to_string(),
+            "[ERROR] ".to_string(),
+            "[ERROR] See /tmp/x/target/surefire-reports for the individual test results.".to_string(),
+        ]);
+        assert_eq!(
+            surefire_3_6,
+            "tests failed (Tests run: 11, Failures: 3, Errors: 0, Skipped: 0)"
         );
     }
 }
