@@ -19,18 +19,29 @@ fn is_control(c: char) -> bool {
     c.is_control() || c == '\u{2028}' || c == '\u{2029}'
 }
 
+/// The escapes Java string literals and TOML basic strings share.
+fn backslash_escape(c: char) -> Option<&'static str> {
+    Some(match c {
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        _ => return None,
+    })
+}
+
 /// The body of a Java string literal (without quotes). ASCII only: non-ASCII becomes `\uXXXX`
 /// (UTF-16 code units), which javac decodes inside the literal to the same character; control
 /// characters become octal escapes (a `\u000a` would be a real line break before lexing).
 pub fn java_string_body(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     for c in text.chars() {
+        if let Some(escaped) = backslash_escape(c) {
+            out.push_str(escaped);
+            continue;
+        }
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
             c if c.is_ascii_control() => out.push_str(&format!("\\{:03o}", c as u32)),
             c if c.is_ascii() => out.push(c),
             c => {
@@ -190,14 +201,10 @@ pub fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
+        match backslash_escape(c) {
+            Some(escaped) => out.push_str(escaped),
+            None if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            None => out.push(c),
         }
     }
     out.push('"');
