@@ -24,6 +24,7 @@ const FACTORIES: &[&str] = &[
     "shapes.MutatedElsewhereFactory",
     "shapes.ReflectiveFactory",
     "shapes.NonFinalFactory",
+    "shapes.InheritedOptionsFactory",
 ];
 
 /// (class, identifier exact, required options exact, optional options exact)
@@ -41,6 +42,8 @@ const EXPECTED: &[(&str, bool, bool, bool)] = &[
     ("shapes.ReflectiveFactory", false, true, false),
     // Static fields that are not final, assigned again by the constructor.
     ("shapes.NonFinalFactory", false, true, false),
+    // Options named through a holder that inherits them from base holders and an interface.
+    ("shapes.InheritedOptionsFactory", true, true, true),
 ];
 
 fn build_jar(lib: &Path, work: &Path) -> PathBuf {

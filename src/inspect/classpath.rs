@@ -375,6 +375,34 @@ impl<'a> ClassPath<'a> {
 }
 
 impl ClassPath<'_> {
+    /// The class that declares the field `owner.name` resolves to, as the JVM resolves it
+    /// (JVMS 5.4.3.2): `owner` itself, then its superinterfaces, then its superclass, each
+    /// recursively. `None` when the hierarchy cannot be read up to the declaration.
+    fn field_owner(&mut self, owner: &str, name: &str) -> Option<String> {
+        self.field_owner_within(owner, name, 0)
+    }
+
+    fn field_owner_within(&mut self, class: &str, name: &str, depth: usize) -> Option<String> {
+        if depth > 32 || class.starts_with("java/") {
+            return None;
+        }
+        let declares = self
+            .members(class)?
+            .iter()
+            .any(|(n, d)| n == name && !d.starts_with('('));
+        if declares {
+            return Some(class.to_string());
+        }
+        let header = self.header(class)?;
+        for interface in &header.interfaces {
+            if let Some(found) = self.field_owner_within(interface, name, depth + 1) {
+                return Some(found);
+            }
+        }
+        let super_name = header.super_name.as_deref()?;
+        self.field_owner_within(super_name, name, depth + 1)
+    }
+
     fn is_final(&mut self, owner: &str, name: &str) -> bool {
         self.class_bytes(owner)
             .and_then(|(bytes, _)| {
@@ -576,10 +604,20 @@ impl Statics for ClassPath<'_> {
     }
 
     fn static_mutation(&mut self, owner: &str, name: &str) -> Option<String> {
-        self.cached_mutation(owner, name, false)
+        let declared = self.field_owner(owner, name);
+        let declared = declared.as_deref().unwrap_or(owner);
+        // Writers may name the field through either class.
+        self.cached_mutation(declared, name, false).or_else(|| {
+            (declared != owner)
+                .then(|| self.cached_mutation(owner, name, false))
+                .flatten()
+        })
     }
 
     fn static_field(&mut self, owner: &str, name: &str, _descriptor: &str) -> Value {
+        // `Sub.FIELD` may name a field `Sub` inherits (option holders extending a base holder).
+        let declared = self.field_owner(owner, name);
+        let owner = declared.as_deref().unwrap_or(owner);
         if let Some(value) = self
             .class_statics(owner)
             .and_then(|values| values.get(name).cloned())

@@ -7,6 +7,7 @@
 //! (`CI=true`), where a skip would hide a broken install step.
 #![allow(dead_code)]
 
+pub mod corpus;
 pub mod factories;
 
 use std::collections::BTreeMap;
