@@ -9,6 +9,7 @@
 
 pub mod corpus;
 pub mod factories;
+pub mod minicluster;
 
 use std::collections::BTreeMap;
 use std::io::Write;
