@@ -614,6 +614,43 @@ impl Statics for ClassPath<'_> {
         })
     }
 
+    fn unreadable_static(&mut self, owner: &str, name: &str) -> String {
+        let declared = self.field_owner(owner, name);
+        // Not found: the named class, or an ancestor that could declare it, cannot be read.
+        let unread = match &declared {
+            Some(d) => self.class_bytes(d).is_none().then(|| d.clone()),
+            None if self.class_bytes(owner).is_none() => Some(owner.to_string()),
+            None => {
+                let (ancestors, _) = self.ancestors(owner);
+                ancestors.into_iter().find(|a| {
+                    !a.starts_with("java/") && !a.starts_with("javax/") && self.header(a).is_none()
+                })
+            }
+        };
+        let owner = declared.as_deref().unwrap_or(owner);
+        let simple = owner.rsplit('/').next().unwrap_or(owner);
+        if let Some(unread) = unread {
+            let looked = if self.runtime.is_some() {
+                "neither in the jar nor in Flink's lib/ (it comes from another artifact)"
+            } else {
+                "not in the jar, and no Flink lib/ is cached to look in"
+            };
+            return format!(
+                "static field {simple}.{name}: {} is {looked}",
+                unread.replace('/', ".")
+            );
+        }
+        if !self.is_final(owner, name) {
+            if let Some(writer) = self.reassignment(owner, name) {
+                return format!(
+                    "static field {simple}.{name} is not final and is assigned again outside its \
+                     class initialiser ({writer})"
+                );
+            }
+        }
+        format!("static field {simple}.{name}: its class initialiser cannot be evaluated exactly")
+    }
+
     fn static_field(&mut self, owner: &str, name: &str, _descriptor: &str) -> Value {
         // `Sub.FIELD` may name a field `Sub` inherits (option holders extending a base holder).
         let declared = self.field_owner(owner, name);
