@@ -379,11 +379,18 @@ impl ClassPath<'_> {
     /// (JVMS 5.4.3.2): `owner` itself, then its superinterfaces, then its superclass, each
     /// recursively. `None` when the hierarchy cannot be read up to the declaration.
     fn field_owner(&mut self, owner: &str, name: &str) -> Option<String> {
-        self.field_owner_within(owner, name, 0)
+        // Each class is searched once: a hostile hierarchy of diamonds stays linear.
+        let mut visited = HashSet::new();
+        self.field_owner_within(owner, name, &mut visited)
     }
 
-    fn field_owner_within(&mut self, class: &str, name: &str, depth: usize) -> Option<String> {
-        if depth > 32 || class.starts_with("java/") {
+    fn field_owner_within(
+        &mut self,
+        class: &str,
+        name: &str,
+        visited: &mut HashSet<String>,
+    ) -> Option<String> {
+        if visited.len() > 256 || class.starts_with("java/") || !visited.insert(class.to_string()) {
             return None;
         }
         let declares = self
@@ -395,12 +402,12 @@ impl ClassPath<'_> {
         }
         let header = self.header(class)?;
         for interface in &header.interfaces {
-            if let Some(found) = self.field_owner_within(interface, name, depth + 1) {
+            if let Some(found) = self.field_owner_within(interface, name, visited) {
                 return Some(found);
             }
         }
         let super_name = header.super_name.as_deref()?;
-        self.field_owner_within(super_name, name, depth + 1)
+        self.field_owner_within(super_name, name, visited)
     }
 
     fn is_final(&mut self, owner: &str, name: &str) -> bool {
