@@ -7,7 +7,9 @@
 //! (`CI=true`), where a skip would hide a broken install step.
 #![allow(dead_code)]
 
+pub mod corpus;
 pub mod factories;
+pub mod minicluster;
 
 use std::collections::BTreeMap;
 use std::io::Write;
