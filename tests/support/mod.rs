@@ -373,3 +373,17 @@ impl RawZip {
         std::fs::write(path, self.finish()).unwrap();
     }
 }
+
+/// `new PRESET --dir project EXTRA…` in `tmp`; the new project's directory.
+pub fn new_project(tmp: &Path, preset: &str, extra: &[&str]) -> PathBuf {
+    let mut args = vec!["new", preset, "--dir", "project"];
+    args.extend_from_slice(extra);
+    let out = run_in(tmp, &args);
+    assert!(out.status.success(), "new {args:?}: {}", stderr(&out));
+    tmp.join("project")
+}
+
+/// A file's text; a missing or unreadable file fails the test naming the path.
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
