@@ -3,26 +3,14 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use support::{run_in, stderr, stdout};
+use support::{new_project, read, run_in, stderr, stdout};
 
 const OPTIONS_JAVA: &str = "src/main/java/org/example/flink/connector/acme/AcmeOptions.java";
 const CLIENT_JAVA: &str = "src/main/java/org/example/flink/connector/acme/AcmeClient.java";
 const OPTIONS_TEMPLATE: &str =
     "base/src/main/java/{{package_path}}/{{class_prefix}}Options.java.hbs";
-
-fn new_project(tmp: &Path, extra: &[&str]) -> PathBuf {
-    let mut args = vec!["new", "acme", "--dir", "acme"];
-    args.extend_from_slice(extra);
-    let out = run_in(tmp, &args);
-    assert!(out.status.success(), "new failed: {}", stderr(&out));
-    tmp.join("acme")
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 /// `generate --check ARGS…` finds the project exactly as its manifest renders it.
 fn assert_no_drift(project: &Path, args: &[&str]) {
@@ -46,14 +34,14 @@ fn edit(p: &Path, f: impl FnOnce(String) -> String) {
 #[test]
 fn a_fresh_project_has_no_drift() {
     let tmp = tempfile::tempdir().unwrap();
-    let project = new_project(tmp.path(), &[]);
+    let project = new_project(tmp.path(), "acme", &[]);
     assert_no_drift(&project, &[]);
 }
 
 #[test]
 fn check_reports_drift_as_a_diff_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let project = new_project(tmp.path(), &[]);
+    let project = new_project(tmp.path(), "acme", &[]);
     // The manifest changes, the project is behind it: drift, shown as the diff `generate` would apply.
     edit(&project.join("connector.toml"), |t| {
         t.replace("key = \"namespace\"", "key = \"name-space\"")
@@ -120,7 +108,7 @@ fn check_reports_drift_as_a_diff_and_writes_nothing() {
 #[test]
 fn lifecycle_keeps_owned_edits_merges_managed_edits_and_adds_options() {
     let tmp = tempfile::tempdir().unwrap();
-    let project = new_project(tmp.path(), &[]);
+    let project = new_project(tmp.path(), "acme", &[]);
     // A comment in connector.toml must survive `option add`.
     edit(&project.join("connector.toml"), |t| {
         t.replace("[flink]", "# pinned to our platform\n[flink]")
@@ -227,7 +215,7 @@ fn lifecycle_keeps_owned_edits_merges_managed_edits_and_adds_options() {
 #[test]
 fn option_remove_and_set_edit_the_manifest_and_the_code() {
     let tmp = tempfile::tempdir().unwrap();
-    let project = new_project(tmp.path(), &[]);
+    let project = new_project(tmp.path(), "acme", &[]);
     assert!(run_in(
         &project,
         &[
@@ -303,7 +291,7 @@ fn option_remove_and_set_edit_the_manifest_and_the_code() {
 #[test]
 fn changing_the_flink_line_in_the_manifest_moves_the_project() {
     let tmp = tempfile::tempdir().unwrap();
-    let project = new_project(tmp.path(), &["--flink", "1.20"]);
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.20"]);
     let sink = project.join("src/main/java/org/example/flink/connector/acme/AcmeSink.java");
     assert!(read(&sink).contains("InitContext context"));
     edit(&project.join("connector.toml"), |t| {
@@ -336,7 +324,7 @@ fn workspace_metadata_supplies_defaults_and_the_command_line_wins() {
         "[workspace]\nmembers = []\n\n[workspace.metadata.flink-connector]\ngroup-id = \"com.acme\"\npackage-prefix = \"com.acme.connectors\"\nflink-version = \"2.2\"\nlicense-header = \"Copyright Acme Corp.\"\n",
     )
     .unwrap();
-    let project = new_project(tmp.path(), &[]);
+    let project = new_project(tmp.path(), "acme", &[]);
     let manifest = read(&project.join("connector.toml"));
     assert!(
         manifest.contains("group-id = \"com.acme\"")
@@ -384,7 +372,7 @@ fn bad_manifests_and_misplaced_runs_get_one_line_errors() {
         stderr(&out)
     );
 
-    let project = new_project(tmp.path(), &[]);
+    let project = new_project(tmp.path(), "acme", &[]);
     let original = read(&project.join("connector.toml"));
     for (edit_fn, expected) in [
         (
@@ -536,7 +524,7 @@ fn cargo_runs_the_tool_as_a_subcommand() {
 #[test]
 fn generate_records_the_tool_version_that_rendered_the_project() {
     let tmp = tempfile::tempdir().unwrap();
-    let project = new_project(tmp.path(), &[]);
+    let project = new_project(tmp.path(), "acme", &[]);
     let version_line = format!("version = \"{}\"", env!("CARGO_PKG_VERSION"));
     edit(&project.join("connector.toml"), |t| {
         t.replace(
@@ -556,7 +544,7 @@ fn generate_records_the_tool_version_that_rendered_the_project() {
 #[test]
 fn capability_options_the_code_reads_must_keep_a_default() {
     let tmp = tempfile::tempdir().unwrap();
-    let project = new_project(tmp.path(), &[]);
+    let project = new_project(tmp.path(), "acme", &[]);
     edit(&project.join("connector.toml"), |t| {
         t.replacen("default = 3\n", "", 1)
     });

@@ -24,6 +24,7 @@ const FACTORIES: &[&str] = &[
     "shapes.MutatedElsewhereFactory",
     "shapes.ReflectiveFactory",
     "shapes.NonFinalFactory",
+    "shapes.InheritedOptionsFactory",
 ];
 
 /// (class, identifier exact, required options exact, optional options exact)
@@ -41,9 +42,17 @@ const EXPECTED: &[(&str, bool, bool, bool)] = &[
     ("shapes.ReflectiveFactory", false, true, false),
     // Static fields that are not final, assigned again by the constructor.
     ("shapes.NonFinalFactory", false, true, false),
+    // Options named through a holder that inherits them from base holders and an interface.
+    ("shapes.InheritedOptionsFactory", true, true, true),
 ];
 
 fn build_jar(lib: &Path, work: &Path) -> PathBuf {
+    build_jar_without(lib, work, &[])
+}
+
+/// The shapes jar without the class files `leave_out` names (as a jar that expects them from
+/// another artifact).
+fn build_jar_without(lib: &Path, work: &Path, leave_out: &[&str]) -> PathBuf {
     let sources = support::java_sources(
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inspect/shapes"),
     );
@@ -52,7 +61,9 @@ fn build_jar(lib: &Path, work: &Path) -> PathBuf {
         .unwrap_or_else(|e| panic!("{e}"));
     let mut zip = RawZip::new();
     for (name, bytes) in support::files_under(&classes) {
-        zip.add(&name, &bytes);
+        if !leave_out.contains(&name.as_str()) {
+            zip.add(&name, &bytes);
+        }
     }
     let services = FACTORIES.join("\n") + "\n";
     zip.add(
@@ -148,4 +159,35 @@ fn inspect_json_shows_unknown_sets_as_null_with_notes() {
     assert_eq!(exact["identifier"], "with-helper");
     assert_eq!(exact["optional_options"], serde_json::json!([]));
     assert!(exact["notes"].is_null(), "{exact}");
+}
+
+/// Flink's non-uber connector jars (flink-connector-hbase-2.2, -opensearch2) name option holders
+/// that ship in a -base artifact: the options are unknown, and the note says where it looked.
+#[test]
+fn an_option_holder_from_another_artifact_is_unknown_and_the_note_says_so() {
+    let Some(lib) = support::flink_lib("1.20.5") else {
+        return;
+    };
+    if !support::require("javac", support::has_command("javac")) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let jar = build_jar_without(&lib, work.path(), &["shapes/BaseSourceOptions.class"]);
+    let runtime = RuntimeLib::open(&lib).unwrap();
+    let view = inspect_view(std::slice::from_ref(&jar), Some(&runtime));
+    let seen = &view[&(
+        "shapes.jar".to_string(),
+        "shapes.InheritedOptionsFactory".to_string(),
+    )];
+    // The required options live in classes the jar has; the optional ones do not.
+    assert!(seen.required.is_some(), "{seen:#?}");
+    assert_eq!(seen.optional, None, "{seen:#?}");
+    assert_eq!(seen.notes.len(), 1, "{seen:#?}");
+    assert!(
+        seen.notes[0].contains(
+            "shapes.BaseSourceOptions is neither in the jar nor in Flink's lib/ (it comes from \
+             another artifact)"
+        ),
+        "{seen:#?}"
+    );
 }

@@ -5,7 +5,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{run_in, stderr, stdout};
+use support::{read, run_in, stderr, stdout};
 
 const OPTIONS_JAVA: &str = "src/main/java/org/example/flink/connector/acme/AcmeOptions.java";
 const CLIENT_JAVA: &str = "src/main/java/org/example/flink/connector/acme/AcmeClient.java";
@@ -14,10 +14,6 @@ fn new_project(tmp: &Path) -> PathBuf {
     let out = run_in(tmp, &["new", "acme"]);
     assert!(out.status.success(), "{}", stderr(&out));
     tmp.join("flink-connector-acme")
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 fn edit(p: &Path, f: impl FnOnce(String) -> String) {

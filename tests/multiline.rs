@@ -23,18 +23,6 @@ fn all_lines() -> bool {
     std::env::var("FLINK_MVN_LINES").as_deref() == Ok("all")
 }
 
-fn new_project(tmp: &Path, name: &str, extra: &[&str]) -> PathBuf {
-    let mut args = vec!["new", name, "--dir", "project"];
-    args.extend_from_slice(extra);
-    let out = run_in(tmp, &args);
-    assert!(out.status.success(), "new {args:?}: {}", stderr(&out));
-    tmp.join("project")
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
 /// The project's files (relative path → bytes), without the manifest.
 fn tree(project: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = files_under(project);
@@ -398,6 +386,17 @@ fn package_builds_tests_and_audits_every_line_and_ends_with_one_table() {
         );
         assert!(project
             .join(format!("target/flink-{line}/audit.sarif"))
+            .is_file());
+        // Each line's jar has its own upload metadata beside it, read from that jar.
+        let meta = read(&project.join(format!("target/flink-{line}/connector-meta.yaml")));
+        assert!(
+            meta.contains(&format!("{line}.jar")) && meta.contains("  type: acme\n"),
+            "{meta}"
+        );
+        assert!(project
+            .join(format!(
+                "target/flink-{line}/flink-connector-acme-options.md"
+            ))
             .is_file());
         assert!(
             progress.contains(&format!("── Flink {line} (")),

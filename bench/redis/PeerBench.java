@@ -1,6 +1,6 @@
 /**
  * jeff-zou/flink-connector-redis' figures for bench/redis/peers.sh, measured like RedisBench (rows /
- * the job's net runtime): SQL 'connector'='redis' (Lettuce), compiled from its sources on Flink
+ * the job's net runtime, and the steady-state rate the server saw): SQL 'connector'='redis' (Lettuce), compiled from its sources on Flink
  * 1.17. It runs in its
  * own JVM: both register the factory identifier 'redis', and jeff-zou's lookup needs the planner
  * jar instead of the planner loader. Bahir's sink is in BahirBench. Usage: PeerBench jeff PORT
@@ -14,6 +14,8 @@ public class PeerBench {
         String password = args[2];
         long rows = Long.parseLong(args[3]);
         int parallelism = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        RedisBench.monitored = "127.0.0.1:" + port;
+        RedisBench.monitorPassword = password;
         String redis = "'connector'='redis','host'='127.0.0.1','port'='" + port + "','password'='" + password + "',"
                 + "'redis-mode'='single'";
         String gen = "'connector'='datagen','rows-per-second'='1000000000','number-of-rows'='" + rows + "',"

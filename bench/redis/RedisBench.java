@@ -4,13 +4,24 @@ import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Throughput of the generated Redis connector in an embedded MiniCluster (run by bench/redis.sh).
- * Each job's rate is rows / the job's net runtime (JobExecutionResult#getNetRuntime, i.e. without
- * MiniCluster start-up). Usage: RedisBench PORT PASSWORD ROWS [PARALLELISM]
+ * Throughput of the generated Redis connector in an embedded MiniCluster (run by bench/redis.sh and
+ * bench/redis/peers.sh). Two figures per job: "RESULT" = rows / the job's net runtime
+ * (JobExecutionResult#getNetRuntime: without MiniCluster start-up, but with the job's deployment,
+ * code generation and JIT warm-up), and "SERVER" = the steady-state rate Redis itself saw:
+ * commands executed per second (INFO stats total_commands_processed, polled every 10 ms on every
+ * monitored server, our own INFO calls subtracted) between the moments 2 % and 98 % of the job's
+ * commands had arrived. Usage: RedisBench PORT PASSWORD ROWS [PARALLELISM]
  */
 public class RedisBench {
 
@@ -19,6 +30,8 @@ public class RedisBench {
         String password = args[1];
         long rows = Long.parseLong(args[2]);
         int parallelism = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        monitored = "127.0.0.1:" + port;
+        monitorPassword = password;
         String redis = "'connector'='redis','hostname'='127.0.0.1','port'='" + port + "','password'='" + password + "'"
                 + System.getProperty("redisOptions", "");
 
@@ -38,12 +51,14 @@ public class RedisBench {
                 "INSERT INTO kv SELECT id, id FROM src");
 
         String clusterNodes = System.getProperty("clusterNodes", "");
-        if (!clusterNodes.isEmpty()) {
+        if (!clusterNodes.isEmpty() && "sink, cluster".contains(System.getProperty("only", "sink, cluster"))) {
+            monitored = clusterNodes; // the monitor keeps the masters among them
             bench("sink, cluster of 3 masters, value.layout=string (SET k v)", rows, parallelism,
                     "CREATE TABLE src (id BIGINT) WITH (" + gen + ")",
                     "CREATE TABLE kv (k BIGINT, v BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector'='redis','mode'='cluster',"
                             + "'cluster.nodes'='" + clusterNodes + "','password'='" + password + "','value.layout'='string','key.prefix'='c:')",
                     "INSERT INTO kv SELECT id, id FROM src");
+            monitored = "127.0.0.1:" + port;
         }
 
         bench("sink, value.layout=hash, 2 fields (HSET k a x b y)", rows, parallelism,
@@ -110,14 +125,146 @@ public class RedisBench {
         }
         int runs = Integer.getInteger("runs", 3);
         long best = Long.MAX_VALUE;
+        double bestServer = 0;
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < runs; i++) {
+            Monitor m = new Monitor();
             long millis = run(parallelism, statements);
+            double server = m.stop();
             best = Math.min(best, millis);
-            all.append(i == 0 ? "" : ", ").append(String.format("%.0f", rows * 1000.0 / Math.max(1, millis)));
+            bestServer = Math.max(bestServer, server);
+            all.append(i == 0 ? "" : ", ").append(String.format("%.0f (server %.0f)", rows * 1000.0 / Math.max(1, millis), server));
         }
         report(what, rows, best);
+        reportServer(what, bestServer);
         System.out.println("RUNS " + what + ": " + all + " rows/s");
+    }
+
+    /** The servers the next jobs write to or read from, host:port[,host:port…] (replicas are skipped). */
+    static String monitored = "";
+    static String monitorPassword = "";
+
+    static void reportServer(String what, double commandsPerSecond) {
+        System.out.printf("SERVER %-58s %12.0f commands/s%n", what, commandsPerSecond);
+    }
+
+    /**
+     * Polls INFO stats of every monitored master every 10 ms while a job runs; {@link #stop()}
+     * returns the commands/s between the samples at which 2 % and 98 % of the job's commands had
+     * been executed (the steady state: job start-up and the tail are outside that window).
+     */
+    static final class Monitor implements Runnable {
+        private final List<Socket> sockets = new ArrayList<>();
+        private final List<long[]> samples = new ArrayList<>(); // {nanoTime, commands since start}
+        private final Thread thread = new Thread(this, "bench-monitor");
+        private volatile boolean stopped;
+
+        Monitor() throws IOException {
+            for (String hp : monitored.split(",")) {
+                String[] parts = hp.trim().split(":");
+                Socket s = new Socket(parts[0], Integer.parseInt(parts[1]));
+                s.setTcpNoDelay(true);
+                call(s, "AUTH", monitorPassword);
+                if (call(s, "INFO", "replication").contains("role:master")) {
+                    sockets.add(s);
+                } else {
+                    s.close();
+                }
+            }
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            try {
+                long base = -1;
+                for (long polls = 0; !stopped; polls++) {
+                    long total = 0;
+                    for (Socket s : sockets) {
+                        String info = call(s, "INFO", "stats");
+                        int at = info.indexOf("total_commands_processed:") + "total_commands_processed:".length();
+                        total += Long.parseLong(info.substring(at, info.indexOf('\r', at)));
+                    }
+                    // each poll is one INFO command per server: subtract them
+                    long commands = total - polls * sockets.size();
+                    if (base < 0) {
+                        base = commands;
+                    }
+                    synchronized (samples) {
+                        samples.add(new long[] {System.nanoTime(), commands - base});
+                    }
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                System.err.println("monitor: " + e);
+            }
+        }
+
+        double stop() throws Exception {
+            stopped = true;
+            thread.join();
+            for (Socket s : sockets) {
+                s.close();
+            }
+            long last = samples.get(samples.size() - 1)[1];
+            long[] from = null;
+            long[] to = null;
+            for (long[] sample : samples) {
+                if (from == null && sample[1] >= last * 0.02) {
+                    from = sample;
+                }
+                if (to == null && sample[1] >= last * 0.98) {
+                    to = sample;
+                }
+            }
+            if (from == null || to == null || to[0] <= from[0]) {
+                return 0;
+            }
+            return (to[1] - from[1]) * 1e9 / (to[0] - from[0]);
+        }
+
+        /** One command as a RESP array; its reply as text (a bulk string's content, or the status line). */
+        private static String call(Socket s, String... args) throws IOException {
+            StringBuilder cmd = new StringBuilder("*" + args.length + "\r\n");
+            for (String a : args) {
+                cmd.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(cmd.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String line = readLine(in);
+            if (line.startsWith("$")) {
+                int n = Integer.parseInt(line.substring(1));
+                byte[] body = new byte[n + 2];
+                for (int off = 0; off < body.length; ) {
+                    int r = in.read(body, off, body.length - off);
+                    if (r < 0) {
+                        throw new IOException("closed");
+                    }
+                    off += r;
+                }
+                return new String(body, 0, n, StandardCharsets.UTF_8);
+            }
+            if (line.startsWith("-")) {
+                throw new IOException(line);
+            }
+            return line;
+        }
+
+        private static String readLine(InputStream in) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c; (c = in.read()) != '\n'; ) {
+                if (c < 0) {
+                    throw new IOException("closed");
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
     }
 
     /** A MiniCluster that binds to 127.0.0.1 only. */

@@ -1,7 +1,7 @@
 //! `cargo flink-connector package`: build with Maven, audit the jar with the `check` rules against
 //! the manifest's Flink version, and write the connector's metadata beside the jar.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::build;
 use crate::cli::PackageArgs;
@@ -36,18 +36,7 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         .map_err(|_| Error::Failed(format!("Maven succeeded but {} is missing", jar.display())))?
         .len();
 
-    // What a managed console would read from the upload: identifiers and options, from bytecode.
-    let index =
-        JarIndex::open(&jar).map_err(|e| Error::Failed(format!("{}: {e}", jar.display())))?;
-    let found = factories::inspect_jar(&index, None);
-    let meta = jar.with_file_name("connector-meta.yaml");
-    crate::project::fs::write_atomic(&meta, render::yaml(&jar, &found).as_bytes(), false)?;
-    let options_md = jar.with_file_name(format!("{}-options.md", manifest.artifact_id));
-    crate::project::fs::write_atomic(
-        &options_md,
-        render::markdown(&jar, &found).as_bytes(),
-        false,
-    )?;
+    let (found, meta, options_md) = write_metadata(&jar, &manifest.artifact_id)?;
 
     eprintln!(
         "Auditing {} against flink-{}…",
@@ -72,7 +61,11 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         .iter()
         .map(|f| Some(f.required_options.as_ref()?.len() + f.optional_options.as_ref()?.len()))
         .sum();
-    println!("jar:        {} ({})", jar.display(), human_size(size));
+    println!(
+        "jar:        {} ({})",
+        jar.display(),
+        super::package_lines::human_size(size)
+    );
     println!(
         "identifier: {}",
         if identifiers.is_empty() {
@@ -97,16 +90,24 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
     Ok(audit)
 }
 
+/// What a managed console would read from the upload — identifiers and options, read from
+/// bytecode — written beside the jar as `connector-meta.yaml` and `<artifactId>-options.md`.
+pub(super) fn write_metadata(
+    jar: &Path,
+    artifact_id: &str,
+) -> Result<(Vec<factories::FactoryInfo>, PathBuf, PathBuf)> {
+    let index =
+        JarIndex::open(jar).map_err(|e| Error::Failed(format!("{}: {e}", jar.display())))?;
+    let found = factories::inspect_jar(&index, None);
+    let meta = jar.with_file_name("connector-meta.yaml");
+    crate::project::fs::write_atomic(&meta, render::yaml(jar, &found).as_bytes(), false)?;
+    let options_md = jar.with_file_name(format!("{artifact_id}-options.md"));
+    crate::project::fs::write_atomic(&options_md, render::markdown(jar, &found).as_bytes(), false)?;
+    Ok((found, meta, options_md))
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
 }

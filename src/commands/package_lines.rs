@@ -154,6 +154,8 @@ fn package_line(
                 );
                 let primary = line == manifest.flink.line.line;
                 let report = audit(root, &jar, version, primary, &build_dir)?;
+                // Each line's jar gets its own metadata: an upload is one line's jar.
+                super::package::write_metadata(&jar, &manifest.artifact_id)?;
                 result.audit = Some((report.summary.errors, report.summary.warnings));
                 result.jar = Some(jar);
             }

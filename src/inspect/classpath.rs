@@ -375,6 +375,41 @@ impl<'a> ClassPath<'a> {
 }
 
 impl ClassPath<'_> {
+    /// The class that declares the field `owner.name` resolves to, as the JVM resolves it
+    /// (JVMS 5.4.3.2): `owner` itself, then its superinterfaces, then its superclass, each
+    /// recursively. `None` when the hierarchy cannot be read up to the declaration.
+    fn field_owner(&mut self, owner: &str, name: &str) -> Option<String> {
+        // Each class is searched once: a hostile hierarchy of diamonds stays linear.
+        let mut visited = HashSet::new();
+        self.field_owner_within(owner, name, &mut visited)
+    }
+
+    fn field_owner_within(
+        &mut self,
+        class: &str,
+        name: &str,
+        visited: &mut HashSet<String>,
+    ) -> Option<String> {
+        if visited.len() > 256 || class.starts_with("java/") || !visited.insert(class.to_string()) {
+            return None;
+        }
+        let declares = self
+            .members(class)?
+            .iter()
+            .any(|(n, d)| n == name && !d.starts_with('('));
+        if declares {
+            return Some(class.to_string());
+        }
+        let header = self.header(class)?;
+        for interface in &header.interfaces {
+            if let Some(found) = self.field_owner_within(interface, name, visited) {
+                return Some(found);
+            }
+        }
+        let super_name = header.super_name.as_deref()?;
+        self.field_owner_within(super_name, name, visited)
+    }
+
     fn is_final(&mut self, owner: &str, name: &str) -> bool {
         self.class_bytes(owner)
             .and_then(|(bytes, _)| {
@@ -576,10 +611,57 @@ impl Statics for ClassPath<'_> {
     }
 
     fn static_mutation(&mut self, owner: &str, name: &str) -> Option<String> {
-        self.cached_mutation(owner, name, false)
+        let declared = self.field_owner(owner, name);
+        let declared = declared.as_deref().unwrap_or(owner);
+        // Writers may name the field through either class.
+        self.cached_mutation(declared, name, false).or_else(|| {
+            (declared != owner)
+                .then(|| self.cached_mutation(owner, name, false))
+                .flatten()
+        })
+    }
+
+    fn unreadable_static(&mut self, owner: &str, name: &str) -> String {
+        let declared = self.field_owner(owner, name);
+        // Not found: the named class, or an ancestor that could declare it, cannot be read.
+        let unread = match &declared {
+            Some(d) => self.class_bytes(d).is_none().then(|| d.clone()),
+            None if self.class_bytes(owner).is_none() => Some(owner.to_string()),
+            None => {
+                let (ancestors, _) = self.ancestors(owner);
+                ancestors.into_iter().find(|a| {
+                    !a.starts_with("java/") && !a.starts_with("javax/") && self.header(a).is_none()
+                })
+            }
+        };
+        let owner = declared.as_deref().unwrap_or(owner);
+        let simple = owner.rsplit('/').next().unwrap_or(owner);
+        if let Some(unread) = unread {
+            let looked = if self.runtime.is_some() {
+                "neither in the jar nor in Flink's lib/ (it comes from another artifact)"
+            } else {
+                "not in the jar, and no Flink lib/ is cached to look in"
+            };
+            return format!(
+                "static field {simple}.{name}: {} is {looked}",
+                unread.replace('/', ".")
+            );
+        }
+        if !self.is_final(owner, name) {
+            if let Some(writer) = self.reassignment(owner, name) {
+                return format!(
+                    "static field {simple}.{name} is not final and is assigned again outside its \
+                     class initialiser ({writer})"
+                );
+            }
+        }
+        format!("static field {simple}.{name}: its class initialiser cannot be evaluated exactly")
     }
 
     fn static_field(&mut self, owner: &str, name: &str, _descriptor: &str) -> Value {
+        // `Sub.FIELD` may name a field `Sub` inherits (option holders extending a base holder).
+        let declared = self.field_owner(owner, name);
+        let owner = declared.as_deref().unwrap_or(owner);
         if let Some(value) = self
             .class_statics(owner)
             .and_then(|values| values.get(name).cloned())

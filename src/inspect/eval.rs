@@ -151,6 +151,15 @@ pub trait Statics {
     fn static_mutation(&mut self, owner: &str, name: &str) -> Option<String> {
         Some(format!("{owner}.{name} was not checked for other writers"))
     }
+
+    /// Why static field `owner.name` (which `static_field` could not give) has no value.
+    fn unreadable_static(&mut self, owner: &str, name: &str) -> String {
+        let simple = owner.rsplit('/').next().unwrap_or(owner);
+        format!(
+            "static field {simple}.{name} cannot be read or is assigned again outside its class \
+             initialiser"
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -1068,13 +1077,8 @@ impl<'w> Interp<'w> {
                 if descriptor.starts_with("Ljava/util/")
                     || descriptor == "Lorg/apache/flink/configuration/ConfigOption;" =>
             {
-                let simple = owner.rsplit('/').next().unwrap_or(owner);
-                self.unknown(|| {
-                    format!(
-                        "static field {simple}.{name} cannot be read or is assigned again \
-                         outside its class initialiser"
-                    )
-                })
+                let why = self.world.unreadable_static(owner, name);
+                self.unknown(|| why)
             }
             v => v,
         }

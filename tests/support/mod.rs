@@ -7,7 +7,9 @@
 //! (`CI=true`), where a skip would hide a broken install step.
 #![allow(dead_code)]
 
+pub mod corpus;
 pub mod factories;
+pub mod minicluster;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -372,4 +374,18 @@ impl RawZip {
     pub fn write_to(&self, path: &Path) {
         std::fs::write(path, self.finish()).unwrap();
     }
+}
+
+/// `new PRESET --dir project EXTRA…` in `tmp`; the new project's directory.
+pub fn new_project(tmp: &Path, preset: &str, extra: &[&str]) -> PathBuf {
+    let mut args = vec!["new", preset, "--dir", "project"];
+    args.extend_from_slice(extra);
+    let out = run_in(tmp, &args);
+    assert!(out.status.success(), "new {args:?}: {}", stderr(&out));
+    tmp.join("project")
+}
+
+/// A file's text; a missing or unreadable file fails the test naming the path.
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }

@@ -148,11 +148,28 @@ public class RedisClient implements AutoCloseable {
     private final int fieldColumn;
     private final int scoreColumn;
     private final int ttlColumn;
+    /** Position of the sink row's {@code ttl} METADATA column (after the physical columns), or -1. */
+    private final int ttlMetadata;
+
+    /**
+     * Internal (set by the table sink, not a WITH option): where the {@code ttl} metadata column is
+     * in the rows the sink consumes.
+     */
+    public static final org.apache.flink.configuration.ConfigOption<Integer> TTL_METADATA_POSITION =
+            org.apache.flink.configuration.ConfigOptions.key("internal.ttl-metadata-position").intType().defaultValue(-1);
     /** By column index. */
     private final RedisCodec.FieldCodec[] codecs;
     /** By column index: the column name as a hash field name. */
     private final byte[][] fieldNames;
     private final RowData.FieldGetter[] getters;
+    /** Per column: KIND_BIGINT, KIND_INT (encoded without boxing) or KIND_OTHER (through its codec). */
+    private final byte[] kinds;
+    private static final byte KIND_OTHER = 0;
+    private static final byte KIND_BIGINT = 1;
+    private static final byte KIND_INT = 2;
+    /** The sink's current key ({@link #rowKey}): reused for every row. */
+    private byte[] keyBuf = new byte[64];
+    private int keyLen;
 
     /** The server (standalone), the resolved master (sentinel); null in cluster mode. */
     private RespEndpoint endpoint;
@@ -196,8 +213,11 @@ public class RedisClient implements AutoCloseable {
         this.codecs = new RedisCodec.FieldCodec[n];
         this.fieldNames = new byte[n][];
         this.getters = new RowData.FieldGetter[n];
+        this.kinds = new byte[n];
         for (int i = 0; i < n; i++) {
             LogicalType type = schema.fieldType(i);
+            LogicalTypeRoot root = type.getTypeRoot();
+            kinds[i] = root == LogicalTypeRoot.BIGINT ? KIND_BIGINT : root == LogicalTypeRoot.INTEGER ? KIND_INT : KIND_OTHER;
             codecs[i] = RedisCodec.forType(type, schema.fieldName(i));
             fieldNames[i] = schema.fieldName(i).getBytes(StandardCharsets.UTF_8);
             getters[i] = RowData.createFieldGetter(type, i);
@@ -205,6 +225,7 @@ public class RedisClient implements AutoCloseable {
         this.fieldColumn = column(options, RedisOptions.HASH_FIELD_COLUMN);
         this.scoreColumn = column(options, RedisOptions.ZSET_SCORE_COLUMN);
         this.ttlColumn = column(options, RedisOptions.TTL_COLUMN);
+        this.ttlMetadata = options.get(TTL_METADATA_POSITION);
         if (fieldColumn >= 0 && layout != Layout.HASH) {
             throw new ValidationException("'" + RedisOptions.HASH_FIELD_COLUMN.key() + "' applies to 'value.layout' = 'hash' only");
         }
@@ -226,8 +247,8 @@ public class RedisClient implements AutoCloseable {
                         + "' of type " + schema.fieldType(ttlColumn).asSummaryString() + "; it must be an integer (seconds)");
             }
         }
-        if (layout == Layout.PUBSUB && (ttlSeconds > 0 || ttlColumn >= 0)) {
-            throw new ValidationException("'value.layout' = 'pubsub' publishes messages, which have no TTL: remove 'ttl'/'ttl.column'");
+        if (layout == Layout.PUBSUB && (ttlSeconds > 0 || ttlColumn >= 0 || ttlMetadata >= 0)) {
+            throw new ValidationException("'value.layout' = 'pubsub' publishes messages, which have no TTL: remove 'ttl'/'ttl.column'/the ttl METADATA column");
         }
 
         // roles of the columns: key, value(s), and the field/score/TTL columns named by options
@@ -1094,6 +1115,69 @@ public class RedisClient implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------- sink
 
+    /**
+     * Rows encoded as RESP commands as they arrive ({@link #add}), kept until {@link #write(Batch)}
+     * succeeds, so a retry sends the same bytes again and no row object is copied or kept. In
+     * standalone and Sentinel mode full 32 KB chunks already go to the server while later rows are
+     * encoded; their replies are read by {@link #write(Batch)}.
+     */
+    public static final class Batch {
+        final RespWriter out = new RespWriter(64 * 1024);
+        int rows;
+        int[] rowEnd = new int[256];
+        int[] rowCommands = new int[256];
+        int[] rowSlot = new int[256];
+        // sent ahead: rows [0, sentRows) = bytes [0, sentBytes) went to sentTo while it had sentGeneration
+        RespConnection sentTo;
+        long sentGeneration;
+        int sentRows;
+        int sentBytes;
+        int sentCommands;
+
+        /** Rows encoded since the last {@link #clear()}. */
+        public int rows() {
+            return rows;
+        }
+
+        public boolean isEmpty() {
+            return rows == 0;
+        }
+
+        /** Forgets every row (after {@link #write(Batch)} succeeded). */
+        public void clear() {
+            out.reset();
+            rows = 0;
+            unsent();
+        }
+
+        void unsent() {
+            sentTo = null;
+            sentRows = 0;
+            sentBytes = 0;
+            sentCommands = 0;
+        }
+
+        boolean sentAheadTo(RespConnection c) {
+            return sentRows > 0 && sentTo == c && c.isOpen() && c.generation() == sentGeneration;
+        }
+
+        int start(int row) {
+            return row == 0 ? 0 : rowEnd[row - 1];
+        }
+
+        void append(int end, int commands, int slot) {
+            if (rows == rowEnd.length) {
+                rowEnd = Arrays.copyOf(rowEnd, rows * 2);
+                rowCommands = Arrays.copyOf(rowCommands, rows * 2);
+                rowSlot = Arrays.copyOf(rowSlot, rows * 2);
+            }
+            rowEnd[rows] = end;
+            rowCommands[rows] = commands;
+            rowSlot[rows] = slot;
+            rows++;
+        }
+    }
+
     /** The commands of one batch sent to one server, and which row each belongs to. */
     private static final class Sent {
         final RespConnection connection;
@@ -1115,95 +1199,182 @@ public class RedisClient implements AutoCloseable {
     }
 
     /**
-     * Writes the batch, in order per key, and returns after every reply was read (so a completed
-     * checkpoint never acknowledges an unwritten row). In cluster mode each master gets its own
-     * pipeline; rows redirected with MOVED/ASK are written again where Redis says. UPDATE_BEFORE
-     * is skipped. Upserts and deletes are idempotent; increments and list pushes are applied again
-     * when a failed batch is retried (at-least-once).
+     * Encodes the commands of {@code row} into {@code batch} (see docs/REDIS.md for every layout
+     * and row kind); UPDATE_BEFORE is skipped. Nothing of a row that cannot be written (a NULL key
+     * column, …) stays in the batch.
      */
-    public void write(List<RowData> batch) throws IOException {
-        int[] rows = new int[batch.size()];
-        int count = 0;
-        for (int r = 0; r < batch.size(); r++) {
-            if (batch.get(r).getRowKind() != RowKind.UPDATE_BEFORE) {
-                rows[count++] = r;
-            }
+    public void add(Batch batch, RowData row) {
+        if (row.getRowKind() == RowKind.UPDATE_BEFORE) {
+            return;
         }
-        rows = Arrays.copyOf(rows, count);
-        Map<Integer, RespEndpoint> asks = Collections.emptyMap();
-        for (int round = 0; rows.length > 0; round++) {
-            Map<Integer, RespEndpoint> redirected = new LinkedHashMap<>();
-            try {
-                writeRound(batch, rows, asks, redirected);
-            } catch (RespException e) {
-                failed(e);
-                throw e;
-            }
-            if (redirected.isEmpty()) {
+        RespWriter w = batch.out;
+        int size = w.size();
+        int commands = w.commands();
+        try {
+            rowKey(row);
+            encodeRow(w, row);
+        } catch (RuntimeException e) {
+            w.truncate(size, commands);
+            throw e;
+        }
+        if (w.commands() == commands) {
+            return; // e.g. a DELETE of a Pub/Sub row
+        }
+        boolean clustered = topology.mode() == RespTopology.Mode.CLUSTER;
+        batch.append(w.size(), w.commands() - commands, clustered ? RespCluster.slot(keyBuf, 0, keyLen) : 0);
+        if (!clustered && w.size() - batch.sentBytes >= SEND_CHUNK_BYTES) {
+            sendAhead(batch);
+        }
+    }
+
+    /** Sends the rows encoded so far, so Redis executes them while the next ones are encoded. */
+    private void sendAhead(Batch batch) {
+        try {
+            RespConnection c;
+            if (batch.sentRows == 0) {
+                c = connection();
+                batch.sentTo = c;
+                batch.sentGeneration = c.generation();
+            } else if (batch.sentAheadTo(batch.sentTo)) {
+                c = batch.sentTo;
+            } else {
+                batch.unsent();
                 return;
             }
-            if (round >= MAX_REDIRECTS) {
-                throw new RespException("Redis Cluster kept redirecting " + redirected.size() + " rows of " + schema.tableName()
-                        + " after " + MAX_REDIRECTS + " rounds (slots migrating?)", true);
-            }
-            asks = new HashMap<>();
-            boolean moved = false;
-            for (Map.Entry<Integer, RespEndpoint> e : redirected.entrySet()) {
-                if (e.getValue() != null) {
-                    asks.put(e.getKey(), e.getValue());
-                } else {
-                    moved = true;
+            int commands = batch.out.commands();
+            c.send(batch.out.array(), batch.sentBytes, batch.out.size() - batch.sentBytes, commands - batch.sentCommands);
+            batch.sentRows = batch.rows;
+            batch.sentBytes = batch.out.size();
+            batch.sentCommands = commands;
+        } catch (RespException e) {
+            failed(e);
+            batch.unsent(); // write(Batch) sends everything again on a new connection
+        }
+    }
+
+    /** Encodes and writes {@code rows} (see {@link #write(Batch)}). */
+    public void write(List<RowData> rows) throws IOException {
+        Batch batch = new Batch();
+        for (RowData row : rows) {
+            add(batch, row);
+        }
+        write(batch);
+    }
+
+    /**
+     * Writes the batch, in order per key, and returns after every reply was read (so a completed
+     * checkpoint never acknowledges an unwritten row); the batch is left as it was, for a retry.
+     * In cluster mode each master gets its own pipeline; rows redirected with MOVED/ASK are written
+     * again where Redis says. Upserts and deletes are idempotent; increments and list pushes are
+     * applied again when a failed batch is retried (at-least-once).
+     */
+    public void write(Batch batch) throws IOException {
+        int[] rows = new int[batch.rows];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = r;
+        }
+        Map<Integer, RespEndpoint> asks = Collections.emptyMap();
+        try {
+            for (int round = 0; rows.length > 0; round++) {
+                Map<Integer, RespEndpoint> redirected = new LinkedHashMap<>();
+                try {
+                    writeRound(batch, rows, asks, redirected);
+                } catch (RespException e) {
+                    failed(e);
+                    throw e;
                 }
+                if (redirected.isEmpty()) {
+                    return;
+                }
+                if (round >= MAX_REDIRECTS) {
+                    throw new RespException("Redis Cluster kept redirecting " + redirected.size() + " rows of " + schema.tableName()
+                            + " after " + MAX_REDIRECTS + " rounds (slots migrating?)", true);
+                }
+                asks = new HashMap<>();
+                boolean moved = false;
+                for (Map.Entry<Integer, RespEndpoint> e : redirected.entrySet()) {
+                    if (e.getValue() != null) {
+                        asks.put(e.getKey(), e.getValue());
+                    } else {
+                        moved = true;
+                    }
+                }
+                if (moved) {
+                    refreshCluster();
+                }
+                rows = redirected.keySet().stream().mapToInt(Integer::intValue).toArray();
             }
-            if (moved) {
-                refreshCluster();
-            }
-            rows = redirected.keySet().stream().mapToInt(Integer::intValue).toArray();
+        } finally {
+            batch.unsent();
         }
     }
 
     /** Sends {@code rows} of the batch and reads every reply; redirected rows go to {@code redirected} (ASK target or null for MOVED). */
-    private void writeRound(List<RowData> batch, int[] rows, Map<Integer, RespEndpoint> asks, Map<Integer, RespEndpoint> redirected)
+    private void writeRound(Batch batch, int[] rows, Map<Integer, RespEndpoint> asks, Map<Integer, RespEndpoint> redirected)
             throws RespException {
-        Map<RespConnection, Sent> sends = new IdentityHashMap<>();
         List<Sent> order = new ArrayList<>();
-        Sent last = null;
-        RespConnection single = topology.mode() == RespTopology.Mode.CLUSTER ? null : connection();
-        try {
+        byte[] bytes = batch.out.array();
+        if (topology.mode() != RespTopology.Mode.CLUSTER) {
+            // every row, in one stream: what was sent ahead on this very connection is not sent again
+            boolean ahead = batch.sentAheadTo(batch.sentTo);
+            RespConnection c = ahead ? batch.sentTo : connection();
+            int from = ahead ? batch.sentBytes : 0;
+            int commands = ahead ? batch.sentCommands : 0;
+            Sent s = new Sent(c);
+            order.add(s);
             for (int r : rows) {
-                RowData row = batch.get(r);
-                byte[] key = rowKey(row);
-                RespEndpoint ask = asks.get(r);
-                RespConnection c = single != null ? single : ask != null ? nodeConnection(ask) : connectionFor(key);
-                Sent s = last != null && last.connection == c ? last : sends.get(c);
-                if (s == null) {
-                    s = new Sent(c);
-                    sends.put(c, s);
-                    order.add(s);
-                }
-                last = s;
-                RespWriter w = c.writer();
-                int before = w.commands();
-                encodeRow(w, key, row, ask != null);
-                s.add(r, w.commands() - before);
-                if (w.size() >= SEND_CHUNK_BYTES) {
-                    // send what is encoded so far: Redis executes it while the rest is encoded
-                    c.flush();
-                }
+                s.add(r, batch.rowCommands[r]);
             }
-        } catch (RuntimeException e) {
+            c.send(bytes, from, batch.out.size() - from, batch.out.commands() - commands);
+        } else {
+            Map<RespConnection, Sent> sends = new IdentityHashMap<>();
+            Sent last = null;
+            try {
+                for (int r : rows) {
+                    RespEndpoint ask = asks.get(r);
+                    RespConnection c = ask != null ? nodeConnection(ask) : slotConnection(batch.rowSlot[r]);
+                    Sent s = last != null && last.connection == c ? last : sends.get(c);
+                    if (s == null) {
+                        s = new Sent(c);
+                        sends.put(c, s);
+                        order.add(s);
+                    }
+                    last = s;
+                    RespWriter w = c.writer();
+                    int start = batch.start(r);
+                    int end = batch.rowEnd[r];
+                    if (ask == null) {
+                        w.raw(bytes, start, end - start, batch.rowCommands[r]);
+                        s.add(r, batch.rowCommands[r]);
+                    } else {
+                        // ASKING applies to the next command only: one before each command of the row
+                        for (int at = start; at < end; ) {
+                            int next = RespWriter.skipCommand(bytes, at);
+                            w.command(1).encodedArg(ASKING);
+                            w.raw(bytes, at, next - at, 1);
+                            s.add(r, 2);
+                            at = next;
+                        }
+                    }
+                    if (w.size() >= SEND_CHUNK_BYTES) {
+                        // send what is routed so far: the masters execute it while the rest is routed
+                        c.flush();
+                    }
+                }
+            } catch (RuntimeException e) {
+                for (Sent s : order) {
+                    s.connection.close(); // part of the batch may have been sent: its replies are not read, start afresh
+                }
+                throw e;
+            }
             for (Sent s : order) {
-                s.connection.close(); // part of the batch may have been sent: its replies are not read, start afresh
+                if (s.commands > 0) {
+                    s.connection.flush();
+                }
             }
-            throw e;
         }
         RespException failure = null;
         int failed = 0;
-        for (Sent s : order) {
-            if (s.commands > 0) {
-                s.connection.flush();
-            }
-        }
         for (Sent s : order) {
             for (int i = 0; i < s.commands; i++) {
                 // read every reply, even after an error, to keep the connection in sync
@@ -1218,7 +1389,7 @@ public class RedisClient implements AutoCloseable {
                 }
                 failed++;
                 if (failure == null) {
-                    failure = new RespException(serverError(s.connection, "write", rowKey(batch.get(r)), error),
+                    failure = new RespException(serverError(s.connection, "write", RespWriter.argument(bytes, batch.start(r), 1), error),
                             "READONLY".equals(error.code()) || "CLUSTERDOWN".equals(error.code()) || "LOADING".equals(error.code()));
                 }
             }
@@ -1230,27 +1401,44 @@ public class RedisClient implements AutoCloseable {
         }
     }
 
-    /** Starts a command; after an ASK redirect each command is preceded by ASKING. */
-    private static RespWriter command(RespWriter w, int argc, boolean asking) {
-        if (asking) {
-            w.command(1).encodedArg(ASKING);
+    /** The connection of the master that serves {@code slot} (cluster mode). */
+    private RespConnection slotConnection(int slot) throws RespException {
+        if (clusterStale || cluster == null) {
+            refreshCluster();
         }
-        return w.command(argc);
+        return nodeConnection(cluster.masterOf(slot));
+    }
+
+    /** The key of the row being encoded: {@link #rowKey} puts it here. */
+    private RespWriter key(RespWriter w) {
+        return w.arg(keyBuf, 0, keyLen);
+    }
+
+    /** Column {@code c} of {@code row}, not NULL, as a bulk string: integers straight from the row (no boxing, no array). */
+    private RespWriter value(RespWriter w, RowData row, int c) {
+        switch (kinds[c]) {
+            case KIND_BIGINT:
+                return w.arg(row.getLong(c));
+            case KIND_INT:
+                return w.arg(row.getInt(c));
+            default:
+                return w.arg(codecs[c].encode(getters[c].getFieldOrNull(row)));
+        }
     }
 
     /** The commands of one row (see docs/REDIS.md for every layout and row kind). */
-    private void encodeRow(RespWriter w, byte[] key, RowData row, boolean asking) {
+    private void encodeRow(RespWriter w, RowData row) {
         boolean delete = row.getRowKind() == RowKind.DELETE;
         if (increment) {
-            encodeIncrement(w, key, row, delete, asking);
+            encodeIncrement(w, row, delete);
             return;
         }
         switch (layout) {
             case STRING:
                 if (delete) {
-                    command(w, 2, asking).encodedArg(DEL).arg(key);
+                    w.command(2).encodedArg(DEL).arg(keyBuf, 0, keyLen);
                 } else {
-                    writeString(w, key, row, asking);
+                    writeString(w, row);
                 }
                 return;
             case HASH:
@@ -1258,34 +1446,34 @@ public class RedisClient implements AutoCloseable {
                     byte[] field = encoded(row, fieldColumn);
                     Object value = getters[valueFields[0]].getFieldOrNull(row);
                     if (delete || value == null) {
-                        command(w, 3, asking).encodedArg(HDEL).arg(key).arg(field);
+                        w.command(3).encodedArg(HDEL).arg(keyBuf, 0, keyLen).arg(field);
                     } else {
-                        command(w, 4, asking).encodedArg(HSET).arg(key).arg(field).arg(codecs[valueFields[0]].encode(value));
-                        expire(w, key, row, asking);
+                        w.command(4).encodedArg(HSET).arg(keyBuf, 0, keyLen).arg(field).arg(codecs[valueFields[0]].encode(value));
+                        expire(w, row);
                     }
                 } else if (delete) {
-                    command(w, 2, asking).encodedArg(DEL).arg(key);
+                    w.command(2).encodedArg(DEL).arg(keyBuf, 0, keyLen);
                 } else {
-                    writeHash(w, key, row, asking);
+                    writeHash(w, row);
                 }
                 return;
             case LIST:
                 {
                     byte[] element = encoded(row, valueFields[0]);
                     if (delete) {
-                        command(w, 4, asking).encodedArg(LREM).arg(key).encodedArg(ONE).arg(element);
+                        w.command(4).encodedArg(LREM).arg(keyBuf, 0, keyLen).encodedArg(ONE).arg(element);
                     } else {
-                        command(w, 3, asking).encodedArg(pushLeft ? LPUSH : RPUSH).arg(key).arg(element);
-                        expire(w, key, row, asking);
+                        w.command(3).encodedArg(pushLeft ? LPUSH : RPUSH).arg(keyBuf, 0, keyLen).arg(element);
+                        expire(w, row);
                     }
                     return;
                 }
             case SET:
                 {
                     byte[] member = encoded(row, valueFields[0]);
-                    command(w, 3, asking).encodedArg(delete ? SREM : SADD).arg(key).arg(member);
+                    w.command(3).encodedArg(delete ? SREM : SADD).arg(keyBuf, 0, keyLen).arg(member);
                     if (!delete) {
-                        expire(w, key, row, asking);
+                        expire(w, row);
                     }
                     return;
                 }
@@ -1294,16 +1482,16 @@ public class RedisClient implements AutoCloseable {
                     byte[] member = encoded(row, valueFields[0]);
                     Object score = getters[scoreColumn].getFieldOrNull(row);
                     if (delete || score == null) {
-                        command(w, 3, asking).encodedArg(ZREM).arg(key).arg(member);
+                        w.command(3).encodedArg(ZREM).arg(keyBuf, 0, keyLen).arg(member);
                     } else {
-                        command(w, 4, asking).encodedArg(ZADD).arg(key).arg(codecs[scoreColumn].encode(score)).arg(member);
-                        expire(w, key, row, asking);
+                        w.command(4).encodedArg(ZADD).arg(keyBuf, 0, keyLen).arg(codecs[scoreColumn].encode(score)).arg(member);
+                        expire(w, row);
                     }
                     return;
                 }
             case PUBSUB:
                 if (!delete) {
-                    command(w, 3, asking).encodedArg(PUBLISH).arg(key).arg(encoded(row, valueFields[0]));
+                    w.command(3).encodedArg(PUBLISH).arg(keyBuf, 0, keyLen).arg(encoded(row, valueFields[0]));
                 }
                 return;
             default:
@@ -1312,24 +1500,24 @@ public class RedisClient implements AutoCloseable {
     }
 
     /** INCRBY/INCRBYFLOAT, HINCRBY/HINCRBYFLOAT per column or field, ZINCRBY; a DELETE adds the negated value. */
-    private void encodeIncrement(RespWriter w, byte[] key, RowData row, boolean negate, boolean asking) {
+    private void encodeIncrement(RespWriter w, RowData row, boolean negate) {
         int written = 0;
         if (layout == Layout.ZSET) {
             Object score = getters[scoreColumn].getFieldOrNull(row);
             if (score != null) {
-                command(w, 4, asking).encodedArg(ZINCRBY).arg(key).arg(delta(scoreColumn, score, negate)).arg(encoded(row, valueFields[0]));
+                w.command(4).encodedArg(ZINCRBY).arg(keyBuf, 0, keyLen).arg(delta(scoreColumn, score, negate)).arg(encoded(row, valueFields[0]));
                 written++;
             }
         } else if (layout == Layout.STRING) {
             Object v = getters[valueFields[0]].getFieldOrNull(row);
             if (v != null) {
-                command(w, 3, asking).encodedArg(integral(valueFields[0]) ? INCRBY : INCRBYFLOAT).arg(key).arg(delta(valueFields[0], v, negate));
+                w.command(3).encodedArg(integral(valueFields[0]) ? INCRBY : INCRBYFLOAT).arg(keyBuf, 0, keyLen).arg(delta(valueFields[0], v, negate));
                 written++;
             }
         } else if (fieldColumn >= 0) {
             Object v = getters[valueFields[0]].getFieldOrNull(row);
             if (v != null) {
-                command(w, 4, asking).encodedArg(integral(valueFields[0]) ? HINCRBY : HINCRBYFLOAT).arg(key)
+                w.command(4).encodedArg(integral(valueFields[0]) ? HINCRBY : HINCRBYFLOAT).arg(keyBuf, 0, keyLen)
                         .arg(encoded(row, fieldColumn)).arg(delta(valueFields[0], v, negate));
                 written++;
             }
@@ -1337,13 +1525,13 @@ public class RedisClient implements AutoCloseable {
             for (int c : valueFields) {
                 Object v = getters[c].getFieldOrNull(row);
                 if (v != null) {
-                    command(w, 4, asking).encodedArg(integral(c) ? HINCRBY : HINCRBYFLOAT).arg(key).arg(fieldNames[c]).arg(delta(c, v, negate));
+                    w.command(4).encodedArg(integral(c) ? HINCRBY : HINCRBYFLOAT).arg(keyBuf, 0, keyLen).arg(fieldNames[c]).arg(delta(c, v, negate));
                     written++;
                 }
             }
         }
         if (written > 0 && !negate) {
-            expire(w, key, row, asking);
+            expire(w, row);
         }
     }
 
@@ -1375,10 +1563,18 @@ public class RedisClient implements AutoCloseable {
         return codecs[column].encode(value);
     }
 
-    /** The row's TTL in seconds: its 'ttl.column' when positive, else the table's 'ttl'; 0 = none. */
+    /** The row's TTL in seconds: its ttl METADATA column, else its 'ttl.column', when positive; else the table's 'ttl'; 0 = none. */
     private long ttlOf(RowData row) {
+        if (ttlMetadata >= 0 && !row.isNullAt(ttlMetadata)) {
+            long v = row.getLong(ttlMetadata);
+            if (v > 0) {
+                return v;
+            }
+        }
         if (ttlColumn >= 0 && !row.isNullAt(ttlColumn)) {
-            long v = ((Number) getters[ttlColumn].getFieldOrNull(row)).longValue();
+            long v = kinds[ttlColumn] == KIND_BIGINT ? row.getLong(ttlColumn)
+                    : kinds[ttlColumn] == KIND_INT ? row.getInt(ttlColumn)
+                    : ((Number) getters[ttlColumn].getFieldOrNull(row)).longValue();
             if (v > 0) {
                 return v;
             }
@@ -1387,19 +1583,19 @@ public class RedisClient implements AutoCloseable {
     }
 
     /** EXPIRE after a write: every time ('refresh'), or only when the key has none yet ('on-create': EXPIRE … NX). */
-    private void expire(RespWriter w, byte[] key, RowData row, boolean asking) {
+    private void expire(RespWriter w, RowData row) {
         long ttl = ttlOf(row);
         if (ttl <= 0) {
             return;
         }
         if (ttlOnCreate) {
-            command(w, 4, asking).encodedArg(EXPIRE).arg(key).arg(ttl).encodedArg(NX);
+            w.command(4).encodedArg(EXPIRE).arg(keyBuf, 0, keyLen).arg(ttl).encodedArg(NX);
         } else {
-            command(w, 3, asking).encodedArg(EXPIRE).arg(key).arg(ttl);
+            w.command(3).encodedArg(EXPIRE).arg(keyBuf, 0, keyLen).arg(ttl);
         }
     }
 
-    private void writeHash(RespWriter w, byte[] key, RowData row, boolean asking) {
+    private void writeHash(RespWriter w, RowData row) {
         int nonNull = 0;
         int nulls = 0;
         for (int v : valueFields) {
@@ -1410,65 +1606,82 @@ public class RedisClient implements AutoCloseable {
             }
         }
         if (nonNull == 0) {
-            command(w, 4, asking).encodedArg(HSET).arg(key).arg(PRESENCE_FIELD).arg(EMPTY);
+            w.command(4).encodedArg(HSET).arg(keyBuf, 0, keyLen).arg(PRESENCE_FIELD).arg(EMPTY);
         } else {
-            command(w, 2 + 2 * nonNull, asking).encodedArg(HSET).arg(key);
+            w.command(2 + 2 * nonNull).encodedArg(HSET).arg(keyBuf, 0, keyLen);
             for (int v : valueFields) {
-                Object value = getters[v].getFieldOrNull(row);
-                if (value != null) {
-                    w.arg(fieldNames[v]).arg(codecs[v].encode(value));
+                if (!row.isNullAt(v)) {
+                    value(w.arg(fieldNames[v]), row, v);
                 }
             }
         }
         if (nulls > 0) {
-            command(w, 2 + nulls, asking).encodedArg(HDEL).arg(key);
+            w.command(2 + nulls).encodedArg(HDEL).arg(keyBuf, 0, keyLen);
             for (int v : valueFields) {
                 if (row.isNullAt(v)) {
                     w.arg(fieldNames[v]);
                 }
             }
         }
-        expire(w, key, row, asking);
+        expire(w, row);
     }
 
-    private void writeString(RespWriter w, byte[] key, RowData row, boolean asking) {
-        byte[] value;
-        if (valueFields.length == 0) {
-            value = EMPTY;
-        } else {
-            Object v = getters[valueFields[0]].getFieldOrNull(row);
-            if (v == null) {
-                command(w, 2, asking).encodedArg(DEL).arg(key);
-                return;
-            }
-            value = codecs[valueFields[0]].encode(v);
+    private void writeString(RespWriter w, RowData row) {
+        if (valueFields.length > 0 && row.isNullAt(valueFields[0])) {
+            key(w.command(2).encodedArg(DEL));
+            return;
         }
         long ttl = ttlOf(row);
+        int argc = ttlOnCreate ? 4 : ttl > 0 ? 5 : 3;
+        key(w.command(argc).encodedArg(SET));
+        if (valueFields.length == 0) {
+            w.arg(EMPTY);
+        } else {
+            value(w, row, valueFields[0]);
+        }
         if (ttlOnCreate) {
             // KEEPTTL: an overwrite keeps the expiry the key got when it was created
-            command(w, 4, asking).encodedArg(SET).arg(key).arg(value).encodedArg(KEEPTTL);
-            expire(w, key, row, asking);
+            w.encodedArg(KEEPTTL);
+            expire(w, row);
         } else if (ttl > 0) {
-            command(w, 5, asking).encodedArg(SET).arg(key).arg(value).encodedArg(EX).arg(ttl);
-        } else {
-            command(w, 3, asking).encodedArg(SET).arg(key).arg(value);
+            w.encodedArg(EX).arg(ttl);
         }
     }
 
     // ------------------------------------------------------------------------------ keys and values
 
-    private byte[] rowKey(RowData row) {
-        byte[][] parts = new byte[keyFields.length][];
+    /** Encodes the key of {@code row} (prefix, key columns joined by the separator) into keyBuf[0, keyLen). */
+    private void rowKey(RowData row) {
+        keyLen = 0;
+        keyBytes(keyPrefix, keyPrefix.length);
         for (int k = 0; k < keyFields.length; k++) {
-            Object value = getters[keyFields[k]].getFieldOrNull(row);
-            if (value == null) {
+            int f = keyFields[k];
+            if (row.isNullAt(f)) {
                 throw new IllegalArgumentException(
-                        "Cannot write a row with a NULL key column '" + schema.fieldName(keyFields[k]) + "' to Redis table "
+                        "Cannot write a row with a NULL key column '" + schema.fieldName(f) + "' to Redis table "
                                 + schema.tableName());
             }
-            parts[k] = codecs[keyFields[k]].encode(value);
+            if (k > 0) {
+                keyBytes(keySeparator, keySeparator.length);
+            }
+            if (kinds[f] == KIND_BIGINT || kinds[f] == KIND_INT) {
+                if (keyBuf.length - keyLen < 20) {
+                    keyBuf = Arrays.copyOf(keyBuf, keyBuf.length * 2 + 20);
+                }
+                keyLen = RespWriter.writeLong(keyBuf, keyLen, kinds[f] == KIND_BIGINT ? row.getLong(f) : row.getInt(f));
+            } else {
+                byte[] part = codecs[f].encode(getters[f].getFieldOrNull(row));
+                keyBytes(part, part.length);
+            }
         }
-        return joinKey(parts);
+    }
+
+    private void keyBytes(byte[] bytes, int length) {
+        if (keyBuf.length - keyLen < length) {
+            keyBuf = Arrays.copyOf(keyBuf, Math.max(keyBuf.length * 2, keyLen + length));
+        }
+        System.arraycopy(bytes, 0, keyBuf, keyLen, length);
+        keyLen += length;
     }
 
     private byte[] joinKey(byte[][] parts) {

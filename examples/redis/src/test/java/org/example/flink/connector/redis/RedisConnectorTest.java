@@ -157,6 +157,31 @@ class RedisConnectorTest {
     }
 
     @Test
+    void aTtlMetadataColumnGivesEachRowItsOwnTtl() throws Exception {
+        TableEnvironment tEnv = RedisTestEnvironment.tableEnvironment();
+        String common = "'connector'='redis','hostname'='127.0.0.1','port'='" + redis.port + "','password'='123456'";
+        tEnv.executeSql("CREATE TABLE timed (id STRING, v STRING, life BIGINT METADATA FROM 'ttl', PRIMARY KEY (id) NOT ENFORCED)"
+                + " WITH (" + common + ",'value.layout'='string','ttl'='3600')");
+        tEnv.executeSql("INSERT INTO timed VALUES ('m1', 'a', CAST(100 AS BIGINT)), ('m2', 'b', CAST(NULL AS BIGINT)),"
+                + " ('m3', 'c', CAST(7000 AS BIGINT)), ('m4', 'd', CAST(0 AS BIGINT))").await(2, TimeUnit.MINUTES);
+        assertEquals("a", str(redis.call("GET", "m1")));
+        assertEquals("c", str(redis.call("GET", "m3")));
+        long m1 = (Long) redis.call("TTL", "m1");
+        long m2 = (Long) redis.call("TTL", "m2");
+        long m3 = (Long) redis.call("TTL", "m3");
+        long m4 = (Long) redis.call("TTL", "m4");
+        assertTrue(m1 > 0 && m1 <= 100, "TTL from the metadata column: " + m1);
+        assertTrue(m2 > 100 && m2 <= 3600, "NULL metadata: the table's ttl: " + m2);
+        assertTrue(m3 > 3600 && m3 <= 7000, "TTL from the metadata column: " + m3);
+        assertTrue(m4 > 100 && m4 <= 3600, "0 in the metadata column: the table's ttl: " + m4);
+
+        tEnv.executeSql("CREATE TABLE timed_pubsub (ch STRING, msg STRING, life BIGINT METADATA FROM 'ttl')"
+                + " WITH (" + common + ",'value.layout'='pubsub')");
+        Exception e = assertThrows(Exception.class, () -> tEnv.executeSql("INSERT INTO timed_pubsub VALUES ('c', 'm', CAST(5 AS BIGINT))"));
+        assertMessageContains(e, "which have no TTL");
+    }
+
+    @Test
     void aFinishedBoundedJobHasWrittenEveryRowAndEveryTtl() throws Exception {
         TableEnvironment tEnv = RedisTestEnvironment.tableEnvironment();
         tEnv.executeSql(exampleDdl(redis.port)[1]);

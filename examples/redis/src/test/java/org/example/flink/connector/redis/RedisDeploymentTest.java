@@ -31,7 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * SQL on a real Redis Cluster (3 masters, 3 replicas) and a real Sentinel group (3 Sentinels over a
  * master and a replica): the example's statements — writes with TTL, a lookup join, a scan — and a
- * failover in the middle of a writing job after which every row is in Redis.
+ * failover in the middle of a writing job after which every row is in Redis (cluster: a manual
+ * failover, then a master process stopped by its PID; Sentinel: the master stopped), and in the
+ * cluster rows of a slot in the middle of a live migration, written through ASK.
  */
 class RedisDeploymentTest {
 
@@ -53,6 +55,7 @@ class RedisDeploymentTest {
             for (RedisTestServer m : cluster.masters()) {
                 assertTrue((Long) m.call("DBSIZE") > 0, "keys on master " + m.port);
             }
+            checkAskDuringSlotMigration(with, cluster);
 
             // a manual failover (CLUSTER FAILOVER on a replica) while a job writes 4000 rows
             cluster.flushAll();
@@ -64,6 +67,22 @@ class RedisDeploymentTest {
             job.await(3, TimeUnit.MINUTES);
             cluster.awaitClusterOk();
             assertEquals(4000L, cluster.keys(), "rows in the cluster after the failover");
+
+            // a master process stopped (by the PID this test started it with) while a job writes 4000 rows:
+            // its replica is promoted after cluster-node-timeout, the writer retries on the new slot map
+            cluster.flushAll();
+            TableResult second = startSlowWrite(with, "cluster_kill");
+            awaitKeys(cluster, 800);
+            RedisTestServer victim = null;
+            for (RedisTestServer m : cluster.masters()) {
+                if (RedisTestDeployment.info(m, "replication").contains("connected_slaves:1")) {
+                    victim = m;
+                }
+            }
+            assertTrue(victim != null, "a master with a replica");
+            victim.stop();
+            second.await(3, TimeUnit.MINUTES); // every row acknowledged: the replica took over the stopped master's slots
+            assertEquals(4000L, cluster.keys(), "rows in the cluster after a master was stopped");
         }
     }
 
@@ -119,11 +138,63 @@ class RedisDeploymentTest {
         assertEquals(300, ids.size(), "scanned rows");
     }
 
+    /**
+     * A live slot migration (CLUSTER SETSLOT IMPORTING/MIGRATING + MIGRATE, as redis-cli --cluster
+     * reshard does it): a key already moved and a new key of the migrating slot are answered with
+     * ASK by the old owner, and the sink writes both on the importing master (ASKING + the command).
+     */
+    private static void checkAskDuringSlotMigration(String with, RedisTestDeployment cluster) throws Exception {
+        String slot = String.valueOf(RespCluster.slot("{ask}".getBytes(StandardCharsets.UTF_8)));
+        TableEnvironment tEnv = RedisTestEnvironment.tableEnvironment();
+        tEnv.executeSql("CREATE TABLE migrating (id STRING, v STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (" + with
+                + ",'value.layout'='string')");
+        tEnv.executeSql("INSERT INTO migrating VALUES ('{ask}1', 'before')").await(2, TimeUnit.MINUTES);
+        RedisTestServer source = ownerOf(cluster, "{ask}1");
+        RedisTestServer target = null;
+        for (RedisTestServer m : cluster.masters()) {
+            if (m != source) {
+                target = m;
+            }
+        }
+        String sourceId = str(source.call("CLUSTER", "MYID"));
+        String targetId = str(target.call("CLUSTER", "MYID"));
+        target.call("CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
+        source.call("CLUSTER", "SETSLOT", slot, "MIGRATING", targetId);
+        source.call("MIGRATE", "127.0.0.1", String.valueOf(target.port), "", "0", "5000", "AUTH", RedisTestServer.PASSWORD,
+                "KEYS", "{ask}1");
+        long asking = commandCalls(target, "asking");
+        tEnv.executeSql("INSERT INTO migrating VALUES ('{ask}1', 'after'), ('{ask}2', 'new')").await(2, TimeUnit.MINUTES);
+        assertTrue(commandCalls(target, "asking") >= asking + 2, "ASKING before each write on the importing master");
+        for (RedisTestServer m : cluster.masters()) {
+            m.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+        }
+        cluster.awaitClusterOk();
+        assertEquals("after", str(target.call("GET", "{ask}1")));
+        assertEquals("new", str(target.call("GET", "{ask}2")));
+        assertEquals(0L, source.call("CLUSTER", "COUNTKEYSINSLOT", slot), "keys of the slot left on the old owner");
+    }
+
+    /** How often {@code server} ran {@code command} (INFO commandstats). */
+    private static long commandCalls(RedisTestServer server, String command) throws Exception {
+        for (String line : RedisTestDeployment.info(server, "commandstats").split("\r\n")) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
     /** The master holding {@code key}. */
     private static RedisTestServer ownerOf(RedisTestDeployment deployment, String key) throws Exception {
         for (RedisTestServer m : deployment.masters()) {
-            if ((Long) m.call("EXISTS", key) == 1L) {
-                return m;
+            try {
+                if ((Long) m.call("EXISTS", key) == 1L) {
+                    return m;
+                }
+            } catch (java.io.IOException e) {
+                if (!String.valueOf(e.getMessage()).contains("MOVED")) {
+                    throw e; // a cluster master that does not serve the key's slot answers MOVED
+                }
             }
         }
         throw new AssertionError("no master holds " + key);

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The slot map of a Redis Cluster: which master serves each of the 16384 hash slots, read with
- * {@code CLUSTER SLOTS} from the first seed (or known node) that answers. Masters only: the
- * connector reads and writes on masters, so it sees its own writes.
+ * {@code CLUSTER SHARDS} (Redis 7+; {@code CLUSTER SLOTS} on older servers, which do not know
+ * SHARDS) from the first seed (or known node) that answers. Masters only: the connector reads and
+ * writes on masters, so it sees its own writes.
  *
  * <p>Not thread-safe; a client refreshes it after a {@code MOVED} reply or a failed node.
  */
@@ -51,7 +52,10 @@ public final class RespCluster {
         StringBuilder failures = new StringBuilder();
         for (RespEndpoint node : candidates) {
             try (RespConnection c = new RespConnection(node)) {
-                Object reply = c.call("CLUSTER", "SLOTS");
+                Object reply = shards(c);
+                if (reply == null) {
+                    reply = c.call("CLUSTER", "SLOTS");
+                }
                 if (reply instanceof Object[] && ((Object[]) reply).length > 0) {
                     apply(node, (Object[]) reply);
                     return;
@@ -62,9 +66,68 @@ public final class RespCluster {
             }
         }
         throw new RespException(
-                "No node of the Redis Cluster answered CLUSTER SLOTS (seeds 'cluster.nodes' = " + topology.addresses()
+                "No node of the Redis Cluster answered CLUSTER SHARDS/SLOTS (seeds 'cluster.nodes' = " + topology.addresses()
                         + "): " + failures,
                 true);
+    }
+
+    /**
+     * CLUSTER SHARDS turned into the CLUSTER SLOTS form [[start, end, [host, port]], …] (each
+     * shard's master that is not marked failed), or null when the server does not know SHARDS
+     * (Redis before 7.0), so the caller asks CLUSTER SLOTS.
+     */
+    private Object[] shards(RespConnection c) throws RespException {
+        Object reply;
+        try {
+            reply = c.call("CLUSTER", "SHARDS");
+        } catch (RespException e) {
+            if (e.isConnectionFailure()) {
+                throw e;
+            }
+            return null; // ERR unknown subcommand
+        }
+        if (!(reply instanceof Object[])) {
+            return null;
+        }
+        List<Object> out = new ArrayList<>();
+        for (Object shard : (Object[]) reply) {
+            Map<String, Object> fields = map(shard);
+            Object[] slots = (Object[]) fields.get("slots");
+            Object[] nodes = (Object[]) fields.get("nodes");
+            if (slots == null || nodes == null) {
+                continue;
+            }
+            for (Object n : nodes) {
+                Map<String, Object> node = map(n);
+                if (!"master".equals(text(node.get("role"))) || "failed".equals(text(node.get("health")))) {
+                    continue;
+                }
+                Object host = node.get("endpoint") != null ? node.get("endpoint") : node.get("ip");
+                Object port = topology.template().ssl() && node.get("tls-port") != null ? node.get("tls-port") : node.get("port");
+                if (port == null) {
+                    continue;
+                }
+                for (int i = 0; i + 1 < slots.length; i += 2) {
+                    out.add(new Object[] {slots[i], slots[i + 1], new Object[] {host == null ? new byte[0] : host, port}});
+                }
+                break;
+            }
+        }
+        return out.toArray();
+    }
+
+    /** A RESP2 flat [key, value, key, value…] array as a map with text keys. */
+    private static Map<String, Object> map(Object reply) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Object[] a = (Object[]) reply;
+        for (int i = 0; i + 1 < a.length; i += 2) {
+            m.put(text(a[i]), a[i + 1]);
+        }
+        return m;
+    }
+
+    private static String text(Object v) {
+        return v instanceof byte[] ? new String((byte[]) v, StandardCharsets.UTF_8) : String.valueOf(v);
     }
 
     private static boolean containsAddress(List<RespEndpoint> list, RespEndpoint e) {
@@ -158,11 +221,16 @@ public final class RespCluster {
      * between the first '{' and the next '}' when that is not empty — modulo 16384.
      */
     public static int slot(byte[] key) {
-        int start = 0;
-        int end = key.length;
-        for (int i = 0; i < key.length; i++) {
+        return slot(key, 0, key.length);
+    }
+
+    /** The hash slot of the key in {@code key[from, to)}. */
+    public static int slot(byte[] key, int from, int to) {
+        int start = from;
+        int end = to;
+        for (int i = from; i < to; i++) {
             if (key[i] == '{') {
-                for (int j = i + 1; j < key.length; j++) {
+                for (int j = i + 1; j < to; j++) {
                     if (key[j] == '}') {
                         if (j > i + 1) {
                             start = i + 1;

@@ -36,6 +36,8 @@ public final class RespConnection implements Closeable {
     private RespReader in;
     /** Replies sent for but not read yet: a connection left mid-pipeline is not reused. */
     private int unread;
+    /** Incremented by every successful {@link #open()}: tells a reopened connection from the one bytes were sent on. */
+    private long generation;
 
     public RespConnection(RespEndpoint endpoint) {
         this.endpoint = endpoint;
@@ -63,6 +65,7 @@ public final class RespConnection implements Closeable {
             out = o;
             in = r;
             unread = 0;
+            generation++;
             writer.reset();
         } catch (IOException | RuntimeException e) {
             closeQuietly(s);
@@ -93,6 +96,30 @@ public final class RespConnection implements Closeable {
             writer.writeTo(out);
             out.flush();
             unread += writer.commands();
+        } catch (IOException e) {
+            close();
+            throw asRespException(endpoint, "sending to", e);
+        } finally {
+            writer.reset();
+        }
+    }
+
+    /** How many times this connection was opened (see {@link #open()}). */
+    public long generation() {
+        return generation;
+    }
+
+    /** Sends what {@link #writer()} holds, then {@code length} bytes of {@code commands} commands encoded elsewhere. */
+    public void send(byte[] bytes, int offset, int length, int commands) throws RespException {
+        if (socket == null) {
+            writer.reset();
+            throw new RespException("Not connected to Redis at " + endpoint.address(), true);
+        }
+        try {
+            writer.writeTo(out);
+            out.write(bytes, offset, length);
+            out.flush();
+            unread += writer.commands() + commands;
         } catch (IOException e) {
             close();
             throw asRespException(endpoint, "sending to", e);

@@ -99,8 +99,17 @@ public final class RespWriter {
         buf[len++] = '\n';
     }
 
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
+
     /** Writes the decimal digits of {@code v} at {@code pos}; returns the position after them. */
-    static int writeLong(byte[] b, int pos, long v) {
+    public static int writeLong(byte[] b, int pos, long v) {
         if (v == Long.MIN_VALUE) {
             byte[] min = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(min, 0, b, pos, min.length);
@@ -114,22 +123,109 @@ public final class RespWriter {
             b[pos++] = (byte) ('0' + v);
             return pos;
         }
-        int digits = 0;
-        for (long t = v; t > 0; t /= 10) {
+        if (v <= Integer.MAX_VALUE) {
+            return writeInt(b, pos, (int) v); // int division by a constant is a cheap multiply
+        }
+        int digits = 10;
+        while (digits < 19 && v >= POWERS_OF_TEN[digits]) {
             digits++;
         }
         int end = pos + digits;
-        for (int i = end - 1; i >= pos; i--) {
-            b[i] = (byte) ('0' + (v % 10));
+        int i = end;
+        while (v > Integer.MAX_VALUE) {
+            b[--i] = (byte) ('0' + v % 10);
             v /= 10;
         }
+        writeDigits(b, i, (int) v);
         return end;
+    }
+
+    /** The digits of {@code v} (10 or more) at {@code pos}; the position after them. */
+    private static int writeInt(byte[] b, int pos, int v) {
+        int digits = 2;
+        while (digits < 10 && v >= POWERS_OF_TEN[digits]) {
+            digits++;
+        }
+        writeDigits(b, pos + digits, v);
+        return pos + digits;
+    }
+
+    /** Writes the digits of {@code v} (positive) backwards, ending just before {@code end}. */
+    private static void writeDigits(byte[] b, int end, int v) {
+        int i = end;
+        while (v >= 100) { // two digits per division
+            int q = v / 100;
+            int r = v - q * 100;
+            v = q;
+            b[--i] = (byte) ('0' + r % 10);
+            b[--i] = (byte) ('0' + r / 10);
+        }
+        if (v >= 10) {
+            b[--i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        b[--i] = (byte) ('0' + v);
     }
 
     private void ensure(int extra) {
         if (len + extra > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
         }
+    }
+
+    /** Appends {@code commands} commands encoded elsewhere (bytes of another writer's {@link #array()}). */
+    public RespWriter raw(byte[] bytes, int offset, int length, int commands) {
+        ensure(length);
+        System.arraycopy(bytes, offset, buf, len, length);
+        len += length;
+        this.commands += commands;
+        return this;
+    }
+
+    /** Drops what was encoded after {@link #size()} was {@code size} and {@link #commands()} was {@code commands}. */
+    public void truncate(int size, int commands) {
+        this.len = size;
+        this.commands = commands;
+    }
+
+    /** The buffer; its first {@link #size()} bytes are the encoded commands. */
+    public byte[] array() {
+        return buf;
+    }
+
+    /** The position after the command that starts at {@code pos} in {@code b} (written by a RespWriter). */
+    public static int skipCommand(byte[] b, int pos) {
+        int[] at = {pos};
+        long argc = readHeader(b, at);
+        for (long i = 0; i < argc; i++) {
+            int n = (int) readHeader(b, at); // first: it moves at[0] past the header
+            at[0] += n + 2;
+        }
+        return at[0];
+    }
+
+    /** Argument {@code index} (0 = the command name) of the command that starts at {@code pos} in {@code b}. */
+    public static byte[] argument(byte[] b, int pos, int index) {
+        int[] at = {pos};
+        readHeader(b, at);
+        for (int i = 0; ; i++) {
+            int n = (int) readHeader(b, at);
+            if (i == index) {
+                return Arrays.copyOfRange(b, at[0], at[0] + n);
+            }
+            at[0] += n + 2;
+        }
+    }
+
+    /** Reads {@code *N\r\n} or {@code $N\r\n} at {@code at[0]}, returns N and moves {@code at[0]} past it. */
+    private static long readHeader(byte[] b, int[] at) {
+        int i = at[0] + 1;
+        long n = 0;
+        while (b[i] != '\r') {
+            n = n * 10 + (b[i++] - '0');
+        }
+        at[0] = i + 2;
+        return n;
     }
 
     /** Number of commands encoded since the last {@link #reset()}. */

@@ -8,19 +8,18 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.types.RowKind;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * Buffers rows and writes them with {@link RedisClient#write} in batches: when
+ * Encodes each row into a {@link RedisClient.Batch} as it arrives (no copy of the row is
+ * kept: Flink may reuse it) and writes the batch with {@link RedisClient#write}: when
  * {@code sink.buffer-flush.max-rows} rows are buffered, {@code sink.buffer-flush.interval} after
  * the first buffered row (a processing-time timer, run in the task's mailbox thread like every
  * other method here), and on {@link #flush} (every checkpoint and the end of input) — which
  * returns only after the client acknowledged every row, so a completed checkpoint never loses one.
  *
- * <p>A failed write closes the client, waits, reconnects and retries the whole batch (writes are
- * idempotent upserts/deletes), up to {@code sink.max-retries} times.
+ * <p>A failed write closes the client, waits, reconnects and sends the same encoded batch again
+ * (writes are idempotent upserts/deletes), up to {@code sink.max-retries} times.
  */
 public class RedisSinkWriter implements SinkWriter<RowData> {
 
@@ -32,7 +31,7 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
     private final int maxRows;
     private final long flushIntervalMillis;
     private final int maxRetries;
-    private final List<RowData> buffer = new ArrayList<>();
+    private final RedisClient.Batch batch = new RedisClient.Batch();
 
     private RedisClient client;
     private ScheduledFuture<?> flushTimer;
@@ -55,8 +54,11 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
         if (row.getRowKind() == RowKind.UPDATE_BEFORE) {
             return; // an upsert sink only needs the new version of a row
         }
-        buffer.add(schema.copy(row)); // Flink may reuse the row object
-        if (buffer.size() >= maxRows) {
+        if (client == null) {
+            client = openClient(); // closed after a failed write
+        }
+        client.add(batch, row);
+        if (batch.rows() >= maxRows) {
             flushBuffer();
         } else if (flushTimer == null && flushIntervalMillis > 0) {
             long at = timeService.getCurrentProcessingTime() + flushIntervalMillis;
@@ -73,10 +75,9 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
     }
 
     private void flushBuffer() throws IOException, InterruptedException {
-        if (buffer.isEmpty()) {
+        if (batch.isEmpty()) {
             return;
         }
-        List<RowData> batch = new ArrayList<>(buffer);
         IOException failure = null;
         for (int attempt = 1; attempt <= maxRetries + 1; attempt++) {
             try {
@@ -84,7 +85,7 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
                     client = openClient();
                 }
                 client.write(batch);
-                buffer.clear();
+                batch.clear();
                 return;
             } catch (IOException e) {
                 if (failure == null) {
@@ -99,7 +100,7 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
             }
         }
         throw new IOException(
-                "Writing " + batch.size() + " rows to " + schema.tableName() + " failed after "
+                "Writing " + batch.rows() + " rows to " + schema.tableName() + " failed after "
                         + (maxRetries + 1) + " attempts ('sink.max-retries' = " + maxRetries + ")",
                 failure);
     }

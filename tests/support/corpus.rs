@@ -1,0 +1,60 @@
+//! The real-world jar corpus (tests/corpus/jars.toml): the list, and each jar cached under
+//! ~/.cache/cargo-flink-connector/corpus/<group>/<artifact>/<version>/, fetched once with Maven.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `(coordinate, line)` from the [jars] table, in file order.
+pub fn list() -> Vec<(String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/jars.toml");
+    let doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    doc["jars"]
+        .as_table()
+        .expect("[jars]")
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.as_str().expect("a line").to_string()))
+        .collect()
+}
+
+/// The cached jar of `G:A:V`, fetched with Maven (`dependency:copy`) when missing.
+pub fn fetch(coordinate: &str) -> Result<PathBuf, String> {
+    let parts: Vec<&str> = coordinate.split(':').collect();
+    let [group, artifact, version] = parts[..] else {
+        return Err(format!("{coordinate}: not G:A:V"));
+    };
+    let dir = super::cache_dir()
+        .join("corpus")
+        .join(group)
+        .join(artifact)
+        .join(version);
+    let jar = dir.join(format!("{artifact}-{version}.jar"));
+    if jar.is_file() {
+        return Ok(jar);
+    }
+    let partial = dir.with_extension("partial");
+    let _ = std::fs::remove_dir_all(&partial);
+    let out = Command::new("mvn")
+        .args(["-B", "-q", "dependency:copy"])
+        .arg(format!("-Dartifact={coordinate}"))
+        .arg(format!("-DoutputDirectory={}", partial.display()))
+        .output()
+        .map_err(|e| format!("mvn: {e}"))?;
+    if !out.status.success() {
+        let _ = std::fs::remove_dir_all(&partial);
+        return Err(format!("{coordinate}: Maven could not resolve it"));
+    }
+    std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
+    std::fs::rename(&partial, &dir).map_err(|e| e.to_string())?;
+    Ok(jar)
+}
+
+/// The provisioned patch of `line` ("1.20" → "1.20.5").
+pub fn patch_of(line: &str) -> &'static str {
+    super::FLINK_VERSIONS
+        .iter()
+        .find(|v| {
+            v.strip_prefix(line)
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+        .unwrap_or_else(|| panic!("no provisioned patch for line {line}"))
+}
