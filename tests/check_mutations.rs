@@ -152,6 +152,10 @@ impl Jar {
     }
 
     fn check_on(&self, target: &str) -> Report {
+        self.check_mode(target, true)
+    }
+
+    fn check_mode(&self, target: &str, provisioned: bool) -> Report {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(&self.file_name);
         let mut zip = RawZip::new();
@@ -159,7 +163,15 @@ impl Jar {
             zip.add(name, bytes);
         }
         zip.write_to(&path);
-        check_path_on(&path, target)
+        check_path_mode(&path, target, provisioned)
+    }
+
+    /// The rules found on `target`, the same with lib/ and with the embedded index.
+    fn rules_on(&self, target: &str) -> Vec<(&'static str, Severity)> {
+        let provisioned = rules_of(&self.check_mode(target, true));
+        let fresh = rules_of(&self.check_mode(target, false));
+        assert_eq!(provisioned, fresh, "lib/ and the embedded index differ");
+        provisioned
     }
 }
 
@@ -178,11 +190,16 @@ fn check_path(path: &Path) -> Report {
 }
 
 fn check_path_on(path: &Path, target: &str) -> Report {
+    check_path_mode(path, target, true)
+}
+
+/// `provisioned: false` is a fresh install: the embedded class index instead of lib/.
+fn check_path_mode(path: &Path, target: &str, provisioned: bool) -> Report {
     let options = CheckOptions {
         target: Some(Target::parse(target).unwrap()),
         flink_lib: None,
         matrix: Vec::new(),
-        provisioned: true,
+        provisioned,
         depth: Depth::Deep,
         levels: Levels::default(),
         deny_warnings: false,
@@ -246,6 +263,21 @@ fn the_good_jar_has_no_finding_at_all() {
 fn services_file_missing_or_misplaced() {
     let Some(c) = classes() else { return };
     assert_flags(&Jar::good(c).without(SERVICES), "services-file-missing");
+    // No factory at all: an error for a jar with table sources/sinks (its factory is missing),
+    // a note for one without (a DataStream connector, a format, a library).
+    let factory = "com/example/acme/AcmeTableFactory.class";
+    assert_flags_at(
+        &Jar::good(c).without(SERVICES).without(factory),
+        "no-factory",
+        Severity::Error,
+    );
+    let datastream_only = Jar::good(c)
+        .without(SERVICES)
+        .without(factory)
+        .without("com/example/acme/AcmeSource.class")
+        .without("com/example/acme/AcmeSink.class")
+        .with_class(c, "com/example/acme/OtherConnectorUser.class");
+    assert_flags_at(&datastream_only, "no-factory", Severity::Note);
     let services = b"com.example.acme.AcmeTableFactory\n";
     assert_flags(
         &Jar::good(c).without(SERVICES).with(
@@ -294,11 +326,39 @@ fn listed_class_absent_abstract_or_not_a_factory() {
         &Jar::good(c).replace(SERVICES, &listing("com.example.acme.AcmeSource")),
         "services-provider-not-factory",
     );
-    assert_flags(
+    // Unlisted: an error when its identifier is then undiscoverable; a note when a listed
+    // factory registers the same identifier (an old and a new copy of one factory, as in
+    // flink-sql-connector-elasticsearch7); nothing when the legacy TableFactory file lists it
+    // (1.x falls back to it, as for Iceberg's catalog factory).
+    assert_flags_at(
+        &Jar::good(c).with_class(c, "com/example/acme/KafkaLookalikeFactory.class"),
+        "services-missing-factory",
+        Severity::Error,
+    );
+    assert_flags_at(
         &Jar::good(c)
             .with_class(c, "com/example/acme/AcmeTwoFactory.class")
             .named("x.jar"),
         "services-missing-factory",
+        Severity::Note,
+    );
+    // Its identifier computed (as ES7's new sink factory passes it to a base class): unknown
+    // whether a listed factory registers it, so a warning.
+    assert_flags_at(
+        &Jar::good(c).with_class(c, "com/example/acme/ComputedIdFactory.class"),
+        "services-missing-factory",
+        Severity::Warning,
+    );
+    let legacy = Jar::good(c)
+        .with_class(c, "com/example/acme/KafkaLookalikeFactory.class")
+        .with(
+            "META-INF/services/org.apache.flink.table.factories.TableFactory",
+            b"com.example.acme.KafkaLookalikeFactory\n",
+        );
+    let found = legacy.rules_on("flink-1.20");
+    assert!(
+        !found.iter().any(|(r, _)| *r == "services-missing-factory"),
+        "{found:?}"
     );
 }
 
@@ -374,6 +434,41 @@ fn bundled_flink_classes_and_signature_files() {
         ),
         "bundled-flink-lib-jar",
     );
+    // Flink's own module of the target line (flink-cep, flink-connector-datagen: lib/ already
+    // ships its classes; its manifest says so) does not bundle the runtime: a note.
+    let flink_manifest = |version: &str| {
+        format!(
+            "Manifest-Version: 1.0\r\nImplementation-Title: Flink : Core\r\n\
+             Implementation-Version: {version}\r\nImplementation-Vendor-Id: org.apache.flink\r\n\r\n"
+        )
+    };
+    let module = Jar::good(c).with("org/apache/flink/util/Preconditions.class", &bytes);
+    let own = module
+        .clone()
+        .replace("META-INF/MANIFEST.MF", flink_manifest("2.2.1").as_bytes());
+    for provisioned in [true, false] {
+        let found = rules_of(&own.check_mode("flink-2.2", provisioned));
+        assert!(
+            found.contains(&("bundled-flink-lib-jar", Severity::Note))
+                && !found.iter().any(|(r, _)| *r == "bundled-flink-runtime"),
+            "{found:?}"
+        );
+    }
+    assert_flags(&module, "bundled-flink-runtime");
+    // The same module of another line (or an externalized connector's own version) bundles.
+    assert_flags(
+        &module.replace("META-INF/MANIFEST.MF", flink_manifest("1.20.3").as_bytes()),
+        "bundled-flink-runtime",
+    );
+    // flink-shaded-* classes the runtime also ships: a warning, not runtime classes.
+    assert_flags_at(
+        &Jar::good(c).with(
+            "org/apache/flink/shaded/guava33/com/google/common/base/Preconditions.class",
+            &bytes,
+        ),
+        "bundled-flink-shaded",
+        Severity::Warning,
+    );
     assert_flags(
         &Jar::good(c)
             .with("META-INF/ACME.SF", b"Signature-Version: 1.0\r\n")
@@ -399,6 +494,27 @@ fn class_versions_and_apis_of_another_line() {
         &Jar::good(c).with_class(c, "com/example/acme/LegacyOpenUser.class"),
         "missing-flink-member",
     );
+    // An API only later lines added (WriterInitContext, 1.19+) on 1.17: compiled against a newer
+    // Flink, failing only where it runs — a warning; the removed API above stays an error.
+    let newer = Jar::good(c)
+        .with_class(c, "com/example/acme/NewerApiUser.class")
+        .rules_on("flink-1.17");
+    assert!(
+        newer.contains(&("removed-flink-api", Severity::Warning))
+            && !newer.contains(&("removed-flink-api", Severity::Error)),
+        "{newer:?}"
+    );
+    // A class no line has, in a package every line's distribution owns: missing, on lib/ and
+    // on the embedded index alike.
+    let ghost = Jar::good(c).with_class(c, "com/example/acme/GhostHelperUser.class");
+    for target in ["flink-1.17", "flink-2.2"] {
+        assert!(
+            ghost
+                .rules_on(target)
+                .contains(&("missing-flink-class", Severity::Error)),
+            "{target}"
+        );
+    }
     assert_flags(
         &Jar::good(c).with_class(c, "com/example/acme/ForeignShadedUser.class"),
         "foreign-shaded-library",
@@ -465,6 +581,21 @@ fn module_info_multi_release_duplicates_and_legal_files() {
     assert_flags(
         &Jar::good(c).with("com/example/acme/AcmeSink.class", &bytes),
         "duplicate-entry",
+    );
+    // Two different copies: an error for a class (which code runs depends on the reader), a
+    // warning for a resource such as LICENSE (iceberg-flink-runtime ships two).
+    let (_, source) = class(c, "com/example/acme/AcmeSource.class");
+    assert_flags_at(
+        &Jar::good(c).with("com/example/acme/AcmeSink.class", &source),
+        "duplicate-entry",
+        Severity::Error,
+    );
+    assert_flags_at(
+        &Jar::good(c)
+            .with("LICENSE", b"Apache License 2.0")
+            .with("LICENSE", b"MIT License"),
+        "duplicate-entry",
+        Severity::Warning,
     );
     assert_flags(
         &Jar::good(c).with("NOTICE", b"copied from a dependency"),
@@ -552,6 +683,16 @@ fn shipped_jar_shapes_that_are_not_errors() {
             "multi-release-orphan",
         ],
     );
+    // A class of another artifact's org.apache.flink package (an externalized connector, Flink
+    // CDC, a format): the distribution does not own the package, so it cannot be missing from it.
+    let other = Jar::good(c).with_class(c, "com/example/acme/OtherConnectorUser.class");
+    for target in ["flink-1.17", "flink-2.2"] {
+        let found = other.rules_on(target);
+        assert!(
+            !found.iter().any(|(r, _)| r.starts_with("missing-flink")),
+            "{target}: {found:?}"
+        );
+    }
     // A relocated optional dependency under org/apache/flink/**/shaded/** is not Flink API.
     assert_not_flags(
         &Jar::good(c).with_class(c, "com/example/acme/RelocatedOptionalUser.class"),

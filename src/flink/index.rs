@@ -10,7 +10,7 @@
 //! `line I VERSION` · `jar I STEM KIND` · `c NAME` then `v MASK JAR ACCESS ANN SUPER IFACES CRC`
 //! and `m MASK NAME DESCRIPTOR` rows for that class · `p PACKAGE MASK JAR` for shaded packages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -98,6 +98,9 @@ pub struct LineIndex {
     pub classes: HashMap<String, IndexedClass>,
     /// Shaded package → jar.
     pub shaded_packages: HashMap<String, u16>,
+    /// The packages (`org/apache/flink/table/api`) with at least one class in this line's
+    /// distribution: see [`package_of`] and `RuntimeLib::owns_package`.
+    pub packages: HashSet<String>,
 }
 
 fn text() -> Option<&'static str> {
@@ -223,7 +226,18 @@ fn parse(text: &str, bit: usize) -> LineIndex {
         }
     }
     finish(current, &mut out);
+    out.packages = out
+        .classes
+        .keys()
+        .filter_map(|c| package_of(c))
+        .map(str::to_string)
+        .collect();
     out
+}
+
+/// The package of an internal class name (`a/b/C` → `a/b`).
+pub fn package_of(internal_name: &str) -> Option<&str> {
+    internal_name.rsplit_once('/').map(|(p, _)| p)
 }
 
 impl LineIndex {

@@ -2,7 +2,7 @@
 //! index ([`super::index`]). The per-line tables live in [`super::factories`],
 //! [`super::distribution`] and [`super::options`]; they are re-exported here for callers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub use super::distribution::{line, max_java, shaded_libraries, shaded_library_of, vvr_engine};
@@ -10,7 +10,7 @@ pub use super::factories::{
     builtin_factories, BuiltinFactory, CONFIG_OPTION_DESCRIPTOR, FACTORY, FACTORY_INTERFACES,
     FACTORY_SERVICES, GROUPING_INTERFACES, PLATFORM_CONNECTORS,
 };
-use super::index::{LineIndex, Stability};
+use super::index::{package_of, LineIndex, Stability};
 use super::lines::{FlinkLine, FlinkVersion};
 pub use super::options::KNOWN_OPTIONS;
 use crate::jar::{JarError, JarIndex};
@@ -52,6 +52,9 @@ pub struct RuntimeLib {
     pub jars: Vec<(String, LibJarKind, JarIndex)>,
     /// Entry name (`a/b/C.class`) → index into `jars` (the first jar that has it).
     classes: HashMap<String, usize>,
+    /// Packages of the `org/apache/flink` classes of a lib/ directory (the embedded index keeps
+    /// its own).
+    packages: HashSet<String>,
     index: Option<&'static LineIndex>,
 }
 
@@ -100,10 +103,20 @@ impl RuntimeLib {
             }
             jars.push((file_name.clone(), lib_jar_kind(&file_name), index));
         }
+        // What the index generator records as the line's packages (flink-index.deflate).
+        let packages = classes
+            .keys()
+            .filter(|n| {
+                n.starts_with("org/apache/flink/") && !n.starts_with("org/apache/flink/shaded/")
+            })
+            .filter_map(|n| package_of(n))
+            .map(str::to_string)
+            .collect();
         Ok(RuntimeLib {
             dir: dir.to_owned(),
             jars,
             classes,
+            packages,
             index: None,
         })
     }
@@ -118,6 +131,7 @@ impl RuntimeLib {
             )),
             jars: Vec::new(),
             classes: HashMap::new(),
+            packages: HashSet::new(),
             index: Some(index),
         })
     }
@@ -185,6 +199,20 @@ impl RuntimeLib {
         match self.index {
             Some(index) => index.has_class(internal_name),
             None => self.classes.contains_key(&format!("{internal_name}.class")),
+        }
+    }
+
+    /// Whether the distribution owns the package of `internal_name`: it ships at least one
+    /// class of exactly that package. Other packages under org.apache.flink (externalized
+    /// connectors, Flink CDC, formats and modules outside lib/) belong to other artifacts, so
+    /// the runtime cannot say whether one of their classes is missing.
+    pub fn owns_package(&self, internal_name: &str) -> bool {
+        let Some(package) = package_of(internal_name) else {
+            return false;
+        };
+        match self.index {
+            Some(index) => index.packages.contains(package),
+            None => self.packages.contains(package),
         }
     }
 

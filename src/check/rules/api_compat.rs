@@ -17,8 +17,8 @@ pub static REMOVED_API: Rule = Rule {
     family: "F11",
     severity: Severity::Error,
     needs_class_files: true,
-    summary: "Refers to a Flink class that other lines ship but the target line does not (e.g. SinkFunction, Sink$InitContext, TableSchema on 2.x): NoClassDefFoundError",
-    why: "Classes that the target line's distribution no longer ships (for example SinkFunction, Sink$InitContext and TableSchema in 2.0) fail with NoClassDefFoundError when the referring class is loaded. Which classes are gone is read per line from the real distributions.",
+    summary: "Refers to a Flink class that other lines ship but the target line does not: an error when the target removed it (e.g. SinkFunction, Sink$InitContext on 2.x), a warning when only later lines added it: NoClassDefFoundError where it runs",
+    why: "Classes that the target line's distribution no longer ships (for example SinkFunction, Sink$InitContext and TableSchema in 2.0) fail with NoClassDefFoundError when the referring code runs: an error. A class only later lines added means the jar was compiled against a newer Flink; connectors built for several lines (Paimon's per-line jars) call such APIs only where the runtime has them, so it is a warning. Which lines ship a class is read per line from the real distributions.",
     hint: "build against the target's Flink version: Sink V2 with WriterInitContext, FLIP-27 sources, ResolvedSchema",
 };
 pub static MISSING_CLASS: Rule = Rule {
@@ -26,8 +26,8 @@ pub static MISSING_CLASS: Rule = Rule {
     family: "F11",
     severity: Severity::Error,
     needs_class_files: true,
-    summary: "Refers to a Flink class no supported line's distribution has: NoClassDefFoundError",
-    why: "A referenced org.apache.flink class that the target's distribution does not contain fails with NoClassDefFoundError. Classes the jar relocated under its own org/apache/flink/**/shaded/** package are its own optional dependencies, not Flink API, and are not reported.",
+    summary: "Refers to a class of a package the target's Flink distribution owns, which no supported line ships: NoClassDefFoundError",
+    why: "A referenced class in a package the target's distribution owns (it ships classes of exactly that package), but which no line's distribution contains, fails with NoClassDefFoundError. Packages the distribution does not own belong to other artifacts (externalized connectors, Flink CDC, formats, modules outside lib/) and are not judged; classes a jar relocated under org/apache/flink/**/shaded/** are its own dependencies.",
     hint: "build against the target's Flink version (flink.version in pom.xml)",
 };
 pub static MISSING_MEMBER: Rule = Rule {
@@ -36,7 +36,7 @@ pub static MISSING_MEMBER: Rule = Rule {
     severity: Severity::Error,
     needs_class_files: true,
     summary: "Calls a Flink method or reads a field the target runtime does not have: NoSuchMethodError/NoSuchFieldError",
-    why: "The JVM resolves field and method references by name and descriptor when first used; a signature changed between lines fails with NoSuchMethodError/NoSuchFieldError.",
+    why: "The JVM resolves field and method references by name and descriptor when first used; a signature changed, removed or only added in a later line fails with NoSuchMethodError/NoSuchFieldError (a 1.20 connector reading FactoryUtil.SOURCE_PARALLELISM fails on 1.17 this way).",
     hint: "build against the target's Flink version (flink.version in pom.xml)",
 };
 pub static PLANNER_INTERNAL: Rule = Rule {
@@ -62,6 +62,12 @@ pub fn is_relocated_dependency(class: &str) -> bool {
     class
         .strip_prefix("org/apache/flink/")
         .is_some_and(|rest| !rest.starts_with("shaded/") && rest.contains("/shaded/"))
+}
+
+/// A Scala package object (`org/apache/flink/table/api/package$`) belongs to the Scala module
+/// that declares it (flink-table-api-scala), not to the owner of the Java package it lands in.
+fn is_scala_package_object(class: &str) -> bool {
+    matches!(class.rsplit('/').next(), Some("package" | "package$"))
 }
 
 fn is_planner_internal(class: &str) -> bool {
@@ -94,10 +100,16 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             } else if is_planner_internal(r) {
                 &mut planner
             } else if !lines_with(r).is_empty() {
+                // Another line's distribution ships it: Flink's class, absent on the target.
                 &mut removed
-            } else if ctx.runtime.is_some() {
+            } else if ctx.runtime.is_some_and(|rt| rt.owns_package(r))
+                && !is_scala_package_object(r)
+            {
+                // A class of a package the target's distribution owns, which it lacks.
                 &mut missing
             } else {
+                // A package of another artifact (an externalized connector, Flink CDC, a
+                // format or module outside lib/): not the runtime's to judge.
                 continue;
             };
             bucket.entry(r).or_default().push(&class.name);
@@ -105,13 +117,19 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
     }
     let target = ctx.target.to_string();
     for (referenced, users) in removed {
+        let lines = lines_with(referenced);
         let message = format!(
-            "{} refers to {}, which Flink {} ship(s) and {target} does not",
+            "{} refers to {}, {}",
             users_text(&users),
             internal_to_binary(referenced),
-            describe_lines(&lines_with(referenced)),
+            shipped_elsewhere(&lines, target_line, &target),
         );
-        out.add(&REMOVED_API, format!("{}.class", users[0]), message);
+        out.add_at(
+            &REMOVED_API,
+            severity_by_direction(&lines, target_line),
+            format!("{}.class", users[0]),
+            message,
+        );
     }
     report(
         out,
@@ -128,6 +146,66 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
     if ctx.runtime.is_some() {
         check_members(ctx, classes, out);
     }
+}
+
+/// Why a class other lines ship is missing on the target, in the direction it went: added in a
+/// later line, removed after an earlier one, or both.
+fn shipped_elsewhere(lines: &[&str], target_line: &str, target: &str) -> String {
+    let (later, earlier): (Vec<&str>, Vec<&str>) = lines
+        .iter()
+        .partition(|l| line_order(l) > line_order(target_line));
+    match (earlier.is_empty(), later.is_empty()) {
+        (true, _) => format!(
+            "which Flink {} added ({} does not have it yet)",
+            describe_lines(&later),
+            target
+        ),
+        (false, true) => format!(
+            "which Flink {} shipped and {target} no longer does (removed)",
+            describe_lines(&earlier)
+        ),
+        (false, false) => format!(
+            "which Flink {} ship(s) and {target} does not",
+            describe_lines(lines)
+        ),
+    }
+}
+
+/// An API the target's line and every earlier one lack, that only later lines have, was
+/// compiled in from a newer Flink: the code using it fails only when it runs, and connectors built
+/// for several lines (Paimon's per-line jars) call it only where the runtime has it. A warning;
+/// an API that earlier lines had and the target lost (removed) is an error.
+fn severity_by_direction(lines: &[&str], target_line: &str) -> Severity {
+    if !lines.is_empty()
+        && lines
+            .iter()
+            .all(|l| line_order(l) > line_order(target_line))
+    {
+        Severity::Warning
+    } else {
+        Severity::Error
+    }
+}
+
+/// The lines whose distribution declares `name descriptor` on `owner` itself.
+fn lines_with_member(owner: &str, name: &str, descriptor: &str) -> Vec<&'static str> {
+    crate::flink::LINES
+        .iter()
+        .filter(|l| {
+            crate::flink::index::line(l.line)
+                .and_then(|index| index.class(owner))
+                .is_some_and(|c| c.members.iter().any(|(n, d)| n == name && d == descriptor))
+        })
+        .map(|l| l.line)
+        .collect()
+}
+
+/// A line's position in LINES (unknown lines sort first).
+fn line_order(line: &str) -> usize {
+    crate::flink::LINES
+        .iter()
+        .position(|l| l.line == line)
+        .unwrap_or(0)
 }
 
 fn users_text(users: &[&str]) -> String {
@@ -176,17 +254,26 @@ fn check_members(
             }
         }
     }
+    let target_line = ctx.target.version.line.line;
     for (member, users) in missing {
         let what = if member.kind == MemberKind::Field {
             "field"
         } else {
             "method"
         };
+        // Always an error: a 1.20 connector's optionalOptions() reading FactoryUtil.SOURCE_PARALLELISM
+        // (1.19+) fails on 1.17 with NoSuchFieldError (tests/matrix_proof.rs), although the member
+        // was only added later; say so.
+        let lines = lines_with_member(&member.owner, &member.name, &member.descriptor);
+        let added = match severity_by_direction(&lines, target_line) {
+            Severity::Warning => format!(" (Flink {} added it)", describe_lines(&lines)),
+            _ => String::new(),
+        };
         out.add(
             &MISSING_MEMBER,
             format!("{}.class", users[0]),
             format!(
-                "{} uses {what} {}.{}{} which {} does not have",
+                "{} uses {what} {}.{}{} which {} does not have{added}",
                 users_text(&users),
                 internal_to_binary(&member.owner),
                 member.name,

@@ -10,7 +10,7 @@ pub static DUPLICATE_ENTRY: Rule = Rule {
     family: "F16",
     severity: Severity::Warning,
     needs_class_files: false,
-    summary: "The same entry name appears more than once; the JVM reads one copy, other tools another",
+    summary: "The same entry name appears more than once; the JVM reads one copy, other tools another (an error for classes, services files and the manifest with different contents)",
     why: "A zip may hold two entries with one name. java.util.jar reads the first from the central directory, other tools (unzip, upload scanners) the last, so what is audited is not what runs.",
     hint: "merge the dependencies' resources (ServicesResourceTransformer, AppendingTransformer) or exclude one copy in the shade filters",
 };
@@ -67,10 +67,15 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
                 copies,
                 contents_differ,
             } => {
-                let (severity, detail) = if *contents_differ {
+                let (severity, detail) = if *contents_differ && loads_as_code(name) {
                     (
                         Severity::Error,
                         "with different contents: which one loads depends on the reader",
+                    )
+                } else if *contents_differ {
+                    (
+                        Severity::Warning,
+                        "with different contents: which one a reader returns depends on the reader (a resource, not code or service registration)",
                     )
                 } else {
                     (Severity::Warning, "with identical contents")
@@ -127,6 +132,14 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             format!("{entry} {}", reason_text(reason)),
         );
     }
+}
+
+/// Entries whose duplicate copies change what runs: classes, service registrations and the
+/// manifest. Other resources (LICENSE, NOTICE, docs) only differ in what a reader shows.
+fn loads_as_code(name: &str) -> bool {
+    name.ends_with(".class")
+        || name.starts_with("META-INF/services/")
+        || name == "META-INF/MANIFEST.MF"
 }
 
 fn reason_text(reason: &str) -> String {

@@ -42,9 +42,19 @@ pub static BUNDLED_LIB_JAR: Rule = Rule {
     family: "F6",
     severity: Severity::Warning,
     needs_class_files: false,
-    summary: "Classes of a connector or format jar that the runtime ships in lib/ are bundled",
+    summary: "Classes of a connector or format jar that the runtime ships in lib/ are bundled (a note when the jar is itself Flink's own module of the target line)",
     why: "The distribution already ships this connector/format jar in lib/; the bundled copy is shadowed or conflicts with it.",
     hint: "make that dependency provided; the runtime's lib/ already has it",
+};
+
+pub static BUNDLED_SHADED: Rule = Rule {
+    id: "bundled-flink-shaded",
+    family: "F6",
+    severity: Severity::Warning,
+    needs_class_files: false,
+    summary: "Classes of Flink's relocated libraries (org/apache/flink/shaded/<lib><N>, the flink-shaded-* artifacts) that the runtime also ships are bundled",
+    why: "flink-shaded-guava, -jackson, -netty … are separate artifacts, not the runtime's own classes. The runtime ships the same library directory, so its copy wins (org.apache.flink. loads parent-first) and the bundled one is dead weight; only on the class path (lib/) can a copy of another flink-shaded release win.",
+    hint: "make the flink-shaded-* dependency provided (the runtime ships it), or relocate it under your own package",
 };
 
 pub const RULES: &[&Rule] = &[
@@ -52,6 +62,7 @@ pub const RULES: &[&Rule] = &[
     &BUNDLED_API,
     &BUNDLED_CONNECTOR_BASE,
     &BUNDLED_LIB_JAR,
+    &BUNDLED_SHADED,
 ];
 
 /// Packages whose duplication breaks factory discovery itself (F3).
@@ -72,7 +83,31 @@ enum Contents {
     Different,
 }
 
+/// The jar's identity when it is one of Flink's own modules released for the target's line
+/// (`flink-cep-1.20.3.jar`, `flink-connector-datagen-2.1.1.jar`): Flink's build writes
+/// `Implementation-Vendor-Id: org.apache.flink`, `Implementation-Title: Flink : …` and the Flink
+/// version into every module's manifest (maven-shade keeps the project's own manifest, not its
+/// dependencies'). Such a jar does not bundle the runtime: it is a module the distribution itself
+/// packs into lib/ (flink-dist includes several). Externalized connectors and Flink CDC carry
+/// their own versions (`3.3.0-1.20`, `3.3.0`), which are not of a Flink line.
+fn own_flink_module(ctx: &JarContext) -> Option<(String, String)> {
+    let manifest = ctx.manifest.as_ref()?;
+    let title = manifest.get("Implementation-Title")?;
+    let version = manifest.get("Implementation-Version")?;
+    let line = ctx.target.version.line.line;
+    let of_line = version.strip_prefix(line).is_some_and(|patch| {
+        patch.starts_with('.') && patch[1..].chars().all(|c| c.is_ascii_digit())
+    });
+    (manifest.get("Implementation-Vendor-Id") == Some("org.apache.flink")
+        && title.starts_with("Flink : ")
+        && of_line)
+        .then(|| (title.to_string(), version.to_string()))
+}
+
 pub fn check(ctx: &JarContext, out: &mut Findings) {
+    if let Some((artifact, version)) = own_flink_module(ctx) {
+        return own_module(ctx, out, &artifact, &version);
+    }
     // (rule, provider, contents) → entries; provider is the lib/ jar, or the package for
     // built-in prefixes.
     let mut groups: BTreeMap<(&'static str, String, Contents), Vec<&str>> = BTreeMap::new();
@@ -92,7 +127,9 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         let Some((provider, kind)) = provider else {
             continue;
         };
-        let rule = if name.starts_with("org/apache/flink/connector/base/") {
+        let rule = if name.starts_with("org/apache/flink/shaded/") {
+            BUNDLED_SHADED.id
+        } else if name.starts_with("org/apache/flink/connector/base/") {
             BUNDLED_CONNECTOR_BASE.id
         } else if kind == LibJarKind::Optional {
             BUNDLED_LIB_JAR.id
@@ -156,5 +193,39 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             ),
         };
         out.add_at(rule, severity, entries[0], message);
+    }
+}
+
+/// Flink's own module of the target line: the runtime already has its classes; a note, since
+/// adding the jar again is unnecessary but not a packaging mistake.
+fn own_module(ctx: &JarContext, out: &mut Findings, artifact: &str, version: &str) {
+    let Some(runtime) = ctx.runtime else { return };
+    let mut providers: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for entry in ctx
+        .jar
+        .entries()
+        .iter()
+        .filter(|e| e.is_class() && e.name.starts_with("org/apache/flink/"))
+    {
+        if let Some((jar, _)) = runtime.jar_of(&entry.name) {
+            providers
+                .entry(jar.to_string())
+                .or_default()
+                .push(&entry.name);
+        }
+    }
+    for (provider, entries) in providers {
+        out.add_at(
+            &BUNDLED_LIB_JAR,
+            Severity::Note,
+            entries[0],
+            format!(
+                "{} is Flink's own module \"{artifact}\" {version}; {} of its classes already ship in {provider} ({}): {}",
+                ctx.file_name,
+                entries.len(),
+                runtime.describe(),
+                examples(&entries, 3)
+            ),
+        );
     }
 }

@@ -43,7 +43,7 @@ pub static SERVICES_MISSING_FACTORY: Rule = Rule {
     family: "F1",
     severity: Severity::Error,
     needs_class_files: true,
-    summary: "A concrete factory class is not listed in the services file: \"Could not find any factory for identifier\"",
+    summary: "A concrete factory class is not listed in the services file: \"Could not find any factory for identifier\" (a warning or note when its identifier is registered anyway, unknown, a relocated dependency's or an internal format's)",
     why: "A concrete factory that is not listed is invisible to ServiceLoader, so its identifier is unknown at run time although the class is in the jar.",
     hint: "add the class to META-INF/services/org.apache.flink.table.factories.Factory (ServicesResourceTransformer keeps every dependency's entries)",
 };
@@ -52,8 +52,8 @@ pub static NO_FACTORY: Rule = Rule {
     family: "F1",
     severity: Severity::Error,
     needs_class_files: true,
-    summary: "The jar contains no table factory: managed consoles reject it on upload",
-    why: "A SQL connector is registered only through its factories. Consoles that parse uploads for factories reject a jar without one, and CREATE TABLE cannot use it.",
+    summary: "The jar implements table sources or sinks but contains no table factory: CREATE TABLE cannot use it (a note for jars without table connector classes: DataStream connectors, formats, libraries)",
+    why: "A SQL connector is registered only through its factories: a jar with DynamicTableSource/DynamicTableSink implementations and no factory cannot be used from CREATE TABLE, and consoles that parse uploads for factories reject it. A jar without such classes (a DataStream-only connector, a format, a library) is not a SQL connector, so only a note says it registers no identifier.",
     hint: "implement DynamicTableSourceFactory/DynamicTableSinkFactory and register it in the services file",
 };
 pub static PROVIDER_NOT_FOUND: Rule = Rule {
@@ -111,8 +111,9 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             if misplaced {
                 // The misplaced file is the cause; "missing" would repeat it.
             } else if factories.as_ref().is_some_and(|f| f.is_empty()) {
-                out.add(
-                    &NO_FACTORY,
+                no_factory(
+                    ctx,
+                    out,
                     ctx.file_name.clone(),
                     format!(
                         "{} contains no class implementing {}",
@@ -152,9 +153,10 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             if lines.iter().all(|l| l.class.is_err())
                 && factories.as_ref().is_some_and(|f| f.is_empty())
             {
-                out.add(
-                    &NO_FACTORY,
-                    FACTORY_SERVICES,
+                no_factory(
+                    ctx,
+                    out,
+                    FACTORY_SERVICES.to_string(),
                     format!(
                         "{FACTORY_SERVICES} lists no usable class and the jar contains no factory"
                     ),
@@ -163,15 +165,145 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             check_providers(ctx, out);
             if let Some(factories) = &factories {
                 let listed: HashSet<&str> = ctx.listed_classes().into_iter().collect();
+                let legacy = legacy_listed(ctx);
                 for class in factories.iter().filter(|c| !listed.contains(c.as_str())) {
-                    out.add(
+                    if legacy.contains(class) {
+                        continue; // registered through the legacy TableFactory SPI
+                    }
+                    let (severity, why) = unlisted(ctx, class);
+                    out.add_at(
                         &SERVICES_MISSING_FACTORY,
+                        severity,
                         format!("{}.class", binary_to_internal(class)),
-                        format!("factory class {class} is not listed in {FACTORY_SERVICES}"),
+                        format!("factory class {class} is not listed in {FACTORY_SERVICES}{why}"),
                     );
                 }
             }
         }
+    }
+}
+
+/// Classes listed in the legacy `TableFactory` services file, which 1.x's TableFactoryService
+/// reads (FactoryUtil falls back to it for catalogs, e.g. Iceberg's FlinkCatalogFactory).
+fn legacy_listed(ctx: &JarContext) -> HashSet<String> {
+    if ctx.target.version.line.major() != 1 {
+        return HashSet::new();
+    }
+    let name = format!("META-INF/services/{LEGACY_TABLE_FACTORY}");
+    let Some(Ok(bytes)) = ctx.jar.read_named(&name, 1 << 20) else {
+        return HashSet::new();
+    };
+    match crate::jar::services::parse_services(&bytes) {
+        Ok(lines) => lines.into_iter().filter_map(|l| l.class.ok()).collect(),
+        Err(_) => HashSet::new(),
+    }
+}
+
+/// How bad an unlisted factory is, and why. An error when its identifier is simply not
+/// discoverable ("Could not find any factory"); a note when a listed factory already registers
+/// the same identifier for the same interface (an older or newer copy of one factory) or when it
+/// is a relocated copy of a dependency's factory (under a `shaded` package; the dependency's own
+/// jar registers it); a warning for a format factory in a connector that registers no format
+/// (a format the connector builds itself, e.g. Hive's ORC writer).
+fn unlisted(ctx: &JarContext, class: &str) -> (Severity, String) {
+    let internal = binary_to_internal(class);
+    if internal.split('/').any(|segment| segment == "shaded") {
+        return (
+            Severity::Note,
+            "; it is a relocated copy of a dependency's factory (a shaded package), which that dependency's own jar registers".to_string(),
+        );
+    }
+    let info = {
+        let mut classpath = ctx.classpath.borrow_mut();
+        crate::inspect::factories::read_factory(&mut classpath, &internal)
+    };
+    let Some(info) = info else {
+        return (Severity::Error, String::new());
+    };
+    if let Some(id) = &info.identifier {
+        let same = ctx.factories.iter().find(|f| {
+            f.identifier.as_ref() == Some(id)
+                && f.interfaces.iter().any(|i| info.interfaces.contains(i))
+        });
+        if let Some(same) = same {
+            return (
+                Severity::Note,
+                format!(
+                    "; the listed {} registers the same identifier '{id}'",
+                    same.class
+                ),
+            );
+        }
+    }
+    let is_format = |interfaces: &[String]| {
+        !interfaces.is_empty() && interfaces.iter().all(|i| i.ends_with("FormatFactory"))
+    };
+    if is_format(&info.interfaces) && !ctx.factories.iter().any(|f| is_format(&f.interfaces)) {
+        return (
+            Severity::Warning,
+            "; a format factory in a jar that registers no format: discoverable only if listed (fine when the connector builds the format itself)".to_string(),
+        );
+    }
+    match info.identifier {
+        Some(id) => (
+            Severity::Error,
+            format!("; '{id}' cannot be discovered (\"Could not find any factory for identifier\")"),
+        ),
+        // Its identifier is computed (e.g. passed to a base class): whether a listed factory
+        // already registers it is unknown, so no error is built on it.
+        None => (
+            Severity::Warning,
+            "; its identifier is computed, so whether a listed factory already registers it is unknown".to_string(),
+        ),
+    }
+}
+
+/// The table connector interfaces whose implementations only a factory makes usable in SQL.
+const TABLE_CONNECTOR_API: &[&str] = &[
+    "org/apache/flink/table/connector/source/DynamicTableSource",
+    "org/apache/flink/table/connector/source/ScanTableSource",
+    "org/apache/flink/table/connector/source/LookupTableSource",
+    "org/apache/flink/table/connector/sink/DynamicTableSink",
+];
+
+/// No factory: an error when the jar implements table sources/sinks (a SQL connector whose
+/// factory is missing), a note otherwise (DataStream connectors, formats and libraries register
+/// no identifier by design).
+fn no_factory(ctx: &JarContext, out: &mut Findings, location: String, message: String) {
+    // Concrete classes of the jar's own: abstract bases and bundled copies of Flink's classes
+    // (flink-connector-base's AsyncDynamicTableSink in a SQL uber jar) are not its connector.
+    let table_classes: Vec<&str> = ctx
+        .base_classes()
+        .filter(|c| c.access & (ACC_ABSTRACT | ACC_INTERFACE) == 0)
+        .filter(|c| !ctx.runtime.is_some_and(|r| r.has_class(&c.name)))
+        .filter(|c| {
+            c.interfaces
+                .iter()
+                .chain(&c.super_name)
+                .any(|i| TABLE_CONNECTOR_API.contains(&i.as_str()))
+        })
+        .map(|c| c.name.as_str())
+        .collect();
+    if table_classes.is_empty() {
+        out.add_at(
+            &NO_FACTORY,
+            Severity::Note,
+            location,
+            format!("{message}; it has no table source or sink either, so it is not a SQL connector (usable from the DataStream API or as a library)"),
+        );
+    } else {
+        let classes: Vec<String> = table_classes
+            .iter()
+            .map(|c| internal_to_binary(c))
+            .collect();
+        out.add(
+            &NO_FACTORY,
+            location,
+            format!(
+                "{message}, yet it implements table sources/sinks ({}) that CREATE TABLE can only reach through a factory",
+                examples(&classes, 3)
+            ),
+        );
     }
 }
 
