@@ -159,3 +159,71 @@ fn builtin_tables_match_every_provisioned_line() {
     }
     support::require("at least one provisioned Flink line", checked > 0);
 }
+
+/// A jar compiled against 1.18 whose only use of a 1.18 method is its own forwarder of that
+/// method (Paimon's FlinkGenericCatalog: `listProcedures(db) { return inner.listProcedures(db); }`)
+/// runs on 1.17 — Flink 1.17 never calls the forwarder, and the JVM resolves the reference only
+/// when it runs: a warning. Calling the same method from any other method is an error.
+#[test]
+fn a_later_method_used_only_by_its_own_forwarder_is_a_warning_elsewhere_an_error() {
+    if !support::require_command("javac") || !support::require_command("jar") {
+        return;
+    }
+    let (Some(lib_1_18), Some(_)) = (support::flink_lib("1.18.1"), support::flink_lib("1.17.2"))
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let body = |class: &str, method: &str| {
+        format!(
+            "package com.example.fwd;\n\
+             import java.util.List;\n\
+             import org.apache.flink.table.catalog.Catalog;\n\
+             public abstract class {class} implements Catalog {{\n\
+             \x20   private final Catalog inner;\n\
+             \x20   protected {class}(Catalog inner) {{ this.inner = inner; }}\n\
+             {method}\n\
+             }}\n"
+        )
+    };
+    let forwarder = "    @Override public List<String> listProcedures(String db) throws org.apache.flink.table.catalog.exceptions.DatabaseNotExistException { return inner.listProcedures(db); }";
+    let eager = "    public int procedures(String db) throws Exception { return inner.listProcedures(db).size(); }";
+    let mut jars = Vec::new();
+    for (class, method) in [("ForwardingCatalog", forwarder), ("EagerCatalog", eager)] {
+        let src = tmp.path().join(format!("{class}.java"));
+        std::fs::write(&src, body(class, method)).unwrap();
+        let classes = tmp.path().join(class);
+        support::javac_sources(&[src], &support::lib_classpath(&lib_1_18, &[]), 8, &classes)
+            .unwrap();
+        let jar = tmp.path().join(format!("{class}.jar"));
+        let out = std::process::Command::new("jar")
+            .arg("cf")
+            .arg(&jar)
+            .args(["-C", &classes.display().to_string(), "."])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", support::stderr(&out));
+        jars.push(jar);
+    }
+    let report = run(&jars, &options("flink-1.17")).unwrap();
+    let member = |file: usize| -> Vec<(Severity, String)> {
+        report.files[file]
+            .findings
+            .iter()
+            .filter(|f| f.rule == "missing-flink-member")
+            .map(|f| (f.severity, f.message.clone()))
+            .collect()
+    };
+    let forwarded = member(0);
+    assert_eq!(forwarded.len(), 1, "{forwarded:?}");
+    assert_eq!(forwarded[0].0, Severity::Warning, "{forwarded:?}");
+    assert!(
+        forwarded[0].1.contains("Catalog.listProcedures")
+            && forwarded[0].1.contains("only from its own listProcedures"),
+        "{forwarded:?}"
+    );
+    let eager = member(1);
+    assert_eq!(eager.len(), 1, "{eager:?}");
+    assert_eq!(eager[0].0, Severity::Error, "{eager:?}");
+    assert!(!eager[0].1.contains("only from its own"), "{eager:?}");
+}

@@ -41,6 +41,10 @@ pub struct ClassFacts {
     pub foreign_refs: Vec<String>,
     /// Field and method references to such classes.
     pub foreign_member_refs: Vec<OwnedMemberRef>,
+    /// The method references of `foreign_member_refs` that this class invokes only from its own
+    /// method of the same name and descriptor: a forwarding implementation
+    /// (`listProcedures(db) { return inner.listProcedures(db); }`).
+    pub forwarded_member_refs: Vec<OwnedMemberRef>,
     pub uses_context_class_loader: bool,
 }
 
@@ -89,6 +93,7 @@ fn class_facts(entry: &str, bytes: &[u8], own: &HashSet<String>) -> Result<Class
             });
         }
     }
+    let forwarded_member_refs = forwarded_refs(&class, &foreign_member_refs);
     Ok(ClassFacts {
         entry: entry.to_string(),
         name: class.name.to_string(),
@@ -99,8 +104,78 @@ fn class_facts(entry: &str, bytes: &[u8], own: &HashSet<String>) -> Result<Class
         public_no_arg_ctor: class.has_public_no_arg_constructor(),
         foreign_refs,
         foreign_member_refs,
+        forwarded_member_refs,
         uses_context_class_loader,
     })
+}
+
+/// The method references in `refs` that `class` invokes, and only from its own methods of the
+/// same name and descriptor. Such a forwarder runs only when its caller has that method — when a
+/// Flink line lacks it, that line's Flink never calls the forwarder. Cheap for most classes: the
+/// bytecode is decoded only when the class declares a method shaped like one it references.
+fn forwarded_refs(class: &ClassFile, refs: &[OwnedMemberRef]) -> Vec<OwnedMemberRef> {
+    use crate::classfile::bytecode::{instructions, op};
+    let declares = |r: &OwnedMemberRef| class.method(&r.name, &r.descriptor).is_some();
+    let candidates: Vec<&OwnedMemberRef> = refs
+        .iter()
+        .filter(|r| r.kind != MemberKind::Field && declares(r))
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    // Constant-pool index → candidate (a class may name the same member at several indices).
+    let mut at_index = std::collections::HashMap::new();
+    for i in 1..class.pool.len() as u16 {
+        if let Ok(m) = class.pool.member_ref(i) {
+            if let Some(c) = candidates.iter().position(|c| {
+                c.owner == m.owner && c.name == m.name && c.descriptor == m.descriptor
+            }) {
+                at_index.insert(i, c);
+            }
+        }
+    }
+    let mut invoked = vec![false; candidates.len()];
+    let mut elsewhere = vec![false; candidates.len()];
+    // A method handle (`inner::listProcedures` in a lambda) can be invoked from anywhere.
+    for i in 1..class.pool.len() as u16 {
+        if let Some(&c) = class
+            .pool
+            .method_handle_target(i)
+            .and_then(|target| at_index.get(&target))
+        {
+            elsewhere[c] = true;
+        }
+    }
+    for method in &class.methods {
+        let Ok(Some(code)) = class.code(method) else {
+            continue;
+        };
+        for ins in instructions(code.bytecode) {
+            let Ok(ins) = ins else {
+                // Undecodable code: no claim about where anything is called from.
+                return Vec::new();
+            };
+            if !matches!(
+                ins.opcode,
+                op::INVOKEVIRTUAL | op::INVOKESPECIAL | op::INVOKESTATIC | op::INVOKEINTERFACE
+            ) {
+                continue;
+            }
+            if let Some(&c) = at_index.get(&ins.pool_index()) {
+                invoked[c] = true;
+                let r = candidates[c];
+                if method.name != r.name.as_str() || method.descriptor != r.descriptor.as_str() {
+                    elsewhere[c] = true;
+                }
+            }
+        }
+    }
+    candidates
+        .into_iter()
+        .enumerate()
+        .filter(|(c, _)| invoked[*c] && !elsewhere[*c])
+        .map(|(_, r)| r.clone())
+        .collect()
 }
 
 /// How deep the audit reads: `Layout` reads the central directory, manifest, services file and

@@ -253,6 +253,13 @@ impl<'a> ConstantPool<'a> {
         })
     }
 
+    /// The member reference a CONSTANT_MethodHandle entry points at (`None` for other entries).
+    pub fn method_handle_target(&self, index: u16) -> Option<u16> {
+        let mut r = self.entry(index, 15).ok()?;
+        let _kind = r.u8().ok()?;
+        r.u16().ok()
+    }
+
     /// `(bootstrap method index, name, descriptor)` of an InvokeDynamic entry.
     pub fn invoke_dynamic(&self, index: u16) -> ClassResult<(u16, Cow<'a, str>, Cow<'a, str>)> {
         let mut r = self.entry(index, TAG_INVOKE_DYNAMIC)?;

@@ -36,7 +36,7 @@ pub static MISSING_MEMBER: Rule = Rule {
     severity: Severity::Error,
     needs_class_files: true,
     summary: "Calls a Flink method or reads a field the target runtime does not have: NoSuchMethodError/NoSuchFieldError",
-    why: "The JVM resolves field and method references by name and descriptor when first used; a signature changed, removed or only added in a later line fails with NoSuchMethodError/NoSuchFieldError (a 1.20 connector reading FactoryUtil.SOURCE_PARALLELISM fails on 1.17 this way).",
+    why: "The JVM resolves field and method references by name and descriptor when first used; a signature changed, removed or only added in a later line fails with NoSuchMethodError/NoSuchFieldError (a 1.20 connector reading FactoryUtil.SOURCE_PARALLELISM fails on 1.17 this way). Resolution happens when the calling code runs, so a later line's method used only inside the class's own forwarder of that very method (an override the target's Flink never calls) is a warning.",
     hint: "build against the target's Flink version (flink.version in pom.xml)",
 };
 pub static PLANNER_INTERNAL: Rule = Rule {
@@ -235,7 +235,8 @@ fn check_members(
     out: &mut Findings,
 ) {
     let runtime = ctx.runtime.expect("checked by caller");
-    let mut missing: BTreeMap<&OwnedMemberRef, Vec<&str>> = BTreeMap::new();
+    // member → (class using it, whether only from a forwarder of the same method)
+    let mut missing: BTreeMap<&OwnedMemberRef, Vec<(&str, bool)>> = BTreeMap::new();
     let mut answers: BTreeMap<&OwnedMemberRef, Answer> = BTreeMap::new();
     let mut classpath = ctx.classpath.borrow_mut();
     for class in classes {
@@ -250,34 +251,58 @@ fn check_members(
                 classpath.has_member(&member.owner, &member.name, &member.descriptor)
             });
             if answer == Answer::No {
-                missing.entry(member).or_default().push(&class.name);
+                let forwarded = class.forwarded_member_refs.contains(member);
+                missing
+                    .entry(member)
+                    .or_default()
+                    .push((&class.name, forwarded));
             }
         }
     }
     let target_line = ctx.target.version.line.line;
-    for (member, users) in missing {
-        let what = if member.kind == MemberKind::Field {
-            "field"
+    for (member, uses) in missing {
+        let users: Vec<&str> = uses.iter().map(|(class, _)| *class).collect();
+        let (what, shown) = if member.kind == MemberKind::Field {
+            (
+                "field",
+                format!("{} (type {})", member.name, member.descriptor),
+            )
         } else {
-            "method"
+            ("method", format!("{}{}", member.name, member.descriptor))
         };
-        // Always an error: a 1.20 connector's optionalOptions() reading FactoryUtil.SOURCE_PARALLELISM
-        // (1.19+) fails on 1.17 with NoSuchFieldError (tests/matrix_proof.rs), although the member
-        // was only added later; say so.
+        // An error even when the member was only added later: a 1.20 connector's
+        // optionalOptions() reading FactoryUtil.SOURCE_PARALLELISM (1.19+) fails on 1.17 with
+        // NoSuchFieldError (tests/matrix_proof.rs). The one exception: every use sits in the
+        // class's own forwarder of that very method (Paimon's FlinkGenericCatalog.listProcedures
+        // calling Catalog.listProcedures): a line without the method never calls the forwarder,
+        // and the JVM resolves a reference only when it runs.
         let lines = lines_with_member(&member.owner, &member.name, &member.descriptor);
-        let added = match severity_by_direction(&lines, target_line) {
-            Severity::Warning => format!(" (Flink {} added it)", describe_lines(&lines)),
-            _ => String::new(),
+        let later = severity_by_direction(&lines, target_line) == Severity::Warning;
+        let added = if later {
+            format!(" (Flink {} added it)", describe_lines(&lines))
+        } else {
+            String::new()
         };
-        out.add(
+        let only_forwarded = later && uses.iter().all(|(_, forwarded)| *forwarded);
+        let (severity, reach) = if only_forwarded {
+            (
+                Severity::Warning,
+                format!(
+                    "; only from its own {} of the same signature, which {} never calls",
+                    member.name, ctx.target
+                ),
+            )
+        } else {
+            (MISSING_MEMBER.severity, String::new())
+        };
+        out.add_at(
             &MISSING_MEMBER,
+            severity,
             format!("{}.class", users[0]),
             format!(
-                "{} uses {what} {}.{}{} which {} does not have{added}",
+                "{} uses {what} {}.{shown} which {} does not have{added}{reach}",
                 users_text(&users),
                 internal_to_binary(&member.owner),
-                member.name,
-                member.descriptor,
                 ctx.target
             ),
         );
