@@ -27,50 +27,6 @@ use cargo_flink_connector::check::target::Target;
 use cargo_flink_connector::check::{run, CheckOptions, FileReport};
 use cargo_flink_connector::flink::LINES;
 
-/// `(coordinate, line)` from the [jars] table.
-fn corpus_list() -> Vec<(String, String)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/jars.toml");
-    let doc: toml_edit::DocumentMut = std::fs::read_to_string(&path).unwrap().parse().unwrap();
-    doc["jars"]
-        .as_table()
-        .expect("[jars]")
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.as_str().expect("a line").to_string()))
-        .collect()
-}
-
-/// The cached jar of a coordinate, fetched with Maven when missing.
-fn fetch(coordinate: &str) -> Result<PathBuf, String> {
-    let parts: Vec<&str> = coordinate.split(':').collect();
-    let [group, artifact, version] = parts[..] else {
-        return Err(format!("{coordinate}: not G:A:V"));
-    };
-    let dir = support::cache_dir()
-        .join("corpus")
-        .join(group)
-        .join(artifact)
-        .join(version);
-    let jar = dir.join(format!("{artifact}-{version}.jar"));
-    if jar.is_file() {
-        return Ok(jar);
-    }
-    let partial = dir.with_extension("partial");
-    let _ = std::fs::remove_dir_all(&partial);
-    let out = Command::new("mvn")
-        .args(["-B", "-q", "dependency:copy"])
-        .arg(format!("-Dartifact={coordinate}"))
-        .arg(format!("-DoutputDirectory={}", partial.display()))
-        .output()
-        .map_err(|e| format!("mvn: {e}"))?;
-    if !out.status.success() {
-        let _ = std::fs::remove_dir_all(&partial);
-        return Err(format!("{coordinate}: Maven could not resolve it"));
-    }
-    std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
-    std::fs::rename(&partial, &dir).map_err(|e| e.to_string())?;
-    Ok(jar)
-}
-
 fn options(line: &str, provisioned: bool) -> CheckOptions {
     CheckOptions {
         target: Some(Target::parse(&format!("flink-{line}")).unwrap()),
@@ -133,8 +89,8 @@ fn shipped_jars_have_no_false_errors_fresh_or_provisioned() {
     }
     let mut jars: Vec<(String, PathBuf, String)> = Vec::new();
     let mut unavailable = Vec::new();
-    for (coordinate, line) in corpus_list() {
-        match fetch(&coordinate) {
+    for (coordinate, line) in support::corpus::list() {
+        match support::corpus::fetch(&coordinate) {
             Ok(jar) => jars.push((coordinate, jar, line)),
             Err(e) => unavailable.push(e),
         }
@@ -300,7 +256,7 @@ fn proof_jdbc_3_3_0_1_20_cannot_create_a_jdbc_catalog() {
     if !support::require_command("mvn") {
         return;
     }
-    let jar = fetch("org.apache.flink:flink-connector-jdbc:3.3.0-1.20").unwrap();
+    let jar = support::corpus::fetch("org.apache.flink:flink-connector-jdbc:3.3.0-1.20").unwrap();
     // Discovery happens before any connection: the URL only has to parse (loopback, unused).
     let Some(verdict) = sql_probe(
         "1.20.5",
