@@ -48,6 +48,11 @@ public class RedisDynamicTableSink implements DynamicTableSink, SupportsWritingM
 
     @Override
     public ChangelogMode getChangelogMode(ChangelogMode requestedMode) {
+        // An insert-only query is written as it comes (a key's last row wins), so the sink asks
+        // for no more: Flink 2.3 then does not require the query to say ON CONFLICT.
+        if (requestedMode.containsOnly(RowKind.INSERT)) {
+            return ChangelogMode.insertOnly();
+        }
         return ChangelogMode.newBuilder()
                 .addContainedKind(RowKind.INSERT)
                 .addContainedKind(RowKind.UPDATE_AFTER)
