@@ -5,26 +5,12 @@ mod support;
 
 use std::path::Path;
 
-use support::{new_project, read, run_in, stderr, stdout};
+use support::{assert_no_drift, new_project, read, run_in, stderr, stdout};
 
 const OPTIONS_JAVA: &str = "src/main/java/org/example/flink/connector/acme/AcmeOptions.java";
 const CLIENT_JAVA: &str = "src/main/java/org/example/flink/connector/acme/AcmeClient.java";
 const OPTIONS_TEMPLATE: &str =
     "base/src/main/java/{{package_path}}/{{class_prefix}}Options.java.hbs";
-
-/// `generate --check ARGS…` finds the project exactly as its manifest renders it.
-fn assert_no_drift(project: &Path, args: &[&str]) {
-    let mut all = vec!["generate", "--check"];
-    all.extend_from_slice(args);
-    let out = run_in(project, &all);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-}
 
 fn edit(p: &Path, f: impl FnOnce(String) -> String) {
     let text = read(p);

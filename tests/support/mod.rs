@@ -389,3 +389,17 @@ pub fn new_project(tmp: &Path, preset: &str, extra: &[&str]) -> PathBuf {
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
+
+/// `generate --check ARGS…` finds the project exactly as its manifest renders it.
+pub fn assert_no_drift(project: &Path, args: &[&str]) {
+    let mut all = vec!["generate", "--check"];
+    all.extend_from_slice(args);
+    let out = run_in(project, &all);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
