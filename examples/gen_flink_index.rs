@@ -36,10 +36,10 @@ fn main() {
         eprintln!("error: {e}");
         std::process::exit(1)
     });
-    let bytes = index::compress(&text);
+    let bytes = index::pack(&text);
     std::fs::write(out, &bytes).expect("write the index");
     eprintln!(
-        "{out}: {} lines, {} bytes of text, {} bytes deflated",
+        "{out}: {} lines, {} bytes of text, {} bytes packed",
         refs.len(),
         text.len(),
         bytes.len()

@@ -196,9 +196,14 @@ impl<'a> ConstantPool<'a> {
     }
 
     pub fn utf8(&self, index: u16) -> ClassResult<Cow<'a, str>> {
+        Ok(mutf8::decode(self.utf8_bytes(index)?))
+    }
+
+    /// A CONSTANT_Utf8 entry's raw (modified UTF-8) bytes.
+    fn utf8_bytes(&self, index: u16) -> ClassResult<&'a [u8]> {
         let mut r = self.entry(index, TAG_UTF8)?;
         let len = r.u16()? as usize;
-        Ok(mutf8::decode(r.take(len)?))
+        r.take(len)
     }
 
     pub fn class_name(&self, index: u16) -> ClassResult<Cow<'a, str>> {
@@ -299,15 +304,25 @@ pub struct Member<'a> {
     pub access: u16,
     pub name: Cow<'a, str>,
     pub descriptor: Cow<'a, str>,
-    attributes: Vec<(Cow<'a, str>, &'a [u8])>,
+    attributes: Vec<Attribute<'a>>,
+}
+
+/// An attribute: its name's raw (modified UTF-8) bytes and its contents. Names are compared as
+/// bytes, not decoded: a parsed class has thousands of them and the audit asks for a few.
+type Attribute<'a> = (&'a [u8], &'a [u8]);
+
+/// The contents of the attribute called `name` (the ASCII names the JVM spec defines are the
+/// same bytes in modified UTF-8).
+fn find_attribute<'a>(attributes: &[Attribute<'a>], name: &str) -> Option<&'a [u8]> {
+    attributes
+        .iter()
+        .find(|(n, _)| *n == name.as_bytes())
+        .map(|(_, bytes)| *bytes)
 }
 
 impl<'a> Member<'a> {
     pub fn attribute(&self, name: &str) -> Option<&'a [u8]> {
-        self.attributes
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, bytes)| *bytes)
+        find_attribute(&self.attributes, name)
     }
 
     pub fn is_static(&self) -> bool {
@@ -334,7 +349,7 @@ pub struct ClassFile<'a> {
     pub interfaces: Vec<Cow<'a, str>>,
     pub fields: Vec<Member<'a>>,
     pub methods: Vec<Member<'a>>,
-    attributes: Vec<(Cow<'a, str>, &'a [u8])>,
+    attributes: Vec<Attribute<'a>>,
 }
 
 impl<'a> ClassFile<'a> {
@@ -401,10 +416,7 @@ impl<'a> ClassFile<'a> {
     }
 
     pub fn attribute(&self, name: &str) -> Option<&'a [u8]> {
-        self.attributes
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, bytes)| *bytes)
+        find_attribute(&self.attributes, name)
     }
 
     pub fn code(&self, method: &Member<'a>) -> ClassResult<Option<Code<'a>>> {
@@ -475,11 +487,11 @@ pub struct MemberRefOrHandle<'a>(pub MemberRef<'a>);
 fn parse_attributes<'a>(
     r: &mut Reader<'a>,
     pool: &ConstantPool<'a>,
-) -> ClassResult<Vec<(Cow<'a, str>, &'a [u8])>> {
+) -> ClassResult<Vec<Attribute<'a>>> {
     let count = r.u16()?;
     let mut attributes = Vec::with_capacity(count.min(64) as usize);
     for _ in 0..count {
-        let name = pool.utf8(r.u16()?)?;
+        let name = pool.utf8_bytes(r.u16()?)?;
         let len = r.u32()? as usize;
         attributes.push((name, r.take(len)?));
     }

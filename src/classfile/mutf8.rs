@@ -4,10 +4,7 @@
 use std::borrow::Cow;
 
 pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
-    if bytes.is_ascii() {
-        // ASCII is valid UTF-8.
-        return Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default());
-    }
+    // ASCII (nearly every name) and other valid UTF-8: one validating pass, no copy.
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Cow::Borrowed(s);
     }

@@ -95,174 +95,373 @@ pub struct IndexedClass {
     pub interfaces: Vec<String>,
     pub crc: Option<u32>,
     /// Non-private, non-synthetic fields and methods declared by the class: (name, descriptor).
-    pub members: Vec<(String, String)>,
-    /// The annotation of each of `members` (same order).
-    pub member_stability: Vec<Stability>,
+    pub members: Members,
 }
 
 impl IndexedClass {
     /// The annotation of the member `name descriptor`, when the class declares it.
     pub fn member_stability(&self, name: &str, descriptor: &str) -> Option<Stability> {
-        let at = self
-            .members
+        let (members, annotations) = self.members.get();
+        let at = members
             .iter()
             .position(|(n, d)| n == name && d == descriptor)?;
-        Some(
-            self.member_stability
-                .get(at)
-                .copied()
-                .unwrap_or(Stability::None),
-        )
+        Some(annotations.get(at).copied().unwrap_or(Stability::None))
     }
 }
 
-/// One line's slice of the index.
-#[derive(Debug, Default)]
+/// A class's members with their annotations, parsed from the index's member sections when first
+/// read: layout audits and the bundled-class rules never read them, and they are four fifths of
+/// the index. Dereferences to the (name, descriptor) list.
+pub struct Members {
+    /// The index, the class and the line's bit.
+    source: Option<(&'static Packed, &'static str, usize)>,
+    parsed: OnceLock<MemberList>,
+}
+
+type MemberList = (Vec<(String, String)>, Vec<Stability>);
+
+impl Members {
+    fn get(&self) -> &MemberList {
+        self.parsed.get_or_init(|| match self.source {
+            Some((packed, class, bit)) => packed.members_of(class, bit),
+            None => Default::default(),
+        })
+    }
+}
+
+impl std::ops::Deref for Members {
+    type Target = [(String, String)];
+    fn deref(&self) -> &Self::Target {
+        &self.get().0
+    }
+}
+
+impl Clone for Members {
+    fn clone(&self) -> Self {
+        Members {
+            source: self.source,
+            parsed: self.parsed.clone(),
+        }
+    }
+}
+
+impl PartialEq for Members {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for Members {}
+
+impl std::fmt::Debug for Members {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// One line's slice of the index. Classes are parsed one section at a time, when a class of
+/// that section is first asked for.
 pub struct LineIndex {
     pub version: String,
     /// Jar stems (`flink-dist`) with their kind letter (`C`ore, `O`ptional, `L`ogging).
     pub jars: Vec<(String, char)>,
-    pub classes: HashMap<String, IndexedClass>,
     /// Shaded package → jar.
     pub shaded_packages: HashMap<String, u16>,
     /// The packages (`org/apache/flink/table/api`) with at least one class in this line's
     /// distribution: see [`package_of`] and `RuntimeLib::owns_package`.
     pub packages: HashSet<String>,
+    packed: &'static Packed,
+    bit: usize,
+    /// Class section → its classes on this line.
+    sections: Vec<OnceLock<foldhash::HashMap<&'static str, IndexedClass>>>,
 }
 
-fn text() -> Option<&'static str> {
-    static TEXT: OnceLock<Option<String>> = OnceLock::new();
-    TEXT.get_or_init(|| {
-        if EMBEDDED.is_empty() {
+impl std::fmt::Debug for LineIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineIndex")
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+/// The packed index (see [`pack`]): a directory, then separate deflate streams for the head
+/// (lines, jars, packages), the class sections (`c`/`v` rows) and the member sections (`c`/`m`
+/// rows), each section a range of class names. A line inflates only the sections it reads.
+pub struct Packed {
+    head: &'static str,
+    versions: Vec<&'static str>,
+    classes: Sections,
+    members: Sections,
+}
+
+/// Sections of one kind: the first class name of each, its deflated bytes, inflated on first use.
+struct Sections {
+    first: Vec<&'static str>,
+    data: Vec<&'static [u8]>,
+    text: Vec<OnceLock<String>>,
+    /// Class → byte offset of its `c` row in the section's text (member sections) or its line
+    /// mask (class sections), shared by every line.
+    lookup: Vec<OnceLock<foldhash::HashMap<&'static str, usize>>>,
+}
+
+impl Sections {
+    fn new(rows: Vec<(&'static str, &'static [u8])>) -> Sections {
+        let n = rows.len();
+        let (first, data) = rows.into_iter().unzip();
+        Sections {
+            first,
+            data,
+            text: (0..n).map(|_| OnceLock::new()).collect(),
+            lookup: (0..n).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The section that holds `class` (sections are sorted by their first class).
+    fn of(&self, class: &str) -> Option<usize> {
+        self.first.partition_point(|f| *f <= class).checked_sub(1)
+    }
+
+    fn text(&'static self, section: usize) -> &'static str {
+        self.text[section].get_or_init(|| inflate(self.data[section]).unwrap_or_default())
+    }
+}
+
+fn inflate(bytes: &[u8]) -> Option<String> {
+    let mut out = String::new();
+    flate2::read::DeflateDecoder::new(bytes)
+        .read_to_string(&mut out)
+        .ok()?;
+    Some(out)
+}
+
+/// Whether bit `bit` is set in a hexadecimal line mask.
+fn has_bit(mask: &str, bit: usize) -> bool {
+    u32::from_str_radix(mask, 16).is_ok_and(|m| m & (1 << bit) != 0)
+}
+
+impl Packed {
+    /// Reads the directory of a packed index; `None` for an empty or unreadable one.
+    pub fn open(blob: &'static [u8]) -> Option<Packed> {
+        let end = blob.windows(2).position(|w| w == b"\n\n")?;
+        let directory = std::str::from_utf8(&blob[..end]).ok()?;
+        let streams = &blob[end + 2..];
+        let mut lines = directory.lines();
+        if lines.next()? != "flink-index 2" {
             return None;
         }
-        let mut out = String::new();
-        flate2::read::DeflateDecoder::new(EMBEDDED)
-            .read_to_string(&mut out)
-            .ok()?;
-        Some(out)
-    })
-    .as_deref()
+        let (mut head, mut classes, mut members) = (None, Vec::new(), Vec::new());
+        for row in lines {
+            let mut parts = row.split(' ');
+            let kind = parts.next()?;
+            let start: usize = parts.next()?.parse().ok()?;
+            let len: usize = parts.next()?.parse().ok()?;
+            let data = streams.get(start..start.checked_add(len)?)?;
+            match (kind, parts.next()) {
+                ("h", _) => head = Some(data),
+                ("c", Some(first)) => classes.push((first, data)),
+                ("m", Some(first)) => members.push((first, data)),
+                _ => return None,
+            }
+        }
+        // Leaked once per process: the index lives as long as the audit.
+        let head: &'static str = Box::leak(inflate(head?)?.into_boxed_str());
+        let versions = head
+            .lines()
+            .filter_map(|l| l.strip_prefix("line "))
+            .filter_map(|l| l.split(' ').nth(1))
+            .collect();
+        Some(Packed {
+            head,
+            versions,
+            classes: Sections::new(classes),
+            members: Sections::new(members),
+        })
+    }
+
+    /// Line `bit`'s head: version, jars, packages; classes come later, section by section.
+    fn line(&'static self, bit: usize) -> LineIndex {
+        let mut out = LineIndex {
+            version: self
+                .versions
+                .get(bit)
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
+            jars: Vec::new(),
+            shaded_packages: HashMap::new(),
+            packages: HashSet::new(),
+            packed: self,
+            bit,
+            sections: (0..self.classes.data.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+        };
+        for record in self.head.lines() {
+            let mut parts = record.split(' ');
+            match parts.next() {
+                Some("jar") => {
+                    let _index = parts.next();
+                    let stem = parts.next().unwrap_or_default().to_string();
+                    let kind = parts.next().and_then(|k| k.chars().next()).unwrap_or('C');
+                    out.jars.push((stem, kind));
+                }
+                Some("k") => {
+                    if let (Some(package), Some(mask)) = (parts.next(), parts.next()) {
+                        if has_bit(mask, bit) {
+                            out.packages.insert(package.to_string());
+                        }
+                    }
+                }
+                Some("p") => {
+                    let (Some(package), Some(mask), Some(jar)) =
+                        (parts.next(), parts.next(), parts.next())
+                    else {
+                        continue;
+                    };
+                    if has_bit(mask, bit) {
+                        out.shaded_packages
+                            .insert(package.to_string(), jar.parse().unwrap_or(0));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The classes of one class section on line `bit`.
+    fn classes_of(
+        &'static self,
+        section: usize,
+        bit: usize,
+    ) -> foldhash::HashMap<&'static str, IndexedClass> {
+        let mut out = foldhash::HashMap::default();
+        let mut current = None;
+        for record in self.classes.text(section).lines() {
+            if let Some(name) = record.strip_prefix("c ") {
+                current = Some(name);
+                continue;
+            }
+            let (Some(rest), Some(name)) = (record.strip_prefix("v "), current) else {
+                continue;
+            };
+            let fields: Vec<&str> = rest.split(' ').collect();
+            let [mask, jar, access, ann, sup, ifaces, crc] = fields[..] else {
+                continue;
+            };
+            if !has_bit(mask, bit) {
+                continue;
+            }
+            out.insert(
+                name,
+                IndexedClass {
+                    jar: jar.parse().unwrap_or(0),
+                    access: u16::from_str_radix(access, 16).unwrap_or(0),
+                    stability: Stability::from_code(ann),
+                    super_name: (sup != "-").then(|| sup.to_string()),
+                    interfaces: if ifaces == "-" {
+                        Vec::new()
+                    } else {
+                        ifaces.split(',').map(str::to_string).collect()
+                    },
+                    crc: u32::from_str_radix(crc, 16).ok(),
+                    members: Members {
+                        source: Some((self, name, bit)),
+                        parsed: OnceLock::new(),
+                    },
+                },
+            );
+        }
+        out
+    }
+
+    /// The mask of the lines that ship `class` (0 when none does).
+    fn class_mask(&'static self, class: &str) -> u32 {
+        let Some(section) = self.classes.of(class) else {
+            return 0;
+        };
+        let masks = self.classes.lookup[section].get_or_init(|| {
+            let mut masks = foldhash::HashMap::default();
+            let mut current = None;
+            for record in self.classes.text(section).lines() {
+                if let Some(name) = record.strip_prefix("c ") {
+                    current = Some(name);
+                } else if let (Some(rest), Some(name)) = (record.strip_prefix("v "), current) {
+                    let mask = rest
+                        .split(' ')
+                        .next()
+                        .and_then(|m| usize::from_str_radix(m, 16).ok())
+                        .unwrap_or(0);
+                    *masks.entry(name).or_insert(0) |= mask;
+                }
+            }
+            masks
+        });
+        masks.get(class).map_or(0, |&m| m as u32)
+    }
+
+    /// The members of `class` on line `bit`, with their annotations.
+    fn members_of(&'static self, class: &str, bit: usize) -> MemberList {
+        let mut out = MemberList::default();
+        let Some(section) = self.members.of(class) else {
+            return out;
+        };
+        let text = self.members.text(section);
+        let offsets = self.members.lookup[section].get_or_init(|| {
+            let mut offsets = foldhash::HashMap::default();
+            let mut at = 0;
+            for record in text.split_inclusive('\n') {
+                if let Some(name) = record.strip_prefix("c ") {
+                    offsets.insert(name.trim_end_matches('\n'), at);
+                }
+                at += record.len();
+            }
+            offsets
+        });
+        let Some(&start) = offsets.get(class) else {
+            return out;
+        };
+        for record in text[start..].lines().skip(1) {
+            let Some(rest) = record.strip_prefix("m ") else {
+                break;
+            };
+            let mut parts = rest.split(' ');
+            let (Some(mask), Some(name), Some(descriptor)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            if has_bit(mask, bit) {
+                out.0.push((name.to_string(), descriptor.to_string()));
+                out.1
+                    .push(parts.next().map_or(Stability::None, Stability::from_code));
+            }
+        }
+        out
+    }
+}
+
+/// The embedded index, its directory read once per process.
+fn packed() -> Option<&'static Packed> {
+    static PACKED: OnceLock<Option<Packed>> = OnceLock::new();
+    PACKED.get_or_init(|| Packed::open(EMBEDDED)).as_ref()
 }
 
 /// Versions (`1.20.5`) the embedded index covers, in line order.
 pub fn versions() -> Vec<&'static str> {
-    let Some(text) = text() else {
-        return Vec::new();
-    };
-    text.lines()
-        .filter_map(|l| l.strip_prefix("line "))
-        .filter_map(|l| l.split(' ').nth(1))
-        .collect()
+    packed().map(|p| p.versions.clone()).unwrap_or_default()
 }
 
-/// The index of the line `line` (`1.20`), parsed once per process and line.
+/// The index of the line `line` (`1.20`), its head read once per process and line.
 pub fn line(line: &str) -> Option<&'static LineIndex> {
-    static PARSED: OnceLock<std::sync::Mutex<HashMap<String, &'static LineIndex>>> =
-        OnceLock::new();
-    let cache = PARSED.get_or_init(Default::default);
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(index) = cache.get(line) {
-        return Some(index);
-    }
-    let text = text()?;
-    let bit = versions().iter().position(|v| {
+    static LINES: OnceLock<Vec<OnceLock<LineIndex>>> = OnceLock::new();
+    let packed = packed()?;
+    let bit = packed.versions.iter().position(|v| {
         v.rsplit_once('.')
             .is_some_and(|(major_minor, _)| major_minor == line)
     })?;
-    // Leaked once per line and process: the audit keeps it until exit anyway.
-    let index: &'static LineIndex = Box::leak(Box::new(parse(text, bit)));
-    cache.insert(line.to_string(), index);
-    Some(index)
-}
-
-/// The records of line number `bit`.
-fn parse(text: &str, bit: usize) -> LineIndex {
-    let mut out = LineIndex::default();
-    let mut current: Option<(&str, Option<IndexedClass>)> = None;
-    let has_bit = |mask: &str| u32::from_str_radix(mask, 16).is_ok_and(|m| m & (1 << bit) != 0);
-    let finish = |current: Option<(&str, Option<IndexedClass>)>, out: &mut LineIndex| {
-        if let Some((name, Some(class))) = current {
-            out.classes.insert(name.to_string(), class);
-        }
-    };
-    for record in text.lines() {
-        let mut parts = record.split(' ');
-        match parts.next() {
-            Some("line") => {
-                let (index, version) = (parts.next(), parts.next());
-                if index.and_then(|i| i.parse::<usize>().ok()) == Some(bit) {
-                    out.version = version.unwrap_or_default().to_string();
-                }
-            }
-            Some("jar") => {
-                let _index = parts.next();
-                let stem = parts.next().unwrap_or_default().to_string();
-                let kind = parts.next().and_then(|k| k.chars().next()).unwrap_or('C');
-                out.jars.push((stem, kind));
-            }
-            Some("c") => {
-                finish(current.take(), &mut out);
-                current = parts.next().map(|name| (name, None));
-            }
-            Some("v") => {
-                let fields: Vec<&str> = parts.collect();
-                let [mask, jar, access, ann, sup, ifaces, crc] = fields[..] else {
-                    continue;
-                };
-                if let (true, Some((_, slot))) = (has_bit(mask), current.as_mut()) {
-                    *slot = Some(IndexedClass {
-                        jar: jar.parse().unwrap_or(0),
-                        access: u16::from_str_radix(access, 16).unwrap_or(0),
-                        stability: Stability::from_code(ann),
-                        super_name: (sup != "-").then(|| sup.to_string()),
-                        interfaces: if ifaces == "-" {
-                            Vec::new()
-                        } else {
-                            ifaces.split(',').map(str::to_string).collect()
-                        },
-                        crc: u32::from_str_radix(crc, 16).ok(),
-                        members: Vec::new(),
-                        member_stability: Vec::new(),
-                    });
-                }
-            }
-            Some("m") => {
-                let (Some(mask), Some(name), Some(descriptor)) =
-                    (parts.next(), parts.next(), parts.next())
-                else {
-                    continue;
-                };
-                if let (true, Some((_, Some(class)))) = (has_bit(mask), current.as_mut()) {
-                    class
-                        .members
-                        .push((name.to_string(), descriptor.to_string()));
-                    let annotation = parts.next().map_or(Stability::None, Stability::from_code);
-                    class.member_stability.push(annotation);
-                }
-            }
-            Some("p") => {
-                let (Some(package), Some(mask), Some(jar)) =
-                    (parts.next(), parts.next(), parts.next())
-                else {
-                    continue;
-                };
-                if has_bit(mask) {
-                    out.shaded_packages
-                        .insert(package.to_string(), jar.parse().unwrap_or(0));
-                }
-            }
-            _ => {}
-        }
-    }
-    finish(current, &mut out);
-    out.packages = out
-        .classes
-        .keys()
-        .filter_map(|c| package_of(c))
-        .map(str::to_string)
-        .collect();
-    out
+    let lines = LINES.get_or_init(|| packed.versions.iter().map(|_| OnceLock::new()).collect());
+    Some(lines.get(bit)?.get_or_init(|| packed.line(bit)))
 }
 
 /// The package of an internal class name (`a/b/C` → `a/b`).
@@ -272,13 +471,16 @@ pub fn package_of(internal_name: &str) -> Option<&str> {
 
 impl LineIndex {
     pub fn class(&self, internal_name: &str) -> Option<&IndexedClass> {
-        self.classes.get(internal_name)
+        let section = self.packed.classes.of(internal_name)?;
+        self.sections[section]
+            .get_or_init(|| self.packed.classes_of(section, self.bit))
+            .get(internal_name)
     }
 
     /// The jar stem and kind letter of a class entry (`a/b/C.class`), shaded packages included.
     pub fn jar_of(&self, entry_name: &str) -> Option<(&str, char)> {
         let name = entry_name.strip_suffix(".class").unwrap_or(entry_name);
-        let jar = match self.classes.get(name) {
+        let jar = match self.class(name) {
             Some(class) => class.jar,
             None => {
                 let package = name.rsplit_once('/')?.0;
@@ -291,7 +493,7 @@ impl LineIndex {
     }
 
     pub fn has_class(&self, internal_name: &str) -> bool {
-        self.classes.contains_key(internal_name)
+        self.class(internal_name).is_some()
             || internal_name
                 .rsplit_once('/')
                 .is_some_and(|(p, _)| self.shaded_packages.contains_key(p))
@@ -553,8 +755,102 @@ fn jar_stem(file: &str) -> String {
     }
 }
 
-/// Deflates the index text for embedding.
-pub fn compress(text: &str) -> Vec<u8> {
+/// Class sections hold about this much text, member sections four times as much: small enough
+/// that a lookup inflates little, large enough that deflate still finds the repetitions.
+const CLASS_SECTION: usize = 64 << 10;
+const MEMBER_SECTION: usize = 256 << 10;
+
+/// Packs the index text [`build`] writes for embedding: a directory (`flink-index 2`, then
+/// `h START LEN`, `c START LEN FIRST`, `m START LEN FIRST` rows and an empty line) followed by
+/// the deflate streams it points at. The head holds the `line`, `jar` and `p` rows plus a
+/// `k PACKAGE MASK` row per package of Flink's own classes; class and member sections split the
+/// `c`/`v` and `c`/`m` rows at class boundaries.
+pub fn pack(text: &str) -> Vec<u8> {
+    let mut head = String::new();
+    let mut packages: BTreeMap<&str, u32> = BTreeMap::new();
+    // (first class, text) of each section
+    let mut classes: Vec<(&str, String)> = Vec::new();
+    let mut members: Vec<(&str, String)> = Vec::new();
+    let mut current: Option<&str> = None;
+    let mut current_has_members = false;
+    for record in text.lines() {
+        let kind = record.split(' ').next().unwrap_or_default();
+        match kind {
+            "c" => {
+                let name = &record[2..];
+                current = Some(name);
+                current_has_members = false;
+                if classes.last().is_none_or(|(_, t)| t.len() >= CLASS_SECTION) {
+                    classes.push((name, String::new()));
+                }
+                push_row(&mut classes, record);
+            }
+            "v" => {
+                push_row(&mut classes, record);
+                let mask = record
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|m| u32::from_str_radix(m, 16).ok())
+                    .unwrap_or(0);
+                if let Some(package) = current.and_then(package_of) {
+                    *packages.entry(package).or_default() |= mask;
+                }
+            }
+            "m" => {
+                let Some(name) = current else { continue };
+                if !current_has_members {
+                    if members
+                        .last()
+                        .is_none_or(|(_, t)| t.len() >= MEMBER_SECTION)
+                    {
+                        members.push((name, String::new()));
+                    }
+                    push_row(&mut members, &format!("c {name}"));
+                    current_has_members = true;
+                }
+                push_row(&mut members, record);
+            }
+            _ => {
+                head.push_str(record);
+                head.push('\n');
+            }
+        }
+    }
+    for (package, mask) in &packages {
+        head.push_str(&format!("k {package} {mask:x}\n"));
+    }
+    let mut directory = String::from("flink-index 2\n");
+    let mut streams = Vec::new();
+    let mut add = |kind: &str, first: Option<&str>, text: &str| {
+        let data = deflate(text);
+        let row = match first {
+            Some(first) => format!("{kind} {} {} {first}\n", streams.len(), data.len()),
+            None => format!("{kind} {} {}\n", streams.len(), data.len()),
+        };
+        directory.push_str(&row);
+        streams.extend(data);
+    };
+    add("h", None, &head);
+    for (first, text) in &classes {
+        add("c", Some(first), text);
+    }
+    for (first, text) in &members {
+        add("m", Some(first), text);
+    }
+    directory.push('\n');
+    let mut out = directory.into_bytes();
+    out.extend(streams);
+    out
+}
+
+fn push_row(sections: &mut [(&str, String)], row: &str) {
+    if let Some((_, text)) = sections.last_mut() {
+        text.push_str(row);
+        text.push('\n');
+    }
+}
+
+fn deflate(text: &str) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     encoder
@@ -580,7 +876,8 @@ mod tests {
                     c org/apache/flink/A\nv 3 0 21 P java/lang/Object - -\nm 1 old ()V T\nm 3 run ()V\n\
                     m 1 next ()V X\nm 2 next ()V E\n\
                     p org/apache/flink/shaded/guava31/com/google 1 0\n";
-        let lines = [parse(text, 0), parse(text, 1)];
+        let packed: &'static Packed = Box::leak(Box::new(Packed::open(pack(text).leak()).unwrap()));
+        let lines = [packed.line(0), packed.line(1)];
         assert_eq!(lines[1].version, "2.0.2");
         let a = lines[0].class("org/apache/flink/A").unwrap();
         assert_eq!(a.stability, Stability::Public);
@@ -610,38 +907,15 @@ mod tests {
     }
 }
 
-/// Every indexed class (shaded ones excluded) → mask of the lines that ship it, read once.
-fn class_masks() -> &'static HashMap<String, u32> {
-    static MASKS: OnceLock<HashMap<String, u32>> = OnceLock::new();
-    MASKS.get_or_init(|| {
-        let mut masks = HashMap::new();
-        let Some(text) = text() else {
-            return masks;
-        };
-        let mut current = None;
-        for record in text.lines() {
-            if let Some(name) = record.strip_prefix("c ") {
-                current = Some(name);
-            } else if let (Some(rest), Some(name)) = (record.strip_prefix("v "), current) {
-                let mask = rest
-                    .split(' ')
-                    .next()
-                    .and_then(|m| u32::from_str_radix(m, 16).ok())
-                    .unwrap_or(0);
-                *masks.entry(name.to_string()).or_insert(0) |= mask;
-            }
-        }
-        masks
-    })
-}
-
 /// The lines (`1.20`) whose distribution ships `class` (internal name), oldest first.
 pub fn lines_with(class: &str) -> Vec<&'static str> {
-    let Some(&mask) = class_masks().get(class) else {
+    let Some(packed) = packed() else {
         return Vec::new();
     };
-    versions()
-        .into_iter()
+    let mask = packed.class_mask(class);
+    packed
+        .versions
+        .iter()
         .enumerate()
         .filter(|(i, _)| mask & (1 << i) != 0)
         .filter_map(|(_, v)| v.rsplit_once('.').map(|(line, _)| line))

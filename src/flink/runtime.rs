@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use super::distribution::{line, max_java, shaded_libraries, shaded_library_of, vvr_engine};
 pub use super::factories::{
@@ -17,7 +17,7 @@ use super::index::{
 use super::lines::{FlinkLine, FlinkVersion};
 pub use super::options::KNOWN_OPTIONS;
 use crate::classfile::ClassFile;
-use crate::jar::{JarError, JarIndex};
+use crate::jar::{JarError, LibJar};
 
 /// Which part of the runtime a `lib/` jar is: the core (always on the parent class path and
 /// parent-first for `org.apache.flink`), or an optional connector/format jar Flink ships in lib/.
@@ -53,12 +53,11 @@ pub fn lib_jar_kind(file_name: &str) -> LibJarKind {
 pub struct RuntimeLib {
     /// The lib/ directory, or a description of the embedded index.
     pub dir: PathBuf,
-    pub jars: Vec<(String, LibJarKind, JarIndex)>,
-    /// Entry name (`a/b/C.class`) → index into `jars` (the first jar that has it).
-    classes: HashMap<String, usize>,
-    /// Packages of the `org/apache/flink` classes of a lib/ directory (the embedded index keeps
-    /// its own).
-    packages: HashSet<String>,
+    /// Core jars first: a class is attributed to the first jar that has it.
+    pub jars: Vec<(String, LibJarKind, LibJar)>,
+    /// Packages of the `org/apache/flink` classes of a lib/ directory, found on first use (the
+    /// embedded index keeps its own).
+    packages: OnceLock<HashSet<String>>,
     index: Option<&'static LineIndex>,
     /// lib/ mode: class → its indexed members with their annotations, read once per class.
     member_cache: Mutex<HashMap<String, Option<Arc<[IndexedMember]>>>>,
@@ -71,7 +70,7 @@ impl std::fmt::Debug for RuntimeLib {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RuntimeLib")
             .field("dir", &self.dir)
-            .field("classes", &self.classes.len())
+            .field("jars", &self.jars.len())
             .field("embedded", &self.index.is_some())
             .finish()
     }
@@ -99,33 +98,18 @@ impl RuntimeLib {
             (lib_jar_kind(&name) != LibJarKind::Core, name)
         });
         let mut jars = Vec::new();
-        let mut classes = HashMap::new();
         for path in names {
             let file_name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let index = JarIndex::open(&path)?;
-            let slot = jars.len();
-            for entry in index.entries().iter().filter(|e| e.is_class()) {
-                classes.entry(entry.name.clone()).or_insert(slot);
-            }
-            jars.push((file_name.clone(), lib_jar_kind(&file_name), index));
+            let jar = LibJar::open(&path)?;
+            jars.push((file_name.clone(), lib_jar_kind(&file_name), jar));
         }
-        // What the index generator records as the line's packages (flink-index.deflate).
-        let packages = classes
-            .keys()
-            .filter(|n| {
-                n.starts_with("org/apache/flink/") && !n.starts_with("org/apache/flink/shaded/")
-            })
-            .filter_map(|n| package_of(n))
-            .map(str::to_string)
-            .collect();
         Ok(RuntimeLib {
             dir: dir.to_owned(),
             jars,
-            classes,
-            packages,
+            packages: OnceLock::new(),
             index: None,
             member_cache: Mutex::default(),
         })
@@ -140,8 +124,7 @@ impl RuntimeLib {
                 index.version
             )),
             jars: Vec::new(),
-            classes: HashMap::new(),
-            packages: HashSet::new(),
+            packages: OnceLock::new(),
             index: Some(index),
             member_cache: Mutex::default(),
         })
@@ -189,9 +172,20 @@ impl RuntimeLib {
                 (stem, kind)
             });
         }
-        self.classes
-            .get(entry_name)
-            .map(|&i| (self.jars[i].0.as_str(), self.jars[i].1))
+        self.slot_of(entry_name)
+            .map(|i| (self.jars[i].0.as_str(), self.jars[i].1))
+    }
+
+    /// The first lib/ jar with the class entry `entry_name` (`a/b/C.class`). A few lookups in
+    /// the jars' own name maps: cheaper than merging ~56,000 names into one map per run, which
+    /// a small jar's audit never repays.
+    fn slot_of(&self, entry_name: &str) -> Option<usize> {
+        if !entry_name.ends_with(".class") {
+            return None;
+        }
+        self.jars
+            .iter()
+            .position(|(_, _, jar)| jar.has_file(entry_name))
     }
 
     /// The CRC-32 of the runtime's copy of `entry_name` (the embedded index keeps it for the
@@ -202,14 +196,14 @@ impl RuntimeLib {
                 .class(entry_name.strip_suffix(".class").unwrap_or(entry_name))?
                 .crc;
         }
-        let &slot = self.classes.get(entry_name)?;
-        self.jars[slot].2.entry(entry_name).map(|e| e.crc32)
+        let slot = self.slot_of(entry_name)?;
+        self.jars[slot].2.crc32(entry_name)
     }
 
     pub fn has_class(&self, internal_name: &str) -> bool {
         match self.index {
             Some(index) => index.has_class(internal_name),
-            None => self.classes.contains_key(&format!("{internal_name}.class")),
+            None => self.slot_of(&format!("{internal_name}.class")).is_some(),
         }
     }
 
@@ -223,15 +217,33 @@ impl RuntimeLib {
         };
         match self.index {
             Some(index) => index.packages.contains(package),
-            None => self.packages.contains(package),
+            None => self.lib_packages().contains(package),
         }
+    }
+
+    /// Every class entry name of the lib/ jars (`a/b/C.class`).
+    fn lib_class_entries(&self) -> impl Iterator<Item = &str> {
+        self.jars
+            .iter()
+            .flat_map(|(_, _, jar)| jar.names().filter(|n| n.ends_with(".class")))
+    }
+
+    /// What the index generator records as the line's packages (flink-index.deflate).
+    fn lib_packages(&self) -> &HashSet<String> {
+        self.packages.get_or_init(|| {
+            self.lib_class_entries()
+                .filter(|n| is_indexed_class(n))
+                .filter_map(package_of)
+                .map(str::to_string)
+                .collect()
+        })
     }
 
     /// Reads a class file of the runtime by internal name (never from the embedded index,
     /// which keeps headers and members only: see [`RuntimeLib::header`]).
     pub fn class_bytes(&self, internal_name: &str) -> Option<Vec<u8>> {
         let entry = format!("{internal_name}.class");
-        let &slot = self.classes.get(&entry)?;
+        let slot = self.slot_of(&entry)?;
         self.jars[slot]
             .2
             .read_named(&entry, crate::jar::DEFAULT_ENTRY_CAP)?
@@ -312,9 +324,9 @@ impl RuntimeLib {
 
     /// Shaded library directories (`guava33`, …) under org/apache/flink/shaded/.
     pub fn shaded_libraries(&self) -> Vec<String> {
-        let names: Box<dyn Iterator<Item = &String>> = match self.index {
-            Some(index) => Box::new(index.shaded_packages.keys()),
-            None => Box::new(self.classes.keys()),
+        let names: Box<dyn Iterator<Item = &str>> = match self.index {
+            Some(index) => Box::new(index.shaded_packages.keys().map(String::as_str)),
+            None => Box::new(self.lib_class_entries()),
         };
         let mut libs: Vec<String> = names
             .filter_map(|name| {
@@ -457,14 +469,13 @@ mod tests {
         let embedded = RuntimeLib::embedded(super::super::find_line("2.2").unwrap()).unwrap();
         let mut compared = 0;
         let mut annotated = 0;
-        let names: Vec<String> = lib
-            .classes
-            .keys()
+        let names: std::collections::BTreeSet<String> = lib
+            .lib_class_entries()
+            .map(str::to_string)
             .filter(|n| {
                 n.starts_with("org/apache/flink/configuration/")
                     || n.starts_with("org/apache/flink/api/common/eventtime/")
             })
-            .cloned()
             .collect();
         for entry in names {
             let internal = entry.strip_suffix(".class").unwrap();

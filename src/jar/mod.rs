@@ -3,6 +3,7 @@
 //! costs bounded memory and time. Archive-level oddities are collected as [`Anomaly`] values;
 //! the check rules turn them into findings.
 
+mod lib_jar;
 pub mod manifest;
 pub mod services;
 mod shared_file;
@@ -13,11 +14,12 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use zip::result::ZipError;
 use zip::ZipArchive;
 
+pub use lib_jar::LibJar;
 pub use shared_file::SharedFile;
 
 /// More entries than this is not a JAR anyone uploads; refusing keeps the index bounded.
@@ -122,10 +124,13 @@ pub struct JarIndex {
     path: PathBuf,
     archive: ZipArchive<SharedFile>,
     entries: Vec<Entry>,
-    by_name: HashMap<String, usize>,
-    anomalies: Vec<Anomaly>,
-    /// Entry index → the earlier entry (by file offset) whose data it overlaps.
-    overlaps: HashMap<usize, usize>,
+    by_name: foldhash::HashMap<String, usize>,
+    file_len: u64,
+    /// Found on first use: a runtime's lib/ jars are only looked up, never audited.
+    anomalies: OnceLock<Vec<Anomaly>>,
+    /// Entry index → the earlier entry (by file offset) whose data it overlaps; found on the
+    /// first read.
+    overlaps: OnceLock<HashMap<usize, usize>>,
     budget: u64,
     /// Bytes decompressed so far, over all threads.
     spent: AtomicU64,
@@ -280,7 +285,10 @@ impl JarIndex {
                 reason: zip_reason(&e),
             })?;
             entries.push(Entry {
-                name: String::from_utf8_lossy(e.name_raw()).into_owned(),
+                name: match std::str::from_utf8(e.name_raw()) {
+                    Ok(name) => name.to_owned(),
+                    Err(_) => String::from_utf8_lossy(e.name_raw()).into_owned(),
+                },
                 size: e.size(),
                 compressed_size: e.compressed_size(),
                 crc32: e.crc32(),
@@ -295,20 +303,18 @@ impl JarIndex {
             .enumerate()
             .map(|(i, e)| (e.name.clone(), i))
             .collect();
-        let mut jar = JarIndex {
+        Ok(JarIndex {
             path: path.to_owned(),
             archive,
             entries,
             by_name,
-            anomalies: Vec::new(),
-            overlaps: HashMap::new(),
+            file_len,
+            anomalies: OnceLock::new(),
+            overlaps: OnceLock::new(),
             budget: decompression_budget(file_len),
             spent: AtomicU64::new(0),
             skipped: Mutex::new(Skipped::default()),
-        };
-        jar.overlaps = jar.overlapping_data();
-        jar.anomalies = jar.find_anomalies(file_len);
-        Ok(jar)
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -321,7 +327,8 @@ impl JarIndex {
     }
 
     pub fn anomalies(&self) -> &[Anomaly] {
-        &self.anomalies
+        self.anomalies
+            .get_or_init(|| self.find_anomalies(self.file_len))
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -360,7 +367,8 @@ impl JarIndex {
         if declared > cap {
             return Err(EntryError::TooLarge { declared, cap });
         }
-        if let Some(&first) = self.overlaps.get(&index) {
+        let overlaps = self.overlaps.get_or_init(|| self.overlapping_data());
+        if let Some(&first) = overlaps.get(&index) {
             let other = self.entries[first].name.clone();
             self.note_skipped(index, false);
             return Err(EntryError::Overlaps(other));
@@ -498,8 +506,10 @@ impl JarIndex {
                     compressed: e.compressed_size,
                 });
             }
-            let lower = e.name.to_ascii_lowercase();
-            if !e.is_dir && (lower.ends_with(".jar") || lower.ends_with(".zip")) {
+            if !e.is_dir
+                && (ends_with_ignore_case(&e.name, ".jar")
+                    || ends_with_ignore_case(&e.name, ".zip"))
+            {
                 found.push(Anomaly::NestedArchive {
                     name: e.name.clone(),
                 });
@@ -619,6 +629,11 @@ impl JarIndex {
             })
             .collect()
     }
+}
+
+fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {
+    name.len() >= suffix.len()
+        && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 fn unsafe_name_reason(name: &str) -> Option<&'static str> {
