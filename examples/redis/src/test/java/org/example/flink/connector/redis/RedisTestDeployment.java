@@ -270,22 +270,29 @@ final class RedisTestDeployment implements AutoCloseable {
         }
     }
 
+    /** Stops every server at once: each takes a second or two to exit, one after another they took 20 s. */
     @Override
     public void close() throws Exception {
-        Exception first = null;
         List<RedisTestServer> all = new ArrayList<>(sentinels);
         all.addAll(servers);
+        List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> stopping = new ArrayList<>();
         for (RedisTestServer s : all) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
+            Thread t = new Thread(() -> {
+                try {
+                    s.close();
+                } catch (Exception e) {
+                    failures.add(e);
                 }
-            }
+            }, "stop redis " + s.clientPort());
+            t.start();
+            stopping.add(t);
         }
-        if (first != null) {
-            throw first;
+        for (Thread t : stopping) {
+            t.join();
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
         }
     }
 }

@@ -198,12 +198,25 @@ final class RedisTestServer implements AutoCloseable, BeforeAllCallback, BeforeE
             java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             java.util.Base64.Encoder base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+            List<Process> keytools = new ArrayList<>(); // in parallel: each is a JVM start
+            for (Tls tls : Tls.values()) {
+                String name = tls.name().toLowerCase(java.util.Locale.ROOT);
+                keytools.add(new ProcessBuilder(keytool, "-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048",
+                        "-validity", "2", "-dname", "CN=" + tls.host, "-ext", "SAN=" + tls.san,
+                        "-keystore", new File(dir, name + ".p12").getAbsolutePath(), "-storetype", "PKCS12",
+                        "-storepass", "changeit", "-keypass", "changeit")
+                        .redirectErrorStream(true).redirectOutput(new File(dir, name + ".log")).start());
+            }
+            for (int i = 0; i < keytools.size(); i++) {
+                Process p = keytools.get(i);
+                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    File log = new File(dir, Tls.values()[i].name().toLowerCase(java.util.Locale.ROOT) + ".log");
+                    throw new IllegalStateException("keytool -genkeypair failed: " + new String(Files.readAllBytes(log.toPath()), StandardCharsets.UTF_8));
+                }
+            }
             for (Tls tls : Tls.values()) {
                 String name = tls.name().toLowerCase(java.util.Locale.ROOT);
                 File keyStore = new File(dir, name + ".p12");
-                run(keytool, "-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                        "-dname", "CN=" + tls.host, "-ext", "SAN=" + tls.san, "-keystore", keyStore.getAbsolutePath(),
-                        "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
                 java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
                 try (java.io.InputStream in = new java.io.FileInputStream(keyStore)) {
                     ks.load(in, "changeit".toCharArray());
@@ -236,23 +249,6 @@ final class RedisTestServer implements AutoCloseable, BeforeAllCallback, BeforeE
     /** The port clients connect to: the TLS port of a TLS server, else the plain one. */
     int clientPort() {
         return tls == null ? port : tlsPort;
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = readAll(p.getInputStream());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + new String(output, StandardCharsets.UTF_8));
-        }
-    }
-
-    private static byte[] readAll(java.io.InputStream in) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        for (int n; (n = in.read(buf)) > 0; ) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 
     private static void requireRedisServer() {
