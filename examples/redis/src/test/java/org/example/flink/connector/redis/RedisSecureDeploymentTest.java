@@ -37,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cluster bus, for replication and between Sentinels — with a certificate for 127.0.0.1 that the
  * JDK verifies, host name included. The data nodes have ACL users besides the default one (whose
  * password differs), the Sentinels a user of their own: the client authenticates to each with the
- * credentials of its options. Each deployment is started once for the class.
+ * credentials of its options. Each deployment is started once for the class; a replica takes
+ * over in each (cluster: CLUSTER FAILOVER; Sentinel: the master stopped), and the client reaches it
+ * over TLS.
  */
 class RedisSecureDeploymentTest {
 
@@ -94,7 +96,7 @@ class RedisSecureDeploymentTest {
     }
 
     @Test
-    void clusterOverTlsReadsTheSlotMapRoutesAndFollowsMoved() throws Exception {
+    void clusterOverTlsReadsTheSlotMapRoutesAndFollowsMovedAndAFailover() throws Exception {
         long shards = cluster.commandCalls("cluster|shards");
         try (RedisClient client = open(PAIR, clusterOptions(cluster.seeds(), "app", APP_PASSWORD))) {
             assertTrue(cluster.commandCalls("cluster|shards") > shards, "the slot map came from CLUSTER SHARDS");
@@ -118,6 +120,16 @@ class RedisSecureDeploymentTest {
             assertTrue(from.errors("MOVED") > moved, "the old owner answered MOVED");
             assertEquals("here", str(to.call("GET", key)));
             assertEquals("here", value(client.lookup(new int[] {0}, GenericRowData.of(s(key)))));
+
+            // a replica takes over its master (CLUSTER FAILOVER): the client re-reads the map and reaches
+            // the promoted node at the TLS port the cluster announces for it
+            cluster.flushAll();
+            RedisTestServer replica = cluster.replica();
+            replica.call("CLUSTER", "FAILOVER");
+            RedisTestDeployment.awaitInfo(replica, "replication", "role:master");
+            cluster.awaitClusterOk();
+            writeAndReadBack(client, cluster, 3);
+            assertTrue((Long) replica.call("DBSIZE") > 0, "keys on the promoted replica");
         }
         // the certificate names 127.0.0.1 only: the same node as 'localhost' fails the host name check
         String localhost = "localhost:" + cluster.servers.get(0).clientPort();
@@ -146,11 +158,22 @@ class RedisSecureDeploymentTest {
     }
 
     @Test
-    void sentinelOverTlsFindsTheMasterWithItsOwnCredentials() throws Exception {
+    void sentinelOverTlsFindsTheMasterWithItsOwnCredentialsAndAfterAFailover() throws Exception {
         // the options name only the Sentinels, so the master's address came from one of them; the
         // Sentinels know only 'watcher', the data nodes only 'app': each is sent its own credentials
         try (RedisClient client = open(PAIR, sentinelOptions(WATCHER_PASSWORD, APP_PASSWORD))) {
             writeAndReadBack(client, sentinel, 1);
+
+            // the master stopped: the Sentinels promote the replica, which they name at its TLS port
+            RedisTestServer master = sentinel.masters().get(0);
+            RedisTestServer replica = sentinel.replica();
+            master.stop();
+            RedisTestDeployment.awaitTrue(() -> {
+                client.write(java.util.Collections.<RowData>singletonList(row(RowKind.INSERT, s("after"), s("failover"))));
+                return true;
+            }, "a write after the Sentinel failover");
+            assertEquals("failover", str(replica.call("GET", "after")));
+            assertEquals("failover", value(client.lookup(new int[] {0}, GenericRowData.of(s("after")))));
         }
     }
 
