@@ -127,6 +127,7 @@ class RedisSecureDeploymentTest {
             RedisTestServer replica = cluster.replica();
             replica.call("CLUSTER", "FAILOVER");
             RedisTestDeployment.awaitInfo(replica, "replication", "role:master");
+            RedisTestDeployment.awaitTrue(() -> cluster.masters().size() == 3, "the old master turned replica");
             cluster.awaitClusterOk();
             writeAndReadBack(client, cluster, 3);
             assertTrue((Long) replica.call("DBSIZE") > 0, "keys on the promoted replica");
