@@ -3,10 +3,13 @@
 //! patch per line) and embedded deflated. For every `org.apache.flink` class of each line's
 //! `lib/`: the jar it comes from, its access flags, API annotation (@Public, @PublicEvolving,
 //! @Experimental, @Internal), super class and interfaces, CRC-32 (API packages only, for the
-//! bundled-copy comparison) and its non-private fields and methods; for Flink's relocated
+//! bundled-copy comparison) and its non-private fields and methods with their own annotation
+//! (the four, or @VisibleForTesting); for Flink's relocated
 //! libraries (`org/apache/flink/shaded/…`) only their packages.
 //!
-//! Text format (before deflate), one record per line, bit `i` of a mask = `LINES[i]`:
+//! Embedded packed ([`pack`]: head, class and member sections, each deflated on its own, so a
+//! line reads only what it is asked about). Text format, one record per line, bit `i` of a
+//! mask = `LINES[i]`:
 //! `line I VERSION` · `jar I STEM KIND` · `c NAME` then `v MASK JAR ACCESS ANN SUPER IFACES CRC`
 //! and `m MASK NAME DESCRIPTOR [ANN]` rows for that class (`ANN` only for an annotated member;
 //! a member whose annotation changed between lines has one row per annotation) ·
