@@ -166,6 +166,23 @@ impl Jar {
         check_path_mode(&path, target, provisioned)
     }
 
+    /// Rule, severity and message of every finding on `target`: the same with lib/ and with the
+    /// embedded index (a fresh install).
+    fn findings_on(&self, target: &str) -> Vec<(&'static str, Severity, String)> {
+        let of = |report: Report| -> Vec<(&'static str, Severity, String)> {
+            report
+                .files
+                .into_iter()
+                .flat_map(|f| f.findings)
+                .map(|f| (f.rule, f.severity, f.message))
+                .collect()
+        };
+        let provisioned = of(self.check_mode(target, true));
+        let fresh = of(self.check_mode(target, false));
+        assert_eq!(provisioned, fresh, "lib/ and the embedded index differ");
+        provisioned
+    }
+
     /// The rules found on `target`, the same with lib/ and with the embedded index.
     fn rules_on(&self, target: &str) -> Vec<(&'static str, Severity)> {
         let provisioned = rules_of(&self.check_mode(target, true));
@@ -697,5 +714,98 @@ fn shipped_jar_shapes_that_are_not_errors() {
     assert_not_flags(
         &Jar::good(c).with_class(c, "com/example/acme/RelocatedOptionalUser.class"),
         &["missing-flink-class", "missing-flink-member"],
+    );
+}
+
+/// Upgrade risks (issue 9 item 7), the same on lib/ and on a fresh install. The expected lines
+/// were read from the real lib/ jars: TaskInfoImpl (@Internal) ships from 1.19 on; Flink
+/// relocates Guava as guava30 (1.17), guava31 (1.18–1.20), guava32 (2.0), guava33 (2.1–2.3).
+#[test]
+fn public_api_rule_reports_internal_and_shaded_flink_api_with_the_lines_that_differ() {
+    let Some(c) = classes() else { return };
+    let public_api = |jar: &Jar, target: &str| -> Vec<(Severity, String)> {
+        jar.findings_on(target)
+            .into_iter()
+            .filter(|(rule, _, _)| ["internal-flink-api", "flink-shaded-reference"].contains(rule))
+            .map(|(rule, severity, message)| (severity, format!("{rule}: {message}")))
+            .collect()
+    };
+    let user = "used by com.example.acme.InternalApiUser";
+    assert_eq!(
+        public_api(
+            &Jar::good(c).with_class(c, "com/example/acme/InternalApiUser.class"),
+            "flink-2.2"
+        ),
+        [
+            (
+                Severity::Warning,
+                format!(
+                    "internal-flink-api: @Internal class org.apache.flink.api.common.TaskInfoImpl \
+                     {user}: absent on 1.17–1.18"
+                )
+            ),
+            (
+                Severity::Warning,
+                format!(
+                    "internal-flink-api: internal (not annotated) class \
+                     org.apache.flink.core.memory.DataOutputSerializer {user}: the same on every \
+                     line 1.17–2.3"
+                )
+            ),
+        ]
+    );
+    // Connector packages, org.apache.flink.util and an unannotated class nested in a
+    // @PublicEvolving one are allowed, as in Flink's rule; so are @Deprecated classes.
+    for allowed in ["AllowedApiUser", "DeprecatedInternalUser"] {
+        let jar = Jar::good(c).with_class(c, &format!("com/example/acme/{allowed}.class"));
+        assert_eq!(public_api(&jar, "flink-2.2"), [], "{allowed}");
+    }
+    // A nested class annotated @Internal itself is reported although its outer class is public.
+    assert_eq!(
+        public_api(
+            &Jar::good(c).with_class(c, "com/example/acme/NestedInternalUser.class"),
+            "flink-1.20"
+        ),
+        [(
+            Severity::Warning,
+            "internal-flink-api: @Internal class \
+             org.apache.flink.table.factories.FactoryUtil$DefaultDynamicTableContext used by \
+             com.example.acme.NestedInternalUser: the same on every line 1.17–2.3"
+                .to_string()
+        )]
+    );
+    // Flink's relocated Guava: a warning naming each line's package where the target ships it,
+    // foreign-shaded-library's error (only) where it does not.
+    let guava = Jar::good(c).with_class(c, "com/example/acme/ShadedGuavaUser.class");
+    assert_eq!(
+        public_api(&guava, "flink-2.2"),
+        [(
+            Severity::Warning,
+            "flink-shaded-reference: org.apache.flink.shaded.guava33 (Flink's internal relocated \
+             guava) used by com.example.acme.ShadedGuavaUser: guava30 on 1.17; guava31 on \
+             1.18–1.20; guava32 on 2.0; guava33 on 2.1–2.3"
+                .to_string()
+        )]
+    );
+    let on_1_20 = guava.findings_on("flink-1.20");
+    assert!(
+        on_1_20
+            .iter()
+            .any(|(r, s, _)| *r == "foreign-shaded-library" && *s == Severity::Error)
+            && !on_1_20
+                .iter()
+                .any(|(r, _, _)| *r == "flink-shaded-reference"),
+        "{on_1_20:?}"
+    );
+    // The hidden planner stays planner-internal-reference's error, reported once.
+    let planner = Jar::good(c)
+        .with_class(c, "com/example/acme/PlannerUser.class")
+        .findings_on("flink-2.2");
+    assert!(
+        planner
+            .iter()
+            .any(|(r, _, _)| *r == "planner-internal-reference")
+            && !planner.iter().any(|(r, _, _)| *r == "internal-flink-api"),
+        "{planner:?}"
     );
 }
