@@ -3,11 +3,12 @@
 //! that are not @Public/@PublicEvolving and to Flink's relocated libraries. They link today and
 //! may break on any upgrade; each finding names the lines on which the API already differs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 use crate::check::context::JarContext;
 use crate::check::finding::{Findings, Rule, Severity};
-use crate::flink::index::{self, describe_lines, LineIndex, Stability};
+use crate::flink::index::{self, LineIndex, Stability};
 use crate::flink::runtime::{shaded_library_of, RuntimeLib};
 use crate::flink::LINES;
 use crate::jar::services::internal_to_binary;
@@ -67,6 +68,20 @@ fn effective_stability(
     Some(Stability::None)
 }
 
+/// [`index::describe_lines`], remembered per set of lines: it reads the index's list of
+/// versions each time, and a big jar has thousands of findings over a few dozen line sets.
+fn describe_lines(lines: &[&'static str]) -> String {
+    static DESCRIBED: OnceLock<Mutex<HashMap<Vec<&'static str>, String>>> = OnceLock::new();
+    let mut described = DESCRIBED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    described
+        .entry(lines.to_vec())
+        .or_insert_with(|| index::describe_lines(lines))
+        .clone()
+}
+
 fn stability_on_line(index: &LineIndex, class: &str) -> Option<Stability> {
     effective_stability(class, |c| index.class(c).map(|c| c.stability))
 }
@@ -80,7 +95,7 @@ fn differences<T: PartialEq>(
     state_of: impl Fn(&'static LineIndex) -> T,
     label: impl Fn(&T) -> String,
 ) -> String {
-    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<&'static str>)> = Vec::new();
     let mut indexed = Vec::new();
     for line in LINES {
         let Some(index) = index::line(line.line) else {
@@ -143,10 +158,14 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             .iter()
             .filter(|r| r.starts_with("org/apache/flink/") && !is_relocated_dependency(r))
         {
-            if let Some((_, dir)) = shaded_library_of(r) {
-                // A package the target lacks is foreign-shaded-library's error.
-                if shipped_shaded.iter().any(|s| s == dir) {
-                    push_user(shaded.entry(dir).or_default(), &class.name);
+            if let Some(key) = shaded_key(r) {
+                // A versioned package the target lacks is foreign-shaded-library's error.
+                let shipped = match shaded_library_of(r) {
+                    Some((_, dir)) => shipped_shaded.iter().any(|s| s == dir),
+                    None => runtime.has_class(r),
+                };
+                if shipped {
+                    push_user(shaded.entry(key).or_default(), &class.name);
                 }
                 continue;
             }
@@ -188,20 +207,39 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             ),
         );
     }
-    for (dir, mut users) in shaded {
+    for (key, mut users) in shaded {
         users.sort_unstable();
         users.dedup();
-        let lines = shaded_per_line(dir);
-        let library = dir.trim_end_matches(|c: char| c.is_ascii_digit());
         out.add(
             &SHADED_LIBRARY,
             format!("{}.class", users[0]),
             format!(
-                "org.apache.flink.shaded.{dir} (Flink's internal relocated {library}) used by {}: {lines}",
-                users_text(&users)
+                "org.apache.flink.shaded.{} (Flink's internal relocated {}) used by {}: {}",
+                key.replace('/', "."),
+                library(key).replace('/', "."),
+                users_text(&users),
+                shaded_per_line(key)
             ),
         );
     }
+}
+
+/// What a class under org/apache/flink/shaded/ belongs to: its versioned library directory
+/// (`guava31`), else the first two package levels of an unversioned relocation (`com/jayway`).
+/// A package name needs a trailing `/`.
+fn shaded_key(class: &str) -> Option<&str> {
+    let rest = class.strip_prefix("org/apache/flink/shaded/")?;
+    if let Some((_, dir)) = shaded_library_of(class) {
+        return Some(dir);
+    }
+    let mut ends = rest.match_indices('/').map(|(i, _)| i);
+    let first = ends.next()?;
+    Some(&rest[..ends.next().unwrap_or(first)])
+}
+
+/// `guava31` → `guava`; an unversioned key is its own library.
+fn library(key: &str) -> &str {
+    key.trim_end_matches(|c: char| c.is_ascii_digit())
 }
 
 fn target_stability(runtime: &RuntimeLib, class: &str) -> Option<Stability> {
@@ -223,31 +261,26 @@ fn push_user<'a>(users: &mut Vec<&'a str>, user: &'a str) {
     }
 }
 
-/// Which package of the library of `dir` (guava31 → guava) each line ships: "guava30 on 1.17;
+/// Which package of the library of `key` (guava31 → guava) each line ships: "guava30 on 1.17;
 /// guava31 on 1.18–1.20; …", or "the same package on every line 1.17–2.3".
-fn shaded_per_line(dir: &str) -> String {
-    let library = dir.trim_end_matches(|c: char| c.is_ascii_digit());
-    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+fn shaded_per_line(key: &str) -> String {
+    let mut groups: Vec<(String, Vec<&'static str>)> = Vec::new();
     for line in LINES {
         let Some(index) = index::line(line.line) else {
             continue;
         };
-        let mut dirs: Vec<&str> = index
+        let mut dirs: Vec<String> = index
             .shaded_packages
             .keys()
-            .filter_map(|package| package.strip_prefix("org/apache/flink/shaded/"))
-            .filter_map(|rest| rest.split('/').next())
-            .filter(|d| {
-                d.len() > library.len()
-                    && d.trim_end_matches(|c: char| c.is_ascii_digit()) == library
-            })
+            .filter_map(|package| shaded_key(&format!("{package}/")).map(str::to_string))
+            .filter(|k| library(k) == library(key))
             .collect();
         dirs.sort_unstable();
         dirs.dedup();
         let text = if dirs.is_empty() {
             "none".to_string()
         } else {
-            dirs.join(", ")
+            dirs.join(", ").replace('/', ".")
         };
         match groups.iter_mut().find(|(t, _)| *t == text) {
             Some((_, lines)) => lines.push(line.line),
@@ -285,6 +318,25 @@ mod tests {
         ] {
             assert_eq!(effective_stability(class, table), expected, "{class}");
         }
+    }
+
+    #[test]
+    fn shaded_classes_group_by_library() {
+        for (class, key) in [
+            (
+                "org/apache/flink/shaded/guava31/com/google/common/base/X",
+                "guava31",
+            ),
+            (
+                "org/apache/flink/shaded/com/jayway/jsonpath/JsonPath",
+                "com/jayway",
+            ),
+            ("org/apache/flink/shaded/com/jayway/", "com/jayway"),
+            ("org/apache/flink/shaded/io/X", "io"),
+        ] {
+            assert_eq!(shaded_key(class), Some(key), "{class}");
+        }
+        assert_eq!(shaded_key("org/apache/flink/table/X"), None);
     }
 
     #[test]
