@@ -13,7 +13,10 @@ fn main() {
     };
     let mut dirs: Vec<(String, PathBuf)> = Vec::new();
     for line in LINES {
-        let version = line.latest().to_string();
+        // The newest patch, as scripts/provision caches it (not the `new` default, which may be
+        // an older patch Maven Central serves completely).
+        let patch = line.patches.last().copied().unwrap_or(0);
+        let version = format!("{}.{patch}", line.line);
         let dir = PathBuf::from(cache)
             .join("flink")
             .join(&version)

@@ -8,14 +8,16 @@
 //!
 //! Text format (before deflate), one record per line, bit `i` of a mask = `LINES[i]`:
 //! `line I VERSION` · `jar I STEM KIND` · `c NAME` then `v MASK JAR ACCESS ANN SUPER IFACES CRC`
-//! and `m MASK NAME DESCRIPTOR` rows for that class · `p PACKAGE MASK JAR` for shaded packages.
+//! and `m MASK NAME DESCRIPTOR [ANN]` rows for that class (`ANN` only for an annotated member;
+//! a member whose annotation changed between lines has one row per annotation) ·
+//! `p PACKAGE MASK JAR` for shaded packages.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::classfile::ClassFile;
+use crate::classfile::{ClassFile, Member, ACC_PRIVATE, ACC_SYNTHETIC};
 use crate::jar::{JarIndex, DEFAULT_ENTRY_CAP};
 
 /// The generated index (scripts/gen-flink-index); empty when it has not been generated.
@@ -30,12 +32,15 @@ pub const API_PACKAGES: &[&str] = &[
 ];
 
 /// Flink's API stability annotations, as read from a class file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stability {
     Public,
     PublicEvolving,
     Experimental,
     Internal,
+    /// `org.apache.flink.annotation.VisibleForTesting`: read on members only (see
+    /// [`member_stability_of`]); class-level answers keep the four stability annotations.
+    VisibleForTesting,
     /// No annotation: internal by Flink's rules.
     None,
 }
@@ -47,6 +52,7 @@ impl Stability {
             Stability::PublicEvolving => 'E',
             Stability::Experimental => 'X',
             Stability::Internal => 'I',
+            Stability::VisibleForTesting => 'T',
             Stability::None => '-',
         }
     }
@@ -57,6 +63,7 @@ impl Stability {
             "E" => Stability::PublicEvolving,
             "X" => Stability::Experimental,
             "I" => Stability::Internal,
+            "T" => Stability::VisibleForTesting,
             _ => Stability::None,
         }
     }
@@ -72,6 +79,7 @@ impl Stability {
             Stability::PublicEvolving => "@PublicEvolving",
             Stability::Experimental => "@Experimental",
             Stability::Internal => "@Internal",
+            Stability::VisibleForTesting => "@VisibleForTesting",
             Stability::None => "not annotated",
         }
     }
@@ -86,7 +94,26 @@ pub struct IndexedClass {
     pub super_name: Option<String>,
     pub interfaces: Vec<String>,
     pub crc: Option<u32>,
+    /// Non-private, non-synthetic fields and methods declared by the class: (name, descriptor).
     pub members: Vec<(String, String)>,
+    /// The annotation of each of `members` (same order).
+    pub member_stability: Vec<Stability>,
+}
+
+impl IndexedClass {
+    /// The annotation of the member `name descriptor`, when the class declares it.
+    pub fn member_stability(&self, name: &str, descriptor: &str) -> Option<Stability> {
+        let at = self
+            .members
+            .iter()
+            .position(|(n, d)| n == name && d == descriptor)?;
+        Some(
+            self.member_stability
+                .get(at)
+                .copied()
+                .unwrap_or(Stability::None),
+        )
+    }
 }
 
 /// One line's slice of the index.
@@ -196,6 +223,7 @@ fn parse(text: &str, bit: usize) -> LineIndex {
                         },
                         crc: u32::from_str_radix(crc, 16).ok(),
                         members: Vec::new(),
+                        member_stability: Vec::new(),
                     });
                 }
             }
@@ -209,6 +237,8 @@ fn parse(text: &str, bit: usize) -> LineIndex {
                     class
                         .members
                         .push((name.to_string(), descriptor.to_string()));
+                    let annotation = parts.next().map_or(Stability::None, Stability::from_code);
+                    class.member_stability.push(annotation);
                 }
             }
             Some("p") => {
@@ -270,9 +300,26 @@ impl LineIndex {
 
 /// The API stability annotation of a class file (class-level, visible or invisible).
 pub fn stability_of(class: &ClassFile) -> Stability {
+    annotated(class, |name| class.attribute(name), false)
+}
+
+/// A field's or method's own annotation: @VisibleForTesting when present, else its stability
+/// annotation, else [`Stability::None`].
+pub fn member_stability_of(class: &ClassFile, member: &Member) -> Stability {
+    annotated(class, |name| member.attribute(name), true)
+}
+
+/// The annotation found in the Runtime(In)VisibleAnnotations attributes `attribute` returns;
+/// among the stability annotations the last one wins, @VisibleForTesting (when asked for)
+/// over all of them.
+fn annotated<'a>(
+    class: &ClassFile<'a>,
+    attribute: impl Fn(&str) -> Option<&'a [u8]>,
+    visible_for_testing: bool,
+) -> Stability {
     let mut found = Stability::None;
-    for attribute in ["RuntimeInvisibleAnnotations", "RuntimeVisibleAnnotations"] {
-        let Some(bytes) = class.attribute(attribute) else {
+    for name in ["RuntimeInvisibleAnnotations", "RuntimeVisibleAnnotations"] {
+        let Some(bytes) = attribute(name) else {
             continue;
         };
         for type_index in annotation_types(bytes) {
@@ -284,12 +331,30 @@ pub fn stability_of(class: &ClassFile) -> Stability {
                 "Lorg/apache/flink/annotation/PublicEvolving;" => Stability::PublicEvolving,
                 "Lorg/apache/flink/annotation/Experimental;" => Stability::Experimental,
                 "Lorg/apache/flink/annotation/Internal;" => Stability::Internal,
+                "Lorg/apache/flink/annotation/VisibleForTesting;" if visible_for_testing => {
+                    return Stability::VisibleForTesting
+                }
                 _ => continue,
             };
             found = stability;
         }
     }
     found
+}
+
+/// Whether the index (and so [`RuntimeLib::member_stability`]) records `member`: private and
+/// synthetic members are never linked from outside the class.
+///
+/// [`RuntimeLib::member_stability`]: super::runtime::RuntimeLib::member_stability
+pub fn is_indexed_member(member: &Member) -> bool {
+    member.access & (ACC_PRIVATE | ACC_SYNTHETIC) == 0
+}
+
+/// Whether the index records `internal_name`'s class with its members (not only its package):
+/// Flink's own classes, not its relocated libraries.
+pub fn is_indexed_class(internal_name: &str) -> bool {
+    internal_name.starts_with("org/apache/flink/")
+        && !internal_name.starts_with("org/apache/flink/shaded/")
 }
 
 /// The type indices of the annotations in a Runtime*Annotations attribute.
@@ -353,7 +418,7 @@ fn annotation_types(bytes: &[u8]) -> Vec<u16> {
 /// Value → mask of the lines it appears on.
 type Masks<K> = BTreeMap<K, u32>;
 /// A class's header variants and members, each with its line mask.
-type ClassMasks = (Masks<String>, Masks<(String, String)>);
+type ClassMasks = (Masks<String>, Masks<(String, String, Stability)>);
 
 /// Builds the index text from one `lib/` directory per line (`(version, dir)`, in line
 /// order). Used by scripts/gen-flink-index.
@@ -439,12 +504,15 @@ pub fn build(lines: &[(String, &Path)]) -> Result<String, String> {
                 let (variants, members) = classes.entry(name.to_string()).or_default();
                 *variants.entry(row).or_default() |= 1 << bit;
                 for member in class.fields.iter().chain(class.methods.iter()) {
-                    if member.access & 0x0002 != 0 || member.access & 0x1000 != 0 {
-                        continue; // private or synthetic: never linked from outside
+                    if !is_indexed_member(member) {
+                        continue;
                     }
-                    *members
-                        .entry((member.name.to_string(), member.descriptor.to_string()))
-                        .or_default() |= 1 << bit;
+                    let key = (
+                        member.name.to_string(),
+                        member.descriptor.to_string(),
+                        member_stability_of(&class, member),
+                    );
+                    *members.entry(key).or_default() |= 1 << bit;
                 }
             }
         }
@@ -461,8 +529,11 @@ pub fn build(lines: &[(String, &Path)]) -> Result<String, String> {
         for (row, mask) in variants {
             out.push_str(&format!("v {mask:x} {row}\n"));
         }
-        for ((member, descriptor), mask) in members {
-            out.push_str(&format!("m {mask:x} {member} {descriptor}\n"));
+        for ((member, descriptor, stability), mask) in members {
+            match stability {
+                Stability::None => out.push_str(&format!("m {mask:x} {member} {descriptor}\n")),
+                s => out.push_str(&format!("m {mask:x} {member} {descriptor} {}\n", s.code())),
+            }
         }
     }
     for ((package, jar), mask) in &packages {
@@ -506,16 +577,29 @@ mod tests {
     #[test]
     fn parses_what_build_writes() {
         let text = "flink-index 1\nline 0 1.20.5\nline 1 2.0.2\njar 0 flink-dist C\n\
-                    c org/apache/flink/A\nv 3 0 21 P java/lang/Object - -\nm 1 old ()V\nm 3 run ()V\n\
+                    c org/apache/flink/A\nv 3 0 21 P java/lang/Object - -\nm 1 old ()V T\nm 3 run ()V\n\
+                    m 1 next ()V X\nm 2 next ()V E\n\
                     p org/apache/flink/shaded/guava31/com/google 1 0\n";
         let lines = [parse(text, 0), parse(text, 1)];
         assert_eq!(lines[1].version, "2.0.2");
         let a = lines[0].class("org/apache/flink/A").unwrap();
         assert_eq!(a.stability, Stability::Public);
-        assert_eq!(a.members.len(), 2);
+        assert_eq!(a.members.len(), 3);
         assert_eq!(
-            lines[1].class("org/apache/flink/A").unwrap().members.len(),
-            1
+            a.member_stability("old", "()V"),
+            Some(Stability::VisibleForTesting)
+        );
+        assert_eq!(a.member_stability("run", "()V"), Some(Stability::None));
+        assert_eq!(
+            a.member_stability("next", "()V"),
+            Some(Stability::Experimental)
+        );
+        let a1 = lines[1].class("org/apache/flink/A").unwrap();
+        assert_eq!(a1.members.len(), 2);
+        assert_eq!(a1.member_stability("old", "()V"), None);
+        assert_eq!(
+            a1.member_stability("next", "()V"),
+            Some(Stability::PublicEvolving)
         );
         assert!(lines[0].has_class("org/apache/flink/shaded/guava31/com/google/X"));
         assert!(!lines[1].has_class("org/apache/flink/shaded/guava31/com/google/X"));

@@ -4,15 +4,19 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 pub use super::distribution::{line, max_java, shaded_libraries, shaded_library_of, vvr_engine};
 pub use super::factories::{
     builtin_factories, BuiltinFactory, CONFIG_OPTION_DESCRIPTOR, FACTORY, FACTORY_INTERFACES,
     FACTORY_SERVICES, GROUPING_INTERFACES, PLATFORM_CONNECTORS,
 };
-use super::index::{package_of, LineIndex, Stability};
+use super::index::{
+    is_indexed_class, is_indexed_member, member_stability_of, package_of, LineIndex, Stability,
+};
 use super::lines::{FlinkLine, FlinkVersion};
 pub use super::options::KNOWN_OPTIONS;
+use crate::classfile::ClassFile;
 use crate::jar::{JarError, JarIndex};
 
 /// Which part of the runtime a `lib/` jar is: the core (always on the parent class path and
@@ -56,7 +60,12 @@ pub struct RuntimeLib {
     /// its own).
     packages: HashSet<String>,
     index: Option<&'static LineIndex>,
+    /// lib/ mode: class → its indexed members with their annotations, read once per class.
+    member_cache: Mutex<HashMap<String, Option<Arc<[IndexedMember]>>>>,
 }
+
+/// A member as the index records it: name, descriptor, own annotation.
+type IndexedMember = (String, String, Stability);
 
 impl std::fmt::Debug for RuntimeLib {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -118,6 +127,7 @@ impl RuntimeLib {
             classes,
             packages,
             index: None,
+            member_cache: Mutex::default(),
         })
     }
 
@@ -133,6 +143,7 @@ impl RuntimeLib {
             classes: HashMap::new(),
             packages: HashSet::new(),
             index: Some(index),
+            member_cache: Mutex::default(),
         })
     }
 
@@ -249,8 +260,54 @@ impl RuntimeLib {
             return index.class(internal_name).map(|c| c.stability);
         }
         let bytes = self.class_bytes(internal_name)?;
-        let class = crate::classfile::ClassFile::parse(&bytes).ok()?;
+        let class = ClassFile::parse(&bytes).ok()?;
         Some(super::index::stability_of(&class))
+    }
+
+    /// The annotation of the member `name descriptor` declared by `class` (internal name):
+    /// `Some(Stability::None)` for a member without one, `None` when the runtime's class does
+    /// not declare that member (inherited members are not looked up) or the class is not one of
+    /// Flink's own (relocated libraries and third-party jars in lib/ are not indexed). Private
+    /// and synthetic members count as absent. The embedded index and a lib/ directory with the
+    /// same distribution give the same answers: lib/ reads the class file's member attributes.
+    pub fn member_stability(&self, class: &str, name: &str, descriptor: &str) -> Option<Stability> {
+        if let Some(index) = self.index {
+            return index.class(class)?.member_stability(name, descriptor);
+        }
+        if !is_indexed_class(class) {
+            return None;
+        }
+        let members = {
+            let mut cache = self.member_cache.lock().unwrap_or_else(|e| e.into_inner());
+            cache
+                .entry(class.to_string())
+                .or_insert_with(|| self.read_members(class))
+                .clone()?
+        };
+        members
+            .iter()
+            .find(|(n, d, _)| n == name && d == descriptor)
+            .map(|(_, _, stability)| *stability)
+    }
+
+    /// lib/ mode: the class file's indexed members and their annotations.
+    fn read_members(&self, class: &str) -> Option<Arc<[IndexedMember]>> {
+        let bytes = self.class_bytes(class)?;
+        let file = ClassFile::parse(&bytes).ok()?;
+        let members: Vec<IndexedMember> = file
+            .fields
+            .iter()
+            .chain(&file.methods)
+            .filter(|m| is_indexed_member(m))
+            .map(|m| {
+                (
+                    m.name.to_string(),
+                    m.descriptor.to_string(),
+                    member_stability_of(&file, m),
+                )
+            })
+            .collect();
+        Some(members.into())
     }
 
     /// Shaded library directories (`guava33`, …) under org/apache/flink/shaded/.
@@ -314,5 +371,120 @@ mod tests {
                 .iter()
                 .any(|f| f.identifier == "datagen"));
         }
+    }
+
+    /// The provisioned lib/ of `line`'s indexed patch; `None` (a skip) when it is not cached,
+    /// a failure under CI=true.
+    fn provisioned(line: &str) -> Option<RuntimeLib> {
+        let line = super::super::find_line(line).expect("a known line");
+        let version = FlinkVersion {
+            line,
+            patch: *line.patches.last().expect("a released patch"),
+        };
+        let dir = RuntimeLib::cached_dir(&version).filter(|d| d.join("../.complete").exists());
+        match dir {
+            Some(dir) => Some(RuntimeLib::open(&dir).expect("the provisioned lib/ opens")),
+            None if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("Flink {version} is not provisioned (run scripts/provision)")
+            }
+            None => {
+                eprintln!("skipped: Flink {version} is not provisioned");
+                None
+            }
+        }
+    }
+
+    /// Member annotations, checked with `javap -v` on the real jars: Configuration (@Public)
+    /// has the @Internal toFileWritableMap(); EntropyInjector (@PublicEvolving) the
+    /// package-private @VisibleForTesting resolveEntropy; WatermarkStrategy.withWatermarkAlignment
+    /// went from @Experimental (1.17) to @PublicEvolving (1.18+).
+    #[test]
+    fn member_annotations_from_the_index_and_from_lib_agree() {
+        const CONFIGURATION: &str = "org/apache/flink/configuration/Configuration";
+        const ENTROPY: &str = "org/apache/flink/core/fs/EntropyInjector";
+        const WATERMARKS: &str = "org/apache/flink/api/common/eventtime/WatermarkStrategy";
+        const ALIGNMENT: &str =
+            "(Ljava/lang/String;Ljava/time/Duration;)Lorg/apache/flink/api/common/eventtime/WatermarkStrategy;";
+        let cases: &[(&str, &str, &str, &str, Option<Stability>)] = &[
+            ("2.2", CONFIGURATION, "toFileWritableMap", "()Ljava/util/Map;", Some(Stability::Internal)),
+            ("2.2", CONFIGURATION, "<init>", "()V", Some(Stability::None)),
+            ("2.2", CONFIGURATION, "confData", "Ljava/util/HashMap;", Some(Stability::None)),
+            // private: never linked from outside, so not part of the runtime's API
+            ("2.2", CONFIGURATION, "serialVersionUID", "J", None),
+            ("2.2", CONFIGURATION, "toFileWritableMap", "()Ljava/util/List;", None),
+            ("2.2", "org/apache/flink/NoSuchClass", "toString", "()Ljava/lang/String;", None),
+            (
+                "2.2",
+                ENTROPY,
+                "resolveEntropy",
+                "(Lorg/apache/flink/core/fs/Path;Lorg/apache/flink/core/fs/EntropyInjectingFileSystem;Z)Lorg/apache/flink/core/fs/Path;",
+                Some(Stability::VisibleForTesting),
+            ),
+            ("1.17", WATERMARKS, "withWatermarkAlignment", ALIGNMENT, Some(Stability::Experimental)),
+            ("1.18", WATERMARKS, "withWatermarkAlignment", ALIGNMENT, Some(Stability::PublicEvolving)),
+            ("2.2", WATERMARKS, "withWatermarkAlignment", ALIGNMENT, Some(Stability::PublicEvolving)),
+        ];
+        for &(line, class, name, descriptor, expected) in cases {
+            let embedded = RuntimeLib::embedded(super::super::find_line(line).unwrap()).unwrap();
+            assert_eq!(
+                embedded.member_stability(class, name, descriptor),
+                expected,
+                "{line} {class}.{name}{descriptor} (index)"
+            );
+            if let Some(lib) = provisioned(line) {
+                assert_eq!(
+                    lib.member_stability(class, name, descriptor),
+                    expected,
+                    "{line} {class}.{name}{descriptor} (lib/)"
+                );
+            }
+        }
+        assert_eq!(
+            RuntimeLib::embedded(super::super::find_line("2.2").unwrap())
+                .unwrap()
+                .stability(ENTROPY),
+            Some(Stability::PublicEvolving)
+        );
+    }
+
+    /// Every member of every class in two API packages of 2.2's flink-dist: the embedded index
+    /// and the lib/ class files answer alike.
+    #[test]
+    fn member_annotations_agree_on_whole_packages() {
+        let Some(lib) = provisioned("2.2") else {
+            return;
+        };
+        let embedded = RuntimeLib::embedded(super::super::find_line("2.2").unwrap()).unwrap();
+        let mut compared = 0;
+        let mut annotated = 0;
+        let names: Vec<String> = lib
+            .classes
+            .keys()
+            .filter(|n| {
+                n.starts_with("org/apache/flink/configuration/")
+                    || n.starts_with("org/apache/flink/api/common/eventtime/")
+            })
+            .cloned()
+            .collect();
+        for entry in names {
+            let internal = entry.strip_suffix(".class").unwrap();
+            let bytes = lib.class_bytes(internal).unwrap();
+            let file = ClassFile::parse(&bytes).unwrap();
+            for m in file.fields.iter().chain(&file.methods) {
+                let from_lib = lib.member_stability(internal, &m.name, &m.descriptor);
+                let from_index = embedded.member_stability(internal, &m.name, &m.descriptor);
+                assert_eq!(
+                    from_lib, from_index,
+                    "{internal}.{}{}",
+                    m.name, m.descriptor
+                );
+                compared += 1;
+                annotated += usize::from(from_lib.is_some_and(|s| s != Stability::None));
+            }
+        }
+        assert!(
+            compared > 1000 && annotated > 20,
+            "{compared} members, {annotated} annotated"
+        );
     }
 }
