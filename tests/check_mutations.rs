@@ -718,8 +718,10 @@ fn shipped_jar_shapes_that_are_not_errors() {
 }
 
 /// Upgrade risks (issue 9 item 7), the same on lib/ and on a fresh install. The expected lines
-/// were read from the real lib/ jars: TaskInfoImpl (@Internal) ships from 1.19 on; Flink
-/// relocates Guava as guava30 (1.17), guava31 (1.18–1.20), guava32 (2.0), guava33 (2.1–2.3).
+/// were read from the real lib/ jars (unzip -l, javap -v): TaskInfoImpl (@Internal) ships from
+/// 1.19 on; Configuration.getBytes is @Internal on 2.x and not annotated on 1.x;
+/// DynamicFilteringData.getData is @VisibleForTesting everywhere; Flink relocates Guava as
+/// guava30 (1.17), guava31 (1.18–1.20), guava32 (2.0), guava33 (2.1–2.3).
 #[test]
 fn public_api_rule_reports_internal_and_shaded_flink_api_with_the_lines_that_differ() {
     let Some(c) = classes() else { return };
@@ -750,6 +752,32 @@ fn public_api_rule_reports_internal_and_shaded_flink_api_with_the_lines_that_dif
                     "internal-flink-api: internal (not annotated) class \
                      org.apache.flink.core.memory.DataOutputSerializer {user}: the same on every \
                      line 1.17–2.3"
+                )
+            ),
+        ]
+    );
+    // Members of public classes annotated out of the API: one finding per member.
+    let members = "of a public class, used by com.example.acme.MemberInternalUser";
+    assert_eq!(
+        public_api(
+            &Jar::good(c).with_class(c, "com/example/acme/MemberInternalUser.class"),
+            "flink-2.2"
+        ),
+        [
+            (
+                Severity::Warning,
+                format!(
+                    "internal-flink-api: @Internal method \
+                     org.apache.flink.configuration.Configuration.getBytes(Ljava/lang/String;[B)[B \
+                     {members}: not annotated on 1.17–1.20"
+                )
+            ),
+            (
+                Severity::Warning,
+                format!(
+                    "internal-flink-api: @VisibleForTesting method \
+                     org.apache.flink.table.connector.source.DynamicFilteringData.getData()\
+                     Ljava/util/Collection; {members}: the same on every line 1.17–2.3"
                 )
             ),
         ]

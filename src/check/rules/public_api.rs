@@ -6,9 +6,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
-use crate::check::context::JarContext;
+use crate::check::context::{JarContext, OwnedMemberRef};
 use crate::check::finding::{Findings, Rule, Severity};
-use crate::flink::index::{self, LineIndex, Stability};
+use crate::classfile::MemberKind;
+use crate::flink::index::{self, IndexedClass, LineIndex, Stability};
 use crate::flink::runtime::{shaded_library_of, RuntimeLib};
 use crate::flink::LINES;
 use crate::jar::services::internal_to_binary;
@@ -20,8 +21,8 @@ pub static INTERNAL_API: Rule = Rule {
     family: "api",
     severity: Severity::Warning,
     needs_class_files: true,
-    summary: "Refers to a Flink class that is not @Public/@PublicEvolving (internal, unannotated or @Experimental): an upgrade risk, with the lines on which it already differs",
-    why: "Flink promises compatibility only for @Public (across minor releases) and @PublicEvolving (within a minor release) APIs; anything else may change or vanish in any release, and the jar then fails with NoClassDefFoundError or NoSuchMethodError on the upgraded cluster. This follows Flink's own ArchUnit rule for its connectors (ConnectorRules): a connector may depend on non-Flink classes, on the connector packages org.apache.flink.connector.. and org.apache.flink.streaming.connectors.., on org.apache.flink.util.. (allowed since FLINK-35454), and on classes directly annotated @Public/@PublicEvolving or nested in one; classes marked @Deprecated are exempt. One refinement: a nested class takes the stability of the nearest annotated class around it, so a nested class annotated @Internal or @Experimental itself is reported (Flink's predicate accepts it because its outer class is public). Only classes the target's distribution ships are judged (the stability is read from their class files, or from the built-in index of them); the jar's own classes, its relocated dependencies and other artifacts' packages are not. Planner classes hidden by flink-table-planner-loader are the error planner-internal-reference instead; a planner placed in lib/ is judged like any other class.",
+    summary: "Refers to a Flink class that is not @Public/@PublicEvolving (internal, unannotated or @Experimental), or to a member of a public class annotated @Internal/@VisibleForTesting/@Experimental: an upgrade risk, with the lines on which it already differs",
+    why: "Flink promises compatibility only for @Public (across minor releases) and @PublicEvolving (within a minor release) APIs; anything else may change or vanish in any release, and the jar then fails with NoClassDefFoundError or NoSuchMethodError on the upgraded cluster. This follows Flink's own ArchUnit rule for its connectors (ConnectorRules): a connector may depend on non-Flink classes, on the connector packages org.apache.flink.connector.. and org.apache.flink.streaming.connectors.., on org.apache.flink.util.. (allowed since FLINK-35454), and on classes directly annotated @Public/@PublicEvolving or nested in one; classes marked @Deprecated are exempt. Two refinements. Flink's rule judges classes only, but a field or method of a public class that carries its own @Internal, @VisibleForTesting or @Experimental annotation is outside the API too (members without one share their class's stability; only members the referenced class itself declares are looked up). And a nested class takes the stability of the nearest annotated class around it, so a nested class annotated @Internal or @Experimental itself is reported (Flink's predicate accepts it because its outer class is public). Only classes the target's distribution ships are judged (the stability is read from their class files, or from the built-in index of them); the jar's own classes, its relocated dependencies and other artifacts' packages are not. Planner classes hidden by flink-table-planner-loader are the error planner-internal-reference instead; a planner placed in lib/ is judged like any other class.",
     hint: "use the @Public/@PublicEvolving API (or copy the small helper into your own code); the message names the lines on which this class already differs",
 };
 
@@ -137,6 +138,7 @@ fn described(stability: Stability) -> &'static str {
         Stability::None => "internal (not annotated)",
         Stability::Internal => "@Internal",
         Stability::Experimental => "@Experimental",
+        Stability::VisibleForTesting => "@VisibleForTesting",
         Stability::Public => "@Public",
         Stability::PublicEvolving => "@PublicEvolving",
     }
@@ -151,6 +153,8 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
     let mut internal: BTreeMap<&str, (Stability, Vec<&str>)> = BTreeMap::new();
     // shaded library directory (guava31) → classes using it
     let mut shaded: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    // member of a public class → (its own annotation, the classes using it)
+    let mut members: BTreeMap<&OwnedMemberRef, (Stability, Vec<&str>)> = BTreeMap::new();
     let mut known: BTreeMap<&str, Option<Stability>> = BTreeMap::new();
     for class in classes.iter().filter(|c| !c.deprecated) {
         for r in class
@@ -185,6 +189,32 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
                 &class.name,
             );
         }
+        for member in &class.foreign_member_refs {
+            let owner = member.owner.as_str();
+            if !owner.starts_with("org/apache/flink/")
+                || is_relocated_dependency(owner)
+                || shaded_key(owner).is_some()
+                || ALLOWED_PACKAGES.iter().any(|p| owner.starts_with(p))
+            {
+                continue;
+            }
+            // Members count on public classes; an internal class is reported once, as a class.
+            let public = known
+                .entry(owner)
+                .or_insert_with(|| target_stability(runtime, owner))
+                .is_some_and(|s| s.is_public());
+            let Some(stability) = public
+                .then(|| runtime.member_stability(owner, &member.name, &member.descriptor))
+                .flatten()
+                .filter(|s| is_internal_member(*s))
+            else {
+                continue;
+            };
+            push_user(
+                &mut members.entry(member).or_insert((stability, Vec::new())).1,
+                &class.name,
+            );
+        }
     }
     let target_line = ctx.target.version.line.line;
     for (referenced, (stability, mut users)) in internal {
@@ -203,6 +233,39 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
                 "{} class {} used by {}: {lines}",
                 described(stability),
                 internal_to_binary(referenced),
+                users_text(&users)
+            ),
+        );
+    }
+    for (member, (stability, mut users)) in members {
+        users.sort_unstable();
+        users.dedup();
+        let overloads = index::line(target_line)
+            .and_then(|index| index.class(&member.owner))
+            .map(|class| overloads_of(class, &member.name))
+            .unwrap_or_default();
+        let target_state = Some((stability, overloads));
+        let lines = differences(
+            target_line,
+            &target_state,
+            |index| member_on_line(index, member),
+            |state| member_label(state, &target_state, &member.name),
+        );
+        let (what, shown) = if member.kind == MemberKind::Field {
+            (
+                "field",
+                format!("{} (type {})", member.name, member.descriptor),
+            )
+        } else {
+            ("method", format!("{}{}", member.name, member.descriptor))
+        };
+        out.add(
+            &INTERNAL_API,
+            format!("{}.class", users[0]),
+            format!(
+                "{} {what} {}.{shown} of a public class, used by {}: {lines}",
+                described(stability),
+                internal_to_binary(&member.owner),
                 users_text(&users)
             ),
         );
@@ -240,6 +303,52 @@ fn shaded_key(class: &str) -> Option<&str> {
 /// `guava31` → `guava`; an unversioned key is its own library.
 fn library(key: &str) -> &str {
     key.trim_end_matches(|c: char| c.is_ascii_digit())
+}
+
+/// A member's own annotation that takes it out of its public class's API (Flink's members
+/// without one share their class's stability).
+fn is_internal_member(stability: Stability) -> bool {
+    matches!(
+        stability,
+        Stability::Internal | Stability::VisibleForTesting | Stability::Experimental
+    )
+}
+
+/// A member on one line: absent (class or member), or its annotation and the signatures of all
+/// the class's members of that name.
+type MemberState = Option<(Stability, Vec<&'static str>)>;
+
+fn member_on_line(index: &'static LineIndex, member: &OwnedMemberRef) -> MemberState {
+    let class = index.class(&member.owner)?;
+    let stability = class.member_stability(&member.name, &member.descriptor)?;
+    Some((stability, overloads_of(class, &member.name)))
+}
+
+fn overloads_of<'i>(class: &'i IndexedClass, name: &str) -> Vec<&'i str> {
+    let mut descriptors: Vec<&str> = class
+        .members
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, d)| d.as_str())
+        .collect();
+    descriptors.sort_unstable();
+    descriptors
+}
+
+fn member_label(state: &MemberState, target: &MemberState, name: &str) -> String {
+    let (Some((stability, overloads)), Some((target_stability, target_overloads))) =
+        (state, target)
+    else {
+        return "absent".to_string();
+    };
+    let mut parts = Vec::new();
+    if stability != target_stability {
+        parts.push(stability.label().to_string());
+    }
+    if overloads != target_overloads {
+        parts.push(format!("other signatures of {name}"));
+    }
+    parts.join(" and ")
 }
 
 fn target_stability(runtime: &RuntimeLib, class: &str) -> Option<Stability> {
