@@ -825,6 +825,51 @@ fn public_api_rule_reports_internal_and_shaded_flink_api_with_the_lines_that_dif
                 .any(|(r, _, _)| *r == "flink-shaded-reference"),
         "{on_1_20:?}"
     );
+    // The same through the CLI: a fresh install (an empty cache, so the built-in index) and the
+    // provisioned lib/ print the same upgrade risks.
+    let risky = Jar::good(c)
+        .with_class(c, "com/example/acme/InternalApiUser.class")
+        .with_class(c, "com/example/acme/MemberInternalUser.class")
+        .with_class(c, "com/example/acme/ShadedGuavaUser.class");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(&risky.file_name);
+    let mut zip = RawZip::new();
+    for (name, bytes) in &risky.entries {
+        zip.add(name, bytes);
+    }
+    zip.write_to(&path);
+    let empty_cache = tempfile::tempdir().unwrap();
+    let cli = |cache: Option<&Path>| -> (Vec<String>, String) {
+        let mut cmd = support::bin();
+        cmd.args(["flink-connector", "check"]).arg(&path).args([
+            "--target",
+            "flink-2.2",
+            "--format",
+            "json",
+        ]);
+        if let Some(cache) = cache {
+            cmd.env("FLINK_CONNECTOR_CACHE", cache);
+        }
+        let out = cmd.output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let file = &json["files"][0];
+        let risks = file["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "internal-flink-api" || f["rule"] == "flink-shaded-reference")
+            .map(|f| format!("{} {}", f["rule"], f["message"]))
+            .collect();
+        (risks, file.to_string())
+    };
+    let ((fresh, fresh_file), (provisioned, provisioned_file)) =
+        (cli(Some(empty_cache.path())), cli(None));
+    assert!(
+        fresh_file.contains("built-in class index") && !provisioned_file.contains("built-in"),
+        "{fresh_file}\n{provisioned_file}"
+    );
+    assert_eq!(fresh.len(), 5, "{fresh:#?}");
+    assert_eq!(fresh, provisioned);
     // The hidden planner stays planner-internal-reference's error, reported once.
     let planner = Jar::good(c)
         .with_class(c, "com/example/acme/PlannerUser.class")
