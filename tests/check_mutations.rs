@@ -157,13 +157,18 @@ impl Jar {
 
     fn check_mode(&self, target: &str, provisioned: bool) -> Report {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(&self.file_name);
+        check_path_mode(&self.write_in(dir.path()), target, provisioned)
+    }
+
+    /// Writes the jar into `dir` under its file name.
+    fn write_in(&self, dir: &Path) -> PathBuf {
+        let path = dir.join(&self.file_name);
         let mut zip = RawZip::new();
         for (name, bytes) in &self.entries {
             zip.add(name, bytes);
         }
         zip.write_to(&path);
-        check_path_mode(&path, target, provisioned)
+        path
     }
 
     /// Rule, severity and message of every finding on `target`: the same with lib/ and with the
@@ -725,95 +730,75 @@ fn shipped_jar_shapes_that_are_not_errors() {
 #[test]
 fn public_api_rule_reports_internal_and_shaded_flink_api_with_the_lines_that_differ() {
     let Some(c) = classes() else { return };
-    let public_api = |jar: &Jar, target: &str| -> Vec<(Severity, String)> {
+    // "rule: message" of the upgrade-risk findings (all warnings) on `target`.
+    let public_api = |jar: &Jar, target: &str| -> Vec<String> {
         jar.findings_on(target)
             .into_iter()
             .filter(|(rule, _, _)| ["internal-flink-api", "flink-shaded-reference"].contains(rule))
-            .map(|(rule, severity, message)| (severity, format!("{rule}: {message}")))
+            .inspect(|(_, severity, _)| assert_eq!(*severity, Severity::Warning))
+            .map(|(rule, _, message)| format!("{rule}: {message}"))
             .collect()
+    };
+    let risks = |class: &str, target: &str| {
+        public_api(
+            &Jar::good(c).with_class(c, &format!("com/example/acme/{class}.class")),
+            target,
+        )
     };
     let user = "used by com.example.acme.InternalApiUser";
     assert_eq!(
-        public_api(
-            &Jar::good(c).with_class(c, "com/example/acme/InternalApiUser.class"),
-            "flink-2.2"
-        ),
+        risks("InternalApiUser", "flink-2.2"),
         [
-            (
-                Severity::Warning,
-                format!(
-                    "internal-flink-api: @Internal class org.apache.flink.api.common.TaskInfoImpl \
-                     {user}: absent on 1.17–1.18"
-                )
+            format!(
+                "internal-flink-api: @Internal class org.apache.flink.api.common.TaskInfoImpl \
+                 {user}: absent on 1.17–1.18"
             ),
-            (
-                Severity::Warning,
-                format!(
-                    "internal-flink-api: internal (not annotated) class \
-                     org.apache.flink.core.memory.DataOutputSerializer {user}: the same on every \
-                     line 1.17–2.3"
-                )
+            format!(
+                "internal-flink-api: internal (not annotated) class \
+                 org.apache.flink.core.memory.DataOutputSerializer {user}: the same on every line \
+                 1.17–2.3"
             ),
         ]
     );
     // Members of public classes annotated out of the API: one finding per member.
     let members = "of a public class, used by com.example.acme.MemberInternalUser";
     assert_eq!(
-        public_api(
-            &Jar::good(c).with_class(c, "com/example/acme/MemberInternalUser.class"),
-            "flink-2.2"
-        ),
+        risks("MemberInternalUser", "flink-2.2"),
         [
-            (
-                Severity::Warning,
-                format!(
-                    "internal-flink-api: @Internal method \
-                     org.apache.flink.configuration.Configuration.getBytes(Ljava/lang/String;[B)[B \
-                     {members}: not annotated on 1.17–1.20"
-                )
+            format!(
+                "internal-flink-api: @Internal method \
+                 org.apache.flink.configuration.Configuration.getBytes(Ljava/lang/String;[B)[B \
+                 {members}: not annotated on 1.17–1.20"
             ),
-            (
-                Severity::Warning,
-                format!(
-                    "internal-flink-api: @VisibleForTesting method \
-                     org.apache.flink.table.connector.source.DynamicFilteringData.getData()\
-                     Ljava/util/Collection; {members}: the same on every line 1.17–2.3"
-                )
+            format!(
+                "internal-flink-api: @VisibleForTesting method \
+                 org.apache.flink.table.connector.source.DynamicFilteringData.getData()\
+                 Ljava/util/Collection; {members}: the same on every line 1.17–2.3"
             ),
         ]
     );
     // Connector packages, org.apache.flink.util and an unannotated class nested in a
     // @PublicEvolving one are allowed, as in Flink's rule; so are @Deprecated classes.
     for allowed in ["AllowedApiUser", "DeprecatedInternalUser"] {
-        let jar = Jar::good(c).with_class(c, &format!("com/example/acme/{allowed}.class"));
-        assert_eq!(public_api(&jar, "flink-2.2"), [], "{allowed}");
+        assert_eq!(risks(allowed, "flink-2.2"), [] as [String; 0], "{allowed}");
     }
     // A nested class annotated @Internal itself is reported although its outer class is public.
     assert_eq!(
-        public_api(
-            &Jar::good(c).with_class(c, "com/example/acme/NestedInternalUser.class"),
-            "flink-1.20"
-        ),
-        [(
-            Severity::Warning,
-            "internal-flink-api: @Internal class \
-             org.apache.flink.table.factories.FactoryUtil$DefaultDynamicTableContext used by \
-             com.example.acme.NestedInternalUser: the same on every line 1.17–2.3"
-                .to_string()
-        )]
+        risks("NestedInternalUser", "flink-1.20"),
+        ["internal-flink-api: @Internal class \
+          org.apache.flink.table.factories.FactoryUtil$DefaultDynamicTableContext used by \
+          com.example.acme.NestedInternalUser: the same on every line 1.17–2.3"]
     );
     // Flink's relocated Guava: a warning naming each line's package where the target ships it,
     // foreign-shaded-library's error (only) where it does not.
     let guava = Jar::good(c).with_class(c, "com/example/acme/ShadedGuavaUser.class");
     assert_eq!(
         public_api(&guava, "flink-2.2"),
-        [(
-            Severity::Warning,
+        [
             "flink-shaded-reference: org.apache.flink.shaded.guava33 (Flink's internal relocated \
-             guava) used by com.example.acme.ShadedGuavaUser: guava30 on 1.17; guava31 on \
-             1.18–1.20; guava32 on 2.0; guava33 on 2.1–2.3"
-                .to_string()
-        )]
+          guava) used by com.example.acme.ShadedGuavaUser: guava30 on 1.17; guava31 on 1.18–1.20; \
+          guava32 on 2.0; guava33 on 2.1–2.3"
+        ]
     );
     let on_1_20 = guava.findings_on("flink-1.20");
     assert!(
@@ -832,12 +817,7 @@ fn public_api_rule_reports_internal_and_shaded_flink_api_with_the_lines_that_dif
         .with_class(c, "com/example/acme/MemberInternalUser.class")
         .with_class(c, "com/example/acme/ShadedGuavaUser.class");
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(&risky.file_name);
-    let mut zip = RawZip::new();
-    for (name, bytes) in &risky.entries {
-        zip.add(name, bytes);
-    }
-    zip.write_to(&path);
+    let path = risky.write_in(dir.path());
     let empty_cache = tempfile::tempdir().unwrap();
     let cli = |cache: Option<&Path>| -> (Vec<String>, String) {
         let mut cmd = support::bin();
