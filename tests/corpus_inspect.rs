@@ -19,10 +19,7 @@ use support::factories::{compare, corpus_service_loader_view, inspect_view, View
 
 #[test]
 fn inspect_is_exact_or_unknown_on_every_corpus_factory() {
-    if !support::require(
-        "javac and java (JDK 17)",
-        support::has_command("javac") && support::has_command("java"),
-    ) {
+    if !support::require_jdk() {
         return;
     }
     // (lib/, jar, line) for every corpus jar; a jar Maven cannot fetch fails the test.

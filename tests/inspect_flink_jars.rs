@@ -12,10 +12,7 @@ fn agree_on(version: &str) {
     let Some(lib) = support::flink_lib(version) else {
         return;
     };
-    if !support::require(
-        "javac and java (JDK 17)",
-        support::has_command("javac") && support::has_command("java"),
-    ) {
+    if !support::require_jdk() {
         return;
     }
     let work = tempfile::tempdir().unwrap();

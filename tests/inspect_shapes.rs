@@ -80,10 +80,7 @@ fn inspect_is_exact_or_unknown_on_real_world_factory_shapes() {
     let Some(lib) = support::flink_lib("1.20.5") else {
         return;
     };
-    if !support::require(
-        "javac and java (JDK 17)",
-        support::has_command("javac") && support::has_command("java"),
-    ) {
+    if !support::require_jdk() {
         return;
     }
     let work = tempfile::tempdir().unwrap();

@@ -127,30 +127,13 @@ fn line_path(path: &str, line: &str) -> String {
 mod tests {
     use super::*;
     use crate::flink::LINES;
-    use crate::manifest::{Capabilities, TemplateSource};
+    use crate::render::tests::test_manifest;
     use crate::render::{render, Extras, TemplateTree};
 
     fn manifest(tree: &TemplateTree, preset: &str, lines: &[FlinkVersion]) -> Manifest {
-        let defaults = tree.preset_defaults(preset).unwrap();
         Manifest {
-            name: "acme".into(),
-            identifier: "acme".into(),
-            description: defaults.description,
-            package: "org.example.acme".into(),
-            class_prefix: "Acme".into(),
-            capabilities: Capabilities::ALL,
-            group_id: "org.example".into(),
-            artifact_id: "flink-connector-acme".into(),
-            version: "1.0".into(),
-            flink: FlinkVersion::default_for_new(),
             lines: lines.to_vec(),
-            template: TemplateSource {
-                preset: preset.into(),
-                dir: None,
-                version: "0".into(),
-            },
-            options: defaults.options,
-            dependencies: defaults.dependencies,
+            ..test_manifest(tree, preset)
         }
     }
 

@@ -301,12 +301,14 @@ fn file_header(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::flink::FlinkVersion;
     use crate::manifest::{Capabilities, TemplateSource};
 
-    fn manifest(tree: &TemplateTree, preset: &str, flink: &str, caps: Capabilities) -> Manifest {
+    /// A manifest of `preset` with its defaults (every capability, the default line, no extra
+    /// lines): the render tests of this module and of `lines` start from it.
+    pub(crate) fn test_manifest(tree: &TemplateTree, preset: &str) -> Manifest {
         let defaults = tree.preset_defaults(preset).unwrap();
         Manifest {
             name: "acme".into(),
@@ -314,11 +316,11 @@ mod tests {
             description: defaults.description,
             package: "org.example.acme".into(),
             class_prefix: "Acme".into(),
-            capabilities: caps,
+            capabilities: Capabilities::ALL,
             group_id: "org.example".into(),
             artifact_id: "flink-connector-acme".into(),
             version: "1.0".into(),
-            flink: FlinkVersion::parse(flink).unwrap(),
+            flink: FlinkVersion::default_for_new(),
             lines: Vec::new(),
             template: TemplateSource {
                 preset: preset.into(),
@@ -326,12 +328,21 @@ mod tests {
                 version: "0".into(),
             },
             options: defaults.options,
+            dependencies: defaults.dependencies,
+        }
+    }
+
+    fn manifest(tree: &TemplateTree, preset: &str, flink: &str, caps: Capabilities) -> Manifest {
+        Manifest {
+            flink: FlinkVersion::parse(flink).unwrap(),
+            capabilities: caps,
             dependencies: vec![crate::manifest::Dependency {
                 group_id: "org.apache.commons".into(),
                 artifact_id: "commons-pool2".into(),
                 version: "2.12.0".into(),
                 relocate: vec!["org.apache.commons.pool2".into()],
             }],
+            ..test_manifest(tree, preset)
         }
     }
 

@@ -112,6 +112,14 @@ pub fn require_command(cmd: &str) -> bool {
     require(&format!("`{cmd}`"), has_command(cmd))
 }
 
+/// A JDK: `javac` to compile test classes and `java` to run them.
+pub fn require_jdk() -> bool {
+    require(
+        "javac and java (JDK 17)",
+        has_command("javac") && has_command("java"),
+    )
+}
+
 /// Maven builds and MiniCluster jobs are heavy; run one at a time on a 2-core machine.
 pub fn heavy() -> MutexGuard<'static, ()> {
     static HEAVY: Mutex<()> = Mutex::new(());

@@ -369,7 +369,7 @@ public class RedisClient implements AutoCloseable {
             List<RespEndpoint> sentinels = new ArrayList<>();
             for (String[] hp : RespTopology.parseAddresses(RedisOptions.SENTINEL_NODES.key(), required(options, RedisOptions.SENTINEL_NODES.key(), options.get(RedisOptions.SENTINEL_NODES), mode))) {
                 sentinels.add(new RespEndpoint(hp[0], Integer.parseInt(hp[1]), options.get(RedisOptions.SENTINEL_USERNAME),
-                        options.get(RedisOptions.SENTINEL_PASSWORD), 0, ssl, connectMillis, readMillis));
+                        options.get(RedisOptions.SENTINEL_PASSWORD), 0, ssl, connectMillis, readMillis).asSentinel());
             }
             RespEndpoint template = new RespEndpoint(sentinels.get(0).host(), sentinels.get(0).port(), user, password, db, ssl, connectMillis, readMillis);
             return RespTopology.sentinel(template, sentinels, master.trim());

@@ -70,12 +70,12 @@ public final class RedisOptions {
                     .defaultValue(6379)
                     .withDescription("Redis server port.");
 
-    /** ACL user name (Redis 6+): AUTH username password. Unset: AUTH password, i.e. the 'default' user. */
+    /** ACL user name (Redis 6+) of the data nodes in every mode (Sentinels: 'sentinel.username'): AUTH username password. Unset: AUTH password, i.e. the 'default' user. */
     public static final ConfigOption<String> USERNAME =
             ConfigOptions.key("username")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("ACL user name (Redis 6+): AUTH username password. Unset: AUTH password, i.e. the 'default' user.");
+                    .withDescription("ACL user name (Redis 6+) of the data nodes in every mode (Sentinels: 'sentinel.username'): AUTH username password. Unset: AUTH password, i.e. the 'default' user.");
 
     /** Password sent with AUTH. Unset: no AUTH. Never logged nor put into exception messages. (sensitive: never logged) */
     public static final ConfigOption<String> PASSWORD =
@@ -91,12 +91,12 @@ public final class RedisOptions {
                     .defaultValue(0)
                     .withDescription("Database number selected with SELECT after connecting.");
 
-    /** Connect with TLS through the JDK (SSLSocketFactory, host name verified; trust store from javax.net.ssl.* system properties). */
+    /** Connect with TLS through the JDK (SSLSocketFactory, host name verified; trust store from javax.net.ssl.* system properties), in every mode: the server, the Sentinels and their master, or every cluster node. */
     public static final ConfigOption<Boolean> SSL =
             ConfigOptions.key("ssl")
                     .booleanType()
                     .defaultValue(false)
-                    .withDescription("Connect with TLS through the JDK (SSLSocketFactory, host name verified; trust store from javax.net.ssl.* system properties).");
+                    .withDescription("Connect with TLS through the JDK (SSLSocketFactory, host name verified; trust store from javax.net.ssl.* system properties), in every mode: the server, the Sentinels and their master, or every cluster node.");
 
     /** Timeout for establishing the TCP (and TLS) connection. */
     public static final ConfigOption<Duration> CONNECT_TIMEOUT =

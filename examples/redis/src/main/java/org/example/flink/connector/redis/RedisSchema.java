@@ -2,21 +2,25 @@
 package org.example.flink.connector.redis;
 
 import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.GenericMapData;
 import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.MapData;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.binary.BinaryArrayData;
-import org.apache.flink.table.data.binary.BinaryMapData;
-import org.apache.flink.table.data.binary.BinaryRowData;
-import org.apache.flink.table.data.binary.BinaryStringData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.factories.DynamicTableFactory;
+import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The physical schema of one 'redis' table, as the connector's runtime classes see it:
@@ -122,26 +126,58 @@ public final class RedisSchema implements Serializable {
     public GenericRowData copy(RowData row) {
         GenericRowData copy = new GenericRowData(row.getRowKind(), fieldCount());
         for (int i = 0; i < fieldCount(); i++) {
-            copy.setField(i, copyValue(getField(row, i)));
+            copy.setField(i, copyValue(getField(row, i), fieldType(i)));
         }
         return copy;
     }
 
-    private static Object copyValue(Object value) {
-        if (value instanceof BinaryStringData) {
-            return ((BinaryStringData) value).copy();
+    /**
+     * Copies what may point into memory Flink reuses: strings, binaries, decimals and nested rows,
+     * arrays and maps (by their logical type). Only Flink's public data API is used; the binary
+     * classes (BinaryStringData, BinaryRowData …) are internal and change between lines.
+     */
+    private static Object copyValue(Object value, LogicalType type) {
+        if (value instanceof StringData) {
+            byte[] utf8 = ((StringData) value).toBytes(); // may be the reused buffer itself
+            return StringData.fromBytes(Arrays.copyOf(utf8, utf8.length));
         } else if (value instanceof byte[]) {
             return ((byte[]) value).clone();
         } else if (value instanceof DecimalData) {
             return ((DecimalData) value).copy();
-        } else if (value instanceof BinaryRowData) {
-            return ((BinaryRowData) value).copy();
-        } else if (value instanceof BinaryArrayData) {
-            return ((BinaryArrayData) value).copy();
-        } else if (value instanceof BinaryMapData) {
-            return ((BinaryMapData) value).copy();
+        } else if (value instanceof RowData) {
+            List<LogicalType> fields = type.getChildren();
+            RowData row = (RowData) value;
+            GenericRowData copy = new GenericRowData(row.getRowKind(), fields.size());
+            for (int i = 0; i < fields.size(); i++) {
+                Object field = RowData.createFieldGetter(fields.get(i), i).getFieldOrNull(row);
+                copy.setField(i, copyValue(field, fields.get(i)));
+            }
+            return copy;
+        } else if (value instanceof ArrayData) {
+            return new GenericArrayData(copyElements((ArrayData) value, type.getChildren().get(0)));
+        } else if (value instanceof MapData) {
+            // MAP<K, V> has two children; MULTISET<E> is a map from E to its INT count
+            List<LogicalType> children = type.getChildren();
+            LogicalType valueType = children.size() > 1 ? children.get(1) : new IntType(false);
+            MapData map = (MapData) value;
+            Object[] keys = copyElements(map.keyArray(), children.get(0));
+            Object[] values = copyElements(map.valueArray(), valueType);
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            for (int i = 0; i < keys.length; i++) {
+                copy.put(keys[i], values[i]);
+            }
+            return new GenericMapData(copy);
         }
         return value;
+    }
+
+    private static Object[] copyElements(ArrayData array, LogicalType elementType) {
+        ArrayData.ElementGetter getter = ArrayData.createElementGetter(elementType);
+        Object[] elements = new Object[array.size()];
+        for (int i = 0; i < elements.length; i++) {
+            elements[i] = copyValue(getter.getElementOrNull(array, i), elementType);
+        }
+        return elements;
     }
 
     private RowData.FieldGetter[] getters() {

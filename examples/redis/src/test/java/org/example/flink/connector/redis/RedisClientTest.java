@@ -16,13 +16,10 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.RowKind;
 import org.example.flink.connector.redis.resp.RespException;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -35,6 +32,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.example.flink.connector.redis.RedisTestTables.open;
+import static org.example.flink.connector.redis.RedisTestTables.row;
+import static org.example.flink.connector.redis.RedisTestTables.s;
+import static org.example.flink.connector.redis.RedisTestTables.scanAll;
+import static org.example.flink.connector.redis.RedisTestTables.schema;
+import static org.example.flink.connector.redis.RedisTestTables.str;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,69 +48,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The client against a real redis-server: encoding, NULLs, deletes, async lookups, faults. */
 class RedisClientTest {
 
-    private static RedisTestServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void flush() throws Exception {
-        redis.call("FLUSHALL");
-    }
+    @RegisterExtension
+    static final RedisTestServer redis = RedisTestServer.perTestClass();
 
     private static Configuration options(String... keyValues) {
-        Map<String, String> map = new HashMap<>();
-        map.put("connector", "redis");
-        map.put("hostname", "127.0.0.1");
-        map.put("port", String.valueOf(redis.port));
-        map.put("password", RedisTestServer.PASSWORD);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put(keyValues[i], keyValues[i + 1]);
-        }
-        return Configuration.fromMap(map);
-    }
-
-    private static RedisSchema schema(DataType row, int... primaryKey) {
-        return new RedisSchema("default_catalog.default_database.t", (RowType) row.getLogicalType(), primaryKey);
-    }
-
-    private static RedisClient open(RedisSchema schema, Configuration options) throws Exception {
-        RedisClient client = new RedisClient(schema, options);
-        client.open();
-        return client;
-    }
-
-    private static List<RowData> scanAll(RedisClient client) throws Exception {
-        List<RowData> rows = new ArrayList<>();
-        for (RedisSplit split : client.listSplits()) {
-            RedisSplit current = split;
-            while (true) {
-                RedisClient.Page page = client.readPage(current);
-                rows.addAll(page.rows);
-                if (page.nextCursor == null) {
-                    break;
-                }
-                current = current.withCursor(page.nextCursor);
-            }
-        }
-        return rows;
-    }
-
-    private static GenericRowData row(RowKind kind, Object... values) {
-        return GenericRowData.ofKind(kind, values);
-    }
-
-    private static String str(Object redisReply) {
-        return redisReply == null ? null : new String((byte[]) redisReply, StandardCharsets.UTF_8);
+        return RedisTestTables.options(redis.port, keyValues);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -479,26 +424,12 @@ class RedisClientTest {
 
     @Test
     void tlsGoesThroughTheJdkAndVerifiesTheServerName() throws Exception {
+        // the server has a certificate for 'localhost' only, which TestServer's trust store trusts
         try (RedisTestServer tls = RedisTestServer.startTls()) {
-            // the JDK's default SSLSocketFactory trusts what javax.net.ssl.trustStore holds
-            System.setProperty("javax.net.ssl.trustStore", tls.trustStore().getAbsolutePath());
-            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
-            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
             DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("v", DataTypes.STRING()));
             RedisSchema schema = schema(type);
             String port = String.valueOf(tls.tlsPort);
-            RedisClient client = new RedisClient(schema, options("hostname", "localhost", "port", port, "ssl", "true"));
-            for (int attempt = 0; ; attempt++) { // the server may still be starting
-                try {
-                    client.open();
-                    break;
-                } catch (RespException e) {
-                    if (attempt > 200) {
-                        throw e;
-                    }
-                    Thread.sleep(50);
-                }
-            }
+            RedisClient client = open(schema, options("hostname", "localhost", "port", port, "ssl", "true"));
             try {
                 client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("secure"), s("yes"))));
                 assertEquals("yes", only(client.lookup(new int[] {0}, GenericRowData.of(s("secure")))).getString(1).toString());
@@ -520,7 +451,4 @@ class RedisClientTest {
         }
     }
 
-    private static StringData s(String v) {
-        return StringData.fromString(v);
-    }
 }

@@ -15,12 +15,9 @@ import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 
 import static org.example.flink.connector.redis.RedisTestEnvironment.assertMessageContains;
 import static org.example.flink.connector.redis.RedisTestEnvironment.collectSorted;
+import static org.example.flink.connector.redis.RedisTestTables.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,24 +39,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class RedisConnectorTest {
 
-    private static RedisTestServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void flush() throws Exception {
-        redis.call("FLUSHALL");
-    }
+    @RegisterExtension
+    static final RedisTestServer redis = RedisTestServer.perTestClass();
 
     /** The example's DDL as users write it, with the test server's port (and a TTL a slow machine cannot outlive). */
     private static String[] exampleDdl(int port) {
@@ -68,10 +50,6 @@ class RedisConnectorTest {
             "CREATE TABLE redis (id STRING, name STRING, sex STRING, PRIMARY KEY (id) NOT ENFORCED)\n"
                     + "  WITH ('connector'='redis','hostname'='localhost','port'='" + port + "','password'='123456','ttl'='3600')"
         };
-    }
-
-    private static String str(Object reply) {
-        return reply == null ? null : new String((byte[]) reply, StandardCharsets.UTF_8);
     }
 
     @Test
@@ -131,7 +109,7 @@ class RedisConnectorTest {
                         + "ON CASE WHEN MOD(p.id, 2) = 0 THEN 'male' ELSE 'female' END = c.sex"));
         assertEquals(200, joined.size());
         assertTrue(joined.contains("+I[1, Woman]") && joined.contains("+I[200, Man]"), joined.toString());
-        long hmgets = commandCalls("hmget");
+        long hmgets = redis.commandCalls("hmget");
         assertTrue(hmgets >= 2 && hmgets <= 4, "HMGET calls with the cache (2 keys, parallelism 2): " + hmgets);
 
         // scanning redis_dim returns what was written to it (the `redis` rows have no `desc` field)
@@ -278,17 +256,6 @@ class RedisConnectorTest {
             assertMessageContains(failure, "'sink.max-retries' = 2");
             assertMessageContains(failure, "Redis at 127.0.0.1:" + persistent.port);
         }
-    }
-
-    /** How often Redis ran {@code command} since the last CONFIG RESETSTAT. */
-    private static long commandCalls(String command) throws Exception {
-        String stats = str(redis.call("INFO", "commandstats"));
-        for (String line : stats.split("\r\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
-            }
-        }
-        return 0;
     }
 
     private static void waitForKeys(RedisTestServer server, long atLeast) throws Exception {

@@ -7,27 +7,25 @@ import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.DataType;
-import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.RowKind;
 import org.example.flink.connector.redis.resp.RespConnection;
 import org.example.flink.connector.redis.resp.RespException;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
+import static org.example.flink.connector.redis.RedisTestTables.open;
+import static org.example.flink.connector.redis.RedisTestTables.row;
+import static org.example.flink.connector.redis.RedisTestTables.s;
+import static org.example.flink.connector.redis.RedisTestTables.schema;
+import static org.example.flink.connector.redis.RedisTestTables.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,61 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisDataTypesTest {
 
-    private static RedisTestServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void flush() throws Exception {
-        redis.call("FLUSHALL");
-    }
-
-    static Configuration options(int port, String... keyValues) {
-        Map<String, String> map = new HashMap<>();
-        map.put("connector", "redis");
-        map.put("hostname", "127.0.0.1");
-        map.put("port", String.valueOf(port));
-        map.put("password", RedisTestServer.PASSWORD);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put(keyValues[i], keyValues[i + 1]);
-        }
-        return Configuration.fromMap(map);
-    }
+    @RegisterExtension
+    static final RedisTestServer redis = RedisTestServer.perTestClass();
 
     private static Configuration options(String... keyValues) {
-        return options(redis.port, keyValues);
-    }
-
-    static RedisSchema schema(DataType row, int... primaryKey) {
-        return new RedisSchema("default_catalog.default_database.t", (RowType) row.getLogicalType(), primaryKey);
-    }
-
-    private static RedisClient open(RedisSchema schema, Configuration options) throws Exception {
-        RedisClient client = new RedisClient(schema, options);
-        client.open();
-        return client;
-    }
-
-    static GenericRowData row(RowKind kind, Object... values) {
-        return GenericRowData.ofKind(kind, values);
-    }
-
-    static StringData s(String v) {
-        return StringData.fromString(v);
-    }
-
-    static String str(Object reply) {
-        return reply == null ? null : new String((byte[]) reply, StandardCharsets.UTF_8);
+        return RedisTestTables.options(redis.port, keyValues);
     }
 
     static List<String> strings(Object reply) {
@@ -111,20 +59,11 @@ class RedisDataTypesTest {
         return copy;
     }
 
+    /** The scanned rows as sorted text. */
     private static List<String> scanAll(RedisClient client) throws Exception {
         List<String> rows = new ArrayList<>();
-        for (RedisSplit split : client.listSplits()) {
-            RedisSplit current = split;
-            while (true) {
-                RedisClient.Page page = client.readPage(current);
-                for (RowData r : page.rows) {
-                    rows.add(r.toString());
-                }
-                if (page.nextCursor == null) {
-                    break;
-                }
-                current = current.withCursor(page.nextCursor);
-            }
+        for (RowData r : RedisTestTables.scanAll(client)) {
+            rows.add(r.toString());
         }
         Collections.sort(rows);
         return rows;

@@ -1,22 +1,14 @@
 // Owned: created by cargo-flink-connector, yours to edit; `cargo flink-connector generate` never rewrites it.
 package org.example.flink.connector.redis;
 
-import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
-import org.apache.flink.table.data.GenericRowData;
-import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.types.DataType;
-import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.types.RowKind;
 import org.example.flink.connector.redis.resp.RespCluster;
 
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -24,8 +16,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.example.flink.connector.redis.RedisTestEnvironment.collectSorted;
+import static org.example.flink.connector.redis.RedisTestTables.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,10 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cluster rows of a slot in the middle of a live migration, written through ASK.
  */
 class RedisDeploymentTest {
-
-    private static String str(Object reply) {
-        return reply == null ? null : new String((byte[]) reply, StandardCharsets.UTF_8);
-    }
 
     @Test
     void clusterRoutesBySlotAndFollowsAFailoverWithoutLosingRows() throws Exception {
@@ -122,7 +110,7 @@ class RedisDeploymentTest {
         inserts.addInsertSql("INSERT INTO redis_dim (sex, `desc`) VALUES ('female','Woman'), ('male','Man')");
         inserts.execute().await(2, TimeUnit.MINUTES);
         assertEquals(302L, deployment.keys());
-        RedisTestServer owner = ownerOf(deployment, "7");
+        RedisTestServer owner = deployment.ownerOf("7");
         long ttl = (Long) owner.call("TTL", "7");
         assertTrue(ttl > 3000 && ttl <= 3600, "TTL " + ttl);
         List<String> joined = collectSorted(tEnv.executeSql(
@@ -144,60 +132,28 @@ class RedisDeploymentTest {
      * ASK by the old owner, and the sink writes both on the importing master (ASKING + the command).
      */
     private static void checkAskDuringSlotMigration(String with, RedisTestDeployment cluster) throws Exception {
-        String slot = String.valueOf(RespCluster.slot("{ask}".getBytes(StandardCharsets.UTF_8)));
+        int slot = RespCluster.slot("{ask}".getBytes(StandardCharsets.UTF_8));
         TableEnvironment tEnv = RedisTestEnvironment.tableEnvironment();
         tEnv.executeSql("CREATE TABLE migrating (id STRING, v STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (" + with
                 + ",'value.layout'='string')");
         tEnv.executeSql("INSERT INTO migrating VALUES ('{ask}1', 'before')").await(2, TimeUnit.MINUTES);
-        RedisTestServer source = ownerOf(cluster, "{ask}1");
+        RedisTestServer source = cluster.ownerOf("{ask}1");
         RedisTestServer target = null;
         for (RedisTestServer m : cluster.masters()) {
             if (m != source) {
                 target = m;
             }
         }
-        String sourceId = str(source.call("CLUSTER", "MYID"));
-        String targetId = str(target.call("CLUSTER", "MYID"));
-        target.call("CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
-        source.call("CLUSTER", "SETSLOT", slot, "MIGRATING", targetId);
+        RedisTestDeployment.startSlotMigration(slot, source, target);
         source.call("MIGRATE", "127.0.0.1", String.valueOf(target.port), "", "0", "5000", "AUTH", RedisTestServer.PASSWORD,
                 "KEYS", "{ask}1");
-        long asking = commandCalls(target, "asking");
+        long asking = target.commandCalls("asking");
         tEnv.executeSql("INSERT INTO migrating VALUES ('{ask}1', 'after'), ('{ask}2', 'new')").await(2, TimeUnit.MINUTES);
-        assertTrue(commandCalls(target, "asking") >= asking + 2, "ASKING before each write on the importing master");
-        for (RedisTestServer m : cluster.masters()) {
-            m.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
-        }
-        cluster.awaitClusterOk();
+        assertTrue(target.commandCalls("asking") >= asking + 2, "ASKING before each write on the importing master");
+        cluster.finishSlotMigration(slot, target);
         assertEquals("after", str(target.call("GET", "{ask}1")));
         assertEquals("new", str(target.call("GET", "{ask}2")));
         assertEquals(0L, source.call("CLUSTER", "COUNTKEYSINSLOT", slot), "keys of the slot left on the old owner");
-    }
-
-    /** How often {@code server} ran {@code command} (INFO commandstats). */
-    private static long commandCalls(RedisTestServer server, String command) throws Exception {
-        for (String line : RedisTestDeployment.info(server, "commandstats").split("\r\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
-            }
-        }
-        return 0;
-    }
-
-    /** The master holding {@code key}. */
-    private static RedisTestServer ownerOf(RedisTestDeployment deployment, String key) throws Exception {
-        for (RedisTestServer m : deployment.masters()) {
-            try {
-                if ((Long) m.call("EXISTS", key) == 1L) {
-                    return m;
-                }
-            } catch (java.io.IOException e) {
-                if (!String.valueOf(e.getMessage()).contains("MOVED")) {
-                    throw e; // a cluster master that does not serve the key's slot answers MOVED
-                }
-            }
-        }
-        throw new AssertionError("no master holds " + key);
     }
 
     /** INSERT of 4000 rows at 1000 rows/s, checkpoints every 500 ms, retries enough to ride out a failover. */

@@ -1,10 +1,15 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.GenericMapData;
 import org.apache.flink.table.data.GenericRowData;
-import org.apache.flink.table.data.binary.BinaryStringData;
+import org.apache.flink.table.data.MapData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.MapType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.VarBinaryType;
 import org.apache.flink.table.types.logical.VarCharType;
@@ -12,8 +17,11 @@ import org.apache.flink.types.RowKind;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,14 +51,51 @@ class RedisManagedClassesTest {
     @Test
     void copyIsDeepAndKeepsTheRowKind() {
         GenericRowData row = GenericRowData.ofKind(
-                RowKind.UPDATE_AFTER, 7, BinaryStringData.fromString("seven"), new byte[] {1, 2});
+                RowKind.UPDATE_AFTER, 7, StringData.fromString("seven"), new byte[] {1, 2});
         GenericRowData copy = schema(0).copy(row);
 
         assertEquals(RowKind.UPDATE_AFTER, copy.getRowKind());
         assertEquals(row, copy);
         assertNotSame(row.getString(1), copy.getString(1));
         assertNotSame(row.getBinary(2), copy.getBinary(2));
-        assertArrayEquals(new Object[] {7, BinaryStringData.fromString("seven")}, schema(0).getFields(row, new int[] {0, 1}));
+        assertArrayEquals(new Object[] {7, StringData.fromString("seven")}, schema(0).getFields(row, new int[] {0, 1}));
+    }
+
+    /** Strings that wrap a buffer Flink reuses, at the top level and inside ROW, ARRAY and MAP. */
+    @Test
+    void copySharesNoBufferWithTheRowEvenInNestedValues() {
+        VarCharType string = new VarCharType(VarCharType.MAX_LENGTH);
+        RowType nested = RowType.of(new LogicalType[] {string}, new String[] {"s"});
+        RowType rowType = RowType.of(
+                new LogicalType[] {string, nested, new ArrayType(string), new MapType(string, new ArrayType(string))},
+                new String[] {"top", "nested", "list", "map"});
+        byte[] reused = "abcd".getBytes(StandardCharsets.UTF_8);
+        StringData wrapped = StringData.fromBytes(reused); // wraps the array, as Flink's binary rows do
+        GenericRowData row = GenericRowData.of(
+                wrapped,
+                GenericRowData.of(wrapped),
+                new GenericArrayData(new Object[] {wrapped, null}),
+                new GenericMapData(Collections.singletonMap(wrapped, new GenericArrayData(new Object[] {wrapped}))));
+
+        GenericRowData copy = new RedisSchema("cat.db.t", rowType, new int[0]).copy(row);
+        Arrays.fill(reused, (byte) 'x'); // Flink writes the next record into the same memory
+
+        assertEquals("xxxx", row.getString(0).toString());
+        assertEquals("abcd", copy.getString(0).toString());
+        assertEquals("abcd", copy.getRow(1, 1).getString(0).toString());
+        assertEquals("abcd", copy.getArray(2).getString(0).toString());
+        assertTrue(copy.getArray(2).isNullAt(1));
+        Map<Object, Object> map = toJavaMap(copy.getMap(3));
+        assertEquals("abcd", map.keySet().iterator().next().toString());
+        assertEquals("abcd", ((GenericArrayData) map.values().iterator().next()).getString(0).toString());
+    }
+
+    private static Map<Object, Object> toJavaMap(MapData map) {
+        Map<Object, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < map.size(); i++) {
+            out.put(map.keyArray().getString(i), map.valueArray().getArray(i));
+        }
+        return out;
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Real multi-server Redis deployments for tests, on free ports of 127.0.0.1, every process
  * stopped by its PID: a Redis Cluster of 3 masters and 3 replicas ({@code redis-cli --cluster
- * create … --cluster-replicas 1}), or a master, a replica and 3 Sentinels.
+ * create … --cluster-replicas 1}), or a master, a replica and 3 Sentinels; optionally speaking only
+ * TLS, between each other too (cluster bus, replication, Sentinels).
  */
 final class RedisTestDeployment implements AutoCloseable {
 
@@ -22,17 +23,31 @@ final class RedisTestDeployment implements AutoCloseable {
     private RedisTestDeployment() {}
 
     static RedisTestDeployment cluster() throws Exception {
+        return cluster(null);
+    }
+
+    /** With {@code tls}: nodes that speak only TLS, to clients and on the cluster bus, announcing their TLS ports. */
+    static RedisTestDeployment cluster(RedisTestServer.Tls tls) throws Exception {
         RedisTestDeployment d = new RedisTestDeployment();
         try {
             List<String> create = new ArrayList<>();
             create.add("redis-cli");
+            if (tls != null) {
+                create.addAll(java.util.Arrays.asList("--tls", "--cacert", tls.cert().getAbsolutePath()));
+            }
             create.add("--cluster");
             create.add("create");
             for (int i = 0; i < 6; i++) {
-                RedisTestServer node = RedisTestServer.startWith("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", "2000", "--masterauth", RedisTestServer.PASSWORD);
+                // an explicit bus port: the default (port + 10000) does not exist for ports above 55535
+                List<String> args = new ArrayList<>(java.util.Arrays.asList("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                        "--cluster-node-timeout", "2000", "--cluster-port", String.valueOf(RedisTestServer.freePort()),
+                        "--masterauth", RedisTestServer.PASSWORD));
+                if (tls != null) {
+                    args.addAll(java.util.Arrays.asList("--tls-cluster", "yes"));
+                }
+                RedisTestServer node = RedisTestServer.startWith(tls, args.toArray(new String[0]));
                 d.servers.add(node);
-                create.add("127.0.0.1:" + node.port);
+                create.add("127.0.0.1:" + node.clientPort());
             }
             create.add("--cluster-replicas");
             create.add("1");
@@ -50,16 +65,21 @@ final class RedisTestDeployment implements AutoCloseable {
     }
 
     static RedisTestDeployment sentinel() throws Exception {
+        return sentinel(null);
+    }
+
+    /** With {@code tls}: master, replica and Sentinels speak only TLS. */
+    static RedisTestDeployment sentinel(RedisTestServer.Tls tls) throws Exception {
         RedisTestDeployment d = new RedisTestDeployment();
         try {
-            RedisTestServer master = RedisTestServer.startWith("--masterauth", RedisTestServer.PASSWORD);
+            RedisTestServer master = RedisTestServer.startWith(tls, "--masterauth", RedisTestServer.PASSWORD);
             d.servers.add(master);
-            RedisTestServer replica = RedisTestServer.startWith("--replicaof", "127.0.0.1", String.valueOf(master.port),
+            RedisTestServer replica = RedisTestServer.startWith(tls, "--replicaof", "127.0.0.1", String.valueOf(master.clientPort()),
                     "--masterauth", RedisTestServer.PASSWORD);
             d.servers.add(replica);
             awaitInfo(replica, "replication", "master_link_status:up");
             for (int i = 0; i < 3; i++) {
-                d.sentinels.add(RedisTestServer.startSentinel(MASTER_NAME, master.port));
+                d.sentinels.add(RedisTestServer.startSentinel(tls, MASTER_NAME, master.clientPort()));
             }
             // every Sentinel knows the replica and the two other Sentinels (needed to elect a leader)
             for (RedisTestServer s : d.sentinels) {
@@ -77,9 +97,29 @@ final class RedisTestDeployment implements AutoCloseable {
     String seeds() {
         List<String> a = new ArrayList<>();
         for (RedisTestServer s : sentinels.isEmpty() ? servers : sentinels) {
-            a.add("127.0.0.1:" + s.port);
+            a.add("127.0.0.1:" + s.clientPort());
         }
         return String.join(",", a);
+    }
+
+    /** {@code ACL SETUSER name rules…} on every data server (ACLs are per server, not replicated). */
+    void setUser(String name, String... rules) throws Exception {
+        for (RedisTestServer s : servers) {
+            s.call(acl(name, rules));
+        }
+    }
+
+    /** {@code ACL SETUSER name rules…} on every Sentinel. */
+    void setSentinelUser(String name, String... rules) throws Exception {
+        for (RedisTestServer s : sentinels) {
+            s.call(acl(name, rules));
+        }
+    }
+
+    private static Object[] acl(String name, String... rules) {
+        List<Object> args = new ArrayList<>(java.util.Arrays.asList("ACL", "SETUSER", name));
+        args.addAll(java.util.Arrays.asList(rules));
+        return args.toArray();
     }
 
     /** The running data servers that are masters now. */
@@ -105,6 +145,59 @@ final class RedisTestDeployment implements AutoCloseable {
             }
         }
         throw new AssertionError("no replica");
+    }
+
+    /** The master serving {@code key}'s hash slot (the other cluster masters answer MOVED). */
+    RedisTestServer ownerOf(String key) throws Exception {
+        for (RedisTestServer m : masters()) {
+            try {
+                m.call("EXISTS", key);
+                return m;
+            } catch (java.io.IOException e) {
+                if (!String.valueOf(e.getMessage()).contains("MOVED")) {
+                    throw e;
+                }
+            }
+        }
+        throw new AssertionError("no master serves " + key);
+    }
+
+    /** Starts moving hash slot {@code slot} from master {@code from} to {@code to}, as redis-cli --cluster reshard does (keys: MIGRATE). */
+    static void startSlotMigration(int slot, RedisTestServer from, RedisTestServer to) throws Exception {
+        to.call("CLUSTER", "SETSLOT", slot, "IMPORTING", nodeId(from));
+        from.call("CLUSTER", "SETSLOT", slot, "MIGRATING", nodeId(to));
+    }
+
+    /** Ends the migration: every master assigns {@code slot} to {@code to}. */
+    void finishSlotMigration(int slot, RedisTestServer to) throws Exception {
+        String id = nodeId(to);
+        to.call("CLUSTER", "SETSLOT", slot, "NODE", id); // first on the importing node, which bumps its epoch
+        for (RedisTestServer m : masters()) {
+            m.call("CLUSTER", "SETSLOT", slot, "NODE", id);
+        }
+        awaitClusterOk();
+    }
+
+    static String nodeId(RedisTestServer node) throws Exception {
+        return new String((byte[]) node.call("CLUSTER", "MYID"), StandardCharsets.UTF_8);
+    }
+
+    /** Sum of {@link RedisTestServer#commandCalls} over the data servers. */
+    long commandCalls(String command) throws Exception {
+        long n = 0;
+        for (RedisTestServer s : servers) {
+            n += s.commandCalls(command);
+        }
+        return n;
+    }
+
+    /** Sum of {@link RedisTestServer#errors} over the data servers. */
+    long errors(String code) throws Exception {
+        long n = 0;
+        for (RedisTestServer s : servers) {
+            n += s.errors(code);
+        }
+        return n;
     }
 
     /** Keys stored on all masters. */
@@ -177,22 +270,29 @@ final class RedisTestDeployment implements AutoCloseable {
         }
     }
 
+    /** Stops every server at once: each takes a second or two to exit, one after another they took 20 s. */
     @Override
     public void close() throws Exception {
-        Exception first = null;
         List<RedisTestServer> all = new ArrayList<>(sentinels);
         all.addAll(servers);
+        List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> stopping = new ArrayList<>();
         for (RedisTestServer s : all) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
+            Thread t = new Thread(() -> {
+                try {
+                    s.close();
+                } catch (Exception e) {
+                    failures.add(e);
                 }
-            }
+            }, "stop redis " + s.clientPort());
+            t.start();
+            stopping.add(t);
         }
-        if (first != null) {
-            throw first;
+        for (Thread t : stopping) {
+            t.join();
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
         }
     }
 }

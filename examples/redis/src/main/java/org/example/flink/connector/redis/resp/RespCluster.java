@@ -50,6 +50,7 @@ public final class RespCluster {
             }
         }
         StringBuilder failures = new StringBuilder();
+        boolean onlyAuthFailed = true; // then retrying cannot help: fail at once
         for (RespEndpoint node : candidates) {
             try (RespConnection c = new RespConnection(node)) {
                 Object reply = shards(c);
@@ -61,14 +62,15 @@ public final class RespCluster {
                     return;
                 }
                 failures.append(failures.length() == 0 ? "" : "; ").append(node.address()).append(": no slots assigned");
+                onlyAuthFailed = false;
             } catch (RespException e) {
                 failures.append(failures.length() == 0 ? "" : "; ").append(e.getMessage());
+                onlyAuthFailed &= e instanceof RespException.AuthenticationFailed;
             }
         }
-        throw new RespException(
-                "No node of the Redis Cluster answered CLUSTER SHARDS/SLOTS (seeds 'cluster.nodes' = " + topology.addresses()
-                        + "): " + failures,
-                true);
+        String message = "No node of the Redis Cluster answered CLUSTER SHARDS/SLOTS (seeds 'cluster.nodes' = " + topology.addresses()
+                + "): " + failures;
+        throw onlyAuthFailed ? new RespException.AuthenticationFailed(message) : new RespException(message, true);
     }
 
     /**

@@ -271,7 +271,7 @@ public final class RespConnection implements Closeable {
                             + ep.userForMessages()
                             + "' at "
                             + ep.address()
-                            + " (check 'username' and 'password'): "
+                            + " (check " + ep.option("username") + " and " + ep.option("password") + "): "
                             + ep.redact(((RespError) authReply).message()));
         }
         if (pingReply instanceof RespError) {
@@ -280,7 +280,7 @@ public final class RespConnection implements Closeable {
                 throw new RespException.AuthenticationFailed(
                         "Redis at "
                                 + ep.address()
-                                + " requires authentication, but no 'password' is configured: "
+                                + " requires authentication, but no " + ep.option("password") + " is configured: "
                                 + message);
             }
             if (!(selectReply instanceof RespError)) {

@@ -25,6 +25,8 @@ public final class RespEndpoint implements Serializable {
     private final boolean ssl;
     private final int connectTimeoutMillis;
     private final int readTimeoutMillis;
+    /** Prefix of the options the credentials came from: "" for data nodes, "sentinel." for Sentinels. */
+    private String optionPrefix = "";
 
     public RespEndpoint(
             String host,
@@ -53,7 +55,21 @@ public final class RespEndpoint implements Serializable {
 
     /** The same credentials, database, TLS and timeouts for another server (a cluster node, a new master). */
     public RespEndpoint at(String otherHost, int otherPort) {
-        return new RespEndpoint(otherHost, otherPort, username, password, database, ssl, connectTimeoutMillis, readTimeoutMillis);
+        RespEndpoint other = new RespEndpoint(otherHost, otherPort, username, password, database, ssl, connectTimeoutMillis, readTimeoutMillis);
+        other.optionPrefix = optionPrefix;
+        return other;
+    }
+
+    /** This endpoint as a Sentinel's: messages about its credentials name 'sentinel.username'/'sentinel.password'. */
+    public RespEndpoint asSentinel() {
+        RespEndpoint sentinel = at(host, port);
+        sentinel.optionPrefix = "sentinel.";
+        return sentinel;
+    }
+
+    /** The option {@code name} ('username', 'password') these credentials were configured with, quoted. */
+    String option(String name) {
+        return "'" + optionPrefix + name + "'";
     }
 
     private static String emptyToNull(String s) {

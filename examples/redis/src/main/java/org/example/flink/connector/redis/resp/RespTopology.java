@@ -114,6 +114,7 @@ public final class RespTopology implements Serializable {
             return mode == Mode.STANDALONE ? template : nodes.get(0);
         }
         StringBuilder failures = new StringBuilder();
+        boolean onlyAuthFailed = true; // then retrying cannot help: fail at once
         for (RespEndpoint sentinel : nodes) {
             try (RespConnection c = new RespConnection(sentinel)) {
                 Object reply = c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
@@ -125,13 +126,14 @@ public final class RespTopology implements Serializable {
                 }
                 failures.append(failures.length() == 0 ? "" : "; ")
                         .append(sentinel.address()).append(": does not know master '").append(masterName).append("'");
+                onlyAuthFailed = false;
             } catch (RespException e) {
                 failures.append(failures.length() == 0 ? "" : "; ").append(e.getMessage());
+                onlyAuthFailed &= e instanceof RespException.AuthenticationFailed;
             }
         }
-        throw new RespException(
-                "No Sentinel of " + addresses() + " named a master for '" + masterName + "' ('sentinel.master'): " + failures,
-                true);
+        String message = "No Sentinel of " + addresses() + " named a master for '" + masterName + "' ('sentinel.master'): " + failures;
+        throw onlyAuthFailed ? new RespException.AuthenticationFailed(message) : new RespException(message, true);
     }
 
     /** The configured addresses, for messages. */

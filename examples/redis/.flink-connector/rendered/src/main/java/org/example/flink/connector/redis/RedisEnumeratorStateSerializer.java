@@ -2,9 +2,11 @@
 package org.example.flink.connector.redis;
 
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +24,15 @@ public class RedisEnumeratorStateSerializer
 
     @Override
     public byte[] serialize(RedisEnumeratorState state) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(256);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        DataOutputViewStreamWrapper out = new DataOutputViewStreamWrapper(bytes);
         out.writeBoolean(state.splitsListed());
         out.writeInt(state.remainingSplits().size());
         for (RedisSplit split : state.remainingSplits()) {
             RedisSplitSerializer.write(split, out);
         }
-        return out.getCopyOfBuffer();
+        out.flush();
+        return bytes.toByteArray();
     }
 
     @Override
@@ -36,7 +40,8 @@ public class RedisEnumeratorStateSerializer
         if (version != VERSION) {
             throw new IOException("Unknown RedisEnumeratorState serialization version " + version);
         }
-        DataInputDeserializer in = new DataInputDeserializer(serialized);
+        DataInputViewStreamWrapper in =
+                new DataInputViewStreamWrapper(new ByteArrayInputStream(serialized));
         boolean listed = in.readBoolean();
         int count = in.readInt();
         List<RedisSplit> splits = new ArrayList<>(count);

@@ -2,15 +2,20 @@
 package org.example.flink.connector.redis;
 
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Serializes {@link RedisSplit}s for checkpoints and for sending them to readers. */
+/**
+ * Serializes {@link RedisSplit}s for checkpoints and for sending them to readers, through
+ * Flink's public stream wrappers (DataOutputSerializer and DataInputDeserializer are internal API).
+ */
 public class RedisSplitSerializer implements SimpleVersionedSerializer<RedisSplit> {
 
     private static final int VERSION = 1;
@@ -22,9 +27,11 @@ public class RedisSplitSerializer implements SimpleVersionedSerializer<RedisSpli
 
     @Override
     public byte[] serialize(RedisSplit split) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(64);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        DataOutputViewStreamWrapper out = new DataOutputViewStreamWrapper(bytes);
         write(split, out);
-        return out.getCopyOfBuffer();
+        out.flush();
+        return bytes.toByteArray();
     }
 
     @Override
@@ -32,7 +39,7 @@ public class RedisSplitSerializer implements SimpleVersionedSerializer<RedisSpli
         if (version != VERSION) {
             throw new IOException("Unknown RedisSplit serialization version " + version);
         }
-        return read(new DataInputDeserializer(serialized));
+        return read(new DataInputViewStreamWrapper(new ByteArrayInputStream(serialized)));
     }
 
     static void write(RedisSplit split, DataOutputView out) throws IOException {
