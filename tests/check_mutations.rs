@@ -782,6 +782,9 @@ fn public_api_rule_reports_internal_and_shaded_flink_api_with_the_lines_that_dif
     for allowed in ["AllowedApiUser", "DeprecatedInternalUser"] {
         assert_eq!(risks(allowed, "flink-2.2"), [] as [String; 0], "{allowed}");
     }
+    // What later lines made public is no upgrade risk: LookupOptions on 1.17 (javap: no
+    // annotation on 1.17.2 and 1.18.1, @PublicEvolving on 1.19.3+).
+    assert_eq!(risks("LookupOptionsUser", "flink-1.17"), [] as [String; 0]);
     // A nested class annotated @Internal itself is reported although its outer class is public.
     assert_eq!(
         risks("NestedInternalUser", "flink-1.20"),

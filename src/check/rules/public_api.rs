@@ -22,7 +22,7 @@ pub static INTERNAL_API: Rule = Rule {
     severity: Severity::Warning,
     needs_class_files: true,
     summary: "Refers to a Flink class that is not @Public/@PublicEvolving (internal, unannotated or @Experimental), or to a member of a public class annotated @Internal/@VisibleForTesting/@Experimental: an upgrade risk, with the lines on which it already differs",
-    why: "Flink promises compatibility only for @Public (across minor releases) and @PublicEvolving (within a minor release) APIs; anything else may change or vanish in any release, and the jar then fails with NoClassDefFoundError or NoSuchMethodError on the upgraded cluster. This follows Flink's own ArchUnit rule for its connectors (ConnectorRules): a connector may depend on non-Flink classes, on the connector packages org.apache.flink.connector.. and org.apache.flink.streaming.connectors.., on org.apache.flink.util.. (allowed since FLINK-35454), and on classes directly annotated @Public/@PublicEvolving or nested in one; classes marked @Deprecated are exempt. Two refinements. Flink's rule judges classes only, but a field or method of a public class that carries its own @Internal, @VisibleForTesting or @Experimental annotation is outside the API too (members without one share their class's stability; only members the referenced class itself declares are looked up). And a nested class takes the stability of the nearest annotated class around it, so a nested class annotated @Internal or @Experimental itself is reported (Flink's predicate accepts it because its outer class is public). Only classes the target's distribution ships are judged (the stability is read from their class files, or from the built-in index of them); the jar's own classes, its relocated dependencies and other artifacts' packages are not. Planner classes hidden by flink-table-planner-loader are the error planner-internal-reference instead; a planner placed in lib/ is judged like any other class.",
+    why: "Flink promises compatibility only for @Public (across minor releases) and @PublicEvolving (within a minor release) APIs; anything else may change or vanish in any release, and the jar then fails with NoClassDefFoundError or NoSuchMethodError on the upgraded cluster. This follows Flink's own ArchUnit rule for its connectors (ConnectorRules): a connector may depend on non-Flink classes, on the connector packages org.apache.flink.connector.. and org.apache.flink.streaming.connectors.., on org.apache.flink.util.. (allowed since FLINK-35454), and on classes directly annotated @Public/@PublicEvolving or nested in one; classes marked @Deprecated are exempt. Two refinements. Flink's rule judges classes only, but a field or method of a public class that carries its own @Internal, @VisibleForTesting or @Experimental annotation is outside the API too (members without one share their class's stability; only members the referenced class itself declares are looked up). And a nested class takes the stability of the nearest annotated class around it, so a nested class annotated @Internal or @Experimental itself is reported (Flink's predicate accepts it because its outer class is public). What every later line still ships and the newest supported line declares public is not reported: it became public API, and upgrading is covered by Flink's promise (LookupOptions is unannotated on 1.17–1.18 and @PublicEvolving from 1.19); on the newest line nothing vouches for the future, so everything non-public is reported there. Only classes the target's distribution ships are judged (the stability is read from their class files, or from the built-in index of them); the jar's own classes, its relocated dependencies and other artifacts' packages are not. Planner classes hidden by flink-table-planner-loader are the error planner-internal-reference instead; a planner placed in lib/ is judged like any other class.",
     hint: "use the @Public/@PublicEvolving API (or copy the small helper into your own code); the message names the lines on which this class already differs",
 };
 
@@ -218,6 +218,11 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
     }
     let target_line = ctx.target.version.line.line;
     for (referenced, (stability, mut users)) in internal {
+        if became_public(target_line, |index| {
+            stability_on_line(index, referenced).map(Stability::is_public)
+        }) {
+            continue;
+        }
         users.sort_unstable();
         users.dedup();
         let lines = differences(
@@ -238,6 +243,13 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         );
     }
     for (member, (stability, mut users)) in members {
+        if became_public(target_line, |index| {
+            let class_public =
+                stability_on_line(index, &member.owner).is_some_and(|s| s.is_public());
+            member_on_line(index, member).map(|(s, _)| class_public && !is_internal_member(s))
+        }) {
+            continue;
+        }
         users.sort_unstable();
         users.dedup();
         let overloads = index::line(target_line)
@@ -303,6 +315,24 @@ fn shaded_key(class: &str) -> Option<&str> {
 /// `guava31` → `guava`; an unversioned key is its own library.
 fn library(key: &str) -> &str {
     key.trim_end_matches(|c: char| c.is_ascii_digit())
+}
+
+/// Whether every line after the target ships the API (`public_on` answers `Some`) and the
+/// newest declares it public: it became Flink's public API (LookupOptions, unannotated on
+/// 1.17–1.18, @PublicEvolving from 1.19), so upgrading is covered by Flink's promise. The
+/// newest line itself has no later line to vouch for it.
+fn became_public(
+    target_line: &str,
+    public_on: impl Fn(&'static LineIndex) -> Option<bool>,
+) -> bool {
+    let mut newest = None;
+    for line in LINES.iter().skip_while(|l| l.line != target_line).skip(1) {
+        let Some(public) = index::line(line.line).and_then(&public_on) else {
+            return false;
+        };
+        newest = Some(public);
+    }
+    newest == Some(true)
 }
 
 /// A member's own annotation that takes it out of its public class's API (Flink's members
