@@ -157,13 +157,35 @@ impl Jar {
 
     fn check_mode(&self, target: &str, provisioned: bool) -> Report {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(&self.file_name);
+        check_path_mode(&self.write_in(dir.path()), target, provisioned)
+    }
+
+    /// Writes the jar into `dir` under its file name.
+    fn write_in(&self, dir: &Path) -> PathBuf {
+        let path = dir.join(&self.file_name);
         let mut zip = RawZip::new();
         for (name, bytes) in &self.entries {
             zip.add(name, bytes);
         }
         zip.write_to(&path);
-        check_path_mode(&path, target, provisioned)
+        path
+    }
+
+    /// Rule, severity and message of every finding on `target`: the same with lib/ and with the
+    /// embedded index (a fresh install).
+    fn findings_on(&self, target: &str) -> Vec<(&'static str, Severity, String)> {
+        let of = |report: Report| -> Vec<(&'static str, Severity, String)> {
+            report
+                .files
+                .into_iter()
+                .flat_map(|f| f.findings)
+                .map(|f| (f.rule, f.severity, f.message))
+                .collect()
+        };
+        let provisioned = of(self.check_mode(target, true));
+        let fresh = of(self.check_mode(target, false));
+        assert_eq!(provisioned, fresh, "lib/ and the embedded index differ");
+        provisioned
     }
 
     /// The rules found on `target`, the same with lib/ and with the embedded index.
@@ -697,5 +719,149 @@ fn shipped_jar_shapes_that_are_not_errors() {
     assert_not_flags(
         &Jar::good(c).with_class(c, "com/example/acme/RelocatedOptionalUser.class"),
         &["missing-flink-class", "missing-flink-member"],
+    );
+}
+
+/// Upgrade risks (issue 9 item 7), the same on lib/ and on a fresh install. The expected lines
+/// were read from the real lib/ jars (unzip -l, javap -v): TaskInfoImpl (@Internal) ships from
+/// 1.19 on; Configuration.getBytes is @Internal on 2.x and not annotated on 1.x;
+/// DynamicFilteringData.getData is @VisibleForTesting everywhere; Flink relocates Guava as
+/// guava30 (1.17), guava31 (1.18–1.20), guava32 (2.0), guava33 (2.1–2.3).
+#[test]
+fn public_api_rule_reports_internal_and_shaded_flink_api_with_the_lines_that_differ() {
+    let Some(c) = classes() else { return };
+    // "rule: message" of the upgrade-risk findings (all warnings) on `target`.
+    let public_api = |jar: &Jar, target: &str| -> Vec<String> {
+        jar.findings_on(target)
+            .into_iter()
+            .filter(|(rule, _, _)| ["internal-flink-api", "flink-shaded-reference"].contains(rule))
+            .inspect(|(_, severity, _)| assert_eq!(*severity, Severity::Warning))
+            .map(|(rule, _, message)| format!("{rule}: {message}"))
+            .collect()
+    };
+    let risks = |class: &str, target: &str| {
+        public_api(
+            &Jar::good(c).with_class(c, &format!("com/example/acme/{class}.class")),
+            target,
+        )
+    };
+    let user = "used by com.example.acme.InternalApiUser";
+    assert_eq!(
+        risks("InternalApiUser", "flink-2.2"),
+        [
+            format!(
+                "internal-flink-api: @Internal class org.apache.flink.api.common.TaskInfoImpl \
+                 {user}: absent on 1.17–1.18"
+            ),
+            format!(
+                "internal-flink-api: internal (not annotated) class \
+                 org.apache.flink.core.memory.DataOutputSerializer {user}: the same on every line \
+                 1.17–2.3"
+            ),
+        ]
+    );
+    // Members of public classes annotated out of the API: one finding per member.
+    let members = "of a public class, used by com.example.acme.MemberInternalUser";
+    assert_eq!(
+        risks("MemberInternalUser", "flink-2.2"),
+        [
+            format!(
+                "internal-flink-api: @Internal method \
+                 org.apache.flink.configuration.Configuration.getBytes(Ljava/lang/String;[B)[B \
+                 {members}: not annotated on 1.17–1.20"
+            ),
+            format!(
+                "internal-flink-api: @VisibleForTesting method \
+                 org.apache.flink.table.connector.source.DynamicFilteringData.getData()\
+                 Ljava/util/Collection; {members}: the same on every line 1.17–2.3"
+            ),
+        ]
+    );
+    // Connector packages, org.apache.flink.util and an unannotated class nested in a
+    // @PublicEvolving one are allowed, as in Flink's rule; so are @Deprecated classes.
+    for allowed in ["AllowedApiUser", "DeprecatedInternalUser"] {
+        assert_eq!(risks(allowed, "flink-2.2"), [] as [String; 0], "{allowed}");
+    }
+    // What later lines made public is no upgrade risk: LookupOptions on 1.17 (javap: no
+    // annotation on 1.17.2 and 1.18.1, @PublicEvolving on 1.19.3+).
+    assert_eq!(risks("LookupOptionsUser", "flink-1.17"), [] as [String; 0]);
+    // A nested class annotated @Internal itself is reported although its outer class is public.
+    assert_eq!(
+        risks("NestedInternalUser", "flink-1.20"),
+        ["internal-flink-api: @Internal class \
+          org.apache.flink.table.factories.FactoryUtil$DefaultDynamicTableContext used by \
+          com.example.acme.NestedInternalUser: the same on every line 1.17–2.3"]
+    );
+    // Flink's relocated Guava: a warning naming each line's package where the target ships it,
+    // foreign-shaded-library's error (only) where it does not.
+    let guava = Jar::good(c).with_class(c, "com/example/acme/ShadedGuavaUser.class");
+    assert_eq!(
+        public_api(&guava, "flink-2.2"),
+        [
+            "flink-shaded-reference: org.apache.flink.shaded.guava33 (Flink's internal relocated \
+          guava) used by com.example.acme.ShadedGuavaUser: guava30 on 1.17; guava31 on 1.18–1.20; \
+          guava32 on 2.0; guava33 on 2.1–2.3"
+        ]
+    );
+    let on_1_20 = guava.findings_on("flink-1.20");
+    assert!(
+        on_1_20
+            .iter()
+            .any(|(r, s, _)| *r == "foreign-shaded-library" && *s == Severity::Error)
+            && !on_1_20
+                .iter()
+                .any(|(r, _, _)| *r == "flink-shaded-reference"),
+        "{on_1_20:?}"
+    );
+    // The same through the CLI: a fresh install (an empty cache, so the built-in index) and the
+    // provisioned lib/ print the same upgrade risks.
+    let risky = Jar::good(c)
+        .with_class(c, "com/example/acme/InternalApiUser.class")
+        .with_class(c, "com/example/acme/MemberInternalUser.class")
+        .with_class(c, "com/example/acme/ShadedGuavaUser.class");
+    let dir = tempfile::tempdir().unwrap();
+    let path = risky.write_in(dir.path());
+    let empty_cache = tempfile::tempdir().unwrap();
+    let cli = |cache: Option<&Path>| -> (Vec<String>, String) {
+        let mut cmd = support::bin();
+        cmd.args(["flink-connector", "check"]).arg(&path).args([
+            "--target",
+            "flink-2.2",
+            "--format",
+            "json",
+        ]);
+        if let Some(cache) = cache {
+            cmd.env("FLINK_CONNECTOR_CACHE", cache);
+        }
+        let out = cmd.output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let file = &json["files"][0];
+        let risks = file["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "internal-flink-api" || f["rule"] == "flink-shaded-reference")
+            .map(|f| format!("{} {}", f["rule"], f["message"]))
+            .collect();
+        (risks, file.to_string())
+    };
+    let ((fresh, fresh_file), (provisioned, provisioned_file)) =
+        (cli(Some(empty_cache.path())), cli(None));
+    assert!(
+        fresh_file.contains("built-in class index") && !provisioned_file.contains("built-in"),
+        "{fresh_file}\n{provisioned_file}"
+    );
+    assert_eq!(fresh.len(), 5, "{fresh:#?}");
+    assert_eq!(fresh, provisioned);
+    // The hidden planner stays planner-internal-reference's error, reported once.
+    let planner = Jar::good(c)
+        .with_class(c, "com/example/acme/PlannerUser.class")
+        .findings_on("flink-2.2");
+    assert!(
+        planner
+            .iter()
+            .any(|(r, _, _)| *r == "planner-internal-reference")
+            && !planner.iter().any(|(r, _, _)| *r == "internal-flink-api"),
+        "{planner:?}"
     );
 }

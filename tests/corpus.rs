@@ -40,13 +40,24 @@ fn options(line: &str, provisioned: bool) -> CheckOptions {
     }
 }
 
+/// The public-API rules, whose messages name the lines where the API differs: read from the
+/// embedded per-line index in both modes, so their messages must agree too.
+const UPGRADE_RISKS: &[&str] = &["internal-flink-api", "flink-shaded-reference"];
+
 /// (rule, severity, location): what must agree between lib/ and the embedded index (messages
-/// name their source and may differ).
+/// name their source and may differ), plus the message of the upgrade-risk rules.
 fn key(report: &FileReport) -> Vec<(&'static str, Severity, String)> {
     let mut keys: Vec<_> = report
         .findings
         .iter()
-        .map(|f| (f.rule, f.severity, f.location.clone()))
+        .map(|f| {
+            let at = if UPGRADE_RISKS.contains(&f.rule) {
+                format!("{}: {}", f.location, f.message)
+            } else {
+                f.location.clone()
+            };
+            (f.rule, f.severity, at)
+        })
         .collect();
     keys.sort();
     keys
@@ -121,6 +132,11 @@ fn shipped_jars_have_no_false_errors_fresh_or_provisioned() {
     let mut per_rule: BTreeMap<(&'static str, Severity), usize> = BTreeMap::new();
     let mut seen_expected = Vec::new();
     let mut compared = 0;
+    // Upgrade risks: rule → jars with it; referenced internal class / shaded package → jars.
+    let mut risky_jars: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut risky_jar_count = 0;
+    let mut internal_apis: BTreeMap<String, usize> = BTreeMap::new();
+    let mut internal_members: BTreeMap<String, usize> = BTreeMap::new();
     // One audit run per line and mode: each lib/ is opened once, as for a user checking many jars.
     let mut by_line: BTreeMap<&str, Vec<&(String, PathBuf, String)>> = BTreeMap::new();
     for jar in &jars {
@@ -145,6 +161,33 @@ fn shipped_jars_have_no_false_errors_fresh_or_provisioned() {
                 .iter()
                 .find(|f| Path::new(&f.path) == path.as_path())
                 .unwrap();
+            let mut rules_here = std::collections::BTreeSet::new();
+            for f in fresh_file
+                .findings
+                .iter()
+                .filter(|f| UPGRADE_RISKS.contains(&f.rule))
+            {
+                rules_here.insert(f.rule);
+                // "@Internal class org.x.Y used by …" / "org.apache.flink.shaded.guava31 (…"
+                let head = f.message.split(" used by ").next().unwrap_or_default();
+                let api = if f.rule == "flink-shaded-reference" {
+                    head.split(" (").next().unwrap_or(head)
+                } else if head.ends_with(" of a public class,") {
+                    // "@Internal method org.x.Y.m(…) of a public class,"
+                    head.split(' ').nth(2).unwrap_or(head)
+                } else {
+                    head.rsplit(' ').next().unwrap_or(head)
+                };
+                if head.ends_with(" of a public class,") {
+                    *internal_members.entry(api.to_string()).or_default() += 1;
+                } else {
+                    *internal_apis.entry(api.to_string()).or_default() += 1;
+                }
+            }
+            risky_jar_count += usize::from(!rules_here.is_empty());
+            for rule in rules_here {
+                *risky_jars.entry(rule).or_default() += 1;
+            }
             for f in &fresh_file.findings {
                 *per_rule.entry((f.rule, f.severity)).or_default() += 1;
                 if f.severity != Severity::Error {
@@ -185,6 +228,25 @@ fn shipped_jars_have_no_false_errors_fresh_or_provisioned() {
     }
     for finding in &seen_expected {
         eprintln!("  true finding: {finding}");
+    }
+    eprintln!("upgrade risks: {risky_jar_count} of {} jars", jars.len());
+    for (rule, n) in &risky_jars {
+        eprintln!("  {n:4} jars with {rule}");
+    }
+    for (what, apis, shown) in [
+        ("classes and shaded libraries", &internal_apis, 15),
+        ("members of public classes", &internal_members, 5),
+    ] {
+        let mut common: Vec<(&String, &usize)> = apis.iter().collect();
+        common.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        eprintln!(
+            "  {} internal {what} ({} uses); the most used:",
+            apis.len(),
+            apis.values().sum::<usize>()
+        );
+        for (api, n) in common.iter().take(shown) {
+            eprintln!("  {n:4} jars use {api}");
+        }
     }
     let unproved: Vec<_> = expected
         .keys()

@@ -46,6 +46,9 @@ pub struct ClassFacts {
     /// (`listProcedures(db) { return inner.listProcedures(db); }`).
     pub forwarded_member_refs: Vec<OwnedMemberRef>,
     pub uses_context_class_loader: bool,
+    /// Marked `@Deprecated` (javac writes the `Deprecated` attribute for it): Flink's connector
+    /// rule exempts such classes from the public-API check.
+    pub deprecated: bool,
 }
 
 impl ClassFacts {
@@ -106,6 +109,7 @@ fn class_facts(entry: &str, bytes: &[u8], own: &HashSet<String>) -> Result<Class
         foreign_member_refs,
         forwarded_member_refs,
         uses_context_class_loader,
+        deprecated: class.attribute("Deprecated").is_some(),
     })
 }
 

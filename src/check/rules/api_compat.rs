@@ -208,7 +208,7 @@ fn line_order(line: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn users_text(users: &[&str]) -> String {
+pub(super) fn users_text(users: &[&str]) -> String {
     examples(
         &users
             .iter()

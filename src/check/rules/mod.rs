@@ -12,6 +12,7 @@ pub mod logging;
 pub mod multi_release;
 pub mod pom;
 pub mod project;
+pub mod public_api;
 pub mod relocation;
 pub mod scala;
 pub mod services;
@@ -49,6 +50,7 @@ pub static FAMILIES: &[Family] = &[
     family(signatures::RULES, signatures::check),
     family(class_version::RULES, class_version::check),
     family(api_compat::RULES, api_compat::check),
+    family(public_api::RULES, public_api::check),
     family(scala::RULES, scala::check),
     family(logging::RULES, logging::check),
     family(multi_release::RULES, multi_release::check),
