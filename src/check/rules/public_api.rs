@@ -3,13 +3,12 @@
 //! that are not @Public/@PublicEvolving and to Flink's relocated libraries. They link today and
 //! may break on any upgrade; each finding names the lines on which the API already differs.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, OnceLock};
+use std::collections::BTreeMap;
 
 use crate::check::context::{JarContext, OwnedMemberRef};
 use crate::check::finding::{Findings, Rule, Severity};
 use crate::classfile::MemberKind;
-use crate::flink::index::{self, IndexedClass, LineIndex, Stability};
+use crate::flink::index::{self, describe_lines, IndexedClass, LineIndex, Stability};
 use crate::flink::runtime::{shaded_library_of, RuntimeLib};
 use crate::flink::LINES;
 use crate::jar::services::internal_to_binary;
@@ -69,20 +68,6 @@ fn effective_stability(
     Some(Stability::None)
 }
 
-/// [`index::describe_lines`], remembered per set of lines: it reads the index's list of
-/// versions each time, and a big jar has thousands of findings over a few dozen line sets.
-fn describe_lines(lines: &[&'static str]) -> String {
-    static DESCRIBED: OnceLock<Mutex<HashMap<Vec<&'static str>, String>>> = OnceLock::new();
-    let mut described = DESCRIBED
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    described
-        .entry(lines.to_vec())
-        .or_insert_with(|| index::describe_lines(lines))
-        .clone()
-}
-
 fn stability_on_line(index: &LineIndex, class: &str) -> Option<Stability> {
     effective_stability(class, |c| index.class(c).map(|c| c.stability))
 }
@@ -96,29 +81,43 @@ fn differences<T: PartialEq>(
     state_of: impl Fn(&'static LineIndex) -> T,
     label: impl Fn(&T) -> String,
 ) -> String {
-    let mut groups: Vec<(String, Vec<&'static str>)> = Vec::new();
     let mut indexed = Vec::new();
+    let mut differing = Vec::new();
     for line in LINES {
         let Some(index) = index::line(line.line) else {
             continue;
         };
         indexed.push(line.line);
         let state = state_of(index);
-        if line.line == target_line || state == *target_state {
-            continue;
-        }
-        let text = label(&state);
-        match groups.iter_mut().find(|(l, _)| *l == text) {
-            Some((_, lines)) => lines.push(line.line),
-            None => groups.push((text, vec![line.line])),
+        if line.line != target_line && state != *target_state {
+            differing.push((label(&state), line.line));
         }
     }
     if indexed.is_empty() {
         return "no per-line index in this build to compare with".to_string();
     }
-    if groups.is_empty() {
+    if differing.is_empty() {
         return format!("the same on every line {}", describe_lines(&indexed));
     }
+    describe_groups(&group_lines(differing))
+}
+
+/// (label, line) pairs grouped by label, in the order the labels first appear.
+fn group_lines(
+    labelled: impl IntoIterator<Item = (String, &'static str)>,
+) -> Vec<(String, Vec<&'static str>)> {
+    let mut groups: Vec<(String, Vec<&'static str>)> = Vec::new();
+    for (text, line) in labelled {
+        match groups.iter_mut().find(|(t, _)| *t == text) {
+            Some((_, lines)) => lines.push(line),
+            None => groups.push((text, vec![line])),
+        }
+    }
+    groups
+}
+
+/// "guava30 on 1.17; guava31 on 1.18–1.20".
+fn describe_groups(groups: &[(String, Vec<&'static str>)]) -> String {
     groups
         .iter()
         .map(|(text, lines)| format!("{text} on {}", describe_lines(lines)))
@@ -403,11 +402,8 @@ fn push_user<'a>(users: &mut Vec<&'a str>, user: &'a str) {
 /// Which package of the library of `key` (guava31 → guava) each line ships: "guava30 on 1.17;
 /// guava31 on 1.18–1.20; …", or "the same package on every line 1.17–2.3".
 fn shaded_per_line(key: &str) -> String {
-    let mut groups: Vec<(String, Vec<&'static str>)> = Vec::new();
-    for line in LINES {
-        let Some(index) = index::line(line.line) else {
-            continue;
-        };
+    let groups = group_lines(LINES.iter().filter_map(|line| {
+        let index = index::line(line.line)?;
         let mut dirs: Vec<String> = index
             .shaded_packages
             .keys()
@@ -421,19 +417,12 @@ fn shaded_per_line(key: &str) -> String {
         } else {
             dirs.join(", ").replace('/', ".")
         };
-        match groups.iter_mut().find(|(t, _)| *t == text) {
-            Some((_, lines)) => lines.push(line.line),
-            None => groups.push((text, vec![line.line])),
-        }
-    }
+        Some((text, line.line))
+    }));
     match groups.as_slice() {
         [] => "no per-line index in this build to compare with".to_string(),
         [(_, lines)] => format!("the same package on every line {}", describe_lines(lines)),
-        _ => groups
-            .iter()
-            .map(|(text, lines)| format!("{text} on {}", describe_lines(lines)))
-            .collect::<Vec<_>>()
-            .join("; "),
+        _ => describe_groups(&groups),
     }
 }
 
