@@ -340,6 +340,26 @@ impl RuntimeLib {
     }
 }
 
+/// Unit tests: the provisioned lib/ of `line`'s newest patch (the one the embedded index is
+/// generated from); `None` (a skip) when it is not cached, a failure under CI=true.
+#[cfg(test)]
+pub(crate) fn provisioned_lib_dir(line: &str) -> Option<PathBuf> {
+    let line = super::find_line(line).expect("a known line");
+    let version = FlinkVersion {
+        line,
+        patch: *line.patches.last().expect("a released patch"),
+    };
+    let dir = RuntimeLib::cached_dir(&version).filter(|d| d.join("../.complete").exists());
+    if dir.is_none() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "Flink {version} is not provisioned (run scripts/provision)"
+        );
+        eprintln!("skipped: Flink {version} is not provisioned");
+    }
+    dir
+}
+
 pub fn cache_root() -> Option<PathBuf> {
     match std::env::var_os("FLINK_CONNECTOR_CACHE") {
         Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
@@ -385,25 +405,9 @@ mod tests {
         }
     }
 
-    /// The provisioned lib/ of `line`'s indexed patch; `None` (a skip) when it is not cached,
-    /// a failure under CI=true.
     fn provisioned(line: &str) -> Option<RuntimeLib> {
-        let line = super::super::find_line(line).expect("a known line");
-        let version = FlinkVersion {
-            line,
-            patch: *line.patches.last().expect("a released patch"),
-        };
-        let dir = RuntimeLib::cached_dir(&version).filter(|d| d.join("../.complete").exists());
-        match dir {
-            Some(dir) => Some(RuntimeLib::open(&dir).expect("the provisioned lib/ opens")),
-            None if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                panic!("Flink {version} is not provisioned (run scripts/provision)")
-            }
-            None => {
-                eprintln!("skipped: Flink {version} is not provisioned");
-                None
-            }
-        }
+        let dir = provisioned_lib_dir(line)?;
+        Some(RuntimeLib::open(&dir).expect("the provisioned lib/ opens"))
     }
 
     /// Member annotations, checked with `javap -v` on the real jars: Configuration (@Public)

@@ -341,15 +341,7 @@ mod tests {
     /// of a provisioned Flink lib/ (skipped when it is not cached, a failure under CI=true).
     #[test]
     fn reads_what_the_zip_crate_reads() {
-        let root = crate::flink::runtime::cache_root().map(|r| r.join("flink/2.2.1"));
-        let Some(lib) = root
-            .filter(|r| r.join(".complete").exists())
-            .map(|r| r.join("lib"))
-        else {
-            assert!(
-                std::env::var("CI").map_or(true, |v| v != "true"),
-                "Flink 2.2.1 is not provisioned (run scripts/provision)"
-            );
+        let Some(lib) = crate::flink::runtime::provisioned_lib_dir("2.2") else {
             return;
         };
         let mut compared = 0;
