@@ -1,0 +1,98 @@
+//! Every limit on the work hostile input can cause, in one place. Jars and POMs come from
+//! whoever wrote the last commit, lib/ jars from a cache anyone with the user's rights can
+//! write: each bound below says what it limits and what the answer is past it (always
+//! "unknown" with the reason, or a one-line error — never a crash, a hang or a guess).
+//! docs/bounds.md is the table of these; keep the two in step.
+
+use std::time::Duration;
+
+// --- Jars (audited jars and a runtime's lib/ jars alike) ---
+
+/// Entries in one jar's central directory. Past it: the jar is refused (exit 2; a lib/ jar:
+/// the runtime is not used, the embedded index answers).
+pub const MAX_ENTRIES: usize = 1_000_000;
+/// Bytes of one central directory read into memory (Flink's largest lib/ jar has ~6 MiB).
+/// Past it: as [`MAX_ENTRIES`].
+pub const MAX_CENTRAL_DIRECTORY: u64 = 256 << 20;
+/// Declared size of one class file, manifest or other entry read whole. Past it: that entry is
+/// unreadable (reported), the rest of the jar is read.
+pub const DEFAULT_ENTRY_CAP: u64 = 64 << 20;
+/// Bytes all reads of one jar may inflate: this much …
+pub const DECOMPRESSION_BASE: u64 = 256 << 20;
+/// … plus this many times the bytes the jar really occupies on disk (real jars inflate 2–5×) …
+pub const DECOMPRESSION_PER_DISK_BYTE: u64 = 16;
+/// … and never more than this. Past it: the entries not read are listed ("not read: the jar's
+/// decompression budget … was spent"), rules that needed them say unknown.
+pub const DECOMPRESSION_MAX: u64 = 4 << 30;
+/// Deflate cannot do better than ~1032:1; real class files stay far below this ratio.
+pub const SUSPICIOUS_RATIO: u64 = 200;
+/// Small entries with a high ratio (runs of zeros) are harmless.
+pub const SUSPICIOUS_MIN_SIZE: u64 = 1 << 20;
+
+// --- META-INF/services files ---
+
+/// Declared size of a services file. ServiceLoader reads any size line by line, so comment
+/// padding is legal; past this the file is unreadable for `check` and its factories unknown
+/// (`null`) for `inspect`.
+pub const SERVICES_FILE_MAX: u64 = 16 << 20;
+/// Provider lines of one services file. Past it: as [`SERVICES_FILE_MAX`].
+pub const SERVICES_MAX_PROVIDERS: usize = 10_000;
+
+// --- pom.xml ---
+
+/// Bytes of one POM (the project's, a parent's, an imported BOM's; the largest on Maven
+/// Central are a few hundred KiB). Past it: the project's own POM is refused (exit 2); a parent
+/// or BOM is unread and what depends on it unknown.
+pub const POM_MAX_BYTES: u64 = 8 << 20;
+/// Elements of one POM, which bounds the tree built from it. Past it: as [`POM_MAX_BYTES`].
+pub const POM_MAX_ELEMENTS: usize = 200_000;
+/// Element nesting of one POM. Past it: as [`POM_MAX_BYTES`].
+pub const POM_MAX_NESTING: usize = 256;
+/// Parents in one chain, and imports within imports. Past it: a parent loop (exit 2) or
+/// the import is unknown.
+pub const POM_MAX_ANCESTRY: usize = 32;
+/// Bytes of one interpolated value. Past it: the value stays as written (`${…}` unresolved),
+/// which every rule treats as unknown.
+pub const INTERPOLATION_MAX_LEN: usize = 64 << 10;
+/// `${…}` substitutions in one value, nested ones included. Past it: as
+/// [`INTERPOLATION_MAX_LEN`].
+pub const INTERPOLATION_MAX_STEPS: usize = 1_000;
+/// How deep a property may refer to a property that refers to …; Maven rejects cycles. Past
+/// it: as [`INTERPOLATION_MAX_LEN`].
+pub const INTERPOLATION_MAX_DEPTH: usize = 16;
+
+// --- Running the user's Maven for parents and BOMs (only when opted in) ---
+
+/// `mvn dependency:get` runs per command. Past it: the POM is unread ("unknown: at most N
+/// Maven calls"), what depends on it unknown.
+pub const MAVEN_MAX_CALLS: usize = 8;
+/// Wall time of one `mvn dependency:get`. Past it: Maven is stopped, as [`MAVEN_MAX_CALLS`].
+pub const MAVEN_CALL_TIMEOUT: Duration = Duration::from_secs(120);
+/// Wall time of all Maven calls of one command together. Past it: as [`MAVEN_MAX_CALLS`].
+pub const MAVEN_TOTAL_TIME: Duration = Duration::from_secs(240);
+
+// --- Bytecode evaluation (`inspect`, the factory rules) ---
+
+/// Instructions one top-level evaluation may execute, nested calls included.
+pub const EVAL_MAX_STEPS: usize = 200_000;
+/// Characters in one string; a longer one is unknown.
+pub const EVAL_MAX_STRING: usize = 64 << 10;
+/// Bytes of strings one evaluation may build in total.
+pub const EVAL_MAX_STRING_BYTES: usize = 4 << 20;
+/// Elements of one array or collection.
+pub const EVAL_MAX_ELEMENTS: usize = 4_096;
+/// Objects one evaluation may allocate.
+pub const EVAL_MAX_HEAP: usize = 4_096;
+/// Operand stack depth of one frame.
+pub const EVAL_MAX_STACK: usize = 4_096;
+/// How deep calls into helper methods are followed.
+pub const EVAL_MAX_CALL_DEPTH: usize = 6;
+/// Bytecode instructions one class path evaluates in total (real jars need a few thousand per
+/// factory); past it every evaluation answers "unknown".
+pub const EVAL_MAX_TOTAL_STEPS: usize = 5_000_000;
+/// Class initialisers evaluated at once (one reads another's statics, which reads …).
+pub const EVAL_MAX_NESTING: usize = 16;
+/// Class initialisers one class path evaluates in total: option holders are few.
+pub const EVAL_MAX_INITIALISERS: usize = 2_000;
+/// Classes scanned for other writers of a static collection.
+pub const EVAL_MAX_SCANNED: usize = 20_000;
