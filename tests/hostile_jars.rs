@@ -302,3 +302,111 @@ fn fifos_devices_and_directories_named_jar_are_refused_without_hanging() {
     std::fs::create_dir_all(&dir).unwrap();
     refuses(&dir, "directory", &dir_lib, &good);
 }
+
+/// Writes `bytes` at `offset` of a new sparse file: the hole before them takes no disk space.
+fn sparse_file(path: &Path, offset: u64, bytes: &[u8]) {
+    use std::io::{Seek, SeekFrom};
+    let mut file = std::fs::File::create(path).unwrap();
+    file.seek(SeekFrom::Start(offset)).unwrap();
+    file.write_all(bytes).unwrap();
+}
+
+/// Bytes a file really occupies (the budgets' measure).
+fn on_disk(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).unwrap();
+    meta.len().min(meta.blocks() * 512)
+}
+
+/// Issue 17: the decompression budget grew with a sparse file's apparent size (24 MB on disk,
+/// 100 GiB apparent: 50 s). The same 200 high-ratio entries behind a 100 GiB hole get the
+/// budget of their real size on disk.
+#[test]
+fn a_sparse_jar_gets_the_budget_of_its_size_on_disk_not_its_apparent_size() {
+    const SIZE: usize = 32 << 20;
+    let stream = zeros_deflated(SIZE);
+    let names: Vec<String> = (0..200).map(|i| format!("p/C{i}.class")).collect();
+    let work = tempfile::tempdir().unwrap();
+    let jar = work.path().join("sparse.jar");
+    sparse_file(&jar, 100 << 30, &zip_of_streams(&names, &stream, SIZE as u32, false));
+    let apparent = std::fs::metadata(&jar).unwrap().len();
+    let real = on_disk(&jar);
+    assert!(apparent > 100 << 30 && real < 64 << 20, "{apparent} {real}");
+    let budget = cargo_flink_connector::jar::decompression_budget(real);
+    assert!(budget < 1 << 30, "budget {budget}");
+    let (report, elapsed) = check_json(&jar, Duration::from_secs(180));
+    let notes = notes(&report);
+    assert!(
+        notes.contains(&format!(
+            "were not read: the jar's decompression budget of {} MiB was spent",
+            budget >> 20
+        )),
+        "{notes}"
+    );
+    eprintln!("check on a 100 GiB sparse jar ({real} bytes on disk): {elapsed:?}");
+}
+
+/// Issue 17: a lib/ jar in FLINK_CONNECTOR_CACHE claiming a 50 GiB central directory (zip64,
+/// behind a 50 GiB hole) aborted the audit with an allocation failure. It is refused like an
+/// audited jar would be; the audit goes on with the built-in tables and says so.
+#[test]
+fn a_cached_lib_jar_claiming_a_50_gib_central_directory_is_not_read() {
+    const CLAIM: u64 = 50 << 30;
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let lib = cache.join("flink/1.20.3/lib");
+    std::fs::create_dir_all(&lib).unwrap();
+    // zip64 end record, its locator, then the classic end record pointing at them.
+    let mut tail = Vec::new();
+    tail.extend(0x06064b50u32.to_le_bytes());
+    tail.extend(44u64.to_le_bytes());
+    tail.extend([45u8, 0, 45, 0]);
+    tail.extend([0u8; 8]);
+    tail.extend(1000u64.to_le_bytes());
+    tail.extend(1000u64.to_le_bytes());
+    tail.extend(CLAIM.to_le_bytes());
+    tail.extend(0u64.to_le_bytes());
+    tail.extend(0x07064b50u32.to_le_bytes());
+    tail.extend(0u32.to_le_bytes());
+    tail.extend(CLAIM.to_le_bytes());
+    tail.extend(1u32.to_le_bytes());
+    tail.extend(0x06054b50u32.to_le_bytes());
+    tail.extend([0u8; 4]);
+    tail.extend([0xff; 4]);
+    tail.extend([0xff; 8]);
+    tail.extend(0u16.to_le_bytes());
+    sparse_file(&lib.join("flink-dist-1.20.3.jar"), CLAIM, &tail);
+    let good = work.path().join("good.jar");
+    RawZip::new().add("a.txt", b"x").write_to(&good);
+    let (out, elapsed) = {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("run.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "ulimit -v {}; FLINK_CONNECTOR_CACHE='{}' exec '{}' flink-connector check '{}' --target flink-1.20.3 --format json",
+                4 * GIB,
+                cache.display(),
+                env!("CARGO_BIN_EXE_cargo-flink-connector"),
+                good.display()
+            ),
+        )
+        .unwrap();
+        let started = Instant::now();
+        let out = Command::new("sh").arg(&script).output().unwrap();
+        (out, started.elapsed())
+    };
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{:?} {}",
+        out.status,
+        support::stderr(&out)
+    );
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notes = notes(&report);
+    assert!(
+        notes.contains(&format!("{} could not be read", lib.display())),
+        "{notes}"
+    );
+}
