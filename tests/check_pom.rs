@@ -721,11 +721,18 @@ fn nested_properties_that_explode_are_bounded_and_unresolved() {
     let out = check(&[], &[&dir.path().join("pom.xml")]);
     let took = started.elapsed();
     assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", support::stderr(&out));
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        support::stderr(&out)
+    );
     let report = json(&out);
     // Never expanded into a megabyte-long coordinate.
     assert!(out.stdout.len() < 200_000, "{} bytes", out.stdout.len());
-    assert!(!report.to_string().contains(&"x".repeat(1000)), "{report:#}");
+    assert!(
+        !report.to_string().contains(&"x".repeat(1000)),
+        "{report:#}"
+    );
 }
 
 /// A POM importing 40 BOMs that no repository has, and one dependency whose scope they
@@ -778,9 +785,19 @@ fn maven_runs_only_when_opted_in_and_at_most_the_bounded_number_of_times() {
     let mvn = counting_mvn(dir.path(), &count, "0.2");
     let run = |opt_in: Option<&Path>| {
         let mut cmd = support::bin();
-        cmd.env("MAVEN_OPTS", format!("-Dmaven.repo.local={}", empty_repo.display()))
-            .env_remove("CARGO_FLINK_CONNECTOR_MVN")
-            .env("PATH", format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap()));
+        cmd.env(
+            "MAVEN_OPTS",
+            format!("-Dmaven.repo.local={}", empty_repo.display()),
+        )
+        .env_remove("CARGO_FLINK_CONNECTOR_MVN")
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                dir.path().display(),
+                std::env::var("PATH").unwrap()
+            ),
+        );
         if let Some(mvn) = opt_in {
             cmd.env("CARGO_FLINK_CONNECTOR_MVN", mvn);
         }
@@ -830,7 +847,10 @@ fn maven_runs_only_when_opted_in_and_at_most_the_bounded_number_of_times() {
     ] {
         assert!(notes.contains(expected), "{expected} not in {notes}");
     }
-    assert!(!empty_repo.join("org").exists(), "nothing written to the local repository");
+    assert!(
+        !empty_repo.join("org").exists(),
+        "nothing written to the local repository"
+    );
 }
 
 /// Runs `check POM` under an address-space limit (1 GiB), as the reproduction did.
@@ -867,8 +887,16 @@ fn huge_poms_are_refused_in_one_line_and_large_ones_fit_in_a_gibibyte() {
     assert!(big_text.len() as u64 > 7 * POM_MAX_BYTES);
     assert!((many_elements.len() as u64) < POM_MAX_BYTES);
     for (name, xml, expected) in [
-        ("big", big_text, format!("larger than {} MiB", POM_MAX_BYTES >> 20)),
-        ("many", many_elements, format!("more than {POM_MAX_ELEMENTS} elements")),
+        (
+            "big",
+            big_text,
+            format!("larger than {} MiB", POM_MAX_BYTES >> 20),
+        ),
+        (
+            "many",
+            many_elements,
+            format!("more than {POM_MAX_ELEMENTS} elements"),
+        ),
     ] {
         write(dir.path(), &[(&format!("{name}/pom.xml"), xml)]);
         let out = check_in_1_gib(&dir.path().join(name).join("pom.xml"));
@@ -891,6 +919,10 @@ fn huge_poms_are_refused_in_one_line_and_large_ones_fit_in_a_gibibyte() {
     assert!((near.len() as u64) < POM_MAX_BYTES);
     write(dir.path(), &[("near/pom.xml", near)]);
     let out = check_in_1_gib(&dir.path().join("near/pom.xml"));
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", support::stderr(&out));
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        support::stderr(&out)
+    );
     json(&out);
 }

@@ -328,7 +328,11 @@ fn a_sparse_jar_gets_the_budget_of_its_size_on_disk_not_its_apparent_size() {
     let names: Vec<String> = (0..200).map(|i| format!("p/C{i}.class")).collect();
     let work = tempfile::tempdir().unwrap();
     let jar = work.path().join("sparse.jar");
-    sparse_file(&jar, 100 << 30, &zip_of_streams(&names, &stream, SIZE as u32, false));
+    sparse_file(
+        &jar,
+        100 << 30,
+        &zip_of_streams(&names, &stream, SIZE as u32, false),
+    );
     let apparent = std::fs::metadata(&jar).unwrap().len();
     let real = on_disk(&jar);
     assert!(apparent > 100 << 30 && real < 64 << 20, "{apparent} {real}");
@@ -409,4 +413,120 @@ fn a_cached_lib_jar_claiming_a_50_gib_central_directory_is_not_read() {
         notes.contains(&format!("{} could not be read", lib.display())),
         "{notes}"
     );
+}
+
+const FACTORY_FILE: &str = "META-INF/services/org.apache.flink.table.factories.Factory";
+
+/// flink-csv's own jar rebuilt entry by entry, its Factory services file replaced by
+/// `services(original)`; `encrypt` sets that entry's "encrypted" flag (its bytes stay).
+fn csv_jar_with(lib: &Path, out: &Path, services: impl Fn(&[u8]) -> Vec<u8>, encrypt: bool) {
+    let original = std::fs::File::open(lib.join("flink-csv-1.20.5.jar")).unwrap();
+    let mut archive = zip::ZipArchive::new(original).unwrap();
+    let mut zip = RawZip::new();
+    // The services file first, so its local header is at offset 0 (for `encrypt`).
+    let mut entries: Vec<(String, Vec<u8>)> = (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+            (entry.name().unwrap().to_string(), data)
+        })
+        .collect();
+    entries.sort_by_key(|(name, _)| name != FACTORY_FILE);
+    assert_eq!(entries[0].0, FACTORY_FILE);
+    entries[0].1 = services(&entries[0].1);
+    for (name, data) in &entries {
+        zip.add(name, data);
+    }
+    let mut bytes = zip.finish();
+    if encrypt {
+        bytes[6] |= 1;
+        let central = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        bytes[central + 8] |= 1;
+    }
+    std::fs::write(out, bytes).unwrap();
+}
+
+fn inspect_json(jar: &Path) -> (serde_json::Value, String) {
+    let (out, _) = run_bounded(
+        &["inspect", jar.to_str().unwrap()],
+        Duration::from_secs(60),
+        4 * GIB,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", support::stdout(&out)));
+    (json, support::stderr(&out))
+}
+
+/// Issue 17: `inspect` answered `"factories": []` for a services file it could not read. A
+/// file ServiceLoader reads (1.1 MB of comments, then the factories) is now read; one that
+/// cannot be read (encrypted, beyond SERVICES_FILE_MAX) is `null` with a note, never `[]`.
+#[test]
+fn inspect_reads_padded_services_files_and_says_unknown_for_unreadable_ones() {
+    use cargo_flink_connector::bounds::SERVICES_FILE_MAX;
+    let Some(lib) = support::flink_lib("1.20.5") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let jar_in = |case: &str| {
+        let dir = work.path().join(case);
+        std::fs::create_dir(&dir).unwrap();
+        dir.join("flink-csv-1.20.5.jar")
+    };
+    let (plain, _) = inspect_json(&lib.join("flink-csv-1.20.5.jar"));
+    let identifiers: Vec<&str> = plain["factories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["identifier"].as_str().unwrap())
+        .collect();
+    assert_eq!(identifiers, ["csv", "csv"], "{plain:#}");
+
+    let padded = jar_in("padded");
+    let pad = |lines: usize| {
+        move |original: &[u8]| {
+            let mut text = "# padding, as ServiceLoader allows\n"
+                .repeat(lines)
+                .into_bytes();
+            text.extend(original);
+            text
+        }
+    };
+    csv_jar_with(&lib, &padded, pad(32_000), false);
+    let (report, _) = inspect_json(&padded);
+    assert_eq!(report["factories"], plain["factories"], "{report:#}");
+
+    let too_large = jar_in("too-large");
+    csv_jar_with(
+        &lib,
+        &too_large,
+        pad(SERVICES_FILE_MAX as usize / 30),
+        false,
+    );
+    let encrypted = jar_in("encrypted");
+    csv_jar_with(&lib, &encrypted, |original| original.to_vec(), true);
+    for (jar, why) in [
+        (&too_large, "above the 16777216-byte limit".to_string()),
+        (&encrypted, "cannot be decompressed".to_string()),
+    ] {
+        let (report, stderr) = inspect_json(jar);
+        assert!(report["factories"].is_null(), "{report:#}");
+        let notes = report["notes"].as_str().unwrap();
+        assert!(
+            notes.contains(FACTORY_FILE) && notes.contains(&why),
+            "{notes}"
+        );
+        assert!(stderr.contains("factories unknown"), "{stderr}");
+        for format in ["yaml", "markdown"] {
+            let (out, _) = run_bounded(
+                &["inspect", jar.to_str().unwrap(), "--format", format],
+                Duration::from_secs(60),
+                4 * GIB,
+            );
+            let text = support::stdout(&out);
+            assert!(text.contains("unknown") && text.contains(&why), "{text}");
+            assert!(!text.contains("No factory is registered"), "{text}");
+        }
+    }
 }

@@ -220,15 +220,17 @@ pub struct JarFacts {
 impl JarFacts {
     pub fn gather(jar: &JarIndex, depth: Depth, threads: usize) -> JarFacts {
         let mut unreadable = Vec::new();
-        let mut read_text = |name: &str| match jar.read_named(name, TEXT_CAP)? {
+        let mut read_text = |name: &str, cap: u64| match jar.read_named(name, cap)? {
             Ok(bytes) => Some(bytes),
             Err(e) => {
                 unreadable.push((name.to_string(), e.to_string()));
                 None
             }
         };
-        let manifest = read_text("META-INF/MANIFEST.MF").map(|b| Manifest::parse(&b));
-        let services = read_text(FACTORY_SERVICES).map(|b| parse_services(&b));
+        let manifest = read_text("META-INF/MANIFEST.MF", TEXT_CAP).map(|b| Manifest::parse(&b));
+        // ServiceLoader reads comment-padded services files of any size: a larger bound.
+        let services = read_text(FACTORY_SERVICES, crate::bounds::SERVICES_FILE_MAX)
+            .map(|b| parse_services(&b));
         let own_classes: HashSet<String> = jar
             .entries()
             .iter()

@@ -6,14 +6,14 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use super::eval::{self, OptionSpec, Statics, Value};
-use crate::classfile::bytecode::{instructions, op};
-use crate::classfile::{ClassFile, Member, ACC_ENUM, ACC_FINAL, ACC_PRIVATE};
-use crate::flink::runtime::{RuntimeLib, FACTORY, FACTORY_INTERFACES, KNOWN_OPTIONS};
-use crate::jar::{JarIndex, DEFAULT_ENTRY_CAP};
 use crate::bounds::{
     EVAL_MAX_INITIALISERS as MAX_INITIALISERS, EVAL_MAX_NESTING as MAX_NESTING,
     EVAL_MAX_SCANNED as MAX_SCANNED, EVAL_MAX_TOTAL_STEPS as MAX_TOTAL_STEPS,
 };
+use crate::classfile::bytecode::{instructions, op};
+use crate::classfile::{ClassFile, Member, ACC_ENUM, ACC_FINAL, ACC_PRIVATE};
+use crate::flink::runtime::{RuntimeLib, FACTORY, FACTORY_INTERFACES, KNOWN_OPTIONS};
+use crate::jar::{JarIndex, DEFAULT_ENTRY_CAP};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {

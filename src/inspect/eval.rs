@@ -17,12 +17,12 @@ use crate::classfile::bytecode::{instructions, op, Instruction};
 use crate::classfile::{descriptor_words, ClassFile, Constant, Member};
 
 // The limits live in crate::bounds (documented there and in docs/bounds.md).
-pub use crate::bounds::{
-    EVAL_MAX_ELEMENTS as MAX_ELEMENTS, EVAL_MAX_STEPS as MAX_STEPS,
-    EVAL_MAX_STRING as MAX_STRING, EVAL_MAX_STRING_BYTES as MAX_STRING_BYTES,
-};
 use crate::bounds::{
     EVAL_MAX_CALL_DEPTH as MAX_DEPTH, EVAL_MAX_HEAP as MAX_HEAP, EVAL_MAX_STACK as MAX_STACK,
+};
+pub use crate::bounds::{
+    EVAL_MAX_ELEMENTS as MAX_ELEMENTS, EVAL_MAX_STEPS as MAX_STEPS, EVAL_MAX_STRING as MAX_STRING,
+    EVAL_MAX_STRING_BYTES as MAX_STRING_BYTES,
 };
 
 #[derive(Debug, Clone, PartialEq)]

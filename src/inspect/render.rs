@@ -16,7 +16,10 @@ fn or_unknown(value: &Option<String>) -> String {
 #[derive(Serialize)]
 struct JarJson<'a> {
     jar: String,
-    factories: Vec<FactoryJson<'a>>,
+    /// `null` when the services file cannot be read (then `notes` says why) — never `[]`.
+    factories: Option<Vec<FactoryJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -49,30 +52,32 @@ fn option_json(option: &OptionInfo) -> OptionJson {
     }
 }
 
-fn jar_json<'a>(jar: &Path, factories: &'a [FactoryInfo]) -> JarJson<'a> {
+fn jar_json<'a>(jar: &Path, factories: &'a Result<Vec<FactoryInfo>, String>) -> JarJson<'a> {
     let options = |set: &Option<Vec<OptionInfo>>| {
         set.as_ref()
             .map(|options| options.iter().map(option_json).collect())
     };
-    let factories = factories
-        .iter()
-        .map(|f| FactoryJson {
-            class: &f.class,
-            identifier: f.identifier.as_deref(),
-            interfaces: &f.interfaces,
-            required_options: options(&f.required_options),
-            optional_options: options(&f.optional_options),
-            notes: (!f.notes.is_empty()).then(|| f.notes.join("; ")),
-        })
-        .collect();
+    let factory = |f: &'a FactoryInfo| FactoryJson {
+        class: &f.class,
+        identifier: f.identifier.as_deref(),
+        interfaces: &f.interfaces,
+        required_options: options(&f.required_options),
+        optional_options: options(&f.optional_options),
+        notes: (!f.notes.is_empty()).then(|| f.notes.join("; ")),
+    };
     JarJson {
         jar: jar.display().to_string(),
-        factories,
+        factories: factories
+            .as_ref()
+            .ok()
+            .map(|list| list.iter().map(factory).collect()),
+        notes: factories.as_ref().err().map(String::as_str),
     }
 }
 
 /// One jar: `{"jar": …, "factories": […]}`; several (a project directory): an array of those.
-pub fn json(reports: &[(PathBuf, Vec<FactoryInfo>)]) -> String {
+/// `factories: null` and `notes` for a jar whose services file cannot be read.
+pub fn json(reports: &[(PathBuf, Result<Vec<FactoryInfo>, String>)]) -> String {
     let docs: Vec<JarJson> = reports.iter().map(|(p, f)| jar_json(p, f)).collect();
     let text = match docs.as_slice() {
         [one] => serde_json::to_string_pretty(one),
@@ -228,4 +233,24 @@ pub fn markdown(jar: &Path, factories: &[FactoryInfo]) -> String {
         }
     }
     out
+}
+
+/// YAML and Markdown for a jar whose services file cannot be read: which factories it
+/// registers is unknown, said in place of the list (never an empty one).
+pub fn yaml_unknown(jar: &Path, reason: &str) -> String {
+    format!(
+        "{}# factories unknown: {}\n",
+        yaml(jar, &[]),
+        reason.replace(['\n', '\r'], " ")
+    )
+}
+
+pub fn markdown_unknown(jar: &Path, reason: &str) -> String {
+    // The heading as `markdown` writes it, without its "no factory" sentence.
+    let full = markdown(jar, &[]);
+    let heading = full.lines().next().unwrap_or_default();
+    format!(
+        "{heading}\n\nWhich factories the jar registers is unknown: {}.\n",
+        reason.replace(['\n', '\r'], " ")
+    )
 }

@@ -635,9 +635,15 @@ mod tests {
         // Each level doubles ten times: 10^6 copies of `xxxxxxxxxx` if expanded.
         let mut pairs = vec![("p0".to_string(), "xxxxxxxxxx".to_string())];
         for level in 1..=6 {
-            pairs.push((format!("p{level}"), format!("${{p{}}}", level - 1).repeat(10)));
+            pairs.push((
+                format!("p{level}"),
+                format!("${{p{}}}", level - 1).repeat(10),
+            ));
         }
-        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let refs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let started = std::time::Instant::now();
         assert_eq!(interpolate("${p6}", &props(&refs)), "${p6}");
         assert_eq!(interpolate("${p2}", &props(&refs)), "x".repeat(1000));
