@@ -24,6 +24,9 @@ pub const DECOMPRESSION_PER_DISK_BYTE: u64 = 16;
 /// … and never more than this. Past it: the entries not read are listed ("not read: the jar's
 /// decompression budget … was spent"), rules that needed them say unknown.
 pub const DECOMPRESSION_MAX: u64 = 4 << 30;
+/// Declared size of a manifest or other small text entry. Past it: the entry is unreadable
+/// (reported as such).
+pub const TEXT_ENTRY_CAP: u64 = 1 << 20;
 /// Deflate cannot do better than ~1032:1; real class files stay far below this ratio.
 pub const SUSPICIOUS_RATIO: u64 = 200;
 /// Small entries with a high ratio (runs of zeros) are harmless.
@@ -38,6 +41,12 @@ pub const SERVICES_FILE_MAX: u64 = 16 << 20;
 /// Provider lines of one services file. Past it: as [`SERVICES_FILE_MAX`].
 pub const SERVICES_MAX_PROVIDERS: usize = 10_000;
 
+// --- A project's sources (`check` of a project without a built jar) ---
+
+/// Bytes of one source file read for its class declarations (no hand-written class is that
+/// big). Past it: the file is not read.
+pub const SOURCE_FILE_MAX: u64 = 8 << 20;
+
 // --- pom.xml ---
 
 /// Bytes of one POM (the project's, a parent's, an imported BOM's; the largest on Maven
@@ -51,6 +60,9 @@ pub const POM_MAX_NESTING: usize = 256;
 /// Parents in one chain, and imports within imports. Past it: a parent loop (exit 2) or
 /// the import is unknown.
 pub const POM_MAX_ANCESTRY: usize = 32;
+/// `<modules>` within `<modules>` that `check DIR` follows. Past it: deeper modules are not
+/// checked.
+pub const POM_MAX_MODULE_DEPTH: usize = 8;
 /// Bytes of one interpolated value. Past it: the value stays as written (`${…}` unresolved),
 /// which every rule treats as unknown.
 pub const INTERPOLATION_MAX_LEN: usize = 64 << 10;

@@ -15,8 +15,7 @@ use crate::jar::{EntryError, JarIndex, DEFAULT_ENTRY_CAP};
 
 use super::target::Target;
 
-/// Small text entries (manifest, services) are read with this cap.
-const TEXT_CAP: u64 = 1 << 20;
+use crate::bounds::TEXT_ENTRY_CAP as TEXT_CAP;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OwnedMemberRef {
