@@ -108,3 +108,93 @@ pub const EVAL_MAX_NESTING: usize = 16;
 pub const EVAL_MAX_INITIALISERS: usize = 2_000;
 /// Classes scanned for other writers of a static collection.
 pub const EVAL_MAX_SCANNED: usize = 20_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(n: u64) -> String {
+        match n {
+            n if n % (1 << 30) == 0 => format!("{} GiB", n >> 30),
+            n if n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+            n => format!("{} KiB", n >> 10),
+        }
+    }
+
+    fn count(n: usize) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// docs/bounds.md has a row for every bound of this file, stating its value.
+    #[test]
+    fn the_docs_table_states_every_bound_with_its_value() {
+        let secs = |d: Duration| format!("{} s", d.as_secs());
+        let stated = [
+            ("MAX_ENTRIES", count(MAX_ENTRIES)),
+            ("MAX_CENTRAL_DIRECTORY", bytes(MAX_CENTRAL_DIRECTORY)),
+            ("DEFAULT_ENTRY_CAP", bytes(DEFAULT_ENTRY_CAP)),
+            ("TEXT_ENTRY_CAP", bytes(TEXT_ENTRY_CAP)),
+            ("DECOMPRESSION_BASE", bytes(DECOMPRESSION_BASE)),
+            (
+                "DECOMPRESSION_PER_DISK_BYTE",
+                DECOMPRESSION_PER_DISK_BYTE.to_string(),
+            ),
+            ("DECOMPRESSION_MAX", bytes(DECOMPRESSION_MAX)),
+            ("SUSPICIOUS_RATIO", SUSPICIOUS_RATIO.to_string()),
+            ("SUSPICIOUS_MIN_SIZE", bytes(SUSPICIOUS_MIN_SIZE)),
+            ("SERVICES_FILE_MAX", bytes(SERVICES_FILE_MAX)),
+            ("SERVICES_MAX_PROVIDERS", count(SERVICES_MAX_PROVIDERS)),
+            ("SOURCE_FILE_MAX", bytes(SOURCE_FILE_MAX)),
+            ("POM_MAX_BYTES", bytes(POM_MAX_BYTES)),
+            ("POM_MAX_ELEMENTS", count(POM_MAX_ELEMENTS)),
+            ("POM_MAX_NESTING", count(POM_MAX_NESTING)),
+            ("POM_MAX_ANCESTRY", count(POM_MAX_ANCESTRY)),
+            ("POM_MAX_MODULE_DEPTH", count(POM_MAX_MODULE_DEPTH)),
+            ("INTERPOLATION_MAX_LEN", bytes(INTERPOLATION_MAX_LEN as u64)),
+            ("INTERPOLATION_MAX_STEPS", count(INTERPOLATION_MAX_STEPS)),
+            ("INTERPOLATION_MAX_DEPTH", count(INTERPOLATION_MAX_DEPTH)),
+            ("MAVEN_MAX_CALLS", count(MAVEN_MAX_CALLS)),
+            ("MAVEN_CALL_TIMEOUT", secs(MAVEN_CALL_TIMEOUT)),
+            ("MAVEN_TOTAL_TIME", secs(MAVEN_TOTAL_TIME)),
+            ("EVAL_MAX_STEPS", count(EVAL_MAX_STEPS)),
+            ("EVAL_MAX_STRING", bytes(EVAL_MAX_STRING as u64)),
+            ("EVAL_MAX_STRING_BYTES", bytes(EVAL_MAX_STRING_BYTES as u64)),
+            ("EVAL_MAX_ELEMENTS", count(EVAL_MAX_ELEMENTS)),
+            ("EVAL_MAX_HEAP", count(EVAL_MAX_HEAP)),
+            ("EVAL_MAX_STACK", count(EVAL_MAX_STACK)),
+            ("EVAL_MAX_CALL_DEPTH", count(EVAL_MAX_CALL_DEPTH)),
+            ("EVAL_MAX_TOTAL_STEPS", count(EVAL_MAX_TOTAL_STEPS)),
+            ("EVAL_MAX_NESTING", count(EVAL_MAX_NESTING)),
+            ("EVAL_MAX_INITIALISERS", count(EVAL_MAX_INITIALISERS)),
+            ("EVAL_MAX_SCANNED", count(EVAL_MAX_SCANNED)),
+        ];
+        let mut declared: Vec<&str> = include_str!("bounds.rs")
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub const "))
+            .filter_map(|l| l.split(':').next())
+            .collect();
+        let mut listed: Vec<&str> = stated.iter().map(|(name, _)| *name).collect();
+        declared.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(declared, listed, "a bound is missing from this test");
+        let doc = include_str!("../docs/bounds.md");
+        for (name, value) in &stated {
+            let row = doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{name}` |")))
+                .unwrap_or_else(|| panic!("docs/bounds.md has no row for {name}"));
+            assert!(
+                row.starts_with(&format!("| `{name}` | {value} |")),
+                "docs/bounds.md states {name} as\n{row}\nbut it is {value}"
+            );
+        }
+    }
+}
