@@ -340,7 +340,11 @@ fn effective_models_match_mavens() {
         out.sort();
         out
     }
-    let mut resolver = Resolver::new(ResolveOptions::from_env());
+    // Opted in to Maven, as CARGO_FLINK_CONNECTOR_MVN=mvn would (check runs none by default).
+    let mut resolver = Resolver::new(ResolveOptions {
+        mvn: Some("mvn".into()),
+        ..ResolveOptions::from_env()
+    });
     for gav in sample {
         let dir = tempfile::tempdir().unwrap();
         let pom = dir.path().join("pom.xml");
