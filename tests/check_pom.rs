@@ -772,6 +772,16 @@ fn counting_mvn(dir: &Path, count: &Path, seconds: &str) -> std::path::PathBuf {
     mvn
 }
 
+/// A POM's notes, after checking that the run succeeded and found nothing (unknown is never a
+/// finding).
+fn notes_without_findings(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(out));
+    let report = json(out);
+    let file = file_pom(&report);
+    assert_eq!(rules(file), Vec::<(&str, &str)>::new(), "{file:#}");
+    notes(file)
+}
+
 /// Issue 17: `check DIR` on a POM importing 40 unresolvable BOMs ran `mvn dependency:get` 40
 /// times. Maven is now an explicit opt-in, and even then at most MAVEN_MAX_CALLS calls run;
 /// the rest is unknown with the reason, never a finding.
@@ -817,13 +827,9 @@ fn maven_runs_only_when_opted_in_and_at_most_the_bounded_number_of_times() {
 
     // Default: no Maven at all (the stand-in is first on PATH, so a call would be counted).
     let (out, took) = run(None);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     assert_eq!(calls(), 0);
     assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
-    let report = json(&out);
-    let file = file_pom(&report);
-    assert_eq!(rules(file), Vec::<(&str, &str)>::new(), "{file:#}");
-    let said = notes(file);
+    let said = notes_without_findings(&out);
     for expected in [
         "imported BOM org.example.nowhere:bom-0:1 could not be read",
         "imported BOM org.example.nowhere:bom-39:1 could not be read",
@@ -835,17 +841,13 @@ fn maven_runs_only_when_opted_in_and_at_most_the_bounded_number_of_times() {
 
     // Opted in: the stand-in runs, but only MAVEN_MAX_CALLS times.
     let (out, _) = run(Some(&mvn));
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     assert_eq!(calls(), MAVEN_MAX_CALLS);
-    let report = json(&out);
-    let file = file_pom(&report);
-    assert_eq!(rules(file), Vec::<(&str, &str)>::new(), "{file:#}");
-    let notes = notes(file);
+    let said = notes_without_findings(&out);
     for expected in [
         "imported BOM org.example.nowhere:bom-0:1 could not be read: mvn dependency:get failed: Could not find artifact (stand-in)",
         &format!("imported BOM org.example.nowhere:bom-39:1 could not be read: not in the local repository, and this run already made the {MAVEN_MAX_CALLS} Maven calls it may"),
     ] {
-        assert!(notes.contains(expected), "{expected} not in {notes}");
+        assert!(said.contains(expected), "{expected} not in {said}");
     }
     assert!(
         !empty_repo.join("org").exists(),

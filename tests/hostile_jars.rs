@@ -223,18 +223,24 @@ fn overlapping_entries_sharing_one_deflate_stream_are_read_once() {
     eprintln!("check on 2,000 entries sharing one 32 MiB stream: {elapsed:?}");
 }
 
+/// 200 entries of 32 MiB of zeros each, each with its own copy of the deflated stream.
+const HIGH_RATIO_DECLARED: u64 = 200 * (32 << 20);
+
+fn high_ratio_zip() -> Vec<u8> {
+    const SIZE: usize = 32 << 20;
+    let names: Vec<String> = (0..200).map(|i| format!("p/C{i}.class")).collect();
+    zip_of_streams(&names, &zeros_deflated(SIZE), SIZE as u32, false)
+}
+
 #[test]
 fn high_ratio_entries_stop_at_the_decompression_budget() {
-    const SIZE: usize = 32 << 20;
-    let stream = zeros_deflated(SIZE);
-    let names: Vec<String> = (0..200).map(|i| format!("p/C{i}.class")).collect();
     let work = tempfile::tempdir().unwrap();
     let jar = work.path().join("ratio.jar");
-    let bytes = zip_of_streams(&names, &stream, SIZE as u32, false);
+    let bytes = high_ratio_zip();
     let budget = cargo_flink_connector::jar::decompression_budget(bytes.len() as u64);
     std::fs::write(&jar, bytes).unwrap();
     // 200 × 32 MiB = 6.25 GiB declared; the budget allows a fraction of it.
-    assert!(budget < 200 * SIZE as u64 / 8, "budget {budget}");
+    assert!(budget < HIGH_RATIO_DECLARED / 8, "budget {budget}");
     let (report, elapsed) = check_json(&jar, Duration::from_secs(180));
     let notes = notes(&report);
     assert!(
@@ -323,16 +329,9 @@ fn on_disk(path: &Path) -> u64 {
 /// budget of their real size on disk.
 #[test]
 fn a_sparse_jar_gets_the_budget_of_its_size_on_disk_not_its_apparent_size() {
-    const SIZE: usize = 32 << 20;
-    let stream = zeros_deflated(SIZE);
-    let names: Vec<String> = (0..200).map(|i| format!("p/C{i}.class")).collect();
     let work = tempfile::tempdir().unwrap();
     let jar = work.path().join("sparse.jar");
-    sparse_file(
-        &jar,
-        100 << 30,
-        &zip_of_streams(&names, &stream, SIZE as u32, false),
-    );
+    sparse_file(&jar, 100 << 30, &high_ratio_zip());
     let apparent = std::fs::metadata(&jar).unwrap().len();
     let real = on_disk(&jar);
     assert!(apparent > 100 << 30 && real < 64 << 20, "{apparent} {real}");
