@@ -500,7 +500,17 @@ fn bad_poms_and_parent_loops_are_one_line_exit_2() {
             "badparent/pom.xml: not a readable pom.xml",
         ),
         (root.join("missing/pom.xml"), "no such file"),
+        (
+            root.join("fifo/pom.xml"),
+            "is a FIFO (named pipe), not a pom.xml",
+        ),
     ];
+    std::fs::create_dir(root.join("fifo")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(root.join("fifo/pom.xml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
     for (path, expected) in cases {
         let out = check(&[], &[&path]);
         let err = support::stderr(&out);

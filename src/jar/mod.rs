@@ -179,7 +179,7 @@ pub fn connector_jars_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// What a path is, when it is not a regular file (symbolic links followed).
-fn irregular_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
+pub(crate) fn irregular_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
     if file_type.is_file() {
         return None;
     }

@@ -177,6 +177,14 @@ impl Pom {
     pub fn read(path: &Path) -> Result<Pom> {
         use std::io::Read;
         let cannot = |e| Error::io(format!("cannot read {}", path.display()), e);
+        // A FIFO would block the open: only regular files are read.
+        let kind = std::fs::metadata(path).map_err(cannot)?.file_type();
+        if let Some(kind) = crate::jar::irregular_kind(&kind) {
+            return Err(Error::usage(format!(
+                "{} is {kind}, not a pom.xml",
+                path.display()
+            )));
+        }
         let file = std::fs::File::open(path).map_err(cannot)?;
         let mut bytes = Vec::new();
         file.take(POM_MAX_BYTES + 1)
