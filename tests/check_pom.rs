@@ -500,10 +500,7 @@ fn bad_poms_and_parent_loops_are_one_line_exit_2() {
             "badparent/pom.xml: not a readable pom.xml",
         ),
         (root.join("missing/pom.xml"), "no such file"),
-        (
-            root.join("fifo/pom.xml"),
-            "is a FIFO (named pipe), not a pom.xml",
-        ),
+        (root.join("fifo/pom.xml"), "is a FIFO (named pipe)"),
     ];
     std::fs::create_dir(root.join("fifo")).unwrap();
     let made = Command::new("mkfifo")
