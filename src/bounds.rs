@@ -55,6 +55,10 @@ pub const SOURCE_FILE_MAX: u64 = 8 << 20;
 pub const POM_MAX_BYTES: u64 = 8 << 20;
 /// Elements of one POM, which bounds the tree built from it. Past it: as [`POM_MAX_BYTES`].
 pub const POM_MAX_ELEMENTS: usize = 200_000;
+/// Elements of a POM and its parents together (a chain of 32 parents each just below
+/// [`POM_MAX_ELEMENTS`] would not fit in a GiB). Past it: the parent that passes it is unread
+/// and what depends on it unknown.
+pub const POM_CHAIN_MAX_ELEMENTS: usize = 400_000;
 /// Element nesting of one POM. Past it: as [`POM_MAX_BYTES`].
 pub const POM_MAX_NESTING: usize = 256;
 /// Parents in one chain, and imports within imports. Past it: a parent loop (exit 2) or
@@ -155,6 +159,7 @@ mod tests {
             ("SOURCE_FILE_MAX", bytes(SOURCE_FILE_MAX)),
             ("POM_MAX_BYTES", bytes(POM_MAX_BYTES)),
             ("POM_MAX_ELEMENTS", count(POM_MAX_ELEMENTS)),
+            ("POM_CHAIN_MAX_ELEMENTS", count(POM_CHAIN_MAX_ELEMENTS)),
             ("POM_MAX_NESTING", count(POM_MAX_NESTING)),
             ("POM_MAX_ANCESTRY", count(POM_MAX_ANCESTRY)),
             ("POM_MAX_MODULE_DEPTH", count(POM_MAX_MODULE_DEPTH)),

@@ -935,3 +935,37 @@ fn huge_poms_are_refused_in_one_line_and_large_ones_fit_in_a_gibibyte() {
     );
     json(&out);
 }
+
+/// A chain of 32 parents (by relativePath, all in the repository), each just below
+/// POM_MAX_ELEMENTS: together they would not fit in a GiB. Reading stops at
+/// POM_CHAIN_MAX_ELEMENTS, the rest of the chain is unknown.
+#[test]
+fn a_long_chain_of_large_parents_stops_at_the_chain_bound() {
+    use cargo_flink_connector::bounds::{POM_CHAIN_MAX_ELEMENTS, POM_MAX_ELEMENTS};
+    if !support::require_command("prlimit") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let filler = "<a/>".repeat(POM_MAX_ELEMENTS - 100);
+    let files: Vec<(String, String)> = (0..32)
+        .map(|i| {
+            let parent = if i < 31 {
+                format!("<parent><groupId>g</groupId><artifactId>p{}</artifactId><version>1</version><relativePath>../p{}/pom.xml</relativePath></parent>", i + 1, i + 1)
+            } else {
+                String::new()
+            };
+            let xml = project(&format!(
+                "{parent}<groupId>g</groupId><artifactId>p{i}</artifactId><version>1</version><properties>{filler}</properties>"
+            ));
+            (format!("p{i}/pom.xml"), xml)
+        })
+        .collect();
+    let files: Vec<(&str, String)> = files.iter().map(|(n, x)| (n.as_str(), x.clone())).collect();
+    write(dir.path(), &files);
+    let out = check_in_1_gib(&dir.path().join("p0/pom.xml"));
+    let said = notes_without_findings(&out);
+    let expected = format!(
+        "parent g:p2:1 could not be read: with it this chain of POMs holds more than {POM_CHAIN_MAX_ELEMENTS} elements"
+    );
+    assert!(said.contains(&expected), "{expected} not in {said}");
+}

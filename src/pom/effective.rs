@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::bounds::{
-    INTERPOLATION_MAX_DEPTH, INTERPOLATION_MAX_LEN, INTERPOLATION_MAX_STEPS, POM_MAX_ANCESTRY,
+    INTERPOLATION_MAX_DEPTH, INTERPOLATION_MAX_LEN, INTERPOLATION_MAX_STEPS,
+    POM_CHAIN_MAX_ELEMENTS, POM_MAX_ANCESTRY,
 };
 use crate::errors::{Error, Result};
 
@@ -116,6 +117,11 @@ fn parent_gav(root: &Element) -> Option<Gav> {
         artifact_id: p.text_of("artifactId").unwrap_or_default().to_string(),
         version: p.text_of("version").unwrap_or_default().to_string(),
     })
+}
+
+/// Elements of a tree, itself included (what a chain of POMs costs in memory).
+fn element_count(e: &Element) -> usize {
+    1 + e.children.iter().map(element_count).sum::<usize>()
 }
 
 fn read_pom(path: &Path) -> Result<Element> {
@@ -304,6 +310,7 @@ impl EffectivePom {
         let mut unresolved = Vec::new();
         let mut parent_unknown = false;
         let mut seen = vec![own_gav(&links[0].root)];
+        let mut elements = element_count(&links[0].root);
         while let Some(gav) = parent_gav(&links.last().expect("one").root) {
             let current = files.last().expect("one").clone();
             if seen.contains(&gav) || seen.len() > MAX_DEPTH {
@@ -321,9 +328,16 @@ impl EffectivePom {
             };
             match found {
                 Ok(file) => {
-                    links.push(Link {
-                        root: read_pom(&file)?,
-                    });
+                    let root = read_pom(&file)?;
+                    elements += element_count(&root);
+                    if elements > POM_CHAIN_MAX_ELEMENTS {
+                        unresolved.push(format!(
+                            "parent {gav} could not be read: with it this chain of POMs holds more than {POM_CHAIN_MAX_ELEMENTS} elements"
+                        ));
+                        parent_unknown = true;
+                        break;
+                    }
+                    links.push(Link { root });
                     files.push(file);
                     seen.push(gav);
                 }
