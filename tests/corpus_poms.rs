@@ -6,7 +6,8 @@
 //! Downloads go through Maven only: the corpus POMs with `dependency:copy` (one run for all)
 //! into ~/.cache/cargo-flink-connector/corpus-poms/<group>/<artifact>/<version>/, their
 //! ancestors into the local repository ~/.m2, in rounds (the audit, run offline, names the
-//! parents it could not read; one Maven run fetches them all). A warm cache needs no network.
+//! parents it could not read; one Maven run fetches them all). A warm cache needs no network;
+//! each test fetches what it reads itself (support::ensure_cached), so either runs alone.
 
 mod support;
 
@@ -205,8 +206,13 @@ fn shipped_poms_have_no_error_findings() {
             version: v.into(),
         };
         let target = cached_pom(&gav.to_string());
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(gav.repository_path(&repository), &target).unwrap();
+        let source = gav.repository_path(&repository);
+        support::ensure_cached(target.parent().unwrap(), |partial| {
+            std::fs::copy(&source, partial.join(target.file_name().unwrap()))
+                .map(drop)
+                .map_err(|e| format!("{}: {e}", source.display()))
+        })
+        .unwrap();
     }
 
     let mut by_line: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
@@ -344,7 +350,9 @@ fn effective_models_match_mavens() {
     for gav in sample {
         let dir = tempfile::tempdir().unwrap();
         let pom = dir.path().join("pom.xml");
-        std::fs::copy(cached_pom(gav), &pom).unwrap();
+        // Fetched here if missing: this test must not depend on the other one's downloads.
+        let cached = support::corpus::fetch_pom(gav).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::copy(cached, &pom).unwrap();
         let output = dir.path().join("effective.xml");
         let out = Command::new("mvn")
             .current_dir(dir.path())

@@ -94,6 +94,32 @@ pub fn cache_dir() -> PathBuf {
         })
 }
 
+/// Makes sure the cache directory `dir` exists, filling it with `fill` when it does not: `fill`
+/// writes into a fresh sibling directory that is renamed into place, so a reader never sees a
+/// half-written entry and two tests filling the same entry at once both succeed (the loser's copy
+/// is dropped). Every test fills what it reads through this, never relying on another test.
+pub fn ensure_cached(
+    dir: &Path,
+    fill: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<(), String> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let parent = dir.parent().expect("a cache entry has a parent");
+    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let partial = tempfile::Builder::new()
+        .prefix(".partial-")
+        .tempdir_in(parent)
+        .map_err(|e| format!("{}: {e}", parent.display()))?;
+    fill(partial.path())?;
+    match std::fs::rename(partial.path(), dir) {
+        Ok(()) => Ok(()),
+        // Another test renamed its copy into place first: use that one.
+        Err(_) if dir.is_dir() => Ok(()),
+        Err(e) => Err(format!("{}: {e}", dir.display())),
+    }
+}
+
 pub fn flink_lib(version: &str) -> Option<PathBuf> {
     let lib = cache_dir().join("flink").join(version).join("lib");
     require(
