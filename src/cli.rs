@@ -69,7 +69,8 @@ pub enum Command {
     /// bash: `cargo flink-connector completions bash > ~/.local/share/bash-completion/completions/cargo-flink-connector`
     /// and `source` it from ~/.bashrc after cargo's completion; zsh: write `_cargo-flink-connector`
     /// into a directory of $fpath (cargo's `_cargo` calls it for `cargo flink-connector`); fish:
-    /// `> ~/.config/fish/completions/cargo-flink-connector.fish`.
+    /// `> ~/.config/fish/conf.d/cargo-flink-connector.fish` (conf.d: fish then keeps its own cargo
+    /// completion).
     Completions(CompletionsArgs),
 }
 

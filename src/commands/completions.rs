@@ -41,13 +41,25 @@ complete -F __cargo_flink_connector_complete -o bashdefault -o default cargo
 complete -F _cargo_flink_connector -o bashdefault -o default cargo-flink-connector
 "#;
 
+/// Whether the command line is `cargo flink-connector …`.
+const FISH_HOOK: &str = "# cargo flink-connector: added to cargo's own completion.
+function __fish_cargo_flink_connector_called
+    set -l cmd (commandline -opc)
+    test \"$cmd[2]\" = flink-connector
+end
+";
+
 pub fn cmd_completions(args: CompletionsArgs) -> Result<u8> {
     let mut out = std::io::stdout();
     match args.shell {
         Shell::Fish => {
-            // Lines for `cargo`, which fish adds to cargo's own (install under conf.d/, not as
-            // completions/cargo.fish, which would shadow fish's cargo completion).
-            clap_complete::generate(Shell::Fish, &mut Cargo::command(), "cargo", &mut out);
+            // clap_complete's fish script stops two levels below its root, so one generated for
+            // `cargo` could not complete `cargo flink-connector option add --type`: generate it for
+            // our own binary and attach its lines to `cargo` (which fish merges with cargo's own;
+            // install under conf.d/, as completions/cargo.fish would shadow fish's cargo completion).
+            let mut own = Vec::new();
+            clap_complete::generate(Shell::Fish, &mut own_command(BIN), BIN, &mut own);
+            print!("{}", fish_for_cargo(&String::from_utf8_lossy(&own)));
         }
         Shell::Bash => {
             // clap_complete names the bash case labels of a hyphenated binary differently from
@@ -64,6 +76,26 @@ pub fn cmd_completions(args: CompletionsArgs) -> Result<u8> {
         shell => clap_complete::generate(shell, &mut own_command(BIN), BIN, &mut out),
     }
     Ok(0)
+}
+
+/// Our fish script, moved from `cargo-flink-connector ARGS` onto `cargo flink-connector ARGS`:
+/// each line applies only after `cargo flink-connector`, and the generated functions that find
+/// the subcommand skip both words.
+fn fish_for_cargo(own: &str) -> String {
+    let about = Cargo::command()
+        .find_subcommand("flink-connector")
+        .and_then(|c| c.get_about().map(|a| a.to_string()))
+        .unwrap_or_default()
+        .replace('\'', "\\'");
+    let lines = own
+        .replace("set -e cmd[1]\n", "set -e cmd[1..2]\n")
+        .replace(
+            &format!("complete -c {BIN} -n \""),
+            "complete -c cargo -n \"__fish_cargo_flink_connector_called; and ",
+        );
+    format!(
+        "{FISH_HOOK}complete -c cargo -n __fish_use_subcommand -f -a flink-connector -d '{about}'\n{lines}"
+    )
 }
 
 /// The `flink-connector` subcommand as a command of its own, named `name`.
