@@ -57,8 +57,14 @@ fn has_color(text: &str) -> bool {
     })
 }
 
-/// (flags, environment, io, coloured?): the expectations the README's table states.
-const COLOR_CASES: &[(&[&str], &[(&str, &str)], Io, bool)] = &[
+/// (flags, environment, io, coloured?): the expectations the README states.
+type ColorCase = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+    Io,
+    bool,
+);
+const COLOR_CASES: &[ColorCase] = &[
     (&[], &[], Io::Piped, false),
     (&[], &[], Io::Terminal, true),
     (&["--color", "auto"], &[], Io::Terminal, true),
