@@ -414,3 +414,43 @@ fn effective_models_match_mavens() {
         );
     }
 }
+
+/// Two tests filling the same cache entry at once both get the whole entry, and nobody ever sees
+/// a half-written one (each fills its own directory, renamed into place).
+#[test]
+fn concurrent_fills_of_one_cache_entry_are_safe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let entry = tmp.path().join("corpus/g/a/1");
+    let fills = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                support::ensure_cached(&entry, |partial| {
+                    fills.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    std::fs::write(partial.join("a-1.pom"), "first half").unwrap();
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                    std::fs::write(partial.join("a-1.pom"), "<project/>").unwrap();
+                    Ok(())
+                })
+                .unwrap();
+                assert_eq!(support::read(&entry.join("a-1.pom")), "<project/>");
+            });
+        }
+    });
+    assert!(fills.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    // Only the entry remains: the losers' directories are gone.
+    let left: Vec<_> = std::fs::read_dir(entry.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["1"]);
+    // A filled entry is not filled again; a failed fill leaves nothing behind.
+    support::ensure_cached(&entry, |_| panic!("filled twice")).unwrap();
+    let other = tmp.path().join("corpus/g/a/2");
+    assert!(support::ensure_cached(&other, |_| Err("no network".into())).is_err());
+    assert!(!other.exists());
+    assert_eq!(
+        std::fs::read_dir(other.parent().unwrap()).unwrap().count(),
+        1
+    );
+}
