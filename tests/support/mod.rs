@@ -46,8 +46,12 @@ pub fn maven_lines() -> Vec<&'static str> {
     }
 }
 
+/// The tool, with CI's or the user's `CARGO_TERM_COLOR` removed: colour follows the pipe unless a
+/// test asks for it (a CI exporting `CARGO_TERM_COLOR=always` colours every command's output).
 pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cargo-flink-connector"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-flink-connector"));
+    cmd.env_remove("CARGO_TERM_COLOR");
+    cmd
 }
 
 /// Runs `cargo-flink-connector flink-connector ARGS` in `cwd`.
