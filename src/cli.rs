@@ -24,7 +24,7 @@ pub enum Cargo {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// No status lines or diffs (errors and warnings are still printed)
+    /// No status lines, diffs or progress (errors, warnings and results are still printed)
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// More detail
