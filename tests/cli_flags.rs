@@ -419,3 +419,23 @@ fn package_quiet_shows_maven_only_on_failure() {
         "{err}"
     );
 }
+
+/// On a terminal `package` shows a progress line instead of Maven's log; `-q` shows neither.
+#[test]
+fn package_quiet_on_a_terminal_shows_no_progress() {
+    if !require_command("java") || !require_command("script") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let jar = broken_jar(tmp.path());
+    let p = project(tmp.path());
+    wrapper(&p, Some(&jar));
+    let (_, normal, _) = run(&p, &strings(&["package"]), &[], Io::Terminal);
+    assert!(normal.contains("Building flink-connector-acme"), "{normal}");
+    let (_, quiet, _) = run(&p, &strings(&["package", "-q"]), &[], Io::Terminal);
+    assert!(
+        !quiet.contains("Building") && !quiet.contains("maven:") && !quiet.contains("[INFO]"),
+        "{quiet}"
+    );
+    assert!(quiet.contains("jar:        "), "{quiet}");
+}
