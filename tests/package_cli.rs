@@ -125,3 +125,61 @@ fn a_failing_package_names_the_failing_test() {
         "{err}"
     );
 }
+
+/// Surefire's report of a failed and an errored test (tests/fixtures/surefire), moved to `class`.
+fn failed_report(class: &str) -> String {
+    read(&fixture_dir().join("../surefire/TEST-org.example.RedisTest.xml"))
+        .replace("org.example.RedisTest", class)
+}
+
+/// Every line of a multi-line project names its failed tests (from that line's own reports);
+/// reports an earlier build left behind are not this build's failures.
+#[test]
+fn a_failing_line_names_its_failed_tests() {
+    if !require_command("java") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.20,2.2"]);
+    let class = "org.example.flink.connector.acme.AcmeConnectorTest";
+    std::fs::write(project.join("report.xml"), failed_report(class)).unwrap();
+    // An old run's failure of another test, in the 1.20 reports.
+    let old = project.join("target/flink-1.20/surefire-reports");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join("TEST-Old.xml"), failed_report("org.example.Old")).unwrap();
+    let touched = std::process::Command::new("touch")
+        .args(["-d", "2020-01-01"])
+        .arg(old.join("TEST-Old.xml"))
+        .status()
+        .unwrap();
+    assert!(touched.success());
+    // The wrapper fails each line as Maven does when a test fails, leaving Surefire's report.
+    let script = project.join("mvnw");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nfor a; do case $a in -Pflink-*) line=${{a#-Pflink-}};; esac; done\n\
+             mkdir -p target/flink-$line/surefire-reports\n\
+             cp report.xml target/flink-$line/surefire-reports/TEST-{class}.xml\n\
+             echo '[ERROR] There are test failures.'\nexit 1\n"
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = run_in(&project, &["package", "-q"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let named: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("failed test: "))
+        .collect();
+    // Both tests of the report, once per line; line numbers and messages as the report has them.
+    let expected = [
+        format!("failed test: {class}.writes (RedisTest.java:42): expected: <1> but was: <2>"),
+        format!(
+            "failed test: {class}.connects (RedisTest.java:60): java.lang.IllegalStateException: no server"
+        ),
+    ];
+    assert_eq!(named, [&expected[..], &expected[..]].concat(), "{err}");
+}

@@ -245,26 +245,10 @@ mod tests {
     #[test]
     fn names_failed_tests_with_their_assertion_and_line() {
         let dir = tempfile::tempdir().unwrap();
-        // As Surefire 3 writes a JUnit 5 failure and an error.
+        // As Surefire 3 writes a JUnit 5 failure and an error (tests/package_cli.rs uses it too).
         std::fs::write(
             dir.path().join("TEST-org.example.RedisTest.xml"),
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<testsuite name="org.example.RedisTest" tests="3" errors="1" skipped="0" failures="1">
-  <testcase name="reads" classname="org.example.RedisTest" time="0.01"/>
-  <testcase name="writes" classname="org.example.RedisTest" time="0.02">
-    <failure message="expected: &lt;1&gt; but was: &lt;2&gt;" type="org.opentest4j.AssertionFailedError"><![CDATA[org.opentest4j.AssertionFailedError: expected: <1> but was: <2>
-	at org.junit.jupiter.api.AssertionUtils.fail(AssertionUtils.java:151)
-	at org.junit.jupiter.api.Assertions.assertEquals(Assertions.java:531)
-	at org.example.RedisTest.writes(RedisTest.java:42)
-]]></failure>
-  </testcase>
-  <testcase name="connects" classname="org.example.RedisTest" time="0">
-    <error type="java.lang.IllegalStateException"><![CDATA[java.lang.IllegalStateException: no server
-	at org.example.RedisClient.open(RedisClient.java:7)
-	at org.example.RedisTest$Nested.connects(RedisTest.java:60)
-]]></error>
-  </testcase>
-</testsuite>"#,
+            include_str!("../../tests/fixtures/surefire/TEST-org.example.RedisTest.xml"),
         )
         .unwrap();
         let names: Vec<String> = failures(dir.path(), std::time::SystemTime::UNIX_EPOCH)
