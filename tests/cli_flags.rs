@@ -439,3 +439,46 @@ fn package_quiet_on_a_terminal_shows_no_progress() {
     );
     assert!(quiet.contains("jar:        "), "{quiet}");
 }
+
+/// `-v` only adds: every line a command prints without it, it prints with it too.
+#[test]
+fn verbose_keeps_every_line_of_every_command() {
+    let has_java = has_command("java");
+    for command in [
+        "new",
+        "generate",
+        "option",
+        "check",
+        "inspect",
+        "package",
+        "line",
+        "templates",
+        "completions",
+    ] {
+        if command == "package" && !has_java {
+            continue;
+        }
+        let shown = |verbose: bool| {
+            let tmp = tempfile::tempdir().unwrap();
+            let (cwd, mut args) = colored_run(command, tmp.path());
+            if verbose {
+                args.push("-v".into());
+            }
+            let (code, out, err) = run(&cwd, &args, &[], Io::Piped);
+            let text = format!("{out}{err}").replace(&tmp.path().display().to_string(), "TMP");
+            (code, text)
+        };
+        let (normal_code, normal) = shown(false);
+        let (verbose_code, verbose) = shown(true);
+        assert_eq!(normal_code, verbose_code, "{command}");
+        // Timings differ from run to run.
+        let missing: Vec<&str> = normal
+            .lines()
+            .filter(|l| !l.contains(" ms") && !verbose.lines().any(|v| v == *l))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{command} -v lost {missing:?}:\n{verbose}"
+        );
+    }
+}
