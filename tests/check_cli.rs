@@ -12,7 +12,9 @@ use support::RawZip;
 
 fn tool() -> Command {
     let mut cmd = Command::cargo_bin("cargo-flink-connector").unwrap();
-    cmd.env_remove("GITHUB_STEP_SUMMARY").env("NO_COLOR", "1");
+    cmd.env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("CARGO_TERM_COLOR")
+        .env("NO_COLOR", "1");
     cmd
 }
 

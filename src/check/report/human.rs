@@ -1,10 +1,11 @@
 //! rustc-like text: one block per finding, grouped per file, a summary line per file and one
-//! for the run. Colour only on a terminal (and not with NO_COLOR).
+//! for the run. Colour as `ui::color()` decides; quiet (`-q`) prints only the error and warning
+//! findings, as a CI log wants them.
 
 use std::io::{self, Write};
 
 use super::{display_location, escape_controls, matrix_rows, plural};
-use crate::check::finding::Severity;
+use crate::check::finding::{Finding, Severity};
 use crate::check::Report;
 
 struct Style {
@@ -29,8 +30,11 @@ impl Style {
     }
 }
 
-pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report, color: bool, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
     let style = Style { color };
+    if quiet {
+        return write_findings(report, &style, out);
+    }
     for file in &report.files {
         let engine = file
             .engine
@@ -59,20 +63,7 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()
             }
         }
         for f in &file.findings {
-            writeln!(
-                out,
-                "{}{}: {}",
-                style.severity(f.severity),
-                style.paint("1", &format!("[{}]", f.rule)),
-                escape_controls(&f.message)
-            )?;
-            writeln!(
-                out,
-                "  {} {}",
-                style.paint("1;34", "-->"),
-                escape_controls(&display_location(&file.path, &f.location))
-            )?;
-            writeln!(out, "   {} {}", style.paint("1;34", "= help:"), f.hint)?;
+            write_finding(&style, &file.path, f, out)?;
         }
         let count = |s: Severity| file.findings.iter().filter(|f| f.severity == s).count();
         writeln!(
@@ -98,4 +89,35 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()
         plural(s.notes, "note"),
         plural(report.files.len(), "file")
     )
+}
+
+fn write_finding(style: &Style, path: &str, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}{}: {}",
+        style.severity(f.severity),
+        style.paint("1", &format!("[{}]", f.rule)),
+        escape_controls(&f.message)
+    )?;
+    writeln!(
+        out,
+        "  {} {}",
+        style.paint("1;34", "-->"),
+        escape_controls(&display_location(path, &f.location))
+    )?;
+    writeln!(out, "   {} {}", style.paint("1;34", "= help:"), f.hint)
+}
+
+/// `-q`: the errors and warnings alone (no headers, notes, matrices or summaries).
+fn write_findings(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    for file in &report.files {
+        for f in file
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Note)
+        {
+            write_finding(style, &file.path, f, out)?;
+        }
+    }
+    Ok(())
 }

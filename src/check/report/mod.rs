@@ -5,7 +5,7 @@ mod human;
 mod junit;
 mod sarif;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use super::Report;
 
@@ -25,8 +25,9 @@ pub enum Format {
 pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Human => {
-            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            human::write(report, color, out)
+            // --color, CARGO_TERM_COLOR, NO_COLOR and the terminal, as every command; -q: findings only.
+            let quiet = crate::ui::verbosity() == crate::ui::Verbosity::Quiet;
+            human::write(report, crate::ui::color(), quiet, out)
         }
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, report)?;
