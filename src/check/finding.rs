@@ -47,13 +47,24 @@ pub struct Rule {
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
+    /// The cause, once: a finding with several occurrences names what they share.
     pub message: String,
-    /// The entry, class or pom element the finding is about.
+    /// The entry, class or pom element the finding is about (the first occurrence's).
     pub location: String,
     pub hint: String,
     /// 1-based line, for pom.xml findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// Every place one cause shows up (issue 22: the Hive dialect's 17 hidden planner classes
+    /// are one finding, not 17); empty when `location` is the only one.
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// One place of a finding with several: where, and what is there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Occurrence {
+    pub location: String,
+    pub detail: String,
 }
 
 /// `-A/-W/-D RULE` overrides: `None` silences a rule.
@@ -119,8 +130,30 @@ impl<'l> Findings<'l> {
             location: location.into(),
             hint: rule.hint.to_string(),
             line: None,
+            occurrences: Vec::new(),
         });
         self.items.last_mut()
+    }
+
+    /// Reports one cause found in several places as one finding: `message` names the cause,
+    /// each occurrence the place and what is there. A single occurrence is an ordinary finding
+    /// with that occurrence's own text (`single`), so one-place messages read as before.
+    pub fn add_grouped(
+        &mut self,
+        rule: &Rule,
+        severity: Severity,
+        message: impl FnOnce(usize) -> String,
+        single: impl FnOnce() -> String,
+        occurrences: Vec<Occurrence>,
+    ) -> Option<&mut Finding> {
+        let first = occurrences.first()?.location.clone();
+        if occurrences.len() == 1 {
+            return self.add_at(rule, severity, first, single());
+        }
+        let count = occurrences.len();
+        let finding = self.add_at(rule, severity, first, message(count))?;
+        finding.occurrences = occurrences;
+        Some(finding)
     }
 }
 

@@ -51,11 +51,12 @@ pub fn write(report: &Report, out: &mut dyn Write, step_summary: Option<&Path>) 
             let line = f.line.map(|l| format!(",line={l}")).unwrap_or_default();
             writeln!(
                 out,
-                "::{command} file={}{line},title={}::{} ({}) — {}",
+                "::{command} file={}{line},title={}::{} ({}){} — {}",
                 escape_property(&file.path),
                 escape_property(&format!("{} [{}]", f.rule, f.location)),
                 escape_data(&f.message),
                 escape_data(&f.location),
+                escape_data(&super::occurrence_lines(f)),
                 escape_data(&f.hint)
             )?;
         }
@@ -80,6 +81,14 @@ pub fn write(report: &Report, out: &mut dyn Write, step_summary: Option<&Path>) 
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A grouped finding's occurrences inside its table cell, `<br>`-separated (a cell is one line).
+fn occurrence_cell(f: &crate::check::finding::Finding) -> String {
+    f.occurrences
+        .iter()
+        .map(|o| format!("<br>• {} ({})", cell(&o.detail), cell(&o.location)))
+        .collect()
 }
 
 fn markdown(report: &Report) -> String {
@@ -109,7 +118,7 @@ fn markdown(report: &Report) -> String {
                 f.severity.as_str(),
                 f.rule,
                 cell(&f.location),
-                cell(&f.message)
+                cell(&f.message) + &occurrence_cell(f)
             ));
         }
         md.push('\n');

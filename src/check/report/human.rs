@@ -7,6 +7,9 @@ use super::{display_location, escape_controls, matrix_rows, plural};
 use crate::check::finding::Severity;
 use crate::check::Report;
 
+/// A long list (170 internal classes) would bury the other findings; JSON has them all.
+const SHOWN_OCCURRENCES: usize = 10;
+
 struct Style {
     color: bool,
 }
@@ -72,6 +75,29 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()
                 style.paint("1;34", "-->"),
                 escape_controls(&display_location(&file.path, &f.location))
             )?;
+            if !f.occurrences.is_empty() {
+                writeln!(
+                    out,
+                    "   {} {} occurrences:",
+                    style.paint("1;34", "="),
+                    f.occurrences.len()
+                )?;
+                for o in f.occurrences.iter().take(SHOWN_OCCURRENCES) {
+                    writeln!(
+                        out,
+                        "     - {} ({})",
+                        escape_controls(&o.detail),
+                        escape_controls(&o.location)
+                    )?;
+                }
+                if f.occurrences.len() > SHOWN_OCCURRENCES {
+                    writeln!(
+                        out,
+                        "     … and {} more (--format json lists every one)",
+                        f.occurrences.len() - SHOWN_OCCURRENCES
+                    )?;
+                }
+            }
             writeln!(out, "   {} {}", style.paint("1;34", "= help:"), f.hint)?;
         }
         let count = |s: Severity| file.findings.iter().filter(|f| f.severity == s).count();

@@ -53,10 +53,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                         .iter()
                         .map(|f| {
                             format!(
-                                "{}: {} ({})\nhelp: {}",
+                                "{}: {} ({}){}\nhelp: {}",
                                 f.location,
                                 f.message,
                                 f.severity.as_str(),
+                                super::occurrence_lines(f),
                                 f.hint
                             )
                         })
@@ -71,7 +72,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 case.set_system_out(
                     findings
                         .iter()
-                        .map(|f| format!("{}: {}: {}", f.severity.as_str(), f.location, f.message))
+                        .map(|f| {
+                            format!(
+                                "{}: {}: {}{}",
+                                f.severity.as_str(),
+                                f.location,
+                                f.message,
+                                super::occurrence_lines(f)
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join("\n"),
                 );

@@ -59,6 +59,14 @@ fn display_location(path: &str, location: &str) -> String {
     }
 }
 
+/// A grouped finding's occurrences, one `\n  - detail (location)` line each (empty for one).
+fn occurrence_lines(f: &crate::check::finding::Finding) -> String {
+    f.occurrences
+        .iter()
+        .map(|o| format!("\n  - {} ({})", o.detail, o.location))
+        .collect()
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

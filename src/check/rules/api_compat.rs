@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::context::{JarContext, OwnedMemberRef};
-use crate::check::finding::{examples, Findings, Rule, Severity};
+use crate::check::finding::{examples, Findings, Occurrence, Rule, Severity};
 use crate::classfile::MemberKind;
 use crate::flink::index::{describe_lines, lines_with};
 use crate::flink::runtime::shaded_library_of;
@@ -218,15 +218,30 @@ pub(super) fn users_text(users: &[&str]) -> String {
     )
 }
 
+/// One finding per cause (`why`), listing each referenced class and its users.
 fn report(out: &mut Findings, rule: &Rule, groups: BTreeMap<&str, Vec<&str>>, why: &str) {
-    for (referenced, users) in groups {
-        let message = format!(
+    let single = groups.iter().next().map(|(referenced, users)| {
+        format!(
             "{} refers to {} {why}",
-            users_text(&users),
+            users_text(users),
             internal_to_binary(referenced)
-        );
-        out.add(rule, format!("{}.class", users[0]), message);
-    }
+        )
+    });
+    let referenced: Vec<String> = groups.keys().map(|r| internal_to_binary(r)).collect();
+    let occurrences = groups
+        .iter()
+        .map(|(referenced, users)| Occurrence {
+            location: format!("{}.class", users[0]),
+            detail: format!("{} used by {}", internal_to_binary(referenced), users_text(users)),
+        })
+        .collect();
+    out.add_grouped(
+        rule,
+        rule.severity,
+        |n| format!("{n} classes the jar refers to are Flink classes {why}: {}", examples(&referenced, 3)),
+        || single.unwrap_or_default(),
+        occurrences,
+    );
 }
 
 fn check_members(
