@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::context::{JarContext, OwnedMemberRef};
-use crate::check::finding::{examples, Findings, Occurrence, Rule, Severity};
+use crate::check::finding::{examples, java_member, Findings, Occurrence, Rule, Severity};
 use crate::classfile::MemberKind;
 use crate::flink::index::{describe_lines, lines_with};
 use crate::flink::runtime::shaded_library_of;
@@ -116,6 +116,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         }
     }
     let target = ctx.target.to_string();
+    let mut found = Vec::new();
     for (referenced, users) in removed {
         let lines = lines_with(referenced);
         let message = format!(
@@ -124,13 +125,14 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             internal_to_binary(referenced),
             shipped_elsewhere(&lines, target_line, &target),
         );
-        out.add_at(
-            &REMOVED_API,
-            severity_by_direction(&lines, target_line),
-            format!("{}.class", users[0]),
-            message,
-        );
+        let severity = severity_by_direction(&lines, target_line);
+        found.push((severity, format!("{}.class", users[0]), message));
     }
+    // One cause per direction: classes only later lines add, or classes the target lost.
+    out.add_each(&REMOVED_API, found, |severity, n| match severity {
+        Severity::Warning => format!("{n} Flink classes the jar refers to were added after {target} (built against a later Flink?)"),
+        _ => format!("{n} Flink classes the jar refers to are not in {target}, though other lines ship them"),
+    });
     report(
         out,
         &PLANNER_INTERNAL,
@@ -232,13 +234,22 @@ fn report(out: &mut Findings, rule: &Rule, groups: BTreeMap<&str, Vec<&str>>, wh
         .iter()
         .map(|(referenced, users)| Occurrence {
             location: format!("{}.class", users[0]),
-            detail: format!("{} used by {}", internal_to_binary(referenced), users_text(users)),
+            detail: format!(
+                "{} used by {}",
+                internal_to_binary(referenced),
+                users_text(users)
+            ),
         })
         .collect();
     out.add_grouped(
         rule,
         rule.severity,
-        |n| format!("{n} classes the jar refers to are Flink classes {why}: {}", examples(&referenced, 3)),
+        |n| {
+            format!(
+                "{n} classes the jar refers to are Flink classes {why}: {}",
+                examples(&referenced, 3)
+            )
+        },
         || single.unwrap_or_default(),
         occurrences,
     );
@@ -275,16 +286,15 @@ fn check_members(
         }
     }
     let target_line = ctx.target.version.line.line;
+    let mut found = Vec::new();
     for (member, uses) in missing {
         let users: Vec<&str> = uses.iter().map(|(class, _)| *class).collect();
-        let (what, shown) = if member.kind == MemberKind::Field {
-            (
-                "field",
-                format!("{} (type {})", member.name, member.descriptor),
-            )
+        let what = if member.kind == MemberKind::Field {
+            "field"
         } else {
-            ("method", format!("{}{}", member.name, member.descriptor))
+            "method"
         };
+        let shown = java_member(&member.owner, &member.name, &member.descriptor);
         // An error even when the member was only added later: a 1.20 connector's
         // optionalOptions() reading FactoryUtil.SOURCE_PARALLELISM (1.19+) fails on 1.17 with
         // NoSuchFieldError (tests/matrix_proof.rs). The one exception: every use sits in the
@@ -310,18 +320,27 @@ fn check_members(
         } else {
             (MISSING_MEMBER.severity, String::new())
         };
-        out.add_at(
-            &MISSING_MEMBER,
+        found.push((
             severity,
             format!("{}.class", users[0]),
             format!(
-                "{} uses {what} {}.{shown} which {} does not have{added}{reach}",
+                "{} uses {what} {shown} which {} does not have{added}{reach}",
                 users_text(&users),
-                internal_to_binary(&member.owner),
                 ctx.target
             ),
-        );
+        ));
     }
+    out.add_each(&MISSING_MEMBER, found, |severity, n| {
+        let reach = if severity == Severity::Warning {
+            " (each used only where that line never calls it)"
+        } else {
+            ""
+        };
+        format!(
+            "{n} Flink fields and methods the jar uses are not in {}{reach}",
+            ctx.target
+        )
+    });
 }
 
 #[cfg(test)]
