@@ -84,7 +84,7 @@ fn a_factory_doubling_a_string_40_times_is_unknown_in_bounded_memory() {
     let (out, elapsed) = run_bounded(&["inspect", jar_arg], Duration::from_secs(60), GIB);
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let factory = &doc["factories"][0];
+    let factory = &doc["jars"][0]["factories"][0];
     assert!(factory["identifier"].is_null(), "{factory}");
     assert!(factory["required_options"].is_null(), "{factory}");
     assert!(factory["optional_options"].is_null(), "{factory}");

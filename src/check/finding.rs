@@ -53,7 +53,6 @@ pub struct Finding {
     pub location: String,
     pub hint: String,
     /// 1-based line, for pom.xml findings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     /// Every place one cause shows up (issue 22: the Hive dialect's 17 hidden planner classes
     /// are one finding, not 17); empty when `location` is the only one.

@@ -12,7 +12,14 @@ fn or_unknown(value: &Option<String>) -> String {
     value.clone().unwrap_or_else(|| UNKNOWN.to_string())
 }
 
-/// The JSON shape, field order as documented.
+/// The JSON shape (schemas/inspect.schema.json), field order as documented: the same object
+/// for one jar or many.
+#[derive(Serialize)]
+struct InspectJson<'a> {
+    schema_version: u32,
+    jars: Vec<JarJson<'a>>,
+}
+
 #[derive(Serialize)]
 struct JarJson<'a> {
     jar: String,
@@ -25,6 +32,10 @@ struct FactoryJson<'a> {
     /// `null` when not known exactly (then `notes` says why).
     identifier: Option<&'a str>,
     interfaces: &'a [String],
+    /// What the YAML's `source`/`sink`/`lookup` say: `null` when not readable.
+    scan: Option<bool>,
+    lookup: Option<bool>,
+    sink: bool,
     /// `null` when not known exactly — never a partial list.
     required_options: Option<Vec<OptionJson>>,
     optional_options: Option<Vec<OptionJson>>,
@@ -39,6 +50,8 @@ struct OptionJson {
     ty: String,
     /// `null` when the option has no default.
     default: Option<String>,
+    /// The option's `withDescription` text; `null` when it has none or it is not readable.
+    description: Option<String>,
 }
 
 fn option_json(option: &OptionInfo) -> OptionJson {
@@ -46,6 +59,16 @@ fn option_json(option: &OptionInfo) -> OptionJson {
         key: option.key.clone(),
         ty: or_unknown(&option.ty),
         default: option.default.as_ref().map(or_unknown),
+        description: option.description.clone(),
+    }
+}
+
+/// Scan and lookup of a table source: `(false, false)` for a factory that is no source.
+fn source_flags(f: &FactoryInfo) -> (Option<bool>, Option<bool>) {
+    match (f.is_table_source(), f.source_kinds) {
+        (false, _) => (Some(false), Some(false)),
+        (true, Some(k)) => (Some(k.scan), Some(k.lookup)),
+        (true, None) => (None, None),
     }
 }
 
@@ -56,13 +79,19 @@ fn jar_json<'a>(jar: &Path, factories: &'a [FactoryInfo]) -> JarJson<'a> {
     };
     let factories = factories
         .iter()
-        .map(|f| FactoryJson {
-            class: &f.class,
-            identifier: f.identifier.as_deref(),
-            interfaces: &f.interfaces,
-            required_options: options(&f.required_options),
-            optional_options: options(&f.optional_options),
-            notes: (!f.notes.is_empty()).then(|| f.notes.join("; ")),
+        .map(|f| {
+            let (scan, lookup) = source_flags(f);
+            FactoryJson {
+                class: &f.class,
+                identifier: f.identifier.as_deref(),
+                interfaces: &f.interfaces,
+                scan,
+                lookup,
+                sink: f.is_table_sink(),
+                required_options: options(&f.required_options),
+                optional_options: options(&f.optional_options),
+                notes: (!f.notes.is_empty()).then(|| f.notes.join("; ")),
+            }
         })
         .collect();
     JarJson {
@@ -71,14 +100,13 @@ fn jar_json<'a>(jar: &Path, factories: &'a [FactoryInfo]) -> JarJson<'a> {
     }
 }
 
-/// One jar: `{"jar": …, "factories": […]}`; several (a project directory): an array of those.
+/// `{"schema_version": 1, "jars": [{"jar": …, "factories": […]}, …]}`, for one jar or several.
 pub fn json(reports: &[(PathBuf, Vec<FactoryInfo>)]) -> String {
-    let docs: Vec<JarJson> = reports.iter().map(|(p, f)| jar_json(p, f)).collect();
-    let text = match docs.as_slice() {
-        [one] => serde_json::to_string_pretty(one),
-        many => serde_json::to_string_pretty(many),
+    let doc = InspectJson {
+        schema_version: crate::check::report::SCHEMA_VERSION,
+        jars: reports.iter().map(|(p, f)| jar_json(p, f)).collect(),
     };
-    text.unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
 /// A YAML scalar: plain when unambiguous, else a double-quoted (JSON-compatible) string.
@@ -126,12 +154,7 @@ pub fn yaml(jar: &Path, factories: &[FactoryInfo]) -> String {
         .iter()
         .filter(|f| f.is_table_source() || f.is_table_sink())
     {
-        let kinds = f.source_kinds;
-        let (scan, lookup) = match (f.is_table_source(), kinds) {
-            (false, _) => (Some(false), Some(false)),
-            (true, Some(k)) => (Some(k.scan), Some(k.lookup)),
-            (true, None) => (None, None),
-        };
+        let (scan, lookup) = source_flags(f);
         let identifier = f.identifier.as_deref().unwrap_or(UNKNOWN);
         let _ = writeln!(out, "---\n# factory: {}\nconnector:", f.class);
         let _ = writeln!(out, "  type: {}", scalar(identifier));

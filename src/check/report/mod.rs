@@ -12,6 +12,27 @@ use super::Report;
 pub use junit::catalog as junit_catalog;
 pub use sarif::catalog as sarif_catalog;
 
+/// The version of the JSON shapes `check` and `inspect` write (schemas/*.schema.json): bumped
+/// when a field is removed or changes meaning; new fields keep it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A JSON document with its `schema_version` first.
+#[derive(serde::Serialize)]
+struct Versioned<'a, T: serde::Serialize> {
+    schema_version: u32,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+impl<'a, T: serde::Serialize> Versioned<'a, T> {
+    fn new(body: &'a T) -> Self {
+        Versioned {
+            schema_version: SCHEMA_VERSION,
+            body,
+        }
+    }
+}
+
 /// The report formats (the CLI maps its own `--format` onto these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -29,7 +50,7 @@ pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> io::Result
             human::write(report, color, out)
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
+            serde_json::to_writer_pretty(&mut *out, &Versioned::new(report))?;
             writeln!(out)
         }
         Format::Sarif => {
