@@ -109,23 +109,7 @@ pub fn json(reports: &[(PathBuf, Vec<FactoryInfo>)]) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
-/// A YAML scalar: plain when unambiguous, else a double-quoted (JSON-compatible) string.
-fn scalar(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-/<>".contains(c))
-        && !matches!(
-            text,
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
-        )
-        && !text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.');
-    if plain {
-        text.to_string()
-    } else {
-        serde_json::to_string(text).unwrap_or_default()
-    }
-}
+use crate::escape::{markdown_cell, markdown_code, yaml_comment, yaml_scalar as scalar};
 
 fn yes_no(value: Option<bool>) -> String {
     value.map_or_else(|| scalar(UNKNOWN), |v| v.to_string())
@@ -136,7 +120,7 @@ fn yes_no(value: Option<bool>) -> String {
 pub fn yaml(jar: &Path, factories: &[FactoryInfo]) -> String {
     let mut out = format!(
         "# connector-meta.yaml for {} (read from bytecode by cargo flink-connector inspect)\n",
-        jar.display()
+        yaml_comment(&jar.display().to_string())
     );
     let others: Vec<&FactoryInfo> = factories
         .iter()
@@ -146,8 +130,8 @@ pub fn yaml(jar: &Path, factories: &[FactoryInfo]) -> String {
         let _ = writeln!(
             out,
             "# not a table connector: {} ({})",
-            f.class,
-            f.identifier.as_deref().unwrap_or(UNKNOWN)
+            yaml_comment(&f.class),
+            yaml_comment(f.identifier.as_deref().unwrap_or(UNKNOWN))
         );
     }
     for f in factories
@@ -156,7 +140,11 @@ pub fn yaml(jar: &Path, factories: &[FactoryInfo]) -> String {
     {
         let (scan, lookup) = source_flags(f);
         let identifier = f.identifier.as_deref().unwrap_or(UNKNOWN);
-        let _ = writeln!(out, "---\n# factory: {}\nconnector:", f.class);
+        let _ = writeln!(
+            out,
+            "---\n# factory: {}\nconnector:",
+            yaml_comment(&f.class)
+        );
         let _ = writeln!(out, "  type: {}", scalar(identifier));
         let _ = writeln!(
             out,
@@ -174,7 +162,7 @@ pub fn yaml(jar: &Path, factories: &[FactoryInfo]) -> String {
             ))
         );
         for note in &f.notes {
-            let _ = writeln!(out, "    # incomplete: {}", note.replace('\n', " "));
+            let _ = writeln!(out, "    # incomplete: {}", yaml_comment(note));
         }
         let listed = f
             .required_options
@@ -210,25 +198,27 @@ pub fn markdown(jar: &Path, factories: &[FactoryInfo]) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut out = format!("# Factories in `{name}`\n");
+    // Every jar-supplied string goes through escape.rs: a code span when it is plain, else
+    // escaped text, so no identifier, key or default can open a heading, a tag or a new row.
+    let mut out = format!("# Factories in {}\n", markdown_code(&name));
     if factories.is_empty() {
         out.push_str("\nNo factory is registered in META-INF/services/org.apache.flink.table.factories.Factory.\n");
     }
     for f in factories {
-        let short: Vec<&str> = f
+        let short: Vec<String> = f
             .interfaces
             .iter()
-            .map(|i| i.rsplit('.').next().unwrap_or(i))
+            .map(|i| markdown_cell(i.rsplit('.').next().unwrap_or(i)))
             .collect();
         let _ = writeln!(
             out,
-            "\n## `{}`\n\nClass `{}`; implements {}.\n",
-            f.identifier.as_deref().unwrap_or(UNKNOWN),
-            f.class,
+            "\n## {}\n\nClass {}; implements {}.\n",
+            markdown_code(f.identifier.as_deref().unwrap_or(UNKNOWN)),
+            markdown_code(&f.class),
             short.join(", ")
         );
         for note in &f.notes {
-            let _ = writeln!(out, "> Not read exactly: {}\n", note.replace('\n', " "));
+            let _ = writeln!(out, "> Not read exactly: {}\n", markdown_cell(note));
         }
         out.push_str("| Option | Required | Type | Default |\n|---|---|---|---|\n");
         let listed = f
@@ -240,13 +230,13 @@ pub fn markdown(jar: &Path, factories: &[FactoryInfo]) -> String {
         for (o, required) in listed {
             let default = match &o.default {
                 None => "—".to_string(),
-                Some(value) => format!("`{}`", value.as_deref().unwrap_or(UNKNOWN)),
+                Some(value) => markdown_code(value.as_deref().unwrap_or(UNKNOWN)),
             };
             let _ = writeln!(
                 out,
-                "| `{}` | {required} | {} | {default} |",
-                o.key,
-                o.ty.as_deref().unwrap_or(UNKNOWN)
+                "| {} | {required} | {} | {default} |",
+                markdown_code(&o.key),
+                markdown_cell(o.ty.as_deref().unwrap_or(UNKNOWN))
             );
         }
     }

@@ -79,9 +79,7 @@ pub fn write(report: &Report, out: &mut dyn Write, step_summary: Option<&Path>) 
     Ok(())
 }
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
+use crate::escape::{markdown_cell as cell, markdown_code};
 
 /// A grouped finding's occurrences inside its table cell, `<br>`-separated (a cell is one line).
 fn occurrence_cell(f: &crate::check::finding::Finding) -> String {
@@ -106,7 +104,11 @@ fn markdown(report: &Report) -> String {
         plural(report.files.len(), "file")
     );
     for file in &report.files {
-        md.push_str(&format!("### `{}` (target {})\n\n", file.path, file.target));
+        md.push_str(&format!(
+            "### {} (target {})\n\n",
+            markdown_code(&file.path),
+            cell(&file.target)
+        ));
         if file.findings.is_empty() {
             md.push_str("No findings.\n\n");
             continue;
@@ -114,10 +116,10 @@ fn markdown(report: &Report) -> String {
         md.push_str("| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
         for f in &file.findings {
             md.push_str(&format!(
-                "| {} | `{}` | `{}` | {} |\n",
+                "| {} | `{}` | {} | {} |\n",
                 f.severity.as_str(),
                 f.rule,
-                cell(&f.location),
+                markdown_code(&f.location),
                 cell(&f.message) + &occurrence_cell(f)
             ));
         }

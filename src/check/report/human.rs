@@ -44,8 +44,8 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()
             out,
             "{} {} (target {}{engine})",
             style.paint("1;32", "Checking"),
-            file.path,
-            file.target
+            escape_controls(&file.path),
+            escape_controls(&file.target)
         )?;
         for note in &file.notes {
             writeln!(
@@ -104,7 +104,7 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()
         writeln!(
             out,
             "{}: {}, {}, {}\n",
-            file.path,
+            escape_controls(&file.path),
             plural(count(Severity::Error), "error"),
             plural(count(Severity::Warning), "warning"),
             plural(count(Severity::Note), "note")

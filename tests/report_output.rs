@@ -1,0 +1,368 @@
+//! What `check` and `inspect` write, as a consumer reads it (issues 17, 21, 22): every format
+//! parses back to the hostile strings a jar carried (identifiers, option keys, defaults,
+//! descriptions, entry names, the jar's file name) without them becoming markup, YAML documents
+//! or workflow commands; the JSON documents validate against schemas/*.schema.json; one cause is
+//! one finding, with its occurrences, in every format; and targets are taken the way users write
+//! them.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use assert_cmd::cargo::CommandCargoExt;
+use cargo_flink_connector::escape::java_string;
+use support::RawZip;
+
+const HOSTILE_ID: &str =
+    "x\n# Owned <img src=x onerror=alert(1)> `a|b` \r\n::error::pwn\u{2028}---\ny: 1";
+const HOSTILE_KEY: &str = "k<script>alert(1)</script>|`#";
+const HOSTILE_DEFAULT: &str = "d\n---\nevil: true\r\n<script>x</script>` | # \u{85}end";
+const HOSTILE_DESCRIPTION: &str =
+    "desc\n## heading <b>bold</b> \"quote\" \\ %0A ::warning::x, ]]> </failure>";
+/// A file name that tries to leave a YAML comment, a Markdown code span and a workflow command.
+const HOSTILE_FILE: &str = "evil `x`\n---\nk: v\n::error::file <script>.jar";
+/// A signature entry (an error finding) whose name tries the same in the check reports.
+const HOSTILE_ENTRY: &str = "META-INF/e`|<img src=x onerror=1>\n## h\n::error::x%0A ]]>.SF";
+
+fn tool() -> Command {
+    let mut cmd = Command::cargo_bin("cargo-flink-connector").unwrap();
+    cmd.env_remove("GITHUB_STEP_SUMMARY").env("NO_COLOR", "1");
+    cmd
+}
+
+fn run(args: &[&str], path: &Path) -> Output {
+    tool().args(args).arg(path).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn python_with(module: &str) -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .status()
+        .is_ok_and(|s| s.success());
+    support::require(&format!("python3 with {module}"), ok)
+}
+
+/// Validates `doc` against schemas/`name`.schema.json (Draft 2020-12, the schema itself checked).
+fn assert_valid(name: &str, doc: &[u8]) {
+    if !python_with("jsonschema") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.json");
+    std::fs::write(&file, doc).unwrap();
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schemas/{name}.schema.json"));
+    let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\n\
+                  jsonschema.Draft202012Validator.check_schema(schema)\n\
+                  jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: {}\n{}",
+        text(&out.stderr),
+        text(doc)
+    );
+}
+
+/// A factory compiled against Flink 1.20 whose identifier, option key, default and description
+/// are the hostile strings, in a jar with a hostile file name and a hostile signature entry.
+fn hostile_jar(work: &Path) -> Option<PathBuf> {
+    let lib = support::flink_lib("1.20.5")?;
+    support::require_jdk().then_some(())?;
+    let source = format!(
+        r#"package hostile;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.factories.DynamicTableSinkFactory;
+import org.apache.flink.table.factories.DynamicTableSourceFactory;
+
+public class HostileFactory implements DynamicTableSourceFactory, DynamicTableSinkFactory {{
+    public static final ConfigOption<String> OPTION = ConfigOptions.key({key})
+        .stringType().defaultValue({default}).withDescription({description});
+    public String factoryIdentifier() {{ return {id}; }}
+    public Set<ConfigOption<?>> requiredOptions() {{ return new HashSet<>(); }}
+    public Set<ConfigOption<?>> optionalOptions() {{
+        Set<ConfigOption<?>> options = new HashSet<>();
+        options.add(OPTION);
+        return options;
+    }}
+    public DynamicTableSource createDynamicTableSource(Context c) {{ throw new UnsupportedOperationException(); }}
+    public DynamicTableSink createDynamicTableSink(Context c) {{ throw new UnsupportedOperationException(); }}
+}}
+"#,
+        key = java_string(HOSTILE_KEY),
+        default = java_string(HOSTILE_DEFAULT),
+        description = java_string(HOSTILE_DESCRIPTION),
+        id = java_string(HOSTILE_ID),
+    );
+    let src = work.join("src/hostile/HostileFactory.java");
+    std::fs::create_dir_all(src.parent().unwrap()).unwrap();
+    std::fs::write(&src, source).unwrap();
+    let classes = work.join("classes");
+    support::javac_sources(&[src], &support::lib_classpath(&lib, &[]), 8, &classes)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut zip = RawZip::new();
+    zip.add("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n\r\n")
+        .add(
+            "META-INF/services/org.apache.flink.table.factories.Factory",
+            b"hostile.HostileFactory\n",
+        )
+        .add(HOSTILE_ENTRY, b"x");
+    for (name, bytes) in support::files_under(&classes) {
+        zip.add(&name, &bytes);
+    }
+    let jar = work.join(HOSTILE_FILE);
+    zip.write_to(&jar);
+    Some(jar)
+}
+
+/// Code spans removed from one line, as CommonMark reads them: a backtick run not escaped by a
+/// backslash opens one, closed by the next run of the same length (inside, backslashes are text).
+fn without_code_spans(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let run_at = |i: usize| chars[i..].iter().take_while(|c| **c == '`').count();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => {
+                out.extend(&chars[i..(i + 2).min(chars.len())]);
+                i += 2;
+            }
+            '`' => {
+                let run = run_at(i);
+                let mut j = i + run;
+                let close = loop {
+                    if j >= chars.len() {
+                        break None;
+                    }
+                    if chars[j] == '`' {
+                        let other = run_at(j);
+                        if other == run {
+                            break Some(j + run);
+                        }
+                        j += other;
+                    } else {
+                        j += 1;
+                    }
+                };
+                match close {
+                    Some(after) => i = after,
+                    None => {
+                        out.extend(&chars[i..i + run]);
+                        i += run;
+                    }
+                }
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Markdown that shows hostile text as text: outside code spans every `<`, `|` and backtick is
+/// escaped, headings are only `expected_headings`, and table rows keep their column count.
+fn assert_inert_markdown(md: &str, expected_headings: &[&str], columns: usize) {
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(headings.len(), expected_headings.len(), "{md}");
+    for (line, prefix) in headings.iter().zip(expected_headings) {
+        assert!(line.starts_with(prefix), "{line:?} in\n{md}");
+    }
+    for line in md.lines() {
+        let outside = without_code_spans(line);
+        let unescaped = |c: char| {
+            let chars: Vec<char> = outside.chars().collect();
+            (0..chars.len()).any(|i| chars[i] == c && (i == 0 || chars[i - 1] != '\\'))
+        };
+        assert!(
+            !unescaped('<') || outside.contains("<br>"),
+            "raw HTML: {line:?}"
+        );
+        assert!(!unescaped('`'), "a code span broken open: {line:?}");
+        if line.starts_with('|') {
+            let cells = outside
+                .chars()
+                .zip(std::iter::once(' ').chain(outside.chars()))
+                .filter(|(c, before)| *c == '|' && *before != '\\')
+                .count();
+            assert_eq!(cells, columns + 1, "a row with other columns: {line:?}");
+        }
+    }
+}
+
+#[test]
+fn inspect_formats_parse_back_to_the_hostile_strings() {
+    let work = tempfile::tempdir().unwrap();
+    let Some(jar) = hostile_jar(work.path()) else {
+        return;
+    };
+    // JSON: the exact strings, and the published schema.
+    let json = run(&["inspect"], &jar);
+    assert_eq!(json.status.code(), Some(0), "{}", text(&json.stderr));
+    assert_valid("inspect", &json.stdout);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["jars"][0]["jar"], jar.display().to_string());
+    let factory = &doc["jars"][0]["factories"][0];
+    assert_eq!(factory["identifier"], HOSTILE_ID, "{factory}");
+    let option = &factory["optional_options"][0];
+    assert_eq!(
+        option,
+        &serde_json::json!({"key": HOSTILE_KEY, "type": "String",
+            "default": HOSTILE_DEFAULT, "description": HOSTILE_DESCRIPTION})
+    );
+
+    // YAML: one document, whose values are the strings (the file name stays in its comment).
+    let yaml = run(&["inspect", "--format", "yaml"], &jar);
+    assert_eq!(yaml.status.code(), Some(0));
+    if python_with("yaml") {
+        let file = work.path().join("meta.yaml");
+        std::fs::write(&file, &yaml.stdout).unwrap();
+        let parsed = Command::new("python3")
+            .args([
+                "-c",
+                "import json,sys,yaml\nprint(json.dumps(list(yaml.safe_load_all(open(sys.argv[1],encoding='utf-8')))))",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            parsed.status.success(),
+            "{}\n{}",
+            text(&parsed.stderr),
+            text(&yaml.stdout)
+        );
+        let docs: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+        assert_eq!(
+            docs.as_array().unwrap().len(),
+            1,
+            "{docs:#}\n{}",
+            text(&yaml.stdout)
+        );
+        let connector = &docs[0]["connector"];
+        assert_eq!(connector["type"], HOSTILE_ID);
+        let properties = connector["properties"].as_array().unwrap();
+        let hostile = properties.iter().find(|p| p["key"] == HOSTILE_KEY).unwrap();
+        assert_eq!(hostile["defaultValue"], HOSTILE_DEFAULT);
+        assert_eq!(hostile["description"], HOSTILE_DESCRIPTION);
+        assert_eq!(
+            properties[0]["description"],
+            format!("Must be set to '{HOSTILE_ID}' to configure this connector.")
+        );
+    }
+
+    // Markdown: the title and one heading per factory, nothing else; no tag, no broken row.
+    let md = text(&run(&["inspect", "--format", "markdown"], &jar).stdout);
+    assert_inert_markdown(&md, &["# Factories in ", "## "], 4);
+    assert_eq!(md.lines().filter(|l| l.starts_with('|')).count(), 3, "{md}");
+}
+
+#[test]
+fn check_formats_parse_back_to_the_hostile_strings() {
+    let work = tempfile::tempdir().unwrap();
+    let Some(jar) = hostile_jar(work.path()) else {
+        return;
+    };
+    let check = |format: &str| run(&["check", "--target", "1.20", "--format", format], &jar);
+
+    let json = check("json");
+    assert_eq!(json.status.code(), Some(1), "{}", text(&json.stderr));
+    assert_valid("check", &json.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["files"][0]["path"], jar.display().to_string());
+    let signature = report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "signature-file")
+        .unwrap();
+    assert_eq!(signature["location"], HOSTILE_ENTRY);
+
+    let sarif = check("sarif");
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "signature-file")
+        .unwrap();
+    assert_eq!(
+        result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        HOSTILE_ENTRY
+    );
+
+    // JUnit: well-formed XML (read by Python's parser) whose failure text names the entry.
+    let junit = check("junit").stdout;
+    let file = work.path().join("junit.xml");
+    std::fs::write(&file, &junit).unwrap();
+    let parsed = Command::new("python3")
+        .args([
+            "-c",
+            "import json,sys,xml.etree.ElementTree as ET\n\
+             cases=ET.parse(sys.argv[1]).getroot().iter('testcase')\n\
+             print(json.dumps([c.find('failure').text for c in cases if c.get('name')=='signature-file']))",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        parsed.status.success(),
+        "{}\n{}",
+        text(&parsed.stderr),
+        text(&junit)
+    );
+    let failures: Vec<String> = serde_json::from_slice(&parsed.stdout).unwrap();
+    assert!(failures[0].contains(HOSTILE_ENTRY), "{failures:?}");
+
+    // GitHub: every line is one workflow command (or the summary), none forged; the step
+    // summary is inert Markdown.
+    let summary = work.path().join("summary.md");
+    let github = tool()
+        .args(["check", "--target", "1.20", "--format", "github"])
+        .arg(&jar)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let commands = text(&github.stdout);
+    for line in commands.lines() {
+        let known = [
+            "::error file=",
+            "::warning file=",
+            "::notice file=",
+            "check: ",
+        ];
+        assert!(known.iter().any(|k| line.starts_with(k)), "{line:?}");
+        let (properties, _) = line.split_once("::").map_or(("", ""), |(_, rest)| {
+            rest.split_once("::").unwrap_or((rest, ""))
+        });
+        assert!(
+            !properties.contains('\n') && !properties.contains("::"),
+            "{line:?}"
+        );
+    }
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert_inert_markdown(&md, &["## Flink connector check", "### "], 4);
+
+    // Human: no control character of the strings reaches the terminal.
+    let human = text(&check("human").stdout);
+    assert!(
+        !human.contains('\r') && !human.lines().any(|l| l.starts_with("::")),
+        "{human}"
+    );
+    assert!(human.contains("evil `x`\\u{a}---"), "{human}");
+}
