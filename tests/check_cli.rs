@@ -158,7 +158,10 @@ fn json_has_the_documented_shape_and_says_what_was_assumed() {
     assert_eq!(finding["location"], "META-INF/BAD.SF");
     // One place: no occurrence list; absent values are null, never missing keys.
     assert_eq!(finding["occurrences"], serde_json::json!([]));
-    assert!(finding["line"].is_null() && file["matrix"].is_null(), "{file}");
+    assert!(
+        finding["line"].is_null() && file["matrix"].is_null(),
+        "{file}"
+    );
     assert_eq!(
         report["summary"],
         serde_json::json!({"errors": 1, "warnings": 0, "notes": 2})
@@ -350,7 +353,11 @@ fn inspect_prints_json_yaml_and_markdown() {
     // What the YAML says about the factory, the JSON says too.
     assert_eq!(
         (&factory["scan"], &factory["lookup"], &factory["sink"]),
-        (&serde_json::json!(true), &serde_json::json!(false), &serde_json::json!(true))
+        (
+            &serde_json::json!(true),
+            &serde_json::json!(false),
+            &serde_json::json!(true)
+        )
     );
     let yaml = text(
         &tool()
@@ -481,7 +488,10 @@ fn list_rules_and_explain_in_every_format() {
             .unwrap()
             .stdout,
     );
-    assert!(human_f8.contains("unrelocated-library (F8, warning"), "{human_f8}");
+    assert!(
+        human_f8.contains("unrelocated-library (F8, warning"),
+        "{human_f8}"
+    );
 
     let unknown = tool()
         .args(["check", "--explain", "signature-files"])

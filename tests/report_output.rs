@@ -366,3 +366,218 @@ fn check_formats_parse_back_to_the_hostile_strings() {
     );
     assert!(human.contains("evil `x`\\u{a}---"), "{human}");
 }
+
+/// Flink 2.2's flink-connector-files checked against 1.17: 22 classes only later lines added are
+/// one removed-flink-api finding, 15 fields and methods 1.17 lacks one missing-flink-member error
+/// (each cause once, its places listed) — in every format. Members read as Java, not descriptors.
+#[test]
+fn one_cause_is_one_finding_with_its_occurrences_in_every_format() {
+    let (Some(_), Some(lib)) = (support::flink_lib("1.17.2"), support::flink_lib("2.2.1")) else {
+        return;
+    };
+    let jar = support::lib_jar(&lib, "flink-connector-files");
+    let check = |format: &str| run(&["check", "--target", "1.17", "--format", format], &jar);
+    let json = check("json");
+    assert_valid("check", &json.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let findings = report["files"][0]["findings"].as_array().unwrap();
+    let of = |rule: &str| -> Vec<&serde_json::Value> {
+        findings.iter().filter(|f| f["rule"] == rule).collect()
+    };
+    let members = of("missing-flink-member");
+    let member_errors: Vec<_> = members
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert_eq!(member_errors.len(), 1, "{members:#?}");
+    let grouped = member_errors[0];
+    let occurrences = grouped["occurrences"].as_array().unwrap();
+    assert!(occurrences.len() >= 10, "{grouped:#}");
+    assert!(
+        grouped["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{} Flink fields and methods", occurrences.len())),
+        "{grouped:#}"
+    );
+    let details: Vec<&str> = occurrences
+        .iter()
+        .map(|o| o["detail"].as_str().unwrap())
+        .collect();
+    // Read from javap: Path.serializeToDataOutputView(Path, DataOutputView), added in 1.19.
+    assert!(
+        details.iter().any(|d| d.contains(
+            "method org.apache.flink.core.fs.Path.serializeToDataOutputView(Path, DataOutputView) which flink-1.17 does not have"
+        )),
+        "{details:#?}"
+    );
+    let descriptor = regex_free_descriptor;
+    for f in findings {
+        let texts = std::iter::once(&f["message"]).chain(
+            f["occurrences"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| &o["detail"]),
+        );
+        for t in texts {
+            assert!(!descriptor(t.as_str().unwrap()), "a JVM descriptor in {t}");
+        }
+    }
+    let removed = of("removed-flink-api");
+    assert_eq!(removed.len(), 1, "{removed:#?}");
+    let removed = removed[0];
+    let count = removed["occurrences"].as_array().unwrap().len();
+    assert!(count >= 10, "{removed:#}");
+
+    // The other formats carry the same finding once, with its occurrences.
+    let human = text(&check("human").stdout);
+    assert_eq!(
+        human.matches("warning[removed-flink-api]").count(),
+        1,
+        "{human}"
+    );
+    assert!(
+        human.contains(&format!("= {count} occurrences:")),
+        "{human}"
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&check("sarif").stdout).unwrap();
+    let results: Vec<&serde_json::Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "removed-flink-api")
+        .collect();
+    assert_eq!(results.len(), 1);
+    assert_eq!(
+        results[0]["relatedLocations"].as_array().unwrap().len(),
+        count
+    );
+    let github = text(&check("github").stdout);
+    let annotations: Vec<&str> = github
+        .lines()
+        .filter(|l| l.contains("title=removed-flink-api"))
+        .collect();
+    assert_eq!(annotations.len(), 1, "{github}");
+    assert_eq!(annotations[0].matches("%0A  - ").count(), count);
+    let junit = text(&check("junit").stdout);
+    let case = junit
+        .split("<testcase ")
+        .find(|c| c.starts_with("name=\"missing-flink-member\""))
+        .unwrap();
+    assert_eq!(case.matches("<failure").count(), 1, "{case}");
+    assert!(
+        case.matches("\n  - ").count() >= occurrences.len(),
+        "{case}"
+    );
+}
+
+/// `(Lorg/…;I)V`-style text: a descriptor's parameter list or a `L…;` class type.
+fn regex_free_descriptor(text: &str) -> bool {
+    text.split(['(', ' ', ','])
+        .any(|part| part.starts_with('L') && part.contains('/') && part.contains(';'))
+        || text.contains(";)")
+}
+
+/// A copy of a class flink-dist ships (StreamMap, which uses the @Internal StreamRecord) is one
+/// bundled-flink-runtime error, not also an internal-flink-api warning for what the copy uses.
+#[test]
+fn a_bundled_flink_class_is_one_finding() {
+    let Some(lib) = support::flink_lib("2.2.1") else {
+        return;
+    };
+    let dist = support::lib_jar(&lib, "flink-dist");
+    let class = "org/apache/flink/streaming/api/operators/StreamMap.class";
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&dist).unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name(class).unwrap(), &mut bytes).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let jar = dir.path().join("bundles-stream-map-1.0.jar");
+    let mut zip = RawZip::new();
+    zip.add("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\r\n\r\n")
+        .add(class, &bytes);
+    zip.write_to(&jar);
+    let out = run(&["check", "--target", "2.2", "--format", "json"], &jar);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"bundled-flink-runtime"), "{rules:?}");
+    assert!(!rules.contains(&"internal-flink-api"), "{rules:?}");
+}
+
+/// `2.2`, `flink-2.2`, `2.2.1` and ranges `1.20..2.0` are taken alike; a jar Maven built inside a
+/// project is checked against the project's line, as the project is.
+#[test]
+fn targets_are_taken_as_users_write_them() {
+    let Some(lib) = support::flink_lib("2.2.1") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let target_dir = dir.path().join("target");
+    std::fs::create_dir(&target_dir).unwrap();
+    let jar = target_dir.join("acme-1.0.jar");
+    std::fs::copy(support::lib_jar(&lib, "flink-csv"), &jar).unwrap();
+    let label = |args: &[&str], path: &Path| -> (String, serde_json::Value) {
+        let out = tool()
+            .current_dir(dir.path())
+            .arg("check")
+            .args(args)
+            .args(["--format", "json"])
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code().is_some_and(|c| c < 2),
+            "{}",
+            text(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            report["files"][0]["target"].as_str().unwrap().to_string(),
+            report,
+        )
+    };
+    for (written, expected) in [
+        ("2.2", "flink-2.2"),
+        ("flink-2.2", "flink-2.2"),
+        ("2.2.1", "flink-2.2.1"),
+        ("flink-2.2.1", "flink-2.2.1"),
+        ("1.20..2.0", "flink-1.20..flink-2.0"),
+        ("flink-1.20..2.0", "flink-1.20..flink-2.0"),
+    ] {
+        assert_eq!(label(&["--target", written], &jar).0, expected, "{written}");
+    }
+    let (_, matrix) = label(&["--target", "1.20..2.0"], &jar);
+    assert_valid("check", &serde_json::to_vec(&matrix).unwrap());
+
+    // Outside a project the jar's bytecode decides (Java 11 classes: the newest 2.x line) ...
+    let alone = label(&[], &jar).0;
+    assert_ne!(alone, "flink-2.0.2", "{alone}");
+    // ... inside one, its pom.xml does, from the project or from target/ itself.
+    std::fs::write(
+        dir.path().join("pom.xml"),
+        "<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId><artifactId>a</artifactId>\
+         <version>1</version><properties><flink.version>2.0.2</flink.version></properties></project>",
+    )
+    .unwrap();
+    let (inside, report) = label(&[], Path::new("target/acme-1.0.jar"));
+    assert_eq!(inside, "flink-2.0.2");
+    assert!(
+        report["files"][0]["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("from the project's pom.xml flink.version = 2.0.2"),
+        "{report}"
+    );
+    let from_target = tool()
+        .current_dir(&target_dir)
+        .args(["check", "--format", "json", "acme-1.0.jar"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&from_target.stdout).unwrap();
+    assert_eq!(report["files"][0]["target"], "flink-2.0.2");
+}
