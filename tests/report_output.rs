@@ -47,30 +47,37 @@ fn python_with(module: &str) -> bool {
     support::require(&format!("python3 with {module}"), ok)
 }
 
+/// Runs a Python `script` on `input` (written to a file, `sys.argv[1]`; `args` follow) and
+/// returns what it prints; a failing script fails the test with its error and the input.
+fn python(script: &str, input: &[u8], args: &[&Path]) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("input");
+    std::fs::write(&file, input).unwrap();
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(&file)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stderr),
+        text(input)
+    );
+    out.stdout
+}
+
 /// Validates `doc` against schemas/`name`.schema.json (Draft 2020-12, the schema itself checked).
 fn assert_valid(name: &str, doc: &[u8]) {
     if !python_with("jsonschema") {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("doc.json");
-    std::fs::write(&file, doc).unwrap();
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schemas/{name}.schema.json"));
-    let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\n\
+    let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[2]))\n\
                   jsonschema.Draft202012Validator.check_schema(schema)\n\
-                  jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))";
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .arg(&schema)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{name}: {}\n{}",
-        text(&out.stderr),
-        text(doc)
-    );
+                  jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[1])))";
+    python(script, doc, &[&schema]);
 }
 
 /// A factory compiled against Flink 1.20 whose identifier, option key, default and description
@@ -231,23 +238,12 @@ fn inspect_formats_parse_back_to_the_hostile_strings() {
     let yaml = run(&["inspect", "--format", "yaml"], &jar);
     assert_eq!(yaml.status.code(), Some(0));
     if python_with("yaml") {
-        let file = work.path().join("meta.yaml");
-        std::fs::write(&file, &yaml.stdout).unwrap();
-        let parsed = Command::new("python3")
-            .args([
-                "-c",
-                "import json,sys,yaml\nprint(json.dumps(list(yaml.safe_load_all(open(sys.argv[1],encoding='utf-8')))))",
-            ])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            parsed.status.success(),
-            "{}\n{}",
-            text(&parsed.stderr),
-            text(&yaml.stdout)
+        let parsed = python(
+            "import json,sys,yaml\nprint(json.dumps(list(yaml.safe_load_all(open(sys.argv[1],encoding='utf-8')))))",
+            &yaml.stdout,
+            &[],
         );
-        let docs: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+        let docs: serde_json::Value = serde_json::from_slice(&parsed).unwrap();
         assert_eq!(
             docs.as_array().unwrap().len(),
             1,
@@ -308,25 +304,14 @@ fn check_formats_parse_back_to_the_hostile_strings() {
 
     // JUnit: well-formed XML (read by Python's parser) whose failure text names the entry.
     let junit = check("junit").stdout;
-    let file = work.path().join("junit.xml");
-    std::fs::write(&file, &junit).unwrap();
-    let parsed = Command::new("python3")
-        .args([
-            "-c",
-            "import json,sys,xml.etree.ElementTree as ET\n\
-             cases=ET.parse(sys.argv[1]).getroot().iter('testcase')\n\
-             print(json.dumps([c.find('failure').text for c in cases if c.get('name')=='signature-file']))",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        parsed.status.success(),
-        "{}\n{}",
-        text(&parsed.stderr),
-        text(&junit)
+    let parsed = python(
+        "import json,sys,xml.etree.ElementTree as ET\n\
+         cases=ET.parse(sys.argv[1]).getroot().iter('testcase')\n\
+         print(json.dumps([c.find('failure').text for c in cases if c.get('name')=='signature-file']))",
+        &junit,
+        &[],
     );
-    let failures: Vec<String> = serde_json::from_slice(&parsed.stdout).unwrap();
+    let failures: Vec<String> = serde_json::from_slice(&parsed).unwrap();
     assert!(failures[0].contains(HOSTILE_ENTRY), "{failures:?}");
 
     // GitHub: every line is one workflow command (or the summary), none forged; the step
