@@ -566,3 +566,40 @@ fn targets_are_taken_as_users_write_them() {
     let report: serde_json::Value = serde_json::from_slice(&from_target.stdout).unwrap();
     assert_eq!(report["files"][0]["target"], "flink-2.0.2");
 }
+
+/// Issue 22's reproduction: the Hive dialect of flink-connector-hive 1.17.2 uses 17 planner
+/// classes that flink-table-planner-loader hides on 1.17 — one error with 17 occurrences, not 17
+/// errors (fetched from Maven Central into the corpus cache, like tests/corpus.rs's jars).
+#[test]
+fn the_hive_dialect_on_1_17_is_one_finding() {
+    if support::flink_lib("1.17.2").is_none() || !support::require_command("mvn") {
+        return;
+    }
+    let jar = match support::corpus::fetch("org.apache.flink:flink-connector-hive_2.12:1.17.2") {
+        Ok(jar) => jar,
+        Err(e) => {
+            support::require(&e, false);
+            return;
+        }
+    };
+    let out = run(&["check", "--target", "1.17", "--format", "json"], &jar);
+    assert_valid("check", &out.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let planner: Vec<&serde_json::Value> = report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "planner-internal-reference")
+        .collect();
+    assert_eq!(planner.len(), 1, "{planner:#?}");
+    let occurrences = planner[0]["occurrences"].as_array().unwrap();
+    assert_eq!(occurrences.len(), 17, "{:#}", planner[0]);
+    assert!(planner[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("17 classes the jar refers to are Flink classes which flink-table-planner-loader hides on flink-1.17"));
+    assert!(occurrences.iter().any(|o| o["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("org.apache.flink.table.planner.delegation.ParserImpl used by org.apache.flink.table.planner.delegation.hive.HiveParser")));
+}
