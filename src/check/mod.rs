@@ -359,10 +359,18 @@ fn check_matrix(
                 .iter()
                 .filter(|f| f.severity == Severity::Warning)
                 .count(),
+            // A grouped finding's reasons are its occurrences: each names the API that fails.
             reasons: errors
                 .iter()
+                .flat_map(|f| {
+                    let details: Vec<&str> = if f.occurrences.is_empty() {
+                        vec![&f.message]
+                    } else {
+                        f.occurrences.iter().map(|o| o.detail.as_str()).collect()
+                    };
+                    details.into_iter().map(|d| format!("{}: {d}", f.rule))
+                })
                 .take(MATRIX_REASONS)
-                .map(|f| format!("{}: {}", f.rule, f.message))
                 .collect(),
         });
     }
