@@ -80,6 +80,20 @@ fn assert_valid(name: &str, doc: &[u8]) {
     python(script, doc, &[&schema]);
 }
 
+/// Validates a SARIF log against the 2.1.0 schema (tests/fixtures/audit, draft-07).
+fn assert_valid_sarif(doc: &[u8]) {
+    if !python_with("jsonschema") {
+        return;
+    }
+    let schema = support::fixture_dir().join("sarif-schema-2.1.0.json");
+    python(
+        "import json,sys,jsonschema\n\
+         jsonschema.Draft7Validator(json.load(open(sys.argv[2]))).validate(json.load(open(sys.argv[1])))",
+        doc,
+        &[&schema],
+    );
+}
+
 /// A factory compiled against Flink 1.20 whose identifier, option key, default and description
 /// are the hostile strings, in a jar with a hostile file name and a hostile signature entry.
 fn hostile_jar(work: &Path) -> Option<PathBuf> {
@@ -290,6 +304,7 @@ fn check_formats_parse_back_to_the_hostile_strings() {
     assert_eq!(signature["location"], HOSTILE_ENTRY);
 
     let sarif = check("sarif");
+    assert_valid_sarif(&sarif.stdout);
     let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
     let result = log["runs"][0]["results"]
         .as_array()
@@ -426,7 +441,10 @@ fn one_cause_is_one_finding_with_its_occurrences_in_every_format() {
         human.contains(&format!("= {count} occurrences:")),
         "{human}"
     );
-    let sarif: serde_json::Value = serde_json::from_slice(&check("sarif").stdout).unwrap();
+    let sarif_out = check("sarif").stdout;
+    // relatedLocations and all: still SARIF 2.1.0.
+    assert_valid_sarif(&sarif_out);
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif_out).unwrap();
     let results: Vec<&serde_json::Value> = sarif["runs"][0]["results"]
         .as_array()
         .unwrap()
