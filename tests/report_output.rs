@@ -564,7 +564,10 @@ fn targets_are_taken_as_users_write_them() {
     std::fs::write(
         dir.path().join("pom.xml"),
         "<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId><artifactId>a</artifactId>\
-         <version>1</version><properties><flink.version>2.0.2</flink.version></properties></project>",
+         <version>1</version><properties><flink.version>2.0.2</flink.version></properties>\n\
+         <dependencies><dependency><groupId>org.apache.flink</groupId>\
+         <artifactId>flink-table-common</artifactId><version>${flink.version}</version>\
+         </dependency></dependencies></project>",
     )
     .unwrap();
     let (inside, report) = label(&[], Path::new("target/acme-1.0.jar"));
@@ -576,6 +579,22 @@ fn targets_are_taken_as_users_write_them() {
             .contains("from the project's pom.xml flink.version = 2.0.2"),
         "{report}"
     );
+    // The project itself (its pom.xml findings carry lines): the same schema.
+    let (project, report) = label(&[], Path::new("."));
+    assert_eq!(project, "flink-2.0.2");
+    assert!(
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["line"].is_u64())),
+        "{report}"
+    );
+    assert_valid("check", &serde_json::to_vec(&report).unwrap());
     let from_target = tool()
         .current_dir(&target_dir)
         .args(["check", "--format", "json", "acme-1.0.jar"])

@@ -85,7 +85,7 @@ fn write_rules(rules: &[&Rule], format: Format, long: bool, out: &mut dyn Write)
             }
             writeln!(
                 out,
-                "\n{} rules; `check --explain ID` for one in full",
+                "\n{} rules; `check --explain ID` for one in full, `--explain FAMILY` (F8) for a family",
                 rules.len()
             )
         }
