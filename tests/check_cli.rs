@@ -778,4 +778,12 @@ fn control_characters_in_entry_names_are_escaped() {
             "{format}: {stdout}"
         );
     }
+    // JUnit: XML 1.0 cannot hold ESC or BEL at all; they are shown, not dropped, and the
+    // document stays well-formed.
+    let junit = text(&check(&["--target", "flink-2.2", "--format", "junit"], &[&jar]).stdout);
+    assert!(
+        !junit.contains('\u{1b}') && junit.contains("\\u{1b}[2Jx"),
+        "{junit}"
+    );
+    cargo_flink_connector::pom::parse_xml(&junit).unwrap();
 }

@@ -95,12 +95,17 @@ fn plural(n: usize, word: &str) -> String {
 /// Control characters (an entry name may hold ESC or newlines) as `\u{1b}`, so a hostile jar
 /// cannot rewrite the terminal or forge CI annotations.
 pub fn escape_controls(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    escape_controls_but(text, '\0')
+}
+
+/// [`escape_controls`] keeping `kept` (a line break in multi-line text) as it is.
+fn escape_controls_but(text: &str, kept: char) -> String {
+    if !text.chars().any(|c| c.is_control() && c != kept) {
         return text.to_string();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if c.is_control() && c != kept {
                 format!("\\u{{{:x}}}", u32::from(c))
             } else {
                 c.to_string()
