@@ -640,3 +640,27 @@ fn the_hive_dialect_on_1_17_is_one_finding() {
         .unwrap()
         .starts_with("org.apache.flink.table.planner.delegation.ParserImpl used by org.apache.flink.table.planner.delegation.hive.HiveParser")));
 }
+
+/// `--list-rules` and `--explain` (a rule id or a family id) write one shape, the published one.
+#[test]
+fn the_rule_catalog_json_validates() {
+    for args in [
+        &["--list-rules"][..],
+        &["--explain", "signature-file"],
+        &["--explain", "F8"],
+    ] {
+        let out = tool()
+            .arg("check")
+            .args(args)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert_valid("rules", &out.stdout);
+    }
+}
