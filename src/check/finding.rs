@@ -318,6 +318,25 @@ mod tests {
             java_member("org/x/F", "SOURCE_PARALLELISM", "Lorg/x/ConfigOption;"),
             "org.x.F.SOURCE_PARALLELISM (ConfigOption)"
         );
+        let member = |kind, name: &str, descriptor: &str| crate::check::context::OwnedMemberRef {
+            kind,
+            owner: "org/x/Foo".into(),
+            name: name.into(),
+            descriptor: descriptor.into(),
+        };
+        use crate::classfile::MemberKind::{Field, InterfaceMethod, Method};
+        assert_eq!(
+            member(Method, "<init>", "(I)V").java(),
+            "constructor new org.x.Foo(int)"
+        );
+        assert_eq!(
+            member(InterfaceMethod, "m", "()V").java(),
+            "method org.x.Foo.m()"
+        );
+        assert_eq!(
+            member(Field, "F", "[Z").java(),
+            "field org.x.Foo.F (boolean[])"
+        );
         // Malformed descriptors are shown as they are, never a panic.
         for bad in [
             "(", "(I", "(Q)V", "(V)V", "(L;)V", "()", "(I)VX", "[V", "L", "[[",

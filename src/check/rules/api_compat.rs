@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::context::{JarContext, OwnedMemberRef};
-use crate::check::finding::{examples, java_member, Findings, Occurrence, Rule, Severity};
-use crate::classfile::MemberKind;
+use crate::check::finding::{examples, Findings, Occurrence, Rule, Severity};
 use crate::flink::index::{describe_lines, lines_with};
 use crate::flink::runtime::shaded_library_of;
 use crate::inspect::classpath::Answer;
@@ -289,12 +288,6 @@ fn check_members(
     let mut found = Vec::new();
     for (member, uses) in missing {
         let users: Vec<&str> = uses.iter().map(|(class, _)| *class).collect();
-        let what = if member.kind == MemberKind::Field {
-            "field"
-        } else {
-            "method"
-        };
-        let shown = java_member(&member.owner, &member.name, &member.descriptor);
         // An error even when the member was only added later: a 1.20 connector's
         // optionalOptions() reading FactoryUtil.SOURCE_PARALLELISM (1.19+) fails on 1.17 with
         // NoSuchFieldError (tests/matrix_proof.rs). The one exception: every use sits in the
@@ -324,8 +317,9 @@ fn check_members(
             severity,
             format!("{}.class", users[0]),
             format!(
-                "{} uses {what} {shown} which {} does not have{added}{reach}",
+                "{} uses {} which {} does not have{added}{reach}",
                 users_text(&users),
+                member.java(),
                 ctx.target
             ),
         ));

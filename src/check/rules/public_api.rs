@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::context::{ClassFacts, JarContext, OwnedMemberRef};
-use crate::check::finding::{java_member, Findings, Rule, Severity};
-use crate::classfile::MemberKind;
+use crate::check::finding::{Findings, Rule, Severity};
 use crate::flink::index::{self, describe_lines, IndexedClass, LineIndex, Stability};
 use crate::flink::runtime::{shaded_library_of, RuntimeLib};
 use crate::flink::LINES;
@@ -270,18 +269,13 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             |index| member_on_line(index, member),
             |state| member_label(state, &target_state, &member.name),
         );
-        let what = if member.kind == MemberKind::Field {
-            "field"
-        } else {
-            "method"
-        };
-        let shown = java_member(&member.owner, &member.name, &member.descriptor);
         out.add(
             &INTERNAL_API,
             format!("{}.class", users[0]),
             format!(
-                "{} {what} {shown} of a public class, used by {}: {lines}",
+                "{} {} of a public class, used by {}: {lines}",
                 described(stability),
+                member.java(),
                 users_text(&users)
             ),
         );
