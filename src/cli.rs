@@ -177,8 +177,8 @@ pub struct CheckArgs {
     /// and the sources when no jar is built) [default: the current directory]
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Runtime to check against: flink-1.17 … flink-2.3 (optionally with a patch), vvr-8.0,
-    /// vvr-11.1 …; a range of lines (flink-1.17..flink-2.3) or `all` prints a compatibility matrix
+    /// Runtime to check against: a line 1.17 … 2.3 (`2.2`, `flink-2.2`, with a patch `2.2.1`),
+    /// vvr-8.0, vvr-11.1 …; a range of lines (1.17..2.3) or `all` prints a compatibility matrix
     #[arg(long, value_name = "T", hide_possible_values = true, value_parser = Suggest(targets))]
     pub target: Option<String>,
     /// Flink lib/ directory of the runtime, for member-level API checks
@@ -206,7 +206,8 @@ pub struct CheckArgs {
     /// List every rule (id, family, default severity, summary) and exit
     #[arg(long, conflicts_with = "explain")]
     pub list_rules: bool,
-    /// Explain one rule: what it finds, why it matters, how to fix it
+    /// Explain a rule (or every rule of a family, e.g. F8): what it finds, why it matters, how
+    /// to fix it
     #[arg(long, value_name = "RULE", hide_possible_values = true, value_parser = Suggest(rule_ids))]
     pub explain: Option<String>,
 }

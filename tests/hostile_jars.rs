@@ -84,7 +84,7 @@ fn a_factory_doubling_a_string_40_times_is_unknown_in_bounded_memory() {
     let (out, elapsed) = run_bounded(&["inspect", jar_arg], Duration::from_secs(60), GIB);
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let factory = &doc["factories"][0];
+    let factory = &doc["jars"][0]["factories"][0];
     assert!(factory["identifier"].is_null(), "{factory}");
     assert!(factory["required_options"].is_null(), "{factory}");
     assert!(factory["optional_options"].is_null(), "{factory}");
@@ -453,9 +453,10 @@ fn inspect_json(jar: &Path) -> (serde_json::Value, String) {
         4 * GIB,
     );
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
-    let json = serde_json::from_slice(&out.stdout)
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", support::stdout(&out)));
-    (json, support::stderr(&out))
+    assert_eq!(json["schema_version"], 1, "{json:#}");
+    (json["jars"][0].clone(), support::stderr(&out))
 }
 
 /// Issue 17: `inspect` answered `"factories": []` for a services file it could not read. A

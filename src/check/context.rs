@@ -25,6 +25,20 @@ pub struct OwnedMemberRef {
     pub descriptor: String,
 }
 
+impl OwnedMemberRef {
+    /// The member as a Java developer reads it: `method org.x.Y.of(Source, Integer)`,
+    /// `field org.x.F.OPTION (ConfigOption)`, `constructor new org.x.Y(int)`.
+    pub fn java(&self) -> String {
+        let what = match self.kind {
+            MemberKind::Field => "field",
+            _ if self.name == "<init>" => "constructor",
+            _ => "method",
+        };
+        let shown = super::finding::java_member(&self.owner, &self.name, &self.descriptor);
+        format!("{what} {shown}")
+    }
+}
+
 /// What the rules need from one class file.
 #[derive(Debug, Clone)]
 pub struct ClassFacts {

@@ -8,6 +8,9 @@ use super::{display_location, escape_controls, matrix_rows, plural};
 use crate::check::finding::{Finding, Severity};
 use crate::check::Report;
 
+/// A long list (170 internal classes) would bury the other findings; JSON has them all.
+const SHOWN_OCCURRENCES: usize = 10;
+
 struct Style {
     color: bool,
 }
@@ -45,8 +48,8 @@ pub fn write(report: &Report, color: bool, quiet: bool, out: &mut dyn Write) -> 
             out,
             "{} {} (target {}{engine})",
             style.paint("1;32", "Checking"),
-            file.path,
-            file.target
+            escape_controls(&file.path),
+            escape_controls(&file.target)
         )?;
         for note in &file.notes {
             writeln!(
@@ -69,7 +72,7 @@ pub fn write(report: &Report, color: bool, quiet: bool, out: &mut dyn Write) -> 
         writeln!(
             out,
             "{}: {}, {}, {}\n",
-            file.path,
+            escape_controls(&file.path),
             plural(count(Severity::Error), "error"),
             plural(count(Severity::Warning), "warning"),
             plural(count(Severity::Note), "note")
@@ -105,6 +108,29 @@ fn write_finding(style: &Style, path: &str, f: &Finding, out: &mut dyn Write) ->
         style.paint("1;34", "-->"),
         escape_controls(&display_location(path, &f.location))
     )?;
+    if !f.occurrences.is_empty() {
+        writeln!(
+            out,
+            "   {} {} occurrences:",
+            style.paint("1;34", "="),
+            f.occurrences.len()
+        )?;
+        for o in f.occurrences.iter().take(SHOWN_OCCURRENCES) {
+            writeln!(
+                out,
+                "     - {} ({})",
+                escape_controls(&o.detail),
+                escape_controls(&o.location)
+            )?;
+        }
+        if f.occurrences.len() > SHOWN_OCCURRENCES {
+            writeln!(
+                out,
+                "     … and {} more (--format json lists every one)",
+                f.occurrences.len() - SHOWN_OCCURRENCES
+            )?;
+        }
+    }
     writeln!(out, "   {} {}", style.paint("1;34", "= help:"), f.hint)
 }
 
