@@ -1045,3 +1045,71 @@ impl Drop for LocalGroup {
         }
     }
 }
+
+/// The docs in Apache's connector layout (`docs/content/docs/connectors/table/<name>.md`,
+/// `docs/data/<name>.yml`) follow the manifest: an option added with `option add` appears in the
+/// options table with its type and default, a line added with `line add` in the compatibility
+/// list and the per-line coordinates, and a hand edit is drift that `generate --check --strict`
+/// reports by path.
+#[test]
+fn the_docs_in_apaches_layout_follow_the_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.20"]);
+    let page_path = "docs/content/docs/connectors/table/acme.md";
+    let data_path = "docs/data/acme.yml";
+    let out = run_in(
+        &project,
+        &[
+            "option",
+            "add",
+            "scan.page-size",
+            "--type",
+            "int",
+            "--default",
+            "500",
+            "--description",
+            "Rows per page",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = read(&project.join(page_path));
+    assert!(page.starts_with("---\n# Managed:"), "{page}");
+    assert!(
+        page.contains("| `scan.page-size` | optional | no | `500` | Integer | Rows per page |")
+            && page.contains("| `sink.max-retries` | optional | no |")
+            && page.contains("'connector' = 'acme'")
+            && page.contains("`org.example:flink-connector-acme:0.1.0-SNAPSHOT`"),
+        "{page}"
+    );
+    let data = read(&project.join(data_path));
+    assert!(
+        data.contains("version: 0.1.0-SNAPSHOT\nflink_compatibility: [\"1.20\"]\n")
+            && data.contains("  - maven: flink-connector-acme\n"),
+        "{data}"
+    );
+
+    let out = run_in(&project, &["line", "add", "2.2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data = read(&project.join(data_path));
+    assert!(
+        data.contains("flink_compatibility: [\"1.20\", \"2.2\"]"),
+        "{data}"
+    );
+    let page = read(&project.join(page_path));
+    assert!(
+        page.contains("| 2.2 | `org.example:flink-connector-acme:0.1.0-2.2-SNAPSHOT` |")
+            && page.contains("| 1.20 | `org.example:flink-connector-acme:0.1.0-1.20-SNAPSHOT` |"),
+        "{page}"
+    );
+    assert_no_drift(&project, &["--strict"]);
+
+    std::fs::write(
+        project.join(page_path),
+        page.replace("Rows per page", "Rows"),
+    )
+    .unwrap();
+    let out = run_in(&project, &["generate", "--check", "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(said.contains(page_path), "{said}");
+}
