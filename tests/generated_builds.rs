@@ -140,6 +140,11 @@ fn maven_build_with_tests(name: &str, extra_requirement: Option<&str>) {
             summary.contains("Failures: 0, Errors: 0") && !summary.contains("Tests run: 0,"),
             "{name} on {line}: {summary}"
         );
+        // Test logging is bound (log4j2-test.properties): no SLF4J fallback to its no-op logger.
+        assert!(
+            !text.contains("SLF4J: ") && !log.contains("SLF4J: "),
+            "{name} on {line}: SLF4J is not bound in the tests:\n{log}"
+        );
         let warnings = project_warnings(&text);
         assert!(
             warnings.is_empty(),

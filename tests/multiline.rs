@@ -97,7 +97,9 @@ fn several_lines_share_the_sources_that_agree_and_split_the_ones_that_differ() {
             && pom.contains("<flink.line>1.20</flink.line>")
             && pom.contains("<flink.version>2.2.1</flink.version>")
             && pom.contains("build-helper-maven-plugin")
-            && pom.contains("${project.artifactId}-${project.version}-${flink.line}"),
+            && pom.contains("<version>${revision}</version>")
+            && pom.contains("<revision>0.1.0-1.17-SNAPSHOT</revision>")
+            && pom.contains("flatten-maven-plugin"),
         "{pom}"
     );
     let readme = read(&project.join("README.md"));
@@ -126,12 +128,14 @@ fn a_single_line_project_has_no_line_layout() {
     let project = new_project(tmp.path(), "acme", &["--flink", "2.2"]);
     let files = tree(&project);
     assert!(
-        files
-            .keys()
-            .all(|k| !k.contains("java-flink-") && !k.starts_with(".github")),
+        files.keys().all(|k| !k.contains("java-flink-")),
         "{:?}",
         files.keys()
     );
+    // Its CI workflow is a one-line matrix building with plain `package`.
+    let ci = read(&project.join(".github/workflows/ci.yml"));
+    assert!(ci.contains("line: [\"2.2\"]"), "{ci}");
+    assert!(ci.contains("path: target/*.jar"), "{ci}");
     let pom = read(&project.join("pom.xml"));
     assert!(
         !pom.contains("flink.line") && !pom.contains("<finalName>"),
@@ -273,7 +277,9 @@ fn every_line_of_a_multi_line_project_compiles_against_its_flink() {
     }
 }
 
-/// actionlint (Go module proxy, installed by scripts/provision) accepts the generated workflow.
+/// actionlint (Go module proxy, installed by scripts/provision) accepts the generated workflow of
+/// a multi-line and of a single-line project; both check for drift and install the tool from a
+/// pinned git revision when the variables are set.
 #[test]
 fn the_generated_ci_workflow_passes_actionlint() {
     let actionlint = find_actionlint();
@@ -281,19 +287,32 @@ fn the_generated_ci_workflow_passes_actionlint() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("single")).unwrap();
+    let single = new_project(&tmp.path().join("single"), "acme", &["--flink", "1.20"]);
     let project = new_project(tmp.path(), "redis", &["--flink", "1.17,1.20,2.0,2.2"]);
-    let out = Command::new(actionlint.unwrap())
-        .current_dir(&project)
-        .arg("-no-color")
-        .arg(".github/workflows/ci.yml")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "actionlint:\n{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    for dir in [&single, &project] {
+        let out = Command::new(actionlint.as_ref().unwrap())
+            .current_dir(dir)
+            .arg("-no-color")
+            .arg(".github/workflows/ci.yml")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "actionlint {}:\n{}{}",
+            dir.display(),
+            stdout(&out),
+            stderr(&out)
+        );
+        let ci = read(&dir.join(".github/workflows/ci.yml"));
+        assert!(
+            ci.contains("run: cargo flink-connector generate --check")
+                && ci.contains("cargo install --locked --git \"$TOOL_GIT\" ${TOOL_REV:+--rev \"$TOOL_REV\"} cargo-flink-connector")
+                && ci.contains("vars.CARGO_FLINK_CONNECTOR_REV")
+                && ci.contains("--format sarif > audit.sarif"),
+            "{ci}"
+        );
+    }
     // And it does find mistakes: a broken expression fails.
     let ci = project.join(".github/workflows/ci.yml");
     std::fs::write(&ci, read(&ci).replace("matrix.line }}", "matrix.lines }}")).unwrap();
@@ -358,7 +377,7 @@ fn package_builds_tests_and_audits_every_line_and_ends_with_one_table() {
     assert!(report.starts_with("line  jar"), "{report}");
     for (line, major) in [("1.17", 52), ("2.2", 55)] {
         let row = table_row(&report, line);
-        let jar = format!("target/flink-{line}/flink-connector-acme-0.1.0-SNAPSHOT-{line}.jar");
+        let jar = format!("target/flink-{line}/flink-connector-acme-0.1.0-{line}-SNAPSHOT.jar");
         assert!(row.contains(&jar) && row.ends_with("ok"), "{row}");
         assert!(row.contains("0 errors, 0 warnings"), "{row}");
         let tests = surefire_totals(&project.join(format!("target/flink-{line}/surefire-reports")));
@@ -379,7 +398,7 @@ fn package_builds_tests_and_audits_every_line_and_ends_with_one_table() {
         // Each line's jar has its own upload metadata beside it, read from that jar.
         let meta = read(&project.join(format!("target/flink-{line}/connector-meta.yaml")));
         assert!(
-            meta.contains(&format!("{line}.jar")) && meta.contains("  type: acme\n"),
+            meta.contains(&format!("{line}-SNAPSHOT.jar")) && meta.contains("  type: acme\n"),
             "{meta}"
         );
         assert!(project
@@ -417,11 +436,11 @@ fn package_builds_tests_and_audits_every_line_and_ends_with_one_table() {
         targets,
         [
             (
-                "flink-connector-acme-0.1.0-SNAPSHOT-1.17.jar".into(),
+                "flink-connector-acme-0.1.0-1.17-SNAPSHOT.jar".into(),
                 "flink-1.17".into()
             ),
             (
-                "flink-connector-acme-0.1.0-SNAPSHOT-2.2.jar".into(),
+                "flink-connector-acme-0.1.0-2.2-SNAPSHOT.jar".into(),
                 "flink-2.2.1".into()
             ),
         ],
@@ -429,7 +448,7 @@ fn package_builds_tests_and_audits_every_line_and_ends_with_one_table() {
     );
 
     // Plain Maven builds the primary line (2.2, the newest listed) into its own directory.
-    let primary_jar = project.join("target/flink-2.2/flink-connector-acme-0.1.0-SNAPSHOT-2.2.jar");
+    let primary_jar = project.join("target/flink-2.2/flink-connector-acme-0.1.0-2.2-SNAPSHOT.jar");
     std::fs::remove_file(&primary_jar).unwrap();
     let out = mvn(&project, &["-DskipTests"]);
     assert!(out.status.success(), "{}", tail(&out, 40));
@@ -602,7 +621,7 @@ fn proof(preset: &str, lines: &str) {
             "{preset} {line}: {passed}/{failed}"
         );
         let jar = project.join(format!(
-            "target/flink-{line}/{artifact}-0.1.0-SNAPSHOT-{line}.jar"
+            "target/flink-{line}/{artifact}-0.1.0-{line}-SNAPSHOT.jar"
         ));
         let sql_started = std::time::Instant::now();
         let probe = probe(
@@ -815,4 +834,282 @@ impl Drop for RedisServer {
             let _ = Command::new("kill").arg(pid.trim()).status();
         }
     }
+}
+
+/// `mvn ARGS…` in `dir`, batch mode, no colours (the tests read the log).
+fn mvn_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("mvn")
+        .current_dir(dir)
+        .args(["-B", "-ntp", "-Dstyle.color=never"])
+        .args(args)
+        .output()
+        .expect("run mvn")
+}
+
+/// A Maven project that depends on `group:artifact:version` from the file repository `repo`
+/// only, and compiles a class naming the connector's factory at Java `release`.
+fn consumer_project(dir: &Path, repo: &Path, gav: (&str, &str, &str), release: u8) {
+    let (group, artifact, version) = gav;
+    let src = dir.join("src/main/java/consumer");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("UsesConnector.java"),
+        "package consumer;\n\npublic class UsesConnector {\n    \
+         public static final Class<?> FACTORY = org.example.flink.connector.acme.AcmeDynamicTableFactory.class;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("pom.xml"),
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>consumer</groupId>
+  <artifactId>uses-connector</artifactId>
+  <version>1</version>
+  <properties>
+    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+    <maven.compiler.release>{release}</maven.compiler.release>
+  </properties>
+  <repositories>
+    <repository>
+      <id>deploy-proof</id>
+      <url>file://{repo}</url>
+    </repository>
+  </repositories>
+  <dependencies>
+    <dependency>
+      <groupId>{group}</groupId>
+      <artifactId>{artifact}</artifactId>
+      <version>{version}</version>
+    </dependency>
+  </dependencies>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>org.apache.maven.plugins</groupId>
+        <artifactId>maven-resources-plugin</artifactId>
+        <version>3.5.0</version>
+      </plugin>
+      <plugin>
+        <groupId>org.apache.maven.plugins</groupId>
+        <artifactId>maven-compiler-plugin</artifactId>
+        <version>3.16.0</version>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+"#,
+            repo = repo.display()
+        ),
+    )
+    .unwrap();
+}
+
+/// Apache's per-line coordinates, end to end: each line of a multi-line project deploys its own
+/// `<version>-<line>` to a real file:// repository (nothing installed locally), and another Maven
+/// project resolves each line by its coordinates alone — the 1.17 jar (Java 8 classes, compiled
+/// against at release 8, which a Java 11 class would fail), the 2.2 jar (Java 11 classes), each
+/// with a consumer POM that names that line's Flink; an undeployed line does not resolve.
+#[test]
+fn each_line_deploys_its_own_coordinates_and_a_consumer_resolves_each() {
+    if !require_command("java") || !require_command("mvn") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // A group no other build installs: the consumer can only find it in the deployed repository.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let group = format!("org.example.deployproof{}x{nanos}", std::process::id());
+    let project = new_project(
+        tmp.path(),
+        "acme",
+        &[
+            "--flink",
+            "1.17,2.2",
+            "--group-id",
+            &group,
+            "--package",
+            "org.example.flink.connector.acme",
+        ],
+    );
+    let repo = tmp.path().join("repository");
+    let _guard = heavy();
+    for line in ["1.17", "2.2"] {
+        let out = mvn_in(
+            &project,
+            &[
+                &format!("-Pflink-{line}"),
+                "-DskipTests",
+                "-Dmaven.install.skip=true",
+                &format!(
+                    "-DaltDeploymentRepository=deploy-proof::file://{}",
+                    repo.display()
+                ),
+                "deploy",
+            ],
+        );
+        assert!(out.status.success(), "deploy {line}:\n{}", tail(&out, 40));
+    }
+    let artifact_dir = repo
+        .join(group.replace('.', "/"))
+        .join("flink-connector-acme");
+    let mut deployed: Vec<String> = std::fs::read_dir(&artifact_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    deployed.sort();
+    assert_eq!(deployed, ["0.1.0-1.17-SNAPSHOT", "0.1.0-2.2-SNAPSHOT"]);
+
+    let mut local_group = LocalGroup(None);
+    for (line, release, major, flink) in [("1.17", 8, 52, "1.17.2"), ("2.2", 11, 55, "2.2.1")] {
+        let version = format!("0.1.0-{line}-SNAPSHOT");
+        let consumer = tmp.path().join(format!("consumer-{line}"));
+        consumer_project(
+            &consumer,
+            &repo,
+            (&group, "flink-connector-acme", &version),
+            release,
+        );
+        let out = mvn_in(
+            &consumer,
+            &[
+                "compile",
+                "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:list",
+                "-DoutputAbsoluteArtifactFilename=true",
+                &format!("-DincludeGroupIds={group}"),
+            ],
+        );
+        let log = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            out.status.success(),
+            "consumer of {version}:\n{}",
+            tail(&out, 40)
+        );
+        let jar = log
+            .lines()
+            .find_map(|l| {
+                let at = l.find(&format!("{group}:flink-connector-acme:jar:{version}"))?;
+                l[at..]
+                    .split(':')
+                    .next_back()
+                    .map(|p| PathBuf::from(p.trim().split(" -- ").next().unwrap()))
+            })
+            .unwrap_or_else(|| panic!("the consumer did not resolve {version}:\n{log}"));
+        assert!(jar.is_file(), "{}", jar.display());
+        let class = format!("{PKG}/AcmeDynamicTableFactory.class");
+        assert_eq!(jar_class_major(&jar, &class), major, "{}", jar.display());
+        // The POM a consumer reads is that line's: its version, that line's Flink, no profiles.
+        let pom = read(&jar.with_extension("pom"));
+        assert!(
+            pom.contains(&format!("<version>{version}</version>"))
+                && pom.contains(&format!("<version>{flink}</version>"))
+                && !pom.contains("${")
+                && !pom.contains("<profiles>"),
+            "{pom}"
+        );
+        // jar → version → artifact → group directory in the local repository.
+        let group_dir = jar.ancestors().nth(3).unwrap().to_path_buf();
+        assert!(group_dir.ends_with(group.rsplit('.').next().unwrap()));
+        local_group.0 = Some(group_dir);
+    }
+
+    // A line that was never deployed is not there to resolve.
+    let consumer = tmp.path().join("consumer-1.20");
+    consumer_project(
+        &consumer,
+        &repo,
+        (&group, "flink-connector-acme", "0.1.0-1.20-SNAPSHOT"),
+        8,
+    );
+    let out = mvn_in(&consumer, &["compile"]);
+    assert!(!out.status.success(), "an undeployed line resolved");
+    assert!(
+        stdout(&out).contains("0.1.0-1.20-SNAPSHOT"),
+        "{}",
+        tail(&out, 20)
+    );
+}
+
+/// Removes a test's unique group from the shared local repository, pass or fail.
+struct LocalGroup(Option<PathBuf>);
+
+impl Drop for LocalGroup {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.0 {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// The docs in Apache's connector layout (`docs/content/docs/connectors/table/<name>.md`,
+/// `docs/data/<name>.yml`) follow the manifest: an option added with `option add` appears in the
+/// options table with its type and default, a line added with `line add` in the compatibility
+/// list and the per-line coordinates, and a hand edit is drift that `generate --check --strict`
+/// reports by path.
+#[test]
+fn the_docs_in_apaches_layout_follow_the_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.20"]);
+    let page_path = "docs/content/docs/connectors/table/acme.md";
+    let data_path = "docs/data/acme.yml";
+    let out = run_in(
+        &project,
+        &[
+            "option",
+            "add",
+            "scan.page-size",
+            "--type",
+            "int",
+            "--default",
+            "500",
+            "--description",
+            "Rows per page",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = read(&project.join(page_path));
+    assert!(page.starts_with("---\n# Managed:"), "{page}");
+    assert!(
+        page.contains("| `scan.page-size` | optional | no | `500` | Integer | Rows per page |")
+            && page.contains("| `sink.max-retries` | optional | no |")
+            && page.contains("'connector' = 'acme'")
+            && page.contains("`org.example:flink-connector-acme:0.1.0-SNAPSHOT`"),
+        "{page}"
+    );
+    let data = read(&project.join(data_path));
+    assert!(
+        data.contains("version: 0.1.0-SNAPSHOT\nflink_compatibility: [\"1.20\"]\n")
+            && data.contains("  - maven: flink-connector-acme\n"),
+        "{data}"
+    );
+
+    let out = run_in(&project, &["line", "add", "2.2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data = read(&project.join(data_path));
+    assert!(
+        data.contains("flink_compatibility: [\"1.20\", \"2.2\"]"),
+        "{data}"
+    );
+    let page = read(&project.join(page_path));
+    assert!(
+        page.contains("| 2.2 | `org.example:flink-connector-acme:0.1.0-2.2-SNAPSHOT` |")
+            && page.contains("| 1.20 | `org.example:flink-connector-acme:0.1.0-1.20-SNAPSHOT` |"),
+        "{page}"
+    );
+    assert_no_drift(&project, &["--strict"]);
+
+    std::fs::write(
+        project.join(page_path),
+        page.replace("Rows per page", "Rows"),
+    )
+    .unwrap();
+    let out = run_in(&project, &["generate", "--check", "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(said.contains(page_path), "{said}");
 }

@@ -26,9 +26,18 @@ pub fn build_dir(line: &str) -> String {
     format!("target/flink-{line}")
 }
 
-/// Apache's convention: `flink-connector-kafka-3.3.0-1.20.jar`.
+/// A line's Maven version, Apache's `<version>-<line>` (`flink-connector-kafka:3.3.0-1.20`); a
+/// snapshot stays one: `0.1.0-SNAPSHOT` on 1.20 → `0.1.0-1.20-SNAPSHOT`.
+pub fn line_version(version: &str, line: &str) -> String {
+    match version.strip_suffix("-SNAPSHOT") {
+        Some(release) => format!("{release}-{line}-SNAPSHOT"),
+        None => format!("{version}-{line}"),
+    }
+}
+
+/// Maven's default jar name for a line's coordinates: `flink-connector-kafka-3.3.0-1.20.jar`.
 pub fn jar_name(artifact_id: &str, version: &str, line: &str) -> String {
-    format!("{artifact_id}-{version}-{line}.jar")
+    format!("{artifact_id}-{}.jar", line_version(version, line))
 }
 
 /// The Maven profile that selects a line.
@@ -48,6 +57,7 @@ pub fn line_of_jar(path: &Path) -> Option<&'static str> {
         .file_name()
         .and_then(|n| n.to_str())
         .and_then(|n| n.strip_suffix(".jar"))
+        .map(|n| n.strip_suffix("-SNAPSHOT").unwrap_or(n))
         .and_then(|n| n.rsplit('-').next());
     [from_dir, from_name]
         .into_iter()
@@ -241,10 +251,18 @@ mod tests {
             line_of_jar(Path::new("dist/c-0.1.0-1.17.jar")),
             Some("1.17")
         );
+        assert_eq!(
+            line_of_jar(Path::new("dist/c-0.1.0-2.2-SNAPSHOT.jar")),
+            Some("2.2")
+        );
         assert_eq!(line_of_jar(Path::new("target/c-0.1.0-SNAPSHOT.jar")), None);
         assert_eq!(
             jar_name("flink-connector-redis", "0.1.0", "1.20"),
             "flink-connector-redis-0.1.0-1.20.jar"
+        );
+        assert_eq!(
+            jar_name("flink-connector-redis", "0.1.0-SNAPSHOT", "2.2"),
+            "flink-connector-redis-0.1.0-2.2-SNAPSHOT.jar"
         );
     }
 }

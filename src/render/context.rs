@@ -19,9 +19,14 @@ pub const PLUGIN_VERSIONS: &[(&str, &str)] = &[
     ("install", "3.2.0"),
     ("enforcer", "3.7.0"),
     ("junit", "5.14.4"),
+    // Test logging behind SLF4J 1.7 (what every Flink line uses): the Log4j that Flink 2.2 ships.
+    ("log4j", "2.24.3"),
     // Only multi-line projects use it (a per-line source root). 3.7.0+ require Maven 3.9; 3.6.1
     // runs on the Maven 3.8 that Debian 12 ships.
     ("build_helper", "3.6.1"),
+    // Multi-line only: writes each line's consumer POM (`${revision}` resolved) for install/deploy.
+    ("flatten", "1.7.3"),
+    ("deploy", "3.1.4"),
 ];
 
 /// Values that do not come from the manifest (organisation defaults).

@@ -42,6 +42,7 @@ pub fn context(m: &Manifest) -> Value {
                 "main_root": multiline::main_source_root(l.line),
                 "test_root": multiline::test_source_root(l.line),
                 "build_dir": multiline::build_dir(l.line),
+                "maven_version": multiline::line_version(&m.version, l.line),
                 "jar": multiline::jar_name(&m.artifact_id, &m.version, l.line),
             })
         })
@@ -52,6 +53,7 @@ pub fn context(m: &Manifest) -> Value {
         "list": names.join(", "),
         "json_list": serde_json::to_string(&names).expect("strings serialize"),
         "primary_jar": multiline::jar_name(&m.artifact_id, &m.version, m.flink.line.line),
+        "primary_maven_version": multiline::line_version(&m.version, m.flink.line.line),
         "primary_build_dir": multiline::build_dir(m.flink.line.line),
     })
 }

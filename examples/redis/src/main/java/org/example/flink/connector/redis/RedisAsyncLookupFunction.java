@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.connector.source.lookup.LookupOptions;
 import org.apache.flink.table.data.RowData;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@link RedisClient#lookupAsync} calls in flight on one client. A failed lookup is
  * retried after a back-off, up to {@code lookup.max-retries} times.
  */
+@Internal
 public class RedisAsyncLookupFunction extends AsyncLookupFunction {
 
     private static final long serialVersionUID = 1L;

@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.List;
  * The split enumerator's checkpoint: whether the splits have been listed yet, and the splits
  * not yet assigned to any reader (assigned ones are in the readers' checkpoints).
  */
+@Internal
 public final class RedisEnumeratorState {
 
     private final boolean splitsListed;

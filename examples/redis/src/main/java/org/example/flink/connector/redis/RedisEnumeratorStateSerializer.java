@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Serializes the {@link RedisEnumeratorState} into checkpoints. */
+@Internal
 public class RedisEnumeratorStateSerializer
         implements SimpleVersionedSerializer<RedisEnumeratorState> {
 

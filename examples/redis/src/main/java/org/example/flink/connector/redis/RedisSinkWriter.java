@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.Configuration;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
  * <p>A failed write closes the client, waits, reconnects and sends the same encoded batch again
  * (writes are idempotent upserts/deletes), up to {@code sink.max-retries} times.
  */
+@Internal
 public class RedisSinkWriter implements SinkWriter<RowData> {
 
     private static final long MAX_BACKOFF_MILLIS = 10_000L;

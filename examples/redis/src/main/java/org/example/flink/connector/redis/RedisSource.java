@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -16,6 +17,7 @@ import org.apache.flink.table.data.RowData;
  * splits once ({@link RedisClient#listSplits()}), readers page through each split
  * ({@link RedisClient#readPage}) until it is exhausted.
  */
+@PublicEvolving
 public class RedisSource implements Source<RowData, RedisSplit, RedisEnumeratorState> {
 
     private static final long serialVersionUID = 1L;

@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 import javax.annotation.Nullable;
@@ -15,6 +16,7 @@ import java.util.Objects;
  * whose last page has been emitted is {@linkplain #isFinished() finished} (kept only until Flink
  * drops it, so a checkpoint taken in between does not read it again). Immutable.
  */
+@Internal
 public final class RedisSplit implements SourceSplit {
 
     private final String splitId;

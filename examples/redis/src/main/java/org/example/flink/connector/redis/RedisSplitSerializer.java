@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  * Serializes {@link RedisSplit}s for checkpoints and for sending them to readers, through
  * Flink's public stream wrappers (DataOutputSerializer and DataInputDeserializer are internal API).
  */
+@Internal
 public class RedisSplitSerializer implements SimpleVersionedSerializer<RedisSplit> {
 
     private static final int VERSION = 1;

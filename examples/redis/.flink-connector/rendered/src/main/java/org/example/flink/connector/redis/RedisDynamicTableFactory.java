@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.ValidationException;
@@ -20,6 +21,7 @@ import java.util.Set;
  * <p>It validates the table's options ({@code helper.validate()} rejects unknown keys) and hands
  * the runtime classes a serializable copy of them plus the table's {@link RedisSchema}.
  */
+@Internal
 public class RedisDynamicTableFactory implements DynamicTableSourceFactory, DynamicTableSinkFactory {
 
     @Override

@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.connector.ChangelogMode;
@@ -22,6 +23,7 @@ import java.util.Map;
  * <p>Writable metadata: {@code ttl} (BIGINT, seconds) — a per-row TTL, declared as
  * {@code life BIGINT METADATA FROM 'ttl'}; NULL or not positive falls back to 'ttl.column', then 'ttl'.
  */
+@Internal
 public class RedisDynamicTableSink implements DynamicTableSink, SupportsWritingMetadata {
 
     static final String TTL_METADATA = "ttl";

@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
@@ -22,6 +23,7 @@ import org.apache.flink.table.factories.FactoryUtil;
  * lookups for lookup joins ({@code FOR SYSTEM_TIME AS OF}), synchronous or asynchronous
  * ({@code lookup.async}), optionally behind Flink's partial lookup cache ({@code lookup.cache}).
  */
+@Internal
 public class RedisDynamicTableSource implements DynamicTableSource, ScanTableSource, LookupTableSource {
 
     private final RedisSchema schema;

@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.connector.source.lookup.LookupOptions;
 import org.apache.flink.table.data.RowData;
@@ -14,6 +15,7 @@ import java.util.Collection;
  * Synchronous lookups for lookup joins: one {@link RedisClient#lookup} per probe row.
  * A failed lookup reconnects and is retried up to {@code lookup.max-retries} times.
  */
+@Internal
 public class RedisLookupFunction extends LookupFunction {
 
     private static final long serialVersionUID = 1L;

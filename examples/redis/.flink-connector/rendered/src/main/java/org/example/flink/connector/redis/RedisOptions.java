@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -12,6 +13,7 @@ import java.time.Duration;
  * <p>Flink's own options (sink.parallelism, scan.parallelism, lookup.*) are added by
  * {@link RedisDynamicTableFactory}.
  */
+@PublicEvolving
 public final class RedisOptions {
 
     /** Deployment: 'standalone' (hostname/port), 'sentinel' (the master named 'sentinel.master', found through 'sentinel.nodes') or 'cluster' (Redis Cluster, seeds 'cluster.nodes'). */

@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.DecimalData;
@@ -27,6 +28,7 @@ import java.util.Map;
  * field names and types, the primary key, and the table's name. Built from the table's
  * {@link ResolvedSchema}; serializable, so it travels with sources, sinks and lookup functions.
  */
+@Internal
 public final class RedisSchema implements Serializable {
 
     private static final long serialVersionUID = 1L;

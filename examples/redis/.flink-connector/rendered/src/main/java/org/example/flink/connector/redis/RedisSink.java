@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -13,6 +14,7 @@ import java.io.IOException;
  * Sink V2 of the 'redis' connector; each parallel writer is a {@link RedisSinkWriter}.
  * Built against Flink 1.20.3: both {@code createWriter} forms (InitContext is still abstract on 1.19/1.20, WriterInitContext is the one Flink calls).
  */
+@PublicEvolving
 public class RedisSink implements Sink<RowData> {
 
     private static final long serialVersionUID = 1L;

@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
@@ -13,6 +14,7 @@ import java.util.Map;
  * ({@link RedisSplitReader}), and asks the enumerator for the next split whenever it
  * has none left.
  */
+@Internal
 public class RedisSourceReader
         extends SingleThreadMultiplexSourceReaderBase<
                 RedisClient.Page, RowData, RedisSplit, RedisSplitState> {

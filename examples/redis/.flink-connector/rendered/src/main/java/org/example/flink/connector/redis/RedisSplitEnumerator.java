@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.configuration.Configuration;
@@ -21,6 +22,7 @@ import java.util.Set;
  * thread, then hands them out one at a time to readers that ask; a reader asking when none are
  * left is told there will be no more (the scan is bounded).
  */
+@Internal
 public class RedisSplitEnumerator
         implements SplitEnumerator<RedisSplit, RedisEnumeratorState> {
 

@@ -1,6 +1,7 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
@@ -16,6 +17,7 @@ import java.util.ArrayDeque;
  * {@link RedisClient#readPage page} per {@link #fetch()}, until a page has no next cursor.
  * The client is opened on the first fetch and closed with the reader.
  */
+@Internal
 public class RedisSplitReader implements SplitReader<RedisClient.Page, RedisSplit> {
 
     private final RedisSchema schema;

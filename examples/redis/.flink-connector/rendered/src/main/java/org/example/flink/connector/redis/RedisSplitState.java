@@ -1,9 +1,11 @@
 // Managed: generated from connector.toml by cargo-flink-connector; `cargo flink-connector generate` re-renders it (hand edits are merged).
 package org.example.flink.connector.redis;
 
+import org.apache.flink.annotation.Internal;
 import javax.annotation.Nullable;
 
 /** The mutable reading position of a split inside a source reader (updated as pages are emitted). */
+@Internal
 public final class RedisSplitState {
 
     private RedisSplit split;
