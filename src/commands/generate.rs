@@ -19,7 +19,13 @@ pub fn cmd_generate(args: GenerateArgs) -> Result<u8> {
         return check(&root, args.templates.as_deref(), args.strict);
     }
     let lock = ProjectLock::acquire(&root)?;
-    update(&lock, args.templates.as_deref(), args.force, None)
+    update(
+        &lock,
+        args.templates.as_deref(),
+        args.force,
+        None,
+        args.allow_broken,
+    )
 }
 
 /// Renders `manifest` with its template set (`--templates` > manifest > workspace). Workspace
@@ -112,6 +118,7 @@ pub fn update(
     templates: Option<&Path>,
     force: bool,
     edit: Option<ManifestEdit>,
+    allow_broken: bool,
 ) -> Result<u8> {
     let root = lock.root();
     let recovery = txn::recover(lock)?;
@@ -141,7 +148,15 @@ pub fn update(
             )));
         }
     }
-    let before = symbols::declared(&reconcile::recorded_java(root)?);
+    let recorded = reconcile::recorded_java(root)?;
+    let review = symbols::review(Some(root), &files, &recorded, &manifest);
+    if !review.problems.is_empty() && !allow_broken {
+        eprintln!("{}", symbols::report(&review.problems));
+        return Err(Error::Failed(format!(
+            "nothing was written: change the {} place(s) above first, or pass --allow-broken to apply the change and fix them afterwards",
+            review.problems.len()
+        )));
+    }
     let changes = reconcile::plan(root, &files, force)?;
     let mut ops: Vec<Op> = Vec::new();
     if local.is_changed() {
@@ -151,6 +166,10 @@ pub fn update(
         });
     }
     ops.extend(changes.iter().filter_map(Change::op));
+    ops.extend(review.completions.iter().map(|c| Op::Write {
+        path: c.path.clone(),
+        contents: c.contents.clone(),
+    }));
     // The record goes last: it describes the files written before it.
     ops.extend(reconcile::record_ops(root, &files)?);
     txn::commit(lock, &ops)?;
@@ -171,15 +190,18 @@ pub fn update(
             conflicts.push(c.path.clone());
         }
     }
-    let after = symbols::declared(
-        &files
-            .iter()
-            .filter(|f| f.kind == render::FileKind::Managed)
-            .map(|f| (f.path.clone(), f.contents.clone()))
-            .collect::<Vec<_>>(),
-    );
-    for broken in symbols::broken_uses(root, &before, &after, &files) {
-        ui::warn(broken);
+    for c in &review.completions {
+        ui::warn(format_args!(
+            "{}: added {} as stubs that throw UnsupportedOperationException (the managed classes call them); implement them",
+            c.path,
+            c.added.join(", ")
+        ));
+    }
+    if !review.problems.is_empty() {
+        ui::warn(format_args!(
+            "{} (applied anyway: --allow-broken)",
+            symbols::report(&review.problems)
+        ));
     }
     if !conflicts.is_empty() {
         return Err(Error::Failed(format!(

@@ -11,7 +11,13 @@ use crate::project::{self, ProjectLock};
 use super::generate::{update, ManifestEdit};
 
 pub fn cmd_line(command: LineCommand) -> Result<u8> {
-    let (LineCommand::Add { path, .. } | LineCommand::Remove { path, .. }) = &command;
+    let (LineCommand::Add {
+        path, allow_broken, ..
+    }
+    | LineCommand::Remove {
+        path, allow_broken, ..
+    }) = &command;
+    let allow_broken = *allow_broken;
     let root = project::find_root(path.as_deref())?;
     // Read and edited under the lock, like `option`: concurrent edits queue.
     let lock = ProjectLock::acquire(&root)?;
@@ -65,6 +71,7 @@ pub fn cmd_line(command: LineCommand) -> Result<u8> {
             manifest: local,
             summary,
         }),
+        allow_broken,
     )
 }
 

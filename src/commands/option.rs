@@ -10,9 +10,13 @@ use crate::project::{self, ProjectLock};
 use super::generate::{update, ManifestEdit};
 
 pub fn cmd_option(command: OptionCommand) -> Result<u8> {
-    let path = match &command {
-        OptionCommand::Add(spec) | OptionCommand::Set(spec) => spec.path.as_deref(),
-        OptionCommand::Remove { path, .. } => path.as_deref(),
+    let (path, allow_broken) = match &command {
+        OptionCommand::Add(spec) | OptionCommand::Set(spec) => {
+            (spec.path.as_deref(), spec.allow_broken)
+        }
+        OptionCommand::Remove {
+            path, allow_broken, ..
+        } => (path.as_deref(), *allow_broken),
     };
     let root = project::find_root(path)?;
     // The manifest is read under the lock: concurrent edits queue instead of overwriting each other.
@@ -23,7 +27,13 @@ pub fn cmd_option(command: OptionCommand) -> Result<u8> {
         OptionCommand::Set(spec) => manifest.set_option(&edit_of(spec))?,
         OptionCommand::Remove { key, .. } => manifest.remove_option(key)?,
     };
-    update(&lock, None, false, Some(ManifestEdit { manifest, summary }))
+    update(
+        &lock,
+        None,
+        false,
+        Some(ManifestEdit { manifest, summary }),
+        allow_broken,
+    )
 }
 
 fn edit_of(spec: &OptionSpec) -> OptionEdit {

@@ -187,6 +187,79 @@ impl LocalManifest {
         Ok(format!("changed option '{}'", edit.key))
     }
 
+    /// Appends a validated option (`capability add` declares the options its code reads).
+    pub fn add_option_def(&mut self, def: &OptionDef) -> Result<()> {
+        self.options_mut()?.push(option_table(def));
+        Ok(())
+    }
+
+    /// Sets `[connector] capabilities`; see `commands/capability.rs`.
+    pub fn set_capabilities(&mut self, names: &[&str]) {
+        self.doc["connector"]["capabilities"] =
+            toml_edit::value(names.iter().copied().collect::<toml_edit::Array>());
+    }
+
+    fn dependencies_mut(&mut self) -> Result<&mut ArrayOfTables> {
+        if !self.doc.contains_key("dependencies") {
+            self.doc["dependencies"] = Item::ArrayOfTables(ArrayOfTables::new());
+        }
+        self.doc["dependencies"]
+            .as_array_of_tables_mut()
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "`dependencies` in {MANIFEST_FILE} must be an array of tables ([[dependencies]])"
+                ))
+            })
+    }
+
+    fn dependency_index(&mut self, group: &str, artifact: &str) -> Result<Option<usize>> {
+        Ok(self.dependencies_mut()?.iter().position(|t| {
+            t.get("group-id").and_then(Item::as_str) == Some(group)
+                && t.get("artifact-id").and_then(Item::as_str) == Some(artifact)
+        }))
+    }
+
+    /// Adds `[[dependencies]]`: bundled (with `relocate`) or, with `test`, test scope.
+    pub fn add_dependency(
+        &mut self,
+        group: &str,
+        artifact: &str,
+        version: &str,
+        relocate: &[String],
+        test: bool,
+    ) -> Result<String> {
+        if self.dependency_index(group, artifact)?.is_some() {
+            return Err(Error::usage(format!(
+                "{group}:{artifact} is a dependency already; remove it first to change it"
+            )));
+        }
+        let mut t = Table::new();
+        t["group-id"] = toml_edit::value(group);
+        t["artifact-id"] = toml_edit::value(artifact);
+        t["version"] = toml_edit::value(version);
+        if test {
+            t["scope"] = toml_edit::value("test");
+        } else {
+            t["relocate"] = toml_edit::value(relocate.iter().collect::<toml_edit::Array>());
+        }
+        self.dependencies_mut()?.push(t);
+        let what = if test { "test dependency" } else { "dependency" };
+        Ok(format!("added {what} {group}:{artifact}:{version}"))
+    }
+
+    pub fn remove_dependency(&mut self, group: &str, artifact: &str) -> Result<String> {
+        let Some(index) = self.dependency_index(group, artifact)? else {
+            return Err(Error::usage(format!(
+                "no dependency {group}:{artifact} to remove"
+            )));
+        };
+        self.dependencies_mut()?.remove(index);
+        if self.dependencies_mut()?.is_empty() {
+            self.doc.remove("dependencies");
+        }
+        Ok(format!("removed dependency {group}:{artifact}"))
+    }
+
     pub fn remove_option(&mut self, key: &str) -> Result<String> {
         let index = self.find(key, "remove")?;
         self.options_mut()?.remove(index);

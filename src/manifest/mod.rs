@@ -89,6 +89,15 @@ pub struct Dependency {
     /// Java package prefixes to relocate, e.g. `org.apache.commons.pool2`.
     #[serde(default)]
     pub relocate: Vec<String>,
+    /// `test`: on the test class path only (AssertJ, Testcontainers), never bundled.
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl Dependency {
+    pub fn is_test(&self) -> bool {
+        self.scope.as_deref() == Some("test")
+    }
 }
 
 /// Where the templates came from: a preset, and optionally a team template directory.
@@ -291,6 +300,16 @@ fn validate_dependencies(
                         .iter()
                         .try_for_each(|p| names::validate_package(p))
                 });
+            let check = check.and_then(|_| match dep.scope.as_deref() {
+                None => Ok(()),
+                Some("test") if dep.relocate.is_empty() => Ok(()),
+                Some("test") => Err(Error::usage(
+                    "a test-scope dependency is not bundled, so it has nothing to relocate",
+                )),
+                Some(other) => Err(Error::usage(format!(
+                    "dependency scope '{other}' is not supported (only \"test\"; without scope a dependency is bundled)"
+                ))),
+            });
             check.map_err(|e| locate(path, text, span, e.to_string()))?;
             Ok(dep)
         })
@@ -457,7 +476,11 @@ impl Manifest {
                 t["group-id"] = value(&d.group_id);
                 t["artifact-id"] = value(&d.artifact_id);
                 t["version"] = value(&d.version);
-                t["relocate"] = value(d.relocate.iter().collect::<Array>());
+                if let Some(scope) = &d.scope {
+                    t["scope"] = value(scope);
+                } else {
+                    t["relocate"] = value(d.relocate.iter().collect::<Array>());
+                }
                 deps.push(t);
             }
             doc["dependencies"] = Item::ArrayOfTables(deps);

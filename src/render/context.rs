@@ -66,6 +66,7 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
     let dependencies: Vec<Value> = m
         .dependencies
         .iter()
+        .filter(|d| !d.is_test())
         .map(|d| {
             json!({
                 "group_id": d.group_id,
@@ -77,6 +78,12 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
                 })).collect::<Vec<_>>(),
             })
         })
+        .collect();
+    let test_dependencies: Vec<Value> = m
+        .dependencies
+        .iter()
+        .filter(|d| d.is_test())
+        .map(|d| json!({"group_id": d.group_id, "artifact_id": d.artifact_id, "version": d.version}))
         .collect();
     let plugins: serde_json::Map<String, Value> = PLUGIN_VERSIONS
         .iter()
@@ -113,6 +120,7 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
         "required_options": pick(true),
         "optional_options": pick(false),
         "dependencies": dependencies,
+        "test_dependencies": test_dependencies,
         "plugins": plugins,
         "license_header": extras.license_header.as_deref().map(escape::java_block_comment).unwrap_or_default(),
         "tool_version": env!("CARGO_PKG_VERSION"),

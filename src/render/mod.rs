@@ -341,6 +341,7 @@ pub(crate) mod tests {
                 artifact_id: "commons-pool2".into(),
                 version: "2.12.0".into(),
                 relocate: vec!["org.apache.commons.pool2".into()],
+                scope: None,
             }],
             ..test_manifest(tree, preset)
         }
