@@ -110,6 +110,9 @@ pub struct NewArgs {
     /// Print the files that would be written, the Flink version and Java release; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Create the project even if the preset's own code would not compile against it
+    #[arg(long)]
+    pub allow_broken: bool,
 }
 
 #[derive(Debug, Args)]

@@ -152,9 +152,19 @@ impl LocalManifest {
             .unwrap_or_default();
         let default = match &edit.default {
             Some(d) => Some(d.clone()),
-            None if edit.type_.is_some() => None, // a new type invalidates the old default
             None => field_text(table, "default"),
         };
+        // A new type keeps the default when it still parses; never drop it silently.
+        if let (Some(new_type), None, Some(old)) = (&edit.type_, &edit.default, &default) {
+            if let Some(t) = super::OptionType::parse(new_type) {
+                if let Err(why) = t.java_default(old) {
+                    return Err(Error::usage(format!(
+                        "option '{}' cannot become {new_type}: its {why}; pass a default of the new type with --default",
+                        edit.key
+                    )));
+                }
+            }
+        }
         let flag = |new: Option<bool>, k: &str| {
             new.unwrap_or_else(|| table.get(k).and_then(Item::as_bool).unwrap_or(false))
         };
