@@ -253,7 +253,11 @@ impl LocalManifest {
             t["relocate"] = toml_edit::value(relocate.iter().collect::<toml_edit::Array>());
         }
         self.dependencies_mut()?.push(t);
-        let what = if test { "test dependency" } else { "dependency" };
+        let what = if test {
+            "test dependency"
+        } else {
+            "dependency"
+        };
         Ok(format!("added {what} {group}:{artifact}:{version}"))
     }
 

@@ -46,7 +46,10 @@ impl BrokenUse {
     /// Why the use breaks, without the location.
     pub fn why(&self) -> String {
         match &self.now {
-            None => format!("uses {}, which the manifest no longer generates", self.symbol),
+            None => format!(
+                "uses {}, which the manifest no longer generates",
+                self.symbol
+            ),
             Some(now) => format!(
                 "uses {}, whose type changed from {} to {}",
                 self.symbol, self.before, now
@@ -268,9 +271,15 @@ fn owned_sources(
             }
         }
     }
-    for f in files.iter().filter(|f| f.kind == FileKind::Owned && f.path.ends_with(".java")) {
+    for f in files
+        .iter()
+        .filter(|f| f.kind == FileKind::Owned && f.path.ends_with(".java"))
+    {
         if !out.iter().any(|(p, _)| *p == f.path) {
-            out.push((f.path.clone(), String::from_utf8_lossy(&f.contents).into_owned()));
+            out.push((
+                f.path.clone(),
+                String::from_utf8_lossy(&f.contents).into_owned(),
+            ));
         }
     }
     out
@@ -422,10 +431,9 @@ pub fn identifier(files: &[(String, Vec<u8>)]) -> Option<String> {
 /// nested classes are copied as rendered, and the imports they need are added.
 fn complete_owned(root: &Path, files: &[RenderedFile], managed_text: &str) -> Vec<Completion> {
     let mut out = Vec::new();
-    for f in files
-        .iter()
-        .filter(|f| f.kind == FileKind::Owned && f.path.starts_with("src/main/") && f.path.ends_with(".java"))
-    {
+    for f in files.iter().filter(|f| {
+        f.kind == FileKind::Owned && f.path.starts_with("src/main/") && f.path.ends_with(".java")
+    }) {
         let Ok(disk) = std::fs::read_to_string(root.join(&f.path)) else {
             continue;
         };
@@ -550,12 +558,13 @@ mod java {
         };
         while i < b.len() {
             let end = match b[i] {
-                b'/' if b.get(i + 1) == Some(&b'/') => {
-                    b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p)
+                b'/' if b.get(i + 1) == Some(&b'/') => b[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(b.len(), |p| i + p),
+                b'/' if b.get(i + 1) == Some(&b'*') => {
+                    src[i + 2..].find("*/").map_or(b.len(), |p| i + 2 + p + 2)
                 }
-                b'/' if b.get(i + 1) == Some(&b'*') => src[i + 2..]
-                    .find("*/")
-                    .map_or(b.len(), |p| i + 2 + p + 2),
                 q @ (b'"' | b'\'') => {
                     let mut j = i + 1;
                     while j < b.len() && b[j] != q && b[j] != b'\n' {

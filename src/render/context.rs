@@ -83,7 +83,9 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
         .dependencies
         .iter()
         .filter(|d| d.is_test())
-        .map(|d| json!({"group_id": d.group_id, "artifact_id": d.artifact_id, "version": d.version}))
+        .map(
+            |d| json!({"group_id": d.group_id, "artifact_id": d.artifact_id, "version": d.version}),
+        )
         .collect();
     let plugins: serde_json::Map<String, Value> = PLUGIN_VERSIONS
         .iter()
