@@ -468,7 +468,7 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn pick<'a, T: ?Sized>(&mut self, items: &[&'a T]) -> &'a T {
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         items[self.below(items.len())]
     }
 }
@@ -480,23 +480,39 @@ fn env_number(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// Option keys in connector.toml.
-fn option_keys(project: &Path) -> Vec<String> {
+/// An array of connector.toml as strings (`connector.capabilities`), or the options' keys.
+fn manifest_list(project: &Path, what: &str) -> Vec<String> {
     let doc: toml_edit::DocumentMut = read(&project.join("connector.toml")).parse().unwrap();
-    doc.get("options")
-        .and_then(|o| o.as_array_of_tables())
-        .map(|t| {
-            t.iter()
-                .filter_map(|t| t.get("key")?.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    let strings = |item: Option<&toml_edit::Item>| -> Vec<String> {
+        item.and_then(|i| i.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    match what {
+        "capabilities" => strings(doc["connector"].get("capabilities")),
+        "lines" => strings(doc["flink"].get("lines")),
+        _ => doc
+            .get("options")
+            .and_then(|o| o.as_array_of_tables())
+            .map(|t| {
+                t.iter()
+                    .filter_map(|t| t.get("key")?.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
 }
 
-/// One random manifest command (as arguments).
+/// One random manifest command (as arguments), mostly one that applies to the project as it
+/// is (an absent key to add, a present capability to remove), sometimes one that does not.
 fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
-    let keys = option_keys(project);
-    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let keys = manifest_list(project, "options");
+    let caps = manifest_list(project, "capabilities");
+    let lines = manifest_list(project, "lines");
     let types = ["string", "int", "long", "boolean", "double", "duration"];
     let defaults: BTreeMap<&str, &[&str]> = [
         ("string", &["x", "a b"][..]),
@@ -508,6 +524,13 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
     ]
     .into_iter()
     .collect();
+    let sometimes_wrong = |rng: &mut Rng, wanted: Vec<&'static str>, all: &[&'static str]| {
+        if wanted.is_empty() || rng.below(5) == 0 {
+            rng.pick(all)
+        } else {
+            rng.pick(&wanted)
+        }
+    };
     let fresh = [
         "endpoint",
         "port",
@@ -516,13 +539,20 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
         "read.timeout-ms",
         "api.token",
     ];
-    let caps = ["scan", "lookup", "sink"];
-    let lines = ["1.17", "1.19", "2.0", "2.2", "2.3"];
+    let absent: Vec<&'static str> = fresh
+        .iter()
+        .copied()
+        .filter(|k| !keys.iter().any(|x| x == k))
+        .collect();
+    let all_caps = ["scan", "lookup", "sink"];
+    let all_lines = ["1.17", "1.19", "1.20", "2.0", "2.2", "2.3"];
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    match rng.below(10) {
-        0 | 1 => {
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    match rng.below(12) {
+        0..=2 => {
             let ty = rng.pick(&types);
-            let mut args = s(&["option", "add", rng.pick(&fresh), "--type", ty]);
+            let key = sometimes_wrong(rng, absent, &fresh);
+            let mut args = s(&["option", "add", key, "--type", ty]);
             match rng.below(3) {
                 0 => args.extend(s(&["--default", rng.pick(defaults[ty])])),
                 1 => args.push("--required".into()),
@@ -530,31 +560,42 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
             }
             args
         }
-        2 if !key_refs.is_empty() => s(&["option", "remove", rng.pick(&key_refs)]),
-        3 if !key_refs.is_empty() => s(&[
-            "option",
-            "set",
-            rng.pick(&key_refs),
-            "--type",
-            rng.pick(&types),
-        ]),
-        4 | 5 => s(&[
-            "capability",
-            if rng.below(2) == 0 { "add" } else { "remove" },
-            rng.pick(&caps),
-        ]),
-        6 => s(&[
-            "line",
-            if rng.below(2) == 0 { "add" } else { "remove" },
-            rng.pick(&lines),
-        ]),
-        7 => s(&[
+        3 if !key_refs.is_empty() => s(&["option", "remove", rng.pick(&key_refs)]),
+        4 if !key_refs.is_empty() => {
+            let ty = rng.pick(&types);
+            let mut args = s(&["option", "set", rng.pick(&key_refs), "--type", ty]);
+            if rng.below(2) == 0 {
+                args.extend(s(&["--default", rng.pick(defaults[ty])]));
+            }
+            args
+        }
+        5 | 6 => {
+            let add = rng.below(2) == 0;
+            let wanted: Vec<&'static str> = all_caps
+                .iter()
+                .copied()
+                .filter(|c| caps.iter().any(|x| x == c) != add)
+                .collect();
+            let cap = sometimes_wrong(rng, wanted, &all_caps);
+            s(&["capability", if add { "add" } else { "remove" }, cap])
+        }
+        7 | 8 => {
+            let add = rng.below(2) == 0;
+            let wanted: Vec<&'static str> = all_lines
+                .iter()
+                .copied()
+                .filter(|l| lines.iter().any(|x| x == l) != add)
+                .collect();
+            let line = sometimes_wrong(rng, wanted, &all_lines);
+            s(&["line", if add { "add" } else { "remove" }, line])
+        }
+        9 => s(&[
             "dependency",
             "add",
             "org.assertj:assertj-core:3.27.5",
             "--test",
         ]),
-        8 => s(&["dependency", "remove", "org.assertj:assertj-core"]),
+        10 => s(&["dependency", "remove", "org.assertj:assertj-core"]),
         _ => s(&["generate"]),
     }
 }
@@ -565,7 +606,7 @@ fn random_manifest_walks_leave_compiling_projects_or_refuse() {
         return;
     }
     let sequences = env_number("MANIFEST_WALK_SEQUENCES", 2);
-    let steps = env_number("MANIFEST_WALK_STEPS", 6);
+    let steps = env_number("MANIFEST_WALK_STEPS", 10);
     let seed = env_number("MANIFEST_WALK_SEED", 18) as u64;
     let mvn_samples = env_number("MANIFEST_WALK_MVN", 0);
     let (mut applied, mut refused, mut rejected, mut compiled, mut cached) = (0, 0, 0, 0, 0);
@@ -576,7 +617,13 @@ fn random_manifest_walks_leave_compiling_projects_or_refuse() {
         let preset = if sequence % 2 == 0 { "acme" } else { "redis" };
         let dir = tmp.path().join(format!("walk-{sequence}"));
         std::fs::create_dir_all(&dir).unwrap();
-        let project = new_project(&dir, preset, &[]);
+        // Start from fewer capabilities now and then, so that adding one is exercised.
+        let start: &[&str] = match sequence % 4 {
+            0 => &["--capabilities", "scan,sink"],
+            2 => &["--capabilities", "sink"],
+            _ => &[],
+        };
+        let project = new_project(&dir, preset, start);
         let mut rng = Rng(seed.wrapping_mul(1_000_003).wrapping_add(sequence as u64));
         for step in 0..steps {
             let args = random_step(&mut rng, &project);
@@ -584,6 +631,10 @@ fn random_manifest_walks_leave_compiling_projects_or_refuse() {
             let argv: Vec<&str> = args.iter().map(String::as_str).collect();
             let out = run_in(&project, &argv);
             let at = format!("seed {seed} sequence {sequence} ({preset}) step {step}: {args:?}");
+            if std::env::var_os("MANIFEST_WALK_TRACE").is_some() {
+                let last = stderr(&out).lines().last().unwrap_or("").to_string();
+                eprintln!("{at}: exit {:?} {last}", out.status.code());
+            }
             match out.status.code() {
                 Some(0) => {
                     applied += 1;
