@@ -693,3 +693,48 @@ fn random_manifest_walks_leave_compiling_projects_or_refuse() {
         );
     }
 }
+
+/// Every directory below `root` (build output and the tool's state left out).
+fn dirs_below(root: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walk_dirs(root)
+        .into_iter()
+        .map(|d| d.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+        .filter(|d| !d.starts_with("target") && !d.starts_with(".flink-connector"))
+        .collect();
+    out.sort();
+    out
+}
+
+fn walk_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.push(path.clone());
+            out.extend(walk_dirs(&path));
+        }
+    }
+    out
+}
+
+#[test]
+fn line_and_capability_removal_take_their_emptied_trees_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.20,2.2"]);
+    // A directory of the user's, empty, is not the tool's to remove.
+    std::fs::create_dir_all(project.join("docs/notes")).unwrap();
+    let dirs = dirs_below(&project);
+    let files = snapshot(&project);
+    let out = run_in(&project, &["line", "add", "2.1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(project.join("src/main/java-flink-2.1").is_dir());
+    let out = run_in(&project, &["line", "remove", "2.1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(dirs_below(&project), dirs);
+    assert!(snapshot(&project) == files);
+    // The tool's render record does not keep the removed line's tree either.
+    assert!(!project
+        .join(".flink-connector/rendered/src/main/java-flink-2.1")
+        .exists());
+    support::assert_no_drift(&project, &[]);
+}
