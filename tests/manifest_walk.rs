@@ -738,3 +738,50 @@ fn line_and_capability_removal_take_their_emptied_trees_and_nothing_else() {
         .exists());
     support::assert_no_drift(&project, &[]);
 }
+
+#[test]
+fn a_deleted_owned_test_stays_deleted_once_listed_in_files_skip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &[]);
+    std::fs::remove_file(project.join(TEST_JAVA)).unwrap();
+    // Not yet recorded: --check says what `generate` would do and how to keep the deletion.
+    let out = run_in(&project, &["generate", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("[files] skip = [\"{TEST_JAVA}\"]")),
+        "{}",
+        stderr(&out)
+    );
+    let manifest = project.join("connector.toml");
+    std::fs::write(
+        &manifest,
+        format!("{}\n[files]\nskip = [\"{TEST_JAVA}\"]\n", read(&manifest)),
+    )
+    .unwrap();
+    let out = run_in(&project, &["generate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!project.join(TEST_JAVA).exists());
+    assert!(!read(&project.join("README.md")).contains("AcmeConnectorTest.java"));
+    support::assert_no_drift(&project, &[]);
+    // Another manifest change keeps it deleted, and the rest of the project compiles.
+    let out = run_in(&project, &["option", "add", "endpoint", "--type", "string"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!project.join(TEST_JAVA).exists());
+    if ready().is_some() {
+        compiles(&project).unwrap();
+    }
+    // A skip entry must be a project path.
+    let text = read(&manifest);
+    std::fs::write(
+        &manifest,
+        text.replace(&format!("\"{TEST_JAVA}\""), "\"../x\""),
+    )
+    .unwrap();
+    let out = run_in(&project, &["generate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("[files] skip: '../x' contains '..'"),
+        "{}",
+        stderr(&out)
+    );
+}

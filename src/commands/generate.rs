@@ -87,6 +87,23 @@ fn check(root: &Path, templates: Option<&Path>, strict: bool) -> Result<u8> {
     for c in &drift {
         ui::diff(&c.diff());
     }
+    let missing_owned: Vec<&str> = drift
+        .iter()
+        .filter(|c| c.action == Action::Create)
+        .filter(|c| {
+            files
+                .iter()
+                .any(|f| f.path == c.path && f.kind == render::FileKind::Owned)
+        })
+        .map(|c| c.path.as_str())
+        .collect();
+    if !missing_owned.is_empty() {
+        eprintln!(
+            "note: your own file(s) {} are missing; `generate` would create them again. Deleted on purpose? List them in connector.toml: [files] skip = [\"{}\"]",
+            missing_owned.join(", "),
+            missing_owned.join("\", \"")
+        );
+    }
     if !drift.is_empty() {
         eprintln!(
             "{} file(s) differ from what {MANIFEST_FILE} renders: {}; run `cargo flink-connector generate`",

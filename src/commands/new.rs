@@ -104,6 +104,7 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         },
         options,
         dependencies: defaults.dependencies,
+        skip_files: Vec::new(),
     };
     manifest
         .check_capability_options()

@@ -129,6 +129,16 @@ pub struct Manifest {
     pub template: TemplateSource,
     pub options: Vec<OptionDef>,
     pub dependencies: Vec<Dependency>,
+    /// `[files] skip`: rendered paths the project does without (an owned file deleted on
+    /// purpose); never written, never reported as missing.
+    pub skip_files: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    #[serde(default)]
+    skip: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -142,6 +152,8 @@ struct RawManifest {
     options: Vec<Spanned<RawOption>>,
     #[serde(default)]
     dependencies: Vec<Spanned<Dependency>>,
+    #[serde(default)]
+    files: RawFiles,
 }
 
 #[derive(Deserialize)]
@@ -390,6 +402,18 @@ impl Manifest {
             }
         };
         let options = validate_options(path, text, raw.options)?;
+        let mut skip_files = Vec::new();
+        for entry in raw.files.skip {
+            if let Some(why) = crate::render::path_problem(entry.get_ref()) {
+                return Err(locate(
+                    path,
+                    text,
+                    entry.span(),
+                    format!("[files] skip: '{}' {why}; give a path relative to the project, e.g. 'src/test/java/…/AcmeConnectorTest.java'", entry.get_ref()),
+                ));
+            }
+            skip_files.push(entry.into_inner());
+        }
         let manifest = Manifest {
             name: c.name.into_inner(),
             identifier: c.identifier.into_inner(),
@@ -409,6 +433,7 @@ impl Manifest {
             },
             options,
             dependencies: validate_dependencies(path, text, raw.dependencies)?,
+            skip_files,
         };
         manifest
             .check_capability_options()
@@ -484,6 +509,11 @@ impl Manifest {
                 deps.push(t);
             }
             doc["dependencies"] = Item::ArrayOfTables(deps);
+        }
+        if !self.skip_files.is_empty() {
+            let mut files = Table::new();
+            files["skip"] = value(self.skip_files.iter().collect::<Array>());
+            doc["files"] = Item::Table(files);
         }
         doc.to_string()
     }
