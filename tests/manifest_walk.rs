@@ -785,3 +785,98 @@ fn a_deleted_owned_test_stays_deleted_once_listed_in_files_skip() {
         stderr(&out)
     );
 }
+
+/// Runs a tiny Table API program on Flink `line`'s real jars: a `datagen` table with extra
+/// options fails validation, and Flink's own message lists the table's options, masking the
+/// sensitive ones. Returns that message.
+fn flink_options_message(line: &str, keys: &[&str], work: &Path) -> Option<String> {
+    let (lib, _) = line_lib(line)?;
+    let with: String = keys
+        .iter()
+        .map(|k| format!(", '{k}'='topsecret'"))
+        .collect();
+    let source = format!(
+        r#"import org.apache.flink.table.api.*;
+public class MaskProbe {{
+    public static void main(String[] args) {{
+        TableEnvironment t = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+        t.executeSql("CREATE TABLE t (x INT) WITH ('connector'='datagen', 'number-of-rows'='1'{with})");
+        try {{
+            t.executeSql("SELECT * FROM t").collect().close();
+            System.out.println("NO ERROR");
+        }} catch (Exception e) {{
+            for (Throwable c = e; c != null; c = c.getCause()) System.out.println(c.getMessage());
+        }}
+    }}
+}}
+"#
+    );
+    let dir = work.join(format!("mask-{line}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let java = dir.join("MaskProbe.java");
+    std::fs::write(&java, source).unwrap();
+    support::javac_sources(&[java], &support::lib_classpath(&lib, &[]), 11, &dir).unwrap();
+    let _heavy = support::heavy();
+    let out = std::process::Command::new("java")
+        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+        .arg(support::lib_classpath(&lib, &[&dir]))
+        .arg("MaskProbe")
+        .output()
+        .unwrap();
+    Some(support::stdout(&out))
+}
+
+#[test]
+fn sensitive_options_are_those_flink_itself_masks_on_each_line() {
+    if !support::require_jdk() {
+        return;
+    }
+    let keys = [
+        "password",
+        "api.credential",
+        "service.api-key",
+        "auth.token",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for line in ["1.20", "2.2"] {
+        let Some(message) = flink_options_message(line, &keys, tmp.path()) else {
+            return;
+        };
+        assert!(message.contains("Table options are"), "{line}: {message}");
+        for key in keys {
+            let masked = message.contains(&format!("'{key}'='******'"));
+            let plain = message.contains(&format!("'{key}'='topsecret'"));
+            assert!(masked != plain, "{line} {key}: {message}");
+            // The tool's per-line table says what Flink really does.
+            assert_eq!(
+                cargo_flink_connector::flink::sensitive::is_masked(line, key),
+                masked,
+                "{line} {key}: {message}"
+            );
+        }
+    }
+    // So the tool refuses `--sensitive` for a key Flink prints in plain text on a line it builds.
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.20,2.2"]);
+    let add = |key: &str| {
+        run_in(
+            &project,
+            &["option", "add", key, "--type", "string", "--sensitive"],
+        )
+    };
+    let out = add("api.credential");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("Flink 1.20, 2.2 masks a value only when its key contains"),
+        "{}",
+        stderr(&out)
+    );
+    let out = add("service.api-key"); // masked from 2.1 only
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("but Flink 1.20 masks"),
+        "{}",
+        stderr(&out)
+    );
+    let out = add("auth.token");
+    assert!(out.status.success(), "{}", stderr(&out));
+}

@@ -328,6 +328,40 @@ fn validate_dependencies(
         .collect()
 }
 
+/// A sensitive option must be one whose value Flink itself masks in logs and error messages, on
+/// every line the project builds: `(index of the option, why)` otherwise.
+fn check_sensitive_masking(
+    primary: FlinkVersion,
+    lines: &[FlinkVersion],
+    options: &[OptionDef],
+) -> std::result::Result<(), (usize, String)> {
+    let build: Vec<&str> = if lines.is_empty() {
+        vec![primary.line.line]
+    } else {
+        lines.iter().map(|v| v.line.line).collect()
+    };
+    for (i, o) in options.iter().enumerate().filter(|(_, o)| o.sensitive) {
+        let unmasked: Vec<&str> = build
+            .iter()
+            .copied()
+            .filter(|l| !crate::flink::sensitive::is_masked(l, &o.key))
+            .collect();
+        if let Some(first) = unmasked.first() {
+            return Err((
+                i,
+                format!(
+                    "option '{}' is sensitive, but Flink {} masks a value only when its key contains {}: Flink would print this one in plain text in logs and error messages; rename it (e.g. '{}.secret')",
+                    o.key,
+                    unmasked.join(", "),
+                    crate::flink::sensitive::patterns(first).join(", "),
+                    o.key.rsplit_once('.').map_or(o.key.as_str(), |(head, _)| head)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl PresetDefaults {
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
         let raw: RawPreset = parse_toml(path, text)?;
@@ -401,7 +435,10 @@ impl Manifest {
                 })?
             }
         };
+        let option_spans: Vec<Range<usize>> = raw.options.iter().map(|o| o.span()).collect();
         let options = validate_options(path, text, raw.options)?;
+        check_sensitive_masking(flink, &lines, &options)
+            .map_err(|(i, m)| locate(path, text, option_spans[i].clone(), m))?;
         let mut skip_files = Vec::new();
         for entry in raw.files.skip {
             if let Some(why) = crate::render::path_problem(entry.get_ref()) {
