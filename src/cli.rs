@@ -161,7 +161,7 @@ pub enum OptionCommand {
 pub struct OptionSpec {
     /// Option key, e.g. `sink.batch-size`
     pub key: String,
-    /// string, int, long, boolean, double or duration
+    /// string, int, long, boolean, double, duration, memory (`64 mb`), list (`a;b`) or map
     #[arg(long = "type", value_name = "TYPE")]
     pub type_: Option<String>,
     /// Default value, in Flink's syntax for the type (`30 s` for durations)

@@ -513,7 +513,9 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
     let keys = manifest_list(project, "options");
     let caps = manifest_list(project, "capabilities");
     let lines = manifest_list(project, "lines");
-    let types = ["string", "int", "long", "boolean", "double", "duration"];
+    let types = [
+        "string", "int", "long", "boolean", "double", "duration", "memory", "list", "map",
+    ];
     let defaults: BTreeMap<&str, &[&str]> = [
         ("string", &["x", "a b"][..]),
         ("int", &["7", "8443"][..]),
@@ -521,6 +523,9 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
         ("boolean", &["true"][..]),
         ("double", &["0.5"][..]),
         ("duration", &["30 s", "100"][..]),
+        ("memory", &["64 mb", "100"][..]),
+        ("list", &["a;b", "x"][..]),
+        ("map", &["k:v"][..]),
     ]
     .into_iter()
     .collect();
@@ -879,4 +884,89 @@ fn sensitive_options_are_those_flink_itself_masks_on_each_line() {
     );
     let out = add("auth.token");
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn memory_list_and_map_options_become_flinks_own_types_and_compile() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &[]);
+    for args in [
+        &[
+            "option",
+            "add",
+            "buffer.size",
+            "--type",
+            "memory",
+            "--default",
+            "64 mb",
+        ][..],
+        &[
+            "option",
+            "add",
+            "hosts",
+            "--type",
+            "list",
+            "--default",
+            "a;b",
+        ][..],
+        &["option", "add", "headers", "--type", "map"][..],
+    ] {
+        let out = run_in(&project, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let options = read(&project.join(PKG).join("AcmeOptions.java"));
+    for expected in [
+        "ConfigOption<org.apache.flink.configuration.MemorySize> BUFFER_SIZE",
+        ".memoryType()",
+        ".defaultValue(org.apache.flink.configuration.MemorySize.parse(\"64 mb\"))",
+        "ConfigOption<java.util.List<String>> HOSTS",
+        ".stringType().asList()",
+        ".defaultValues(\"a\", \"b\")",
+        "ConfigOption<java.util.Map<String, String>> HEADERS",
+        ".mapType()",
+    ] {
+        assert!(options.contains(expected), "{expected}:\n{options}");
+    }
+    for (args, expected) in [
+        (
+            &[
+                "option",
+                "add",
+                "cache",
+                "--type",
+                "memory",
+                "--default",
+                "lots",
+            ][..],
+            "default 'lots' is not a memory size",
+        ),
+        (
+            &[
+                "option",
+                "add",
+                "labels",
+                "--type",
+                "map",
+                "--default",
+                "k:v",
+            ][..],
+            "a map option cannot have a default",
+        ),
+        (
+            &["option", "set", "hosts", "--type", "map"][..],
+            "option 'hosts' cannot become map",
+        ),
+    ] {
+        let out = run_in(&project, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    support::assert_no_drift(&project, &[]);
+    if ready().is_some() {
+        compiles(&project).unwrap();
+    }
 }

@@ -121,7 +121,10 @@ impl LocalManifest {
 
     pub fn add_option(&mut self, edit: &OptionEdit) -> Result<String> {
         let ty = edit.type_.as_deref().ok_or_else(|| {
-            Error::usage("`option add` needs --type (string, int, long, boolean, double, duration)")
+            Error::usage(format!(
+                "`option add` needs --type ({})",
+                super::OptionType::NAMES
+            ))
         })?;
         let def = OptionDef::new(
             &edit.key,

@@ -575,7 +575,11 @@ pub fn option_table(o: &OptionDef) -> toml_edit::Table {
                 .parse::<f64>()
                 .map(value)
                 .unwrap_or_else(|_| value(d)),
-            OptionType::String | OptionType::Duration => value(d),
+            OptionType::String
+            | OptionType::Duration
+            | OptionType::Memory
+            | OptionType::List
+            | OptionType::Map => value(d),
         };
     }
     if o.required {

@@ -43,6 +43,7 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
                 "type": o.ty.name(),
                 "java_type": o.ty.java_type(),
                 "type_method": o.ty.type_method(),
+                "default_method": o.ty.default_method(),
                 "has_default": o.default.is_some(),
                 "default_java": o.default.as_ref().map(|d| o.ty.java_default(d).expect("validated default")),
                 // Sensitive options have no default (the manifest refuses one), so nothing to redact.
