@@ -686,4 +686,29 @@ mod tests {
         );
         assert_eq!(first_word("AcmeOptions.PORTS", "AcmeOptions.PORT"), None);
     }
+
+    #[test]
+    fn lists_members_of_the_first_class_skipping_comments_and_strings() {
+        let src = "package p;\nimport x.Y;\n/** { */\npublic class C {\n    private static final Map<String, Integer> M = new HashMap<String, Integer>() {{ put(\"}\", 1); }};\n    // a comment with { and ;\n    /** Docs. */\n    public static void check(int[] k) {\n        if (k.length == 0) { throw new IllegalStateException(\"{\"); }\n    }\n    public static final class Page {\n        public final int n;\n        Page(int n) { this.n = n; }\n    }\n    private int helper() { return '}'; }\n}\n";
+        let class = java::members(src).unwrap();
+        let names: Vec<(&str, java::Kind, bool)> = class
+            .members
+            .iter()
+            .map(|m| (m.name.as_str(), m.kind, m.private))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("M", java::Kind::Field, true),
+                ("check", java::Kind::Method, false),
+                ("Page", java::Kind::Class, false),
+                ("helper", java::Kind::Method, true),
+            ]
+        );
+        assert_eq!(&src[class.close..], "}\n");
+        let check = &class.members[1];
+        let stubbed = stub(&src[check.span.clone()], check.header_len, "check");
+        assert!(stubbed.contains("    /** Docs. */\n    public static void check(int[] k) {\n        throw new UnsupportedOperationException("), "{stubbed}");
+        assert!(!stubbed.contains("a comment"), "{stubbed}");
+    }
 }
