@@ -469,7 +469,11 @@ fn a_team_directory_can_add_presets_and_the_manifest_remembers_it() {
         "BooksConnectorTest.java:",
         "does not set required option 'ledger.account'",
     ] {
-        assert!(stderr(&out).contains(expected), "{expected}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{expected}: {}",
+            stderr(&out)
+        );
     }
     assert!(!tmp.path().join("books").exists());
     args.push("--allow-broken");

@@ -166,8 +166,9 @@ pub fn update(
         }
     }
     let recorded = reconcile::recorded_java(root)?;
-    let review = symbols::review(Some(root), &files, &recorded, &manifest);
-    if !review.problems.is_empty() && !allow_broken {
+    let previous = local.previous_manifest();
+    let review = symbols::review(Some(root), &files, &recorded, &manifest, previous.as_ref());
+    if review.breaks() && !allow_broken {
         eprintln!("{}", symbols::report(&review.problems));
         return Err(Error::Failed(format!(
             "nothing was written: change the {} place(s) above first, or pass --allow-broken to apply the change and fix them afterwards",
@@ -215,8 +216,13 @@ pub fn update(
         ));
     }
     if !review.problems.is_empty() {
+        let why = if review.breaks() {
+            "applied anyway: --allow-broken"
+        } else {
+            "left from an earlier change"
+        };
         ui::warn(format_args!(
-            "{} (applied anyway: --allow-broken)",
+            "{} ({why})",
             symbols::report(&review.problems)
         ));
     }

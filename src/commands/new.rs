@@ -115,7 +115,7 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
     };
     let files = render::render(&manifest, &tree, &extras)?;
     // A team preset whose owned code uses what its manifest does not generate: say so now.
-    let review = crate::project::symbols::review(None, &files, &[], &manifest);
+    let review = crate::project::symbols::review(None, &files, &[], &manifest, None);
     if !review.problems.is_empty() {
         let report = crate::project::symbols::report(&review.problems);
         if !args.allow_broken {

@@ -64,6 +64,11 @@ impl LocalManifest {
         })
     }
 
+    /// The manifest as it was read (before the edits), if it was valid.
+    pub fn previous_manifest(&self) -> Option<Manifest> {
+        Manifest::parse(&self.path, &self.original).ok()
+    }
+
     /// Sets `[template] version`: the cargo-flink-connector version that last rendered the project.
     pub fn record_tool_version(&mut self, version: &str) {
         if self.doc["template"]["version"].as_str() != Some(version) {

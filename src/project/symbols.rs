@@ -154,11 +154,19 @@ pub struct Problem {
     pub file: String,
     pub line: usize,
     pub why: String,
+    /// Already so before this change (accepted earlier with --allow-broken): reported, not
+    /// refused, so that unrelated changes go through.
+    pub known: bool,
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.why)
+        let known = if self.known {
+            " (already so before this change)"
+        } else {
+            ""
+        };
+        write!(f, "{}:{}: {}{known}", self.file, self.line, self.why)
     }
 }
 
@@ -176,6 +184,13 @@ pub struct Completion {
 pub struct Review {
     pub problems: Vec<Problem>,
     pub completions: Vec<Completion>,
+}
+
+impl Review {
+    /// Whether the change itself breaks something (not only problems that were there before).
+    pub fn breaks(&self) -> bool {
+        self.problems.iter().any(|p| !p.known)
+    }
 }
 
 /// The block that names every place to change, one per line.
@@ -203,6 +218,7 @@ pub fn review(
     files: &[RenderedFile],
     recorded: &[(String, Vec<u8>)],
     manifest: &crate::manifest::Manifest,
+    previous: Option<&crate::manifest::Manifest>,
 ) -> Review {
     let before = declared(recorded);
     let old_identifier = identifier(recorded);
@@ -219,10 +235,20 @@ pub fn review(
             why: format!("{}; change this use", b.why()),
             file: b.file,
             line: b.line,
+            known: false,
         })
         .collect();
     problems.extend(undeclared_constants(&owned, &after));
     problems.extend(stale_test_ddl(&owned, manifest, old_identifier.as_deref()));
+    // What the last render already left behind (the previous manifest; for `generate`, whose
+    // previous manifest is gone, the current one's required options).
+    if !recorded.is_empty() {
+        let mut known = undeclared_constants(&owned, &before);
+        known.extend(stale_test_ddl(&owned, previous.unwrap_or(manifest), None));
+        for p in &mut problems {
+            p.known = known.iter().any(|k| k.file == p.file && k.line == p.line);
+        }
+    }
     let managed_text: String = managed
         .iter()
         .map(|(_, c)| String::from_utf8_lossy(c).into_owned())
@@ -231,7 +257,8 @@ pub fn review(
     let completions = root
         .map(|root| complete_owned(root, files, &managed_text))
         .unwrap_or_default();
-    problems.sort_by(|a, b| (&a.file, a.line, &a.why).cmp(&(&b.file, b.line, &b.why)));
+    // Stable: of two reasons for one line, the first found (removed/retyped) is the one kept.
+    problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     problems.dedup_by(|a, b| a.file == b.file && a.line == b.line);
     Review {
         problems,
@@ -308,6 +335,7 @@ fn undeclared_constants(
                             why: format!(
                                 "uses {symbol}, which the manifest does not generate; declare its option in connector.toml or change this use"
                             ),
+                            known: false,
                         });
                     }
                 }
@@ -371,6 +399,7 @@ fn stale_test_ddl(
                             "the test DDL says 'connector' = '{id}', but the factory identifier is now '{}' (Flink: \"Could not find any factory for identifier '{id}'\")",
                             manifest.identifier
                         ),
+                        known: false,
                     });
                 }
                 if id == manifest.identifier || Some(id) == renamed {
@@ -387,6 +416,7 @@ fn stale_test_ddl(
                     why: format!(
                         "the test DDL does not set required option '{key}' (Flink: \"Missing required options\"); add '{key}' = '…' to its WITH clause"
                     ),
+                    known: false,
                 });
             }
         }
