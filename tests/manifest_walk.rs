@@ -115,6 +115,14 @@ fn named_places(project: &Path, out: &Output) -> Vec<(String, usize, String)> {
         .collect()
 }
 
+/// A new blank project, when the JDK and Flink 1.20's jars are there.
+fn fresh_blank() -> Option<(tempfile::TempDir, PathBuf)> {
+    ready()?;
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &[]);
+    Some((tmp, project))
+}
+
 fn ready() -> Option<(PathBuf, u8)> {
     support::require_jdk().then_some(())?;
     line_lib("1.20")
@@ -157,11 +165,9 @@ fn adding_lookup_stubs_the_client_methods_and_the_project_still_compiles() {
 
 #[test]
 fn changes_that_break_owned_code_are_refused_naming_each_place() {
-    if ready().is_none() {
+    let Some((_tmp, project)) = fresh_blank() else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let project = new_project(tmp.path(), "acme", &[]);
+    };
     let untouched = snapshot(&project);
     // (command, what the named line must contain, what the reason says)
     let cases: [(&[&str], &str, &str); 4] = [
@@ -250,11 +256,9 @@ fn changes_that_break_owned_code_are_refused_naming_each_place() {
 
 #[test]
 fn a_renamed_identifier_names_the_test_ddl_and_a_retyped_int_keeps_its_default() {
-    if ready().is_none() {
+    let Some((_tmp, project)) = fresh_blank() else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let project = new_project(tmp.path(), "acme", &[]);
+    };
     let manifest = project.join("connector.toml");
     let text = read(&manifest);
     std::fs::write(
@@ -428,13 +432,7 @@ fn dependency_add_and_remove_edit_the_manifest_and_the_pom() {
             "unknown capability 'stream'",
         ),
     ] {
-        let out = run_in(&project, &args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains(expected),
-            "{args:?}: {}",
-            stderr(&out)
-        );
+        assert_rejected(&project, &args, expected);
     }
     assert!(run_in(
         &project,
@@ -507,6 +505,44 @@ fn manifest_list(project: &Path, what: &str) -> Vec<String> {
     }
 }
 
+/// Mostly one of `wanted`, one time in five any of `all` (a command that should be refused).
+fn sometimes_wrong(rng: &mut Rng, wanted: Vec<&'static str>, all: &[&'static str]) -> &'static str {
+    if wanted.is_empty() || rng.below(5) == 0 {
+        rng.pick(all)
+    } else {
+        rng.pick(&wanted)
+    }
+}
+
+/// `COMMAND add X` for an X not `present`, or `COMMAND remove X` for one that is (mostly).
+fn add_or_remove(
+    rng: &mut Rng,
+    command: &str,
+    present: &[String],
+    all: &[&'static str],
+) -> Vec<String> {
+    let add = rng.below(2) == 0;
+    let wanted: Vec<&'static str> = all
+        .iter()
+        .copied()
+        .filter(|x| present.iter().any(|p| p == x) != add)
+        .collect();
+    let item = sometimes_wrong(rng, wanted, all);
+    let verb = if add { "add" } else { "remove" };
+    vec![command.to_string(), verb.to_string(), item.to_string()]
+}
+
+/// The command is refused as bad input (exit 2) with `expected` in its one-line error.
+fn assert_rejected(project: &Path, args: &[&str], expected: &str) {
+    let out = run_in(project, args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains(expected),
+        "{args:?}: {}",
+        stderr(&out)
+    );
+}
+
 /// One random manifest command (as arguments), mostly one that applies to the project as it
 /// is (an absent key to add, a present capability to remove), sometimes one that does not.
 fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
@@ -529,13 +565,7 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
     ]
     .into_iter()
     .collect();
-    let sometimes_wrong = |rng: &mut Rng, wanted: Vec<&'static str>, all: &[&'static str]| {
-        if wanted.is_empty() || rng.below(5) == 0 {
-            rng.pick(all)
-        } else {
-            rng.pick(&wanted)
-        }
-    };
+
     let fresh = [
         "endpoint",
         "port",
@@ -574,26 +604,8 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
             }
             args
         }
-        5 | 6 => {
-            let add = rng.below(2) == 0;
-            let wanted: Vec<&'static str> = all_caps
-                .iter()
-                .copied()
-                .filter(|c| caps.iter().any(|x| x == c) != add)
-                .collect();
-            let cap = sometimes_wrong(rng, wanted, &all_caps);
-            s(&["capability", if add { "add" } else { "remove" }, cap])
-        }
-        7 | 8 => {
-            let add = rng.below(2) == 0;
-            let wanted: Vec<&'static str> = all_lines
-                .iter()
-                .copied()
-                .filter(|l| lines.iter().any(|x| x == l) != add)
-                .collect();
-            let line = sometimes_wrong(rng, wanted, &all_lines);
-            s(&["line", if add { "add" } else { "remove" }, line])
-        }
+        5 | 6 => add_or_remove(rng, "capability", &caps, &all_caps),
+        7 | 8 => add_or_remove(rng, "line", &lines, &all_lines),
         9 => s(&[
             "dependency",
             "add",
@@ -957,13 +969,7 @@ fn memory_list_and_map_options_become_flinks_own_types_and_compile() {
             "option 'hosts' cannot become map",
         ),
     ] {
-        let out = run_in(&project, args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains(expected),
-            "{args:?}: {}",
-            stderr(&out)
-        );
+        assert_rejected(&project, args, expected);
     }
     support::assert_no_drift(&project, &[]);
     if ready().is_some() {

@@ -9,7 +9,7 @@ use crate::manifest::edit::LocalManifest;
 use crate::manifest::{Capabilities, MANIFEST_FILE};
 use crate::project::{self, ProjectLock};
 
-use super::generate::{update, ManifestEdit};
+use super::generate::apply_edit;
 
 pub fn cmd_capability(command: CapabilityCommand) -> Result<u8> {
     let (adding, args): (bool, &CapabilityArgs) = match &command {
@@ -61,14 +61,5 @@ pub fn cmd_capability(command: CapabilityCommand) -> Result<u8> {
     };
     let caps = Capabilities::parse(&names).map_err(Error::usage)?;
     local.set_capabilities(&caps.names());
-    update(
-        &lock,
-        None,
-        false,
-        Some(ManifestEdit {
-            manifest: local,
-            summary,
-        }),
-        args.allow_broken,
-    )
+    apply_edit(&lock, local, summary, args.allow_broken)
 }

@@ -8,7 +8,7 @@ use crate::manifest::edit::LocalManifest;
 use crate::manifest::MANIFEST_FILE;
 use crate::project::{self, ProjectLock};
 
-use super::generate::{update, ManifestEdit};
+use super::generate::apply_edit;
 
 pub fn cmd_dependency(command: DependencyCommand) -> Result<u8> {
     let (path, allow_broken) = match &command {
@@ -49,14 +49,5 @@ pub fn cmd_dependency(command: DependencyCommand) -> Result<u8> {
     };
     // Validated (coordinates, packages) with the whole manifest, before anything is written.
     local.manifest(Some(&summary))?;
-    update(
-        &lock,
-        None,
-        false,
-        Some(ManifestEdit {
-            manifest: local,
-            summary,
-        }),
-        allow_broken,
-    )
+    apply_edit(&lock, local, summary, allow_broken)
 }

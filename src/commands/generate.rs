@@ -128,6 +128,22 @@ pub struct ManifestEdit {
     pub summary: String,
 }
 
+/// What every manifest command ends with: `update` with its edit, the manifest's templates.
+pub fn apply_edit(
+    lock: &ProjectLock,
+    manifest: LocalManifest,
+    summary: String,
+    allow_broken: bool,
+) -> Result<u8> {
+    update(
+        lock,
+        None,
+        false,
+        Some(ManifestEdit { manifest, summary }),
+        allow_broken,
+    )
+}
+
 /// Re-renders the project (with `edit` applied to its manifest first) and commits everything —
 /// manifest, files, render record — as one transaction. Call with the project lock held.
 pub fn update(

@@ -8,7 +8,7 @@ use crate::manifest::edit::LocalManifest;
 use crate::manifest::MANIFEST_FILE;
 use crate::project::{self, ProjectLock};
 
-use super::generate::{update, ManifestEdit};
+use super::generate::apply_edit;
 
 pub fn cmd_line(command: LineCommand) -> Result<u8> {
     let (LineCommand::Add {
@@ -63,16 +63,7 @@ pub fn cmd_line(command: LineCommand) -> Result<u8> {
     entries.sort_by_key(|e| LINES.iter().position(|l| l.line == line_of(e)));
     // Only the primary left: a single-line project again (the plain layout).
     local.set_flink_lines((entries.len() > 1).then_some(entries.as_slice()));
-    update(
-        &lock,
-        None,
-        false,
-        Some(ManifestEdit {
-            manifest: local,
-            summary,
-        }),
-        allow_broken,
-    )
+    apply_edit(&lock, local, summary, allow_broken)
 }
 
 /// `2.2.0` → `2.2`.

@@ -7,7 +7,7 @@ use crate::manifest::edit::{LocalManifest, OptionEdit};
 use crate::manifest::MANIFEST_FILE;
 use crate::project::{self, ProjectLock};
 
-use super::generate::{update, ManifestEdit};
+use super::generate::apply_edit;
 
 pub fn cmd_option(command: OptionCommand) -> Result<u8> {
     let (path, allow_broken) = match &command {
@@ -27,13 +27,7 @@ pub fn cmd_option(command: OptionCommand) -> Result<u8> {
         OptionCommand::Set(spec) => manifest.set_option(&edit_of(spec))?,
         OptionCommand::Remove { key, .. } => manifest.remove_option(key)?,
     };
-    update(
-        &lock,
-        None,
-        false,
-        Some(ManifestEdit { manifest, summary }),
-        allow_broken,
-    )
+    apply_edit(&lock, manifest, summary, allow_broken)
 }
 
 fn edit_of(spec: &OptionSpec) -> OptionEdit {

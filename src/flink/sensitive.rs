@@ -5,65 +5,33 @@
 //! line's real flink-dist jar (tests/manifest_walk.rs checks the table against Flink's own error
 //! message).
 
-/// Through 1.18.
-const UP_TO_1_18: &[&str] = &[
-    "password",
-    "secret",
-    "fs.azure.account.key",
-    "apikey",
-    "auth-params",
-    "service-key",
-    "token",
-    "basic-auth",
-    "jaas.config",
-];
-/// 1.19 added `http-headers`.
-const FROM_1_19: &[&str] = &[
-    "password",
-    "secret",
-    "fs.azure.account.key",
-    "apikey",
-    "auth-params",
-    "service-key",
-    "token",
-    "basic-auth",
-    "jaas.config",
-    "http-headers",
-];
-/// 2.1 added `api-key`.
-const FROM_2_1: &[&str] = &[
-    "password",
-    "secret",
-    "fs.azure.account.key",
-    "apikey",
-    "api-key",
-    "auth-params",
-    "service-key",
-    "token",
-    "basic-auth",
-    "jaas.config",
-    "http-headers",
+/// Each pattern of `SENSITIVE_KEYS` and the first line whose distribution has it (1.17: every
+/// line the tool supports). Per line: 1.17–1.18 the first nine, 1.19–2.0 with `http-headers`,
+/// 2.1–2.3 with `api-key` too.
+pub const SENSITIVE_KEYS: &[(&str, &str)] = &[
+    ("password", "1.17"),
+    ("secret", "1.17"),
+    ("fs.azure.account.key", "1.17"),
+    ("apikey", "1.17"),
+    ("api-key", "2.1"),
+    ("auth-params", "1.17"),
+    ("service-key", "1.17"),
+    ("token", "1.17"),
+    ("basic-auth", "1.17"),
+    ("jaas.config", "1.17"),
+    ("http-headers", "1.19"),
 ];
 
-/// `SENSITIVE_KEYS` of each line, as its distribution ships it.
-pub const SENSITIVE_KEYS: &[(&str, &[&str])] = &[
-    ("1.17", UP_TO_1_18),
-    ("1.18", UP_TO_1_18),
-    ("1.19", FROM_1_19),
-    ("1.20", FROM_1_19),
-    ("2.0", FROM_1_19),
-    ("2.1", FROM_2_1),
-    ("2.2", FROM_2_1),
-    ("2.3", FROM_2_1),
-];
-
-/// The patterns of `line` (`1.20`); the newest line's for a line the table does not know.
-pub fn patterns(line: &str) -> &'static [&'static str] {
+/// The patterns of Flink `line` (`1.20`); a line the tool does not know gets the newest set.
+pub fn patterns(line: &str) -> Vec<&'static str> {
+    let newest = super::LINES.last().map_or("", |l| l.line);
     SENSITIVE_KEYS
         .iter()
-        .find(|(l, _)| *l == line)
-        .or(SENSITIVE_KEYS.last())
-        .map_or(&[], |(_, p)| p)
+        .filter(|(_, since)| {
+            super::find_line(line).is_none_or(|l| super::line_in(l, since, newest))
+        })
+        .map(|(p, _)| *p)
+        .collect()
 }
 
 /// Whether Flink `line` masks the value of `key` (GlobalConfiguration.isSensitive).
@@ -85,6 +53,8 @@ mod tests {
         assert!(is_masked("1.19", "auth.http-headers"));
         assert!(!is_masked("2.0", "service.api-key"));
         assert!(is_masked("2.1", "service.api-key"));
-        assert_eq!(SENSITIVE_KEYS.len(), crate::flink::LINES.len());
+        assert_eq!(patterns("1.18").len(), 9);
+        assert_eq!(patterns("2.0").len(), 10);
+        assert_eq!(patterns("2.3").len(), 11);
     }
 }
