@@ -1,7 +1,10 @@
 //! Command-line types only: parsing lives here, behaviour lives in the `cmd_*` functions.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Cargo runs `cargo-flink-connector flink-connector ARGS…`; this wrapper makes `--help` and
@@ -9,7 +12,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(bin_name = "cargo", styles = clap::builder::Styles::styled())]
 pub enum Cargo {
-    /// `--version` prints `cargo-flink-connector 0.x`, as other cargo plugins do.
+    // Not a doc comment: clap would make it the about text of `--help` and of the completions.
+    // `display_name`: `--version` prints `cargo-flink-connector 0.x`, as other cargo plugins do.
     #[command(display_name = "cargo-flink-connector")]
     FlinkConnector(Cli),
 }
@@ -20,7 +24,7 @@ pub enum Cargo {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// No status lines or diffs (errors and warnings are still printed)
+    /// No status lines, diffs or progress (errors, warnings and results are still printed)
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// More detail
@@ -71,7 +75,8 @@ pub enum Command {
     /// bash: `cargo flink-connector completions bash > ~/.local/share/bash-completion/completions/cargo-flink-connector`
     /// and `source` it from ~/.bashrc after cargo's completion; zsh: write `_cargo-flink-connector`
     /// into a directory of $fpath (cargo's `_cargo` calls it for `cargo flink-connector`); fish:
-    /// `> ~/.config/fish/completions/cargo-flink-connector.fish`.
+    /// `> ~/.config/fish/conf.d/cargo-flink-connector.fish` (conf.d: fish then keeps its own cargo
+    /// completion).
     Completions(CompletionsArgs),
 }
 
@@ -84,7 +89,7 @@ pub struct NewArgs {
     pub identifier: Option<String>,
     /// Flink line (`2.2`) or full version (`2.2.1`) to build against [default: newest 1.20.x];
     /// several (`1.17,1.20,2.2`) make a project that builds one jar per line
-    #[arg(long, value_name = "VERSION[,…]")]
+    #[arg(long, value_name = "VERSION[,…]", hide_possible_values = true, value_parser = Suggest(flink_lines))]
     pub flink: Option<String>,
     /// Directory to create [default: ./flink-connector-NAME]
     #[arg(long, value_name = "DIR")]
@@ -162,7 +167,7 @@ pub struct OptionSpec {
     /// Option key, e.g. `sink.batch-size`
     pub key: String,
     /// string, int, long, boolean, double, duration, memory (`64 mb`), list (`a;b`) or map
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", hide_possible_values = true, value_parser = Suggest(option_types))]
     pub type_: Option<String>,
     /// Default value, in Flink's syntax for the type (`30 s` for durations)
     #[arg(long)]
@@ -190,9 +195,9 @@ pub struct CheckArgs {
     /// and the sources when no jar is built) [default: the current directory]
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Runtime to check against: flink-1.17 … flink-2.3 (optionally with a patch), vvr-8.0,
-    /// vvr-11.1 …; a range of lines (flink-1.17..flink-2.3) or `all` prints a compatibility matrix
-    #[arg(long, value_name = "T")]
+    /// Runtime to check against: a line 1.17 … 2.3 (`2.2`, `flink-2.2`, with a patch `2.2.1`),
+    /// vvr-8.0, vvr-11.1 …; a range of lines (1.17..2.3) or `all` prints a compatibility matrix
+    #[arg(long, value_name = "T", hide_possible_values = true, value_parser = Suggest(targets))]
     pub target: Option<String>,
     /// Flink lib/ directory of the runtime, for member-level API checks
     #[arg(long, value_name = "DIR")]
@@ -204,13 +209,13 @@ pub struct CheckArgs {
     #[arg(long, value_name = "LEVEL")]
     pub deny: Option<DenyLevel>,
     /// Allow (silence) a rule
-    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    #[arg(short = 'A', long = "allow", value_name = "RULE", hide_possible_values = true, value_parser = Suggest(rule_ids))]
     pub allow: Vec<String>,
     /// Make a rule a warning
-    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    #[arg(short = 'W', long = "warn", value_name = "RULE", hide_possible_values = true, value_parser = Suggest(rule_ids))]
     pub warn: Vec<String>,
     /// Make a rule an error
-    #[arg(short = 'D', long = "deny-rule", value_name = "RULE")]
+    #[arg(short = 'D', long = "deny-rule", value_name = "RULE", hide_possible_values = true, value_parser = Suggest(rule_ids))]
     pub deny_rule: Vec<String>,
     /// Read only the central directory, manifest, services file and factory classes (fast on
     /// huge jars); rules that need every class file are skipped and the report says so
@@ -219,8 +224,9 @@ pub struct CheckArgs {
     /// List every rule (id, family, default severity, summary) and exit
     #[arg(long, conflicts_with = "explain")]
     pub list_rules: bool,
-    /// Explain one rule: what it finds, why it matters, how to fix it
-    #[arg(long, value_name = "RULE")]
+    /// Explain a rule (or every rule of a family, e.g. F8): what it finds, why it matters, how
+    /// to fix it
+    #[arg(long, value_name = "RULE", hide_possible_values = true, value_parser = Suggest(rule_ids))]
     pub explain: Option<String>,
 }
 
@@ -260,7 +266,7 @@ pub struct PackageArgs {
     #[arg(long)]
     pub offline: bool,
     /// Build only these Flink lines of a multi-line project (`--line 2.2`, `--line 1.17,2.2`)
-    #[arg(long, value_name = "LINE", value_delimiter = ',')]
+    #[arg(long, value_name = "LINE", value_delimiter = ',', hide_possible_values = true, value_parser = Suggest(flink_lines))]
     pub line: Vec<String>,
     /// Project directory [default: the current directory or the nearest parent with connector.toml]
     #[arg(long, value_name = "DIR")]
@@ -275,6 +281,7 @@ pub enum LineCommand {
     /// Build the project for one more Flink line (`2.3`, or a release such as `2.2.0`)
     Add {
         /// The Flink line to add (`2.3`), or a released version (`2.2.0`)
+        #[arg(hide_possible_values = true, value_parser = Suggest(flink_lines))]
         line: String,
         /// Project directory (default: the current directory)
         #[arg(long, value_name = "DIR")]
@@ -286,6 +293,7 @@ pub enum LineCommand {
     /// Stop building a Flink line (not the primary: change `[flink] version` for that)
     Remove {
         /// The Flink line to stop building (`1.17`)
+        #[arg(hide_possible_values = true, value_parser = Suggest(flink_lines))]
         line: String,
         /// Project directory (default: the current directory)
         #[arg(long, value_name = "DIR")]
@@ -313,6 +321,73 @@ pub struct CompletionsArgs {
     /// Shell to print completions for (they extend cargo's own completion; see --help)
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Accepts any text (the command validates it, with its own message) and offers the values of
+/// its list to shell completion (help does not list them: `hide_possible_values`).
+#[derive(Clone, Copy)]
+struct Suggest(fn() -> &'static [&'static str]);
+
+impl TypedValueParser for Suggest {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.0().iter().map(|v| PossibleValue::new(*v))))
+    }
+}
+
+/// Built once per process: completion values must be `'static`.
+fn once(
+    cell: &'static OnceLock<Vec<&'static str>>,
+    list: impl FnOnce() -> Vec<&'static str>,
+) -> &'static [&'static str] {
+    cell.get_or_init(list)
+}
+
+fn flink_lines() -> &'static [&'static str] {
+    static CELL: OnceLock<Vec<&'static str>> = OnceLock::new();
+    once(&CELL, || {
+        crate::flink::LINES.iter().map(|l| l.line).collect()
+    })
+}
+
+/// Every line as `flink-L`, every VVR engine, and `all`.
+fn targets() -> &'static [&'static str] {
+    static CELL: OnceLock<Vec<&'static str>> = OnceLock::new();
+    once(&CELL, || {
+        let lines = crate::flink::LINES
+            .iter()
+            .map(|l| format!("flink-{}", l.line));
+        let vvr = crate::flink::distribution::VVR_ENGINES
+            .iter()
+            .map(|(engine, ..)| format!("vvr-{engine}"));
+        lines
+            .chain(vvr)
+            .map(|t| &*Box::leak(t.into_boxed_str()))
+            .chain(["all"])
+            .collect()
+    })
+}
+
+fn rule_ids() -> &'static [&'static str] {
+    static CELL: OnceLock<Vec<&'static str>> = OnceLock::new();
+    once(&CELL, || crate::check::rules::all().map(|r| r.id).collect())
+}
+
+fn option_types() -> &'static [&'static str] {
+    static CELL: OnceLock<Vec<&'static str>> = OnceLock::new();
+    once(&CELL, || {
+        crate::manifest::OptionType::NAMES.split(", ").collect()
+    })
 }
 
 // ---- manifest commands: capability, dependency (issue 18) ----

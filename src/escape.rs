@@ -196,6 +196,58 @@ pub fn markdown_code(text: &str) -> String {
     }
 }
 
+/// Characters a YAML parser may read as a line break or rejects unescaped: C0/C1 controls (NEL
+/// included), DEL, the line and paragraph separators (PyYAML breaks lines at them), the BOM and
+/// invisible formatting characters.
+fn yaml_unsafe(c: char) -> bool {
+    is_control(c) || is_invisible_format(c) || c == '\u{FEFF}'
+}
+
+/// A YAML scalar: plain when that cannot be misread (letters, digits, `._-/<>`, not a keyword
+/// or number), else a double-quoted string with `\uXXXX` escapes for everything a parser could
+/// take as a break, so no value can end its line or start a document.
+pub fn yaml_scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/<>".contains(c))
+        && !text.starts_with("<<")
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "~"
+        )
+        && !text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.');
+    if plain {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if yaml_unsafe(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text inside a YAML `#` comment: one line (breaks and controls shown as `\u{…}`), so a file
+/// name cannot end the comment and start a document.
+pub fn yaml_comment(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if yaml_unsafe(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A TOML basic string, quotes included: one line, any text.
 pub fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -248,5 +300,17 @@ mod tests {
         assert_eq!(markdown_code("30 s"), "`30 s`");
         assert_eq!(markdown_code("a`b|c"), "a\\`b\\|c");
         assert_eq!(toml_string("a\"b\n"), r#""a\"b\n""#);
+    }
+
+    #[test]
+    fn yaml_scalars_and_comments_stay_on_their_line() {
+        assert_eq!(yaml_scalar("redis"), "redis");
+        assert_eq!(yaml_scalar("Yes"), "\"Yes\"");
+        assert_eq!(yaml_scalar("1.0"), "\"1.0\"");
+        assert_eq!(
+            yaml_scalar("a\"b\\\n---\u{2028}\u{85}"),
+            r#""a\"b\\\u000A---\u2028\u0085""#
+        );
+        assert_eq!(yaml_comment("x.jar\n---\nk: v"), "x.jar\\u{a}---\\u{a}k: v");
     }
 }

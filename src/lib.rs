@@ -3,6 +3,7 @@
 //! Two pipelines share one table of per-Flink-line knowledge ([`flink`]):
 //! render (manifest → templates → files) and audit (jar/pom → rules → reports).
 
+pub mod bounds;
 pub mod build;
 pub mod check;
 pub mod classfile;

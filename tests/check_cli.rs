@@ -12,7 +12,9 @@ use support::RawZip;
 
 fn tool() -> Command {
     let mut cmd = Command::cargo_bin("cargo-flink-connector").unwrap();
-    cmd.env_remove("GITHUB_STEP_SUMMARY").env("NO_COLOR", "1");
+    cmd.env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("CARGO_TERM_COLOR")
+        .env("NO_COLOR", "1");
     cmd
 }
 
@@ -137,6 +139,7 @@ fn json_has_the_documented_shape_and_says_what_was_assumed() {
     let jar = broken_jar(dir.path());
     let out = check(&["--format", "json"], &[&jar]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["schema_version"], 1);
     assert_eq!(report["target"], "flink-1.20");
     let file = &report["files"][0];
     assert!(file["path"].as_str().unwrap().ends_with("broken-1.0.jar"));
@@ -155,6 +158,12 @@ fn json_has_the_documented_shape_and_says_what_was_assumed() {
     }
     assert_eq!(finding["severity"], "error");
     assert_eq!(finding["location"], "META-INF/BAD.SF");
+    // One place: no occurrence list; absent values are null, never missing keys.
+    assert_eq!(finding["occurrences"], serde_json::json!([]));
+    assert!(
+        finding["line"].is_null() && file["matrix"].is_null(),
+        "{file}"
+    );
     assert_eq!(
         report["summary"],
         serde_json::json!({"errors": 1, "warnings": 0, "notes": 2})
@@ -326,6 +335,8 @@ fn inspect_prints_json_yaml_and_markdown() {
     let json = tool().args(["inspect"]).arg(&jar).output().unwrap();
     assert_eq!(json.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    let doc = &doc["jars"][0];
     assert!(doc["jar"]
         .as_str()
         .unwrap()
@@ -338,7 +349,17 @@ fn inspect_prints_json_yaml_and_markdown() {
     assert_eq!(factory["identifier"], "filesystem");
     assert_eq!(
         factory["required_options"][0],
-        serde_json::json!({"key": "path", "type": "String", "default": null})
+        serde_json::json!({"key": "path", "type": "String", "default": null,
+            "description": "The path of a directory"})
+    );
+    // What the YAML says about the factory, the JSON says too.
+    assert_eq!(
+        (&factory["scan"], &factory["lookup"], &factory["sink"]),
+        (
+            &serde_json::json!(true),
+            &serde_json::json!(false),
+            &serde_json::json!(true)
+        )
     );
     let yaml = text(
         &tool()
@@ -393,7 +414,8 @@ fn list_rules_and_explain_in_every_format() {
         .output()
         .unwrap();
     let rules: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    let rules = rules.as_array().unwrap();
+    assert_eq!(rules["schema_version"], 1);
+    let rules = rules["rules"].as_array().unwrap();
     assert_eq!(
         rules.len(),
         listed.lines().filter(|l| l.contains("  ")).count()
@@ -431,6 +453,47 @@ fn list_rules_and_explain_in_every_format() {
             text(&out.stdout)
         );
     }
+
+    // A family id explains every rule of the family, in one shape with a single rule's.
+    let family = tool()
+        .args(["check", "--explain", "f8", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(family.status.code(), Some(0), "{}", text(&family.stderr));
+    let family: serde_json::Value = serde_json::from_slice(&family.stdout).unwrap();
+    let in_f8: Vec<&str> = family["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let listed_f8: Vec<&str> = rules
+        .iter()
+        .filter(|r| r["family"] == "F8")
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(in_f8.contains(&"unrelocated-library"), "{in_f8:?}");
+    assert_eq!(in_f8, listed_f8);
+    let one: serde_json::Value = serde_json::from_slice(
+        &tool()
+            .args(["check", "--explain", "signature-file", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(one["rules"].as_array().map(Vec::len), Some(1), "{one}");
+    let human_f8 = text(
+        &tool()
+            .args(["check", "--explain", "F8"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(
+        human_f8.contains("unrelocated-library (F8, warning"),
+        "{human_f8}"
+    );
 
     let unknown = tool()
         .args(["check", "--explain", "signature-files"])
@@ -717,4 +780,12 @@ fn control_characters_in_entry_names_are_escaped() {
             "{format}: {stdout}"
         );
     }
+    // JUnit: XML 1.0 cannot hold ESC or BEL at all; they are shown, not dropped, and the
+    // document stays well-formed.
+    let junit = text(&check(&["--target", "flink-2.2", "--format", "junit"], &[&jar]).stdout);
+    assert!(
+        !junit.contains('\u{1b}') && junit.contains("\\u{1b}[2Jx"),
+        "{junit}"
+    );
+    cargo_flink_connector::pom::parse_xml(&junit).unwrap();
 }

@@ -767,13 +767,13 @@ fn public_api_rule_reports_internal_and_shaded_flink_api_with_the_lines_that_dif
         [
             format!(
                 "internal-flink-api: @Internal method \
-                 org.apache.flink.configuration.Configuration.getBytes(Ljava/lang/String;[B)[B \
+                 org.apache.flink.configuration.Configuration.getBytes(String, byte[]) \
                  {members}: not annotated on 1.17–1.20"
             ),
             format!(
                 "internal-flink-api: @VisibleForTesting method \
-                 org.apache.flink.table.connector.source.DynamicFilteringData.getData()\
-                 Ljava/util/Collection; {members}: the same on every line 1.17–2.3"
+                 org.apache.flink.table.connector.source.DynamicFilteringData.getData() \
+                 {members}: the same on every line 1.17–2.3"
             ),
         ]
     );

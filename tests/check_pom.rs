@@ -236,7 +236,7 @@ fn without_the_parent_the_same_child_is_unknown_not_wrong() {
     let notes = notes(child);
     for expected in [
         "parent org.example:connector-parent:1.0 could not be read",
-        "CARGO_FLINK_CONNECTOR_MVN=none",
+        "CARGO_FLINK_CONNECTOR_MVN=mvn lets check fetch it",
         "scope unknown",
         "org.apache.flink:flink-table-common",
         "fat-jar rules not run",
@@ -500,7 +500,14 @@ fn bad_poms_and_parent_loops_are_one_line_exit_2() {
             "badparent/pom.xml: not a readable pom.xml",
         ),
         (root.join("missing/pom.xml"), "no such file"),
+        (root.join("fifo/pom.xml"), "is a FIFO (named pipe)"),
     ];
+    std::fs::create_dir(root.join("fifo")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(root.join("fifo/pom.xml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
     for (path, expected) in cases {
         let out = check(&[], &[&path]);
         let err = support::stderr(&out);
@@ -543,7 +550,8 @@ fn a_parent_missing_locally_is_fetched_with_the_users_maven() {
             "MAVEN_OPTS",
             format!("-Dmaven.repo.local={}", repo.display()),
         )
-        .env_remove("CARGO_FLINK_CONNECTOR_MVN")
+        // The opt-in: without it `check` never runs Maven.
+        .env("CARGO_FLINK_CONNECTOR_MVN", "mvn")
         .args(["flink-connector", "check", "--format", "json"])
         .arg(&pom)
         .output()
@@ -698,4 +706,266 @@ fn flink_shaded_artifacts_are_not_the_runtime_and_not_its_version() {
         "flink-1.18.1",
         "{inferred:#}"
     );
+}
+
+/// Issue 17: six levels of `${p}` properties (683 bytes) took 23 s; interpolation is bounded
+/// in length and substitutions, and a value past the bound stays unresolved.
+#[test]
+fn nested_properties_that_explode_are_bounded_and_unresolved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut props = "<p0>xxxxxxxxxx</p0>".to_string();
+    for level in 1..=6 {
+        let refs = format!("${{p{}}}", level - 1).repeat(10);
+        props.push_str(&format!("<p{level}>{refs}</p{level}>"));
+    }
+    let xml = project(&format!(
+        "<groupId>g</groupId><artifactId>a</artifactId><version>1</version><properties>{props}</properties>\
+         <dependencies><dependency><groupId>${{p6}}</groupId><artifactId>${{p6}}</artifactId><version>${{p6}}</version></dependency></dependencies>"
+    ));
+    assert!(xml.len() < 1000, "{}", xml.len());
+    write(dir.path(), &[("pom.xml", xml)]);
+    let started = std::time::Instant::now();
+    let out = check(&[], &[&dir.path().join("pom.xml")]);
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        support::stderr(&out)
+    );
+    let report = json(&out);
+    // Never expanded into a megabyte-long coordinate.
+    assert!(out.stdout.len() < 200_000, "{} bytes", out.stdout.len());
+    assert!(
+        !report.to_string().contains(&"x".repeat(1000)),
+        "{report:#}"
+    );
+}
+
+/// A POM importing 40 BOMs that no repository has, and one dependency whose scope they
+/// would manage.
+fn forty_unresolvable_boms(dir: &Path) -> std::path::PathBuf {
+    let imports: String = (0..40)
+        .map(|i| format!("<dependency><groupId>org.example.nowhere</groupId><artifactId>bom-{i}</artifactId><version>1</version><type>pom</type><scope>import</scope></dependency>"))
+        .collect();
+    write(
+        dir,
+        &[(
+            "pom.xml",
+            project(&format!(
+                "<groupId>g</groupId><artifactId>a</artifactId><version>1</version>\
+                 <dependencyManagement><dependencies>{imports}</dependencies></dependencyManagement>\
+                 <dependencies><dependency><groupId>org.apache.flink</groupId><artifactId>flink-table-common</artifactId></dependency></dependencies>"
+            )),
+        )],
+    );
+    dir.join("pom.xml")
+}
+
+/// A stand-in `mvn` that counts its calls in `count`, takes `seconds` and fails as Maven does
+/// for an artifact no repository has.
+fn counting_mvn(dir: &Path, count: &Path, seconds: &str) -> std::path::PathBuf {
+    let mvn = dir.join("mvn");
+    std::fs::write(
+        &mvn,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nsleep {seconds}\necho '[ERROR] Could not find artifact (stand-in)'\nexit 1\n",
+            count.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&mvn, std::fs::Permissions::from_mode(0o755)).unwrap();
+    mvn
+}
+
+/// A POM's notes, after checking that the run succeeded and found nothing (unknown is never a
+/// finding).
+fn notes_without_findings(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(out));
+    let report = json(out);
+    let file = file_pom(&report);
+    assert_eq!(rules(file), Vec::<(&str, &str)>::new(), "{file:#}");
+    notes(file)
+}
+
+/// Issue 17: `check DIR` on a POM importing 40 unresolvable BOMs ran `mvn dependency:get` 40
+/// times. Maven is now an explicit opt-in, and even then at most MAVEN_MAX_CALLS calls run;
+/// the rest is unknown with the reason, never a finding.
+#[test]
+fn maven_runs_only_when_opted_in_and_at_most_the_bounded_number_of_times() {
+    use cargo_flink_connector::bounds::MAVEN_MAX_CALLS;
+    let dir = tempfile::tempdir().unwrap();
+    let pom = forty_unresolvable_boms(&dir.path().join("project"));
+    let empty_repo = dir.path().join("m2");
+    let count = dir.path().join("calls");
+    let mvn = counting_mvn(dir.path(), &count, "0.2");
+    let run = |opt_in: Option<&Path>| {
+        let mut cmd = support::bin();
+        cmd.env(
+            "MAVEN_OPTS",
+            format!("-Dmaven.repo.local={}", empty_repo.display()),
+        )
+        .env_remove("CARGO_FLINK_CONNECTOR_MVN")
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                dir.path().display(),
+                std::env::var("PATH").unwrap()
+            ),
+        );
+        if let Some(mvn) = opt_in {
+            cmd.env("CARGO_FLINK_CONNECTOR_MVN", mvn);
+        }
+        let started = std::time::Instant::now();
+        let out = cmd
+            .args(["flink-connector", "check", "--format", "json"])
+            .arg(&pom)
+            .output()
+            .unwrap();
+        (out, started.elapsed())
+    };
+    let calls = || {
+        std::fs::read_to_string(&count)
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    };
+
+    // Default: no Maven at all (the stand-in is first on PATH, so a call would be counted).
+    let (out, took) = run(None);
+    assert_eq!(calls(), 0);
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    let said = notes_without_findings(&out);
+    for expected in [
+        "imported BOM org.example.nowhere:bom-0:1 could not be read",
+        "imported BOM org.example.nowhere:bom-39:1 could not be read",
+        "Maven not run; CARGO_FLINK_CONNECTOR_MVN=mvn lets check fetch it",
+        "scope unknown",
+    ] {
+        assert!(said.contains(expected), "{expected} not in {said}");
+    }
+
+    // Opted in: the stand-in runs, but only MAVEN_MAX_CALLS times.
+    let (out, _) = run(Some(&mvn));
+    assert_eq!(calls(), MAVEN_MAX_CALLS);
+    let said = notes_without_findings(&out);
+    for expected in [
+        "imported BOM org.example.nowhere:bom-0:1 could not be read: mvn dependency:get failed: Could not find artifact (stand-in)",
+        &format!("imported BOM org.example.nowhere:bom-39:1 could not be read: not in the local repository, and this run already made the {MAVEN_MAX_CALLS} Maven calls it may"),
+    ] {
+        assert!(said.contains(expected), "{expected} not in {said}");
+    }
+    assert!(
+        !empty_repo.join("org").exists(),
+        "nothing written to the local repository"
+    );
+}
+
+/// Runs `check POM` under an address-space limit (1 GiB), as the issue's reproduction did.
+fn check_in_1_gib(pom: &Path) -> Output {
+    Command::new("prlimit")
+        .arg(format!("--as={}", 1u64 << 30))
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_cargo-flink-connector"))
+        .env("CARGO_FLINK_CONNECTOR_MVN", "none")
+        .args(["flink-connector", "check", "--format", "json"])
+        .arg(pom)
+        .output()
+        .unwrap()
+}
+
+/// Issue 17: a 60 MB POM peaked at 1 GB RSS and aborted under a 1 GiB limit. Past
+/// POM_MAX_BYTES or POM_MAX_ELEMENTS a POM is one line, exit 2; just below them it is audited
+/// within the same limit.
+#[test]
+fn huge_poms_are_refused_in_one_line_and_large_ones_fit_in_a_gibibyte() {
+    use cargo_flink_connector::bounds::{POM_MAX_BYTES, POM_MAX_ELEMENTS};
+    if !support::require_command("prlimit") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let big_text = project(&format!(
+        "<groupId>g</groupId><artifactId>a</artifactId><version>1</version><description>{}</description>",
+        "lorem ipsum ".repeat(5_000_000)
+    ));
+    let many_elements = project(&format!(
+        "<groupId>g</groupId><artifactId>a</artifactId><version>1</version><properties>{}</properties>",
+        "<a/>".repeat(POM_MAX_ELEMENTS + 1)
+    ));
+    assert!(big_text.len() as u64 > 7 * POM_MAX_BYTES);
+    assert!((many_elements.len() as u64) < POM_MAX_BYTES);
+    for (name, xml, expected) in [
+        (
+            "big",
+            big_text,
+            format!("larger than {} MiB", POM_MAX_BYTES >> 20),
+        ),
+        (
+            "many",
+            many_elements,
+            format!("more than {POM_MAX_ELEMENTS} elements"),
+        ),
+    ] {
+        write(dir.path(), &[(&format!("{name}/pom.xml"), xml)]);
+        let out = check_in_1_gib(&dir.path().join(name).join("pom.xml"));
+        let err = support::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(&expected), "{expected} not in {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+
+    // Just inside both bounds: as many properties and dependencies as fit, audited in 1 GiB.
+    let props: String = (0..POM_MAX_ELEMENTS / 2 - 100)
+        .map(|i| format!("<k{i}>${{k{}}}v</k{i}>", i / 2))
+        .collect();
+    let deps: String = (0..1_000)
+        .map(|i| format!("<dependency><groupId>g{i}</groupId><artifactId>${{k{i}}}</artifactId><version>1</version></dependency>"))
+        .collect();
+    let near = project(&format!(
+        "<groupId>g</groupId><artifactId>a</artifactId><version>1</version><properties>{props}</properties><dependencies>{deps}</dependencies>"
+    ));
+    assert!((near.len() as u64) < POM_MAX_BYTES);
+    write(dir.path(), &[("near/pom.xml", near)]);
+    let out = check_in_1_gib(&dir.path().join("near/pom.xml"));
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        support::stderr(&out)
+    );
+    json(&out);
+}
+
+/// A chain of 32 parents (by relativePath, all in the repository), each just below
+/// POM_MAX_ELEMENTS: together they would not fit in a GiB. Reading stops at
+/// POM_CHAIN_MAX_ELEMENTS, the rest of the chain is unknown.
+#[test]
+fn a_long_chain_of_large_parents_stops_at_the_chain_bound() {
+    use cargo_flink_connector::bounds::{POM_CHAIN_MAX_ELEMENTS, POM_MAX_ELEMENTS};
+    if !support::require_command("prlimit") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let filler = "<a/>".repeat(POM_MAX_ELEMENTS - 100);
+    let files: Vec<(String, String)> = (0..32)
+        .map(|i| {
+            let parent = if i < 31 {
+                format!("<parent><groupId>g</groupId><artifactId>p{}</artifactId><version>1</version><relativePath>../p{}/pom.xml</relativePath></parent>", i + 1, i + 1)
+            } else {
+                String::new()
+            };
+            let xml = project(&format!(
+                "{parent}<groupId>g</groupId><artifactId>p{i}</artifactId><version>1</version><properties>{filler}</properties>"
+            ));
+            (format!("p{i}/pom.xml"), xml)
+        })
+        .collect();
+    let files: Vec<(&str, String)> = files.iter().map(|(n, x)| (n.as_str(), x.clone())).collect();
+    write(dir.path(), &files);
+    let out = check_in_1_gib(&dir.path().join("p0/pom.xml"));
+    let said = notes_without_findings(&out);
+    let expected = format!(
+        "parent g:p2:1 could not be read: with it this chain of POMs holds more than {POM_CHAIN_MAX_ELEMENTS} elements"
+    );
+    assert!(said.contains(&expected), "{expected} not in {said}");
 }

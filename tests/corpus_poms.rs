@@ -6,7 +6,8 @@
 //! Downloads go through Maven only: the corpus POMs with `dependency:copy` (one run for all)
 //! into ~/.cache/cargo-flink-connector/corpus-poms/<group>/<artifact>/<version>/, their
 //! ancestors into the local repository ~/.m2, in rounds (the audit, run offline, names the
-//! parents it could not read; one Maven run fetches them all). A warm cache needs no network.
+//! parents it could not read; one Maven run fetches them all). A warm cache needs no network;
+//! each test fetches what it reads itself (support::ensure_cached), so either runs alone.
 
 mod support;
 
@@ -205,8 +206,13 @@ fn shipped_poms_have_no_error_findings() {
             version: v.into(),
         };
         let target = cached_pom(&gav.to_string());
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(gav.repository_path(&repository), &target).unwrap();
+        let source = gav.repository_path(&repository);
+        support::ensure_cached(target.parent().unwrap(), |partial| {
+            std::fs::copy(&source, partial.join(target.file_name().unwrap()))
+                .map(drop)
+                .map_err(|e| format!("{}: {e}", source.display()))
+        })
+        .unwrap();
     }
 
     let mut by_line: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
@@ -340,11 +346,17 @@ fn effective_models_match_mavens() {
         out.sort();
         out
     }
-    let mut resolver = Resolver::new(ResolveOptions::from_env());
+    // Opted in to Maven, as CARGO_FLINK_CONNECTOR_MVN=mvn would (check runs none by default).
+    let mut resolver = Resolver::new(ResolveOptions {
+        mvn: Some("mvn".into()),
+        ..ResolveOptions::from_env()
+    });
     for gav in sample {
         let dir = tempfile::tempdir().unwrap();
         let pom = dir.path().join("pom.xml");
-        std::fs::copy(cached_pom(gav), &pom).unwrap();
+        // Fetched here if missing: this test must not depend on the other one's downloads.
+        let cached = support::corpus::fetch_pom(gav).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::copy(cached, &pom).unwrap();
         let output = dir.path().join("effective.xml");
         let out = Command::new("mvn")
             .current_dir(dir.path())
@@ -405,4 +417,44 @@ fn effective_models_match_mavens() {
             "{gav}: shade executions"
         );
     }
+}
+
+/// Two tests filling the same cache entry at once both get the whole entry, and nobody ever sees
+/// a half-written one (each fills its own directory, renamed into place).
+#[test]
+fn concurrent_fills_of_one_cache_entry_are_safe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let entry = tmp.path().join("corpus/g/a/1");
+    let fills = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                support::ensure_cached(&entry, |partial| {
+                    fills.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    std::fs::write(partial.join("a-1.pom"), "first half").unwrap();
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                    std::fs::write(partial.join("a-1.pom"), "<project/>").unwrap();
+                    Ok(())
+                })
+                .unwrap();
+                assert_eq!(support::read(&entry.join("a-1.pom")), "<project/>");
+            });
+        }
+    });
+    assert!(fills.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    // Only the entry remains: the losers' directories are gone.
+    let left: Vec<_> = std::fs::read_dir(entry.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["1"]);
+    // A filled entry is not filled again; a failed fill leaves nothing behind.
+    support::ensure_cached(&entry, |_| panic!("filled twice")).unwrap();
+    let other = tmp.path().join("corpus/g/a/2");
+    assert!(support::ensure_cached(&other, |_| Err("no network".into())).is_err());
+    assert!(!other.exists());
+    assert_eq!(
+        std::fs::read_dir(other.parent().unwrap()).unwrap().count(),
+        1
+    );
 }

@@ -84,7 +84,7 @@ fn a_factory_doubling_a_string_40_times_is_unknown_in_bounded_memory() {
     let (out, elapsed) = run_bounded(&["inspect", jar_arg], Duration::from_secs(60), GIB);
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let factory = &doc["factories"][0];
+    let factory = &doc["jars"][0]["factories"][0];
     assert!(factory["identifier"].is_null(), "{factory}");
     assert!(factory["required_options"].is_null(), "{factory}");
     assert!(factory["optional_options"].is_null(), "{factory}");
@@ -223,18 +223,24 @@ fn overlapping_entries_sharing_one_deflate_stream_are_read_once() {
     eprintln!("check on 2,000 entries sharing one 32 MiB stream: {elapsed:?}");
 }
 
+/// 200 entries of 32 MiB of zeros each, each with its own copy of the deflated stream.
+const HIGH_RATIO_DECLARED: u64 = 200 * (32 << 20);
+
+fn high_ratio_zip() -> Vec<u8> {
+    const SIZE: usize = 32 << 20;
+    let names: Vec<String> = (0..200).map(|i| format!("p/C{i}.class")).collect();
+    zip_of_streams(&names, &zeros_deflated(SIZE), SIZE as u32, false)
+}
+
 #[test]
 fn high_ratio_entries_stop_at_the_decompression_budget() {
-    const SIZE: usize = 32 << 20;
-    let stream = zeros_deflated(SIZE);
-    let names: Vec<String> = (0..200).map(|i| format!("p/C{i}.class")).collect();
     let work = tempfile::tempdir().unwrap();
     let jar = work.path().join("ratio.jar");
-    let bytes = zip_of_streams(&names, &stream, SIZE as u32, false);
+    let bytes = high_ratio_zip();
     let budget = cargo_flink_connector::jar::decompression_budget(bytes.len() as u64);
     std::fs::write(&jar, bytes).unwrap();
     // 200 × 32 MiB = 6.25 GiB declared; the budget allows a fraction of it.
-    assert!(budget < 200 * SIZE as u64 / 8, "budget {budget}");
+    assert!(budget < HIGH_RATIO_DECLARED / 8, "budget {budget}");
     let (report, elapsed) = check_json(&jar, Duration::from_secs(180));
     let notes = notes(&report);
     assert!(
@@ -301,4 +307,256 @@ fn fifos_devices_and_directories_named_jar_are_refused_without_hanging() {
     let dir = dir_lib.join("classes.jar");
     std::fs::create_dir_all(&dir).unwrap();
     refuses(&dir, "directory", &dir_lib, &good);
+}
+
+/// Writes `bytes` at `offset` of a new sparse file: the hole before them takes no disk space.
+fn sparse_file(path: &Path, offset: u64, bytes: &[u8]) {
+    use std::io::{Seek, SeekFrom};
+    let mut file = std::fs::File::create(path).unwrap();
+    file.seek(SeekFrom::Start(offset)).unwrap();
+    file.write_all(bytes).unwrap();
+}
+
+/// Bytes a file really occupies (the budgets' measure).
+fn on_disk(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).unwrap();
+    meta.len().min(meta.blocks() * 512)
+}
+
+/// Issue 17: the decompression budget grew with a sparse file's apparent size (24 MB on disk,
+/// 100 GiB apparent: 50 s). The same 200 high-ratio entries behind a 100 GiB hole get the
+/// budget of their real size on disk.
+#[test]
+fn a_sparse_jar_gets_the_budget_of_its_size_on_disk_not_its_apparent_size() {
+    let work = tempfile::tempdir().unwrap();
+    let jar = work.path().join("sparse.jar");
+    sparse_file(&jar, 100 << 30, &high_ratio_zip());
+    let apparent = std::fs::metadata(&jar).unwrap().len();
+    let real = on_disk(&jar);
+    assert!(apparent > 100 << 30 && real < 64 << 20, "{apparent} {real}");
+    let budget = cargo_flink_connector::jar::decompression_budget(real);
+    assert!(budget < 1 << 30, "budget {budget}");
+    let (report, elapsed) = check_json(&jar, Duration::from_secs(180));
+    let notes = notes(&report);
+    assert!(
+        notes.contains(&format!(
+            "were not read: the jar's decompression budget of {} MiB was spent",
+            budget >> 20
+        )),
+        "{notes}"
+    );
+    eprintln!("check on a 100 GiB sparse jar ({real} bytes on disk): {elapsed:?}");
+}
+
+/// Issue 17: a lib/ jar in FLINK_CONNECTOR_CACHE claiming a 50 GiB central directory (zip64,
+/// behind a 50 GiB hole) aborted the audit with an allocation failure. It is refused like an
+/// audited jar would be; the audit goes on with the built-in tables and says so.
+#[test]
+fn a_cached_lib_jar_claiming_a_50_gib_central_directory_is_not_read() {
+    const CLAIM: u64 = 50 << 30;
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let lib = cache.join("flink/1.20.3/lib");
+    std::fs::create_dir_all(&lib).unwrap();
+    // zip64 end record, its locator, then the classic end record pointing at them.
+    let mut tail = Vec::new();
+    tail.extend(0x06064b50u32.to_le_bytes());
+    tail.extend(44u64.to_le_bytes());
+    tail.extend([45u8, 0, 45, 0]);
+    tail.extend([0u8; 8]);
+    tail.extend(1000u64.to_le_bytes());
+    tail.extend(1000u64.to_le_bytes());
+    tail.extend(CLAIM.to_le_bytes());
+    tail.extend(0u64.to_le_bytes());
+    tail.extend(0x07064b50u32.to_le_bytes());
+    tail.extend(0u32.to_le_bytes());
+    tail.extend(CLAIM.to_le_bytes());
+    tail.extend(1u32.to_le_bytes());
+    tail.extend(0x06054b50u32.to_le_bytes());
+    tail.extend([0u8; 4]);
+    tail.extend([0xff; 4]);
+    tail.extend([0xff; 8]);
+    tail.extend(0u16.to_le_bytes());
+    sparse_file(&lib.join("flink-dist-1.20.3.jar"), CLAIM, &tail);
+    let good = work.path().join("good.jar");
+    RawZip::new().add("a.txt", b"x").write_to(&good);
+    let (out, elapsed) = {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("run.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "ulimit -v {}; FLINK_CONNECTOR_CACHE='{}' exec '{}' flink-connector check '{}' --target flink-1.20.3 --format json",
+                4 * GIB,
+                cache.display(),
+                env!("CARGO_BIN_EXE_cargo-flink-connector"),
+                good.display()
+            ),
+        )
+        .unwrap();
+        let started = Instant::now();
+        let out = Command::new("sh").arg(&script).output().unwrap();
+        (out, started.elapsed())
+    };
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{:?} {}",
+        out.status,
+        support::stderr(&out)
+    );
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notes = notes(&report);
+    assert!(
+        notes.contains(&format!("{} could not be read", lib.display())),
+        "{notes}"
+    );
+}
+
+const FACTORY_FILE: &str = "META-INF/services/org.apache.flink.table.factories.Factory";
+
+/// flink-csv's own jar rebuilt entry by entry, its Factory services file replaced by
+/// `services(original)`; `encrypt` sets that entry's "encrypted" flag (its bytes stay).
+fn csv_jar_with(lib: &Path, out: &Path, services: impl Fn(&[u8]) -> Vec<u8>, encrypt: bool) {
+    let original = std::fs::File::open(lib.join("flink-csv-1.20.5.jar")).unwrap();
+    let mut archive = zip::ZipArchive::new(original).unwrap();
+    let mut zip = RawZip::new();
+    // The services file first, so its local header is at offset 0 (for `encrypt`).
+    let mut entries: Vec<(String, Vec<u8>)> = (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+            (entry.name().unwrap().to_string(), data)
+        })
+        .collect();
+    entries.sort_by_key(|(name, _)| name != FACTORY_FILE);
+    assert_eq!(entries[0].0, FACTORY_FILE);
+    entries[0].1 = services(&entries[0].1);
+    for (name, data) in &entries {
+        zip.add(name, data);
+    }
+    let mut bytes = zip.finish();
+    if encrypt {
+        bytes[6] |= 1;
+        let central = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        bytes[central + 8] |= 1;
+    }
+    std::fs::write(out, bytes).unwrap();
+}
+
+fn inspect_json(jar: &Path) -> (serde_json::Value, String) {
+    let (out, _) = run_bounded(
+        &["inspect", jar.to_str().unwrap()],
+        Duration::from_secs(60),
+        4 * GIB,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", support::stdout(&out)));
+    assert_eq!(json["schema_version"], 1, "{json:#}");
+    (json["jars"][0].clone(), support::stderr(&out))
+}
+
+/// Issue 17: `inspect` answered `"factories": []` for a services file it could not read. A
+/// file ServiceLoader reads (1.1 MB of comments, then the factories) is now read; one that
+/// cannot be read (encrypted, beyond SERVICES_FILE_MAX) is `null` with a note, never `[]`.
+#[test]
+fn inspect_reads_padded_services_files_and_says_unknown_for_unreadable_ones() {
+    use cargo_flink_connector::bounds::SERVICES_FILE_MAX;
+    let Some(lib) = support::flink_lib("1.20.5") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let jar_in = |case: &str| {
+        let dir = work.path().join(case);
+        std::fs::create_dir(&dir).unwrap();
+        dir.join("flink-csv-1.20.5.jar")
+    };
+    let (plain, _) = inspect_json(&lib.join("flink-csv-1.20.5.jar"));
+    let identifiers: Vec<&str> = plain["factories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["identifier"].as_str().unwrap())
+        .collect();
+    assert_eq!(identifiers, ["csv", "csv"], "{plain:#}");
+
+    let padded = jar_in("padded");
+    let pad = |lines: usize| {
+        move |original: &[u8]| {
+            let mut text = "# padding, as ServiceLoader allows\n"
+                .repeat(lines)
+                .into_bytes();
+            text.extend(original);
+            text
+        }
+    };
+    csv_jar_with(&lib, &padded, pad(32_000), false);
+    let (report, _) = inspect_json(&padded);
+    assert_eq!(report["factories"], plain["factories"], "{report:#}");
+    // The judge: ServiceLoader finds the factories in the padded file (lib/ without its own
+    // flink-csv, so they can only come from there).
+    if support::require_jdk() {
+        let lib_without_csv = work.path().join("lib");
+        std::fs::create_dir(&lib_without_csv).unwrap();
+        for entry in std::fs::read_dir(&lib).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_owned();
+            if !name.to_string_lossy().starts_with("flink-csv") {
+                std::os::unix::fs::symlink(&path, lib_without_csv.join(name)).unwrap();
+            }
+        }
+        let view =
+            support::factories::service_loader_view(&lib_without_csv, &[&padded], work.path());
+        let loaded: Vec<(&str, Option<&str>)> = view
+            .iter()
+            .filter(|((_, class), _)| class.starts_with("org.apache.flink.formats.csv."))
+            .map(|((_, class), seen)| (class.as_str(), seen.identifier.as_deref()))
+            .collect();
+        assert_eq!(
+            loaded,
+            [
+                (
+                    "org.apache.flink.formats.csv.CsvFileFormatFactory",
+                    Some("csv")
+                ),
+                ("org.apache.flink.formats.csv.CsvFormatFactory", Some("csv"))
+            ]
+        );
+    }
+
+    let too_large = jar_in("too-large");
+    csv_jar_with(
+        &lib,
+        &too_large,
+        pad(SERVICES_FILE_MAX as usize / 30),
+        false,
+    );
+    let encrypted = jar_in("encrypted");
+    csv_jar_with(&lib, &encrypted, |original| original.to_vec(), true);
+    for (jar, why) in [
+        (&too_large, "above the 16777216-byte limit".to_string()),
+        (&encrypted, "cannot be decompressed".to_string()),
+    ] {
+        let (report, stderr) = inspect_json(jar);
+        assert!(report["factories"].is_null(), "{report:#}");
+        let notes = report["notes"].as_str().unwrap();
+        assert!(
+            notes.contains(FACTORY_FILE) && notes.contains(&why),
+            "{notes}"
+        );
+        assert!(stderr.contains("factories unknown"), "{stderr}");
+        for format in ["yaml", "markdown"] {
+            let (out, _) = run_bounded(
+                &["inspect", jar.to_str().unwrap(), "--format", format],
+                Duration::from_secs(60),
+                4 * GIB,
+            );
+            let text = support::stdout(&out);
+            assert!(text.contains("unknown") && text.contains(&why), "{text}");
+            assert!(!text.contains("No factory is registered"), "{text}");
+        }
+    }
 }

@@ -107,6 +107,8 @@ fn inspect_dir_reads_the_jars_built_in_target() {
     let one = inspect(root);
     assert_eq!(one.status.code(), Some(0), "{}", support::stderr(&one));
     let doc: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(doc["jars"].as_array().map(Vec::len), Some(1), "{doc}");
+    let doc = &doc["jars"][0];
     assert!(
         doc["jar"]
             .as_str()
@@ -123,7 +125,9 @@ fn inspect_dir_reads_the_jars_built_in_target() {
     .unwrap();
     let two = inspect(root);
     let docs: serde_json::Value = serde_json::from_slice(&two.stdout).unwrap();
-    let jars: Vec<&str> = docs
+    // The same shape for two jars as for one (issue 21).
+    assert_eq!(docs["schema_version"], 1);
+    let jars: Vec<&str> = docs["jars"]
         .as_array()
         .unwrap()
         .iter()

@@ -139,7 +139,7 @@ fn inspect_json_shows_unknown_sets_as_null_with_notes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let factories = doc["factories"].as_array().unwrap();
+    let factories = doc["jars"][0]["factories"].as_array().unwrap();
     let by_class = |class: &str| {
         factories
             .iter()

@@ -17,6 +17,9 @@ pub use diagnose::diagnose;
 
 pub const LOG_FILE: &str = "target/cargo-flink-connector-maven.log";
 
+/// How many of Maven's last lines `-q` shows when the build fails.
+const QUIET_TAIL: usize = 40;
+
 /// How `package` runs Maven.
 #[derive(Debug, Clone, Default)]
 pub struct MavenOptions {
@@ -39,19 +42,46 @@ fn require(program: &str, install_hint: &str) -> Result<PathBuf> {
         .ok_or_else(|| Error::usage(format!("`{program}` not found on PATH; {install_hint}")))
 }
 
-/// `mvn -B -Dstyle.color=never [-o] ARGS… package` in `project`.
+/// The Maven to run in `project`: its own wrapper `./mvnw` when it has one (the Maven version
+/// the project pins), else `mvn` from PATH.
+pub fn maven_command(project: &Path) -> Result<Command> {
+    let wrapper = project.join("mvnw");
+    if wrapper.is_file() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&wrapper)
+                .with_path("read", &wrapper)?
+                .permissions()
+                .mode();
+            // A checkout that lost the executable bit still runs: the wrapper is a sh script.
+            if mode & 0o111 == 0 {
+                let mut command = Command::new("sh");
+                command.arg(&wrapper);
+                return Ok(command);
+            }
+        }
+        return Ok(Command::new(wrapper));
+    }
+    Ok(Command::new(require(
+        "mvn",
+        "install Maven 3.8+ (e.g. apt-get install maven), or add the Maven wrapper (./mvnw)",
+    )?))
+}
+
+/// `mvn -B -Dstyle.color=never [-o] ARGS… package` in `project` (or `./mvnw …`). With `-q` Maven's
+/// output is only logged, and its tail shown when it fails.
 pub fn maven_package(project: &Path, options: &MavenOptions) -> Result<()> {
     require(
         "java",
         "install a JDK (11 or 17, e.g. apt-get install openjdk-17-jdk-headless)",
     )?;
-    let mvn = require("mvn", "install Maven 3.8+ (e.g. apt-get install maven)")?;
+    let mut command = maven_command(project)?;
     let log_path = project.join(LOG_FILE);
     std::fs::create_dir_all(log_path.parent().expect("log has a parent"))
         .with_path("create", &log_path)?;
     let mut log = std::fs::File::create(&log_path).with_path("write", &log_path)?;
 
-    let mut command = Command::new(mvn);
     // -B: no interactive prompts; style.color=never: Maven 3.8 colours even a pipe otherwise.
     command
         .current_dir(project)
@@ -72,12 +102,21 @@ pub fn maven_package(project: &Path, options: &MavenOptions) -> Result<()> {
         forward_lines(child.stdout.take().expect("piped"), tx.clone()),
         forward_lines(child.stderr.take().expect("piped"), tx),
     ];
+    let quiet = crate::ui::verbosity() == crate::ui::Verbosity::Quiet;
     let mut display = Display::new(std::io::stderr().is_terminal());
     let mut errors = Vec::new();
+    let mut tail = std::collections::VecDeque::with_capacity(QUIET_TAIL);
     for raw in rx {
         let line = strip_escapes(&raw);
         writeln!(log, "{line}").ok();
-        display.line(&line);
+        if quiet {
+            if tail.len() == QUIET_TAIL {
+                tail.pop_front();
+            }
+            tail.push_back(line.clone());
+        } else {
+            display.line(&line);
+        }
         if line.starts_with("[ERROR]") && errors.len() < 200 {
             errors.push(line);
         }
@@ -89,6 +128,9 @@ pub fn maven_package(project: &Path, options: &MavenOptions) -> Result<()> {
     display.finish();
     if status.success() {
         return Ok(());
+    }
+    for line in &tail {
+        eprintln!("{line}");
     }
     Err(Error::Failed(format!(
         "mvn package failed: {}; full log: {}",

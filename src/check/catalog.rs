@@ -37,8 +37,28 @@ pub fn list(format: Format, out: &mut dyn Write) -> io::Result<()> {
     write_rules(&all, format, false, out)
 }
 
-pub fn explain(rule: &'static Rule, format: Format, out: &mut dyn Write) -> io::Result<()> {
-    write_rules(&[rule], format, true, out)
+/// `--explain ID`: one rule by its id, or every rule of a family (`F8`, `pom`), in full.
+pub fn explain(rules: &[&'static Rule], format: Format, out: &mut dyn Write) -> io::Result<()> {
+    write_rules(rules, format, true, out)
+}
+
+/// The rules `--explain` takes `id` for: the rule of that id, else the family's rules
+/// (`f8` and `F8` alike); `None` when neither exists.
+pub fn explained(id: &str) -> Option<Vec<&'static Rule>> {
+    if let Some(rule) = rules::find(id) {
+        return Some(vec![rule]);
+    }
+    let family: Vec<&'static Rule> = rules::all()
+        .filter(|r| r.family.eq_ignore_ascii_case(id.trim()))
+        .collect();
+    (!family.is_empty()).then_some(family)
+}
+
+/// `--list-rules`/`--explain` as JSON: one shape whatever the number of rules.
+#[derive(Serialize)]
+struct RulesJson {
+    schema_version: u32,
+    rules: Vec<RuleDoc>,
 }
 
 fn write_rules(rules: &[&Rule], format: Format, long: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -65,17 +85,16 @@ fn write_rules(rules: &[&Rule], format: Format, long: bool, out: &mut dyn Write)
             }
             writeln!(
                 out,
-                "\n{} rules; `check --explain ID` for one in full",
+                "\n{} rules; `check --explain ID` for one in full, `--explain FAMILY` (F8) for a family",
                 rules.len()
             )
         }
         Format::Json => {
-            let docs: Vec<RuleDoc> = rules.iter().map(|r| doc(r)).collect();
-            if long {
-                serde_json::to_writer_pretty(&mut *out, &docs[0])?;
-            } else {
-                serde_json::to_writer_pretty(&mut *out, &docs)?;
-            }
+            let json = RulesJson {
+                schema_version: super::report::SCHEMA_VERSION,
+                rules: rules.iter().map(|r| doc(r)).collect(),
+            };
+            serde_json::to_writer_pretty(&mut *out, &json)?;
             writeln!(out)
         }
         Format::Sarif => {
@@ -85,7 +104,10 @@ fn write_rules(rules: &[&Rule], format: Format, long: bool, out: &mut dyn Write)
         Format::Junit => super::report::junit_catalog(rules, out),
         Format::Github => {
             if long {
-                writeln!(out, "{}", markdown_rule(rules[0]))
+                for rule in rules {
+                    writeln!(out, "{}", markdown_rule(rule))?;
+                }
+                Ok(())
             } else {
                 writeln!(out, "{}", markdown_table(rules))
             }

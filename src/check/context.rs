@@ -15,8 +15,7 @@ use crate::jar::{EntryError, JarIndex, DEFAULT_ENTRY_CAP};
 
 use super::target::Target;
 
-/// Small text entries (manifest, services) are read with this cap.
-const TEXT_CAP: u64 = 1 << 20;
+use crate::bounds::TEXT_ENTRY_CAP as TEXT_CAP;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OwnedMemberRef {
@@ -24,6 +23,20 @@ pub struct OwnedMemberRef {
     pub owner: String,
     pub name: String,
     pub descriptor: String,
+}
+
+impl OwnedMemberRef {
+    /// The member as a Java developer reads it: `method org.x.Y.of(Source, Integer)`,
+    /// `field org.x.F.OPTION (ConfigOption)`, `constructor new org.x.Y(int)`.
+    pub fn java(&self) -> String {
+        let what = match self.kind {
+            MemberKind::Field => "field",
+            _ if self.name == "<init>" => "constructor",
+            _ => "method",
+        };
+        let shown = super::finding::java_member(&self.owner, &self.name, &self.descriptor);
+        format!("{what} {shown}")
+    }
 }
 
 /// What the rules need from one class file.
@@ -220,15 +233,17 @@ pub struct JarFacts {
 impl JarFacts {
     pub fn gather(jar: &JarIndex, depth: Depth, threads: usize) -> JarFacts {
         let mut unreadable = Vec::new();
-        let mut read_text = |name: &str| match jar.read_named(name, TEXT_CAP)? {
+        let mut read_text = |name: &str, cap: u64| match jar.read_named(name, cap)? {
             Ok(bytes) => Some(bytes),
             Err(e) => {
                 unreadable.push((name.to_string(), e.to_string()));
                 None
             }
         };
-        let manifest = read_text("META-INF/MANIFEST.MF").map(|b| Manifest::parse(&b));
-        let services = read_text(FACTORY_SERVICES).map(|b| parse_services(&b));
+        let manifest = read_text("META-INF/MANIFEST.MF", TEXT_CAP).map(|b| Manifest::parse(&b));
+        // ServiceLoader reads comment-padded services files of any size: a larger bound.
+        let services = read_text(FACTORY_SERVICES, crate::bounds::SERVICES_FILE_MAX)
+            .map(|b| parse_services(&b));
         let own_classes: HashSet<String> = jar
             .entries()
             .iter()

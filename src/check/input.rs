@@ -22,8 +22,7 @@ fn jars_in(dir: &Path) -> Result<Vec<PathBuf>> {
         .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))
 }
 
-/// Modules nested deeper than this are not followed.
-const MAX_MODULE_DEPTH: usize = 8;
+use crate::bounds::POM_MAX_MODULE_DEPTH as MAX_MODULE_DEPTH;
 
 /// One project per PATH (a jar PATH is a project of that jar alone), then the modules of
 /// aggregator POMs, each once.

@@ -45,13 +45,11 @@ pub struct CheckOptions {
 pub struct FileReport {
     pub path: String,
     pub target: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
     /// What was assumed or not checked (inferred target, missing runtime, layout mode).
     pub notes: Vec<String>,
     pub findings: Vec<Finding>,
     /// With several targets (`--target flink-1.17..flink-2.3`, `all`): one verdict per line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<LineVerdict>>,
 }
 
@@ -176,7 +174,7 @@ pub fn unknown_rule(id: &str) -> Error {
         None => String::new(),
     };
     Error::usage(format!(
-        "unknown rule '{id}'; {hint}`check --list-rules` lists every rule"
+        "unknown rule '{id}'; {hint}`check --list-rules` lists every rule and its family"
     ))
 }
 
@@ -221,7 +219,10 @@ pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
             Some(rules::pom::Declared::Unsupported { text, source }) => {
                 (None, Some((text, source)))
             }
-            None => (declared_in_toml(project), None),
+            None => (
+                declared_in_toml(project).or_else(|| enclosing_project(project, &mut resolver)),
+                None,
+            ),
         };
         for jar_path in &project.jars {
             let for_line = line_declared(jar_path, usable.as_ref());
@@ -280,6 +281,40 @@ fn line_declared(jar: &Path, declared: Option<&(Target, String)>) -> Option<(Tar
     ))
 }
 
+/// A jar given alone that Maven built inside a project (`<dir>/target/x.jar`, or a line's
+/// `target/flink-<line>/x.jar`) is checked against that project's line, as `check <dir>` is.
+fn enclosing_project(project: &Project, resolver: &mut Resolver) -> Option<(Target, String)> {
+    if project.is_dir || project.pom.is_some() {
+        return None;
+    }
+    let jar = project.jars.first()?.canonicalize().ok()?;
+    let target_dir = jar
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .find(|d| d.file_name().is_some_and(|n| n == "target"))?;
+    let root = target_dir.parent()?;
+    let pom = root.join("pom.xml");
+    let from_pom = pom
+        .is_file()
+        .then(|| EffectivePom::load(&pom, resolver).ok())
+        .flatten()
+        .and_then(|pom| match rules::pom::declared(&pom)? {
+            rules::pom::Declared::Line(target, source) => Some((target, source)),
+            rules::pom::Declared::Unsupported { .. } => None,
+        });
+    let (target, source) = from_pom.or_else(|| {
+        declared_in_toml(&Project {
+            connector_toml: Some(root.join("connector.toml")),
+            ..project.clone()
+        })
+    })?;
+    Some((
+        target,
+        format!("the project's {source} ({})", root.display()),
+    ))
+}
+
 /// connector.toml's `[flink] version`, when there is no pom.xml to say it.
 fn declared_in_toml(project: &Project) -> Option<(Target, String)> {
     let text = project
@@ -324,10 +359,18 @@ fn check_matrix(
                 .iter()
                 .filter(|f| f.severity == Severity::Warning)
                 .count(),
+            // A grouped finding's reasons are its occurrences: each names the API that fails.
             reasons: errors
                 .iter()
+                .flat_map(|f| {
+                    let details: Vec<&str> = if f.occurrences.is_empty() {
+                        vec![&f.message]
+                    } else {
+                        f.occurrences.iter().map(|o| o.detail.as_str()).collect()
+                    };
+                    details.into_iter().map(|d| format!("{}: {d}", f.rule))
+                })
                 .take(MATRIX_REASONS)
-                .map(|f| format!("{}: {}", f.rule, f.message))
                 .collect(),
         });
     }

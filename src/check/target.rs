@@ -24,9 +24,13 @@ pub struct Target {
 }
 
 impl Target {
+    /// `flink-2.2`, `2.2`, `flink-2.2.1`, `2.2.1` (as `new --flink` takes it) or `vvr-11.1[-jdk17]`.
     pub fn parse(text: &str) -> Result<Target> {
         let text = text.trim();
-        if let Some(version) = text.strip_prefix("flink-") {
+        let bare = text
+            .starts_with(|c: char| c.is_ascii_digit())
+            .then_some(text);
+        if let Some(version) = text.strip_prefix("flink-").or(bare) {
             let exact_patch = version.split('.').count() == 3;
             let version = FlinkVersion::parse(version)
                 .map_err(|e| Error::usage(format!("--target {text}: {e}")))?;
@@ -45,8 +49,8 @@ impl Target {
             return Ok(target);
         }
         Err(Error::usage(format!(
-            "unknown --target '{text}'; expected flink-1.17 … flink-2.3 (optionally with a patch, e.g. flink-2.2.1), \
-             vvr-8.0, vvr-11.1 … vvr-11.7 (optionally -jdk11/-jdk17)"
+            "unknown --target '{text}'; expected a Flink line 1.17 … 2.3 (flink-2.2, 2.2, or with a patch: 2.2.1), \
+             vvr-8.0, vvr-11.1 … vvr-11.7 (optionally -jdk11/-jdk17), a range (1.17..2.3) or all"
         )))
     }
 
@@ -69,7 +73,7 @@ impl Target {
                 Target::parse(t).map_err(|e| Error::usage(format!("--target {text}: {e}")))?;
             if target.engine.is_some() {
                 return Err(Error::usage(format!(
-                    "--target {text}: a range takes Flink lines (flink-1.17..flink-2.3)"
+                    "--target {text}: a range takes Flink lines (1.17..2.3 or flink-1.17..flink-2.3)"
                 )));
             }
             Ok(target.version.line.line)
@@ -175,7 +179,25 @@ mod tests {
             ("flink-1.17.2".into(), 52)
         );
         assert!(vvr8.assumed.is_some());
-        for bad in ["flink-1.16", "flink-2.2.9", "2.2", "vvr-12.0", "flink-"] {
+        // Users write a line the way `new --flink` takes it, with or without `flink-`.
+        for (written, label) in [
+            ("2.2", "flink-2.2"),
+            (" flink-2.2 ", "flink-2.2"),
+            ("2.2.1", "flink-2.2.1"),
+            ("1.20.1", "flink-1.20.1"),
+        ] {
+            assert_eq!(Target::parse(written).unwrap().label(), label, "{written}");
+        }
+        for bad in [
+            "flink-1.16",
+            "flink-2.2.9",
+            "2.9",
+            "2",
+            "vvr-12.0",
+            "flink-",
+            "-2.2",
+            "",
+        ] {
             let err = Target::parse(bad).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
         }
@@ -196,6 +218,7 @@ mod tests {
             ["flink-1.20", "flink-2.0", "flink-2.1"]
         );
         assert_eq!(labels("all").len(), crate::flink::LINES.len());
+        assert_eq!(labels("1.20..2.1"), labels("flink-1.20..2.1.0"));
         assert!(Target::parse_many("flink-2.2").is_none());
         for bad in [
             "flink-2.2..flink-1.17",

@@ -26,8 +26,8 @@ pub fn cmd_check(args: CheckArgs) -> Result<u8> {
         return Ok(0);
     }
     if let Some(id) = &args.explain {
-        let rule = crate::check::rules::find(id).ok_or_else(|| check::unknown_rule(id))?;
-        written(catalog::explain(rule, format, &mut out))?;
+        let rules = catalog::explained(id).ok_or_else(|| check::unknown_rule(id))?;
+        written(catalog::explain(&rules, format, &mut out))?;
         return Ok(0);
     }
     if let Some(dir) = &args.flink_lib {

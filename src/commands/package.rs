@@ -2,6 +2,7 @@
 //! the manifest's Flink version, and write the connector's metadata beside the jar.
 
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use crate::build;
 use crate::cli::PackageArgs;
@@ -18,17 +19,21 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
     if !manifest.lines.is_empty() {
         return super::package_lines::package_lines(&root, &manifest, &lines, &args);
     }
-    eprintln!(
-        "Building {} (Flink {}) with Maven…",
-        manifest.artifact_id, manifest.flink
-    );
+    crate::ui::status(format_args!(
+        "Building {} (Flink {}) with {}…",
+        manifest.artifact_id,
+        manifest.flink,
+        maven_name(&root)
+    ));
+    let started = SystemTime::now();
     build::maven_package(
         &root,
         &build::MavenOptions {
             offline: args.offline,
             args: args.maven_args,
         },
-    )?;
+    )
+    .inspect_err(|_| print_failed_tests(&root.join("target/surefire-reports"), started))?;
     let jar = root
         .join("target")
         .join(format!("{}-{}.jar", manifest.artifact_id, manifest.version));
@@ -38,11 +43,11 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
 
     let (found, meta, options_md) = write_metadata(&jar, &manifest.artifact_id)?;
 
-    eprintln!(
+    crate::ui::status(format_args!(
         "Auditing {} against flink-{}…",
         file_name(&jar),
         manifest.flink
-    );
+    ));
     let audit = crate::check::audit(
         &[jar.clone(), root.join("pom.xml")],
         &crate::check::CheckOptions::for_target(crate::check::target::Target::parse(&format!(
@@ -104,6 +109,23 @@ pub(super) fn write_metadata(
     let options_md = jar.with_file_name(format!("{artifact_id}-options.md"));
     crate::project::fs::write_atomic(&options_md, render::markdown(jar, &found).as_bytes(), false)?;
     Ok((found, meta, options_md))
+}
+
+/// `./mvnw` or `mvn`, for the status lines.
+pub(super) fn maven_name(root: &Path) -> &'static str {
+    if root.join("mvnw").is_file() {
+        "./mvnw"
+    } else {
+        "mvn"
+    }
+}
+
+/// Names each test that failed in this build (Surefire's reports written since `started`) and
+/// the first line of its assertion, before the error line that ends the command.
+pub(super) fn print_failed_tests(reports: &Path, started: SystemTime) {
+    for test in crate::multiline::surefire::failures(reports, started) {
+        eprintln!("failed test: {test}");
+    }
 }
 
 fn file_name(path: &Path) -> String {

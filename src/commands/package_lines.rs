@@ -73,13 +73,18 @@ pub fn package_lines(
 ) -> Result<u8> {
     let mut results = Vec::new();
     for (i, version) in lines.iter().enumerate() {
-        eprintln!(
-            "── Flink {} ({}/{}): mvn -P{} package — compile, test, shade",
+        crate::ui::status(format_args!(
+            "── Flink {} ({}/{}): {} -P{} package — compile, test, shade",
             version.line.line,
             i + 1,
             lines.len(),
+            if root.join("mvnw").is_file() {
+                "./mvnw"
+            } else {
+                "mvn"
+            },
             multiline::profile(version.line.line)
-        );
+        ));
         results.push(package_line(root, manifest, *version, args)?);
     }
     print!("{}", table(root, &results));
@@ -102,6 +107,7 @@ fn package_line(
     let started = Instant::now();
     let build_dir = root.join(multiline::build_dir(line));
     let mut maven_args = vec![format!("-P{}", multiline::profile(line))];
+    let build_started = std::time::SystemTime::now();
     maven_args.extend(args.maven_args.iter().cloned());
     let built = build::maven_package(
         root,
@@ -121,6 +127,7 @@ fn package_line(
         // No Maven or Java at all: no line can build, so stop here.
         Err(e @ (Error::Usage(_) | Error::Io { .. })) => return Err(e),
         Err(e) => {
+            super::package::print_failed_tests(&build_dir.join("surefire-reports"), build_started);
             let text = e.to_string();
             let first = text.split("; full log").next().unwrap_or(&text);
             Some(format!(
@@ -148,10 +155,10 @@ fn package_line(
         match std::fs::metadata(&jar) {
             Ok(meta) => {
                 result.size = Some(meta.len());
-                eprintln!(
+                crate::ui::status(format_args!(
                     "── Flink {line}: audit {} against flink-{version}",
                     jar.display()
-                );
+                ));
                 let primary = line == manifest.flink.line.line;
                 let report = audit(root, &jar, version, primary, &build_dir)?;
                 // Each line's jar gets its own metadata: an upload is one line's jar.

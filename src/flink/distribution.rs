@@ -94,7 +94,7 @@ pub fn shaded_library_of(class: &str) -> Option<(&str, &str)> {
 }
 
 /// Alibaba Realtime Compute (VVR) engines: `(prefix, Flink version, default JDK)`.
-const VVR_ENGINES: &[(&str, &str, u8)] = &[
+pub(crate) const VVR_ENGINES: &[(&str, &str, u8)] = &[
     ("8.0", "1.17.2", 8),
     ("11.1", "1.20.1", 11),
     ("11.2", "1.20.2", 11),

@@ -6,6 +6,10 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use super::eval::{self, OptionSpec, Statics, Value};
+use crate::bounds::{
+    EVAL_MAX_INITIALISERS as MAX_INITIALISERS, EVAL_MAX_NESTING as MAX_NESTING,
+    EVAL_MAX_SCANNED as MAX_SCANNED, EVAL_MAX_TOTAL_STEPS as MAX_TOTAL_STEPS,
+};
 use crate::classfile::bytecode::{instructions, op};
 use crate::classfile::{ClassFile, Member, ACC_ENUM, ACC_FINAL, ACC_PRIVATE};
 use crate::flink::runtime::{RuntimeLib, FACTORY, FACTORY_INTERFACES, KNOWN_OPTIONS};
@@ -61,17 +65,6 @@ pub struct ClassPath<'a> {
     /// Bytecode instructions evaluated so far, over all evaluations.
     steps: usize,
 }
-
-/// Bytecode instructions one class path evaluates in total (real jars need a few thousand per
-/// factory); past it every evaluation answers "unknown".
-const MAX_TOTAL_STEPS: usize = 5_000_000;
-
-/// Class initialisers evaluated at once (one reads another's statics, which reads …).
-const MAX_NESTING: usize = 16;
-/// Class initialisers one class path evaluates in total: option holders are few.
-const MAX_INITIALISERS: usize = 2_000;
-/// Classes scanned for other writers of a static collection.
-const MAX_SCANNED: usize = 20_000;
 
 /// JDK interfaces Flink types commonly extend, with every method they declare, so that a
 /// hierarchy reaching them can still be searched completely.

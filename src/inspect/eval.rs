@@ -16,18 +16,14 @@ use std::rc::Rc;
 use crate::classfile::bytecode::{instructions, op, Instruction};
 use crate::classfile::{descriptor_words, ClassFile, Constant, Member};
 
-/// Instructions one top-level evaluation may execute, nested calls included.
-pub const MAX_STEPS: usize = 200_000;
-/// Characters in one string; a longer one is unknown.
-pub const MAX_STRING: usize = 64 << 10;
-/// Bytes of strings one evaluation may build in total.
-pub const MAX_STRING_BYTES: usize = 4 << 20;
-/// Elements of one array or collection.
-pub const MAX_ELEMENTS: usize = 4_096;
-const MAX_HEAP: usize = 4_096;
-const MAX_STACK: usize = 4_096;
-/// How deep calls into helper methods are followed.
-const MAX_DEPTH: usize = 6;
+// The limits live in crate::bounds (documented there and in docs/bounds.md).
+use crate::bounds::{
+    EVAL_MAX_CALL_DEPTH as MAX_DEPTH, EVAL_MAX_HEAP as MAX_HEAP, EVAL_MAX_STACK as MAX_STACK,
+};
+pub use crate::bounds::{
+    EVAL_MAX_ELEMENTS as MAX_ELEMENTS, EVAL_MAX_STEPS as MAX_STEPS, EVAL_MAX_STRING as MAX_STRING,
+    EVAL_MAX_STRING_BYTES as MAX_STRING_BYTES,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

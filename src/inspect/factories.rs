@@ -11,7 +11,7 @@ use super::eval::{self, OptionSpec, Value};
 use crate::classfile::bytecode::{instructions, op};
 use crate::classfile::ClassFile;
 use crate::flink::runtime::{FACTORY_SERVICES, GROUPING_INTERFACES};
-use crate::jar::services::{binary_to_internal, internal_to_binary, parse_services};
+use crate::jar::services::{binary_to_internal, internal_to_binary, read_services};
 
 /// Shown wherever a value exists only at run time.
 pub const UNKNOWN: &str = "unknown (computed)";
@@ -67,31 +67,37 @@ impl FactoryInfo {
     }
 }
 
-/// The provider classes the jar's Factory services file lists, in order (invalid lines skipped).
-pub fn listed_factories(cp: &ClassPath) -> Vec<String> {
-    let Some(Ok(bytes)) = cp.jar().read_named(FACTORY_SERVICES, 1 << 20) else {
-        return Vec::new();
+/// The provider classes the jar's Factory services file lists, in order (invalid lines
+/// skipped; none without the file); `Err` says why the file cannot be read.
+pub fn listed_factories(cp: &ClassPath) -> Result<Vec<String>, String> {
+    let Some(read) = read_services(cp.jar(), FACTORY_SERVICES) else {
+        return Ok(Vec::new());
     };
-    let Ok(lines) = parse_services(&bytes) else {
-        return Vec::new();
-    };
+    let lines = read.map_err(|why| format!("{FACTORY_SERVICES} {why}"))?;
     let mut seen = HashSet::new();
-    lines
+    Ok(lines
         .into_iter()
         .filter_map(|l| l.class.ok())
         .filter(|c| seen.insert(c.clone()))
-        .collect()
+        .collect())
 }
 
-/// Every listed factory that is in the jar and readable.
+/// Every listed factory that is in the jar and readable (none when the services file cannot
+/// be read: `check` reports that file itself).
 pub fn read_factories(cp: &mut ClassPath) -> Vec<FactoryInfo> {
+    read_listed_factories(cp).unwrap_or_default()
+}
+
+/// Every listed factory that is in the jar and readable; `Err` (why) when which factories the
+/// jar registers is unknown because its services file cannot be read.
+pub fn read_listed_factories(cp: &mut ClassPath) -> Result<Vec<FactoryInfo>, String> {
     let jar = cp.jar();
-    listed_factories(cp)
+    Ok(listed_factories(cp)?
         .into_iter()
         .map(|class| binary_to_internal(&class))
         .filter(|internal| jar.contains(&format!("{internal}.class")))
         .filter_map(|internal| read_factory(cp, &internal))
-        .collect()
+        .collect())
 }
 
 pub fn read_factory(cp: &mut ClassPath, internal: &str) -> Option<FactoryInfo> {
@@ -239,11 +245,20 @@ fn source_kinds(cp: &mut ClassPath, class: &str) -> Option<SourceKinds> {
     any.then_some(kinds)
 }
 
-/// Reads the factories of `jar` for `inspect` (the runtime, if given, resolves Flink's constants).
+/// Reads the factories of `jar` for `inspect` (the runtime, if given, resolves Flink's
+/// constants); `Err` (why) when the services file cannot be read, so the factories are unknown.
+pub fn inspect_jar_exact(
+    jar: &crate::jar::JarIndex,
+    runtime: Option<&crate::flink::runtime::RuntimeLib>,
+) -> Result<Vec<FactoryInfo>, String> {
+    let mut cp = ClassPath::new(jar, runtime);
+    read_listed_factories(&mut cp)
+}
+
+/// [`inspect_jar_exact`], with an unreadable services file read as no factories.
 pub fn inspect_jar(
     jar: &crate::jar::JarIndex,
     runtime: Option<&crate::flink::runtime::RuntimeLib>,
 ) -> Vec<FactoryInfo> {
-    let mut cp = ClassPath::new(jar, runtime);
-    read_factories(&mut cp)
+    inspect_jar_exact(jar, runtime).unwrap_or_default()
 }

@@ -45,17 +45,30 @@ pub fn run(options: &InspectOptions) -> Result<Inspection> {
     for path in &jars {
         let jar = JarIndex::open(path).map_err(|e| Error::usage(e.to_string()))?;
         let runtime = runtime_for(path);
-        reports.push((path.clone(), factories::inspect_jar(&jar, runtime.as_ref())));
+        let found = factories::inspect_jar_exact(&jar, runtime.as_ref());
+        if let Err(why) = &found {
+            warnings.push(format!("{}: factories unknown: {why}", path.display()));
+        }
+        reports.push((path.clone(), found));
         if let Some(skipped) = jar.skipped() {
             warnings.push(format!("{}: {skipped}", path.display()));
         }
     }
     let text = match options.format {
         Format::Json => render::json(&reports),
-        Format::Yaml => reports.iter().map(|(p, f)| render::yaml(p, f)).collect(),
+        Format::Yaml => reports
+            .iter()
+            .map(|(p, f)| match f {
+                Ok(f) => render::yaml(p, f),
+                Err(why) => render::yaml_unknown(p, why),
+            })
+            .collect(),
         Format::Markdown => reports
             .iter()
-            .map(|(p, f)| render::markdown(p, f))
+            .map(|(p, f)| match f {
+                Ok(f) => render::markdown(p, f),
+                Err(why) => render::markdown_unknown(p, why),
+            })
             .collect::<Vec<_>>()
             .join("\n"),
     };

@@ -12,11 +12,20 @@ fn or_unknown(value: &Option<String>) -> String {
     value.clone().unwrap_or_else(|| UNKNOWN.to_string())
 }
 
-/// The JSON shape, field order as documented.
+/// The JSON shape (schemas/inspect.schema.json), field order as documented: the same object
+/// for one jar or many.
+#[derive(Serialize)]
+struct InspectJson<'a> {
+    schema_version: u32,
+    jars: Vec<JarJson<'a>>,
+}
+
 #[derive(Serialize)]
 struct JarJson<'a> {
     jar: String,
-    factories: Vec<FactoryJson<'a>>,
+    /// `null` when the services file cannot be read (then `notes` says why) — never `[]`.
+    factories: Option<Vec<FactoryJson<'a>>>,
+    notes: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -25,6 +34,10 @@ struct FactoryJson<'a> {
     /// `null` when not known exactly (then `notes` says why).
     identifier: Option<&'a str>,
     interfaces: &'a [String],
+    /// What the YAML's `source`/`sink`/`lookup` say: `null` when not readable.
+    scan: Option<bool>,
+    lookup: Option<bool>,
+    sink: bool,
     /// `null` when not known exactly — never a partial list.
     required_options: Option<Vec<OptionJson>>,
     optional_options: Option<Vec<OptionJson>>,
@@ -39,6 +52,8 @@ struct OptionJson {
     ty: String,
     /// `null` when the option has no default.
     default: Option<String>,
+    /// The option's `withDescription` text; `null` when it has none or it is not readable.
+    description: Option<String>,
 }
 
 fn option_json(option: &OptionInfo) -> OptionJson {
@@ -46,58 +61,59 @@ fn option_json(option: &OptionInfo) -> OptionJson {
         key: option.key.clone(),
         ty: or_unknown(&option.ty),
         default: option.default.as_ref().map(or_unknown),
+        description: option.description.clone(),
     }
 }
 
-fn jar_json<'a>(jar: &Path, factories: &'a [FactoryInfo]) -> JarJson<'a> {
+/// Scan and lookup of a table source: `(false, false)` for a factory that is no source.
+fn source_flags(f: &FactoryInfo) -> (Option<bool>, Option<bool>) {
+    match (f.is_table_source(), f.source_kinds) {
+        (false, _) => (Some(false), Some(false)),
+        (true, Some(k)) => (Some(k.scan), Some(k.lookup)),
+        (true, None) => (None, None),
+    }
+}
+
+fn jar_json<'a>(jar: &Path, factories: &'a Result<Vec<FactoryInfo>, String>) -> JarJson<'a> {
     let options = |set: &Option<Vec<OptionInfo>>| {
         set.as_ref()
             .map(|options| options.iter().map(option_json).collect())
     };
-    let factories = factories
-        .iter()
-        .map(|f| FactoryJson {
+    let factory = |f: &'a FactoryInfo| {
+        let (scan, lookup) = source_flags(f);
+        FactoryJson {
             class: &f.class,
             identifier: f.identifier.as_deref(),
             interfaces: &f.interfaces,
+            scan,
+            lookup,
+            sink: f.is_table_sink(),
             required_options: options(&f.required_options),
             optional_options: options(&f.optional_options),
             notes: (!f.notes.is_empty()).then(|| f.notes.join("; ")),
-        })
-        .collect();
+        }
+    };
     JarJson {
         jar: jar.display().to_string(),
-        factories,
+        factories: factories
+            .as_ref()
+            .ok()
+            .map(|list| list.iter().map(factory).collect()),
+        notes: factories.as_ref().err().map(String::as_str),
     }
 }
 
-/// One jar: `{"jar": …, "factories": […]}`; several (a project directory): an array of those.
-pub fn json(reports: &[(PathBuf, Vec<FactoryInfo>)]) -> String {
-    let docs: Vec<JarJson> = reports.iter().map(|(p, f)| jar_json(p, f)).collect();
-    let text = match docs.as_slice() {
-        [one] => serde_json::to_string_pretty(one),
-        many => serde_json::to_string_pretty(many),
+/// `{"schema_version": 1, "jars": [{"jar": …, "factories": […]}, …]}`, for one jar or several;
+/// `factories: null` and `notes` for a jar whose services file cannot be read.
+pub fn json(reports: &[(PathBuf, Result<Vec<FactoryInfo>, String>)]) -> String {
+    let doc = InspectJson {
+        schema_version: crate::check::report::SCHEMA_VERSION,
+        jars: reports.iter().map(|(p, f)| jar_json(p, f)).collect(),
     };
-    text.unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
-/// A YAML scalar: plain when unambiguous, else a double-quoted (JSON-compatible) string.
-fn scalar(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-/<>".contains(c))
-        && !matches!(
-            text,
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
-        )
-        && !text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.');
-    if plain {
-        text.to_string()
-    } else {
-        serde_json::to_string(text).unwrap_or_default()
-    }
-}
+use crate::escape::{markdown_cell, markdown_code, yaml_comment, yaml_scalar as scalar};
 
 fn yes_no(value: Option<bool>) -> String {
     value.map_or_else(|| scalar(UNKNOWN), |v| v.to_string())
@@ -108,7 +124,7 @@ fn yes_no(value: Option<bool>) -> String {
 pub fn yaml(jar: &Path, factories: &[FactoryInfo]) -> String {
     let mut out = format!(
         "# connector-meta.yaml for {} (read from bytecode by cargo flink-connector inspect)\n",
-        jar.display()
+        yaml_comment(&jar.display().to_string())
     );
     let others: Vec<&FactoryInfo> = factories
         .iter()
@@ -118,22 +134,21 @@ pub fn yaml(jar: &Path, factories: &[FactoryInfo]) -> String {
         let _ = writeln!(
             out,
             "# not a table connector: {} ({})",
-            f.class,
-            f.identifier.as_deref().unwrap_or(UNKNOWN)
+            yaml_comment(&f.class),
+            yaml_comment(f.identifier.as_deref().unwrap_or(UNKNOWN))
         );
     }
     for f in factories
         .iter()
         .filter(|f| f.is_table_source() || f.is_table_sink())
     {
-        let kinds = f.source_kinds;
-        let (scan, lookup) = match (f.is_table_source(), kinds) {
-            (false, _) => (Some(false), Some(false)),
-            (true, Some(k)) => (Some(k.scan), Some(k.lookup)),
-            (true, None) => (None, None),
-        };
+        let (scan, lookup) = source_flags(f);
         let identifier = f.identifier.as_deref().unwrap_or(UNKNOWN);
-        let _ = writeln!(out, "---\n# factory: {}\nconnector:", f.class);
+        let _ = writeln!(
+            out,
+            "---\n# factory: {}\nconnector:",
+            yaml_comment(&f.class)
+        );
         let _ = writeln!(out, "  type: {}", scalar(identifier));
         let _ = writeln!(
             out,
@@ -151,7 +166,7 @@ pub fn yaml(jar: &Path, factories: &[FactoryInfo]) -> String {
             ))
         );
         for note in &f.notes {
-            let _ = writeln!(out, "    # incomplete: {}", note.replace('\n', " "));
+            let _ = writeln!(out, "    # incomplete: {}", yaml_comment(note));
         }
         let listed = f
             .required_options
@@ -187,25 +202,27 @@ pub fn markdown(jar: &Path, factories: &[FactoryInfo]) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut out = format!("# Factories in `{name}`\n");
+    // Every jar-supplied string goes through escape.rs: a code span when it is plain, else
+    // escaped text, so no identifier, key or default can open a heading, a tag or a new row.
+    let mut out = format!("# Factories in {}\n", markdown_code(&name));
     if factories.is_empty() {
         out.push_str("\nNo factory is registered in META-INF/services/org.apache.flink.table.factories.Factory.\n");
     }
     for f in factories {
-        let short: Vec<&str> = f
+        let short: Vec<String> = f
             .interfaces
             .iter()
-            .map(|i| i.rsplit('.').next().unwrap_or(i))
+            .map(|i| markdown_cell(i.rsplit('.').next().unwrap_or(i)))
             .collect();
         let _ = writeln!(
             out,
-            "\n## `{}`\n\nClass `{}`; implements {}.\n",
-            f.identifier.as_deref().unwrap_or(UNKNOWN),
-            f.class,
+            "\n## {}\n\nClass {}; implements {}.\n",
+            markdown_code(f.identifier.as_deref().unwrap_or(UNKNOWN)),
+            markdown_code(&f.class),
             short.join(", ")
         );
         for note in &f.notes {
-            let _ = writeln!(out, "> Not read exactly: {}\n", note.replace('\n', " "));
+            let _ = writeln!(out, "> Not read exactly: {}\n", markdown_cell(note));
         }
         out.push_str("| Option | Required | Type | Default |\n|---|---|---|---|\n");
         let listed = f
@@ -217,15 +234,35 @@ pub fn markdown(jar: &Path, factories: &[FactoryInfo]) -> String {
         for (o, required) in listed {
             let default = match &o.default {
                 None => "—".to_string(),
-                Some(value) => format!("`{}`", value.as_deref().unwrap_or(UNKNOWN)),
+                Some(value) => markdown_code(value.as_deref().unwrap_or(UNKNOWN)),
             };
             let _ = writeln!(
                 out,
-                "| `{}` | {required} | {} | {default} |",
-                o.key,
-                o.ty.as_deref().unwrap_or(UNKNOWN)
+                "| {} | {required} | {} | {default} |",
+                markdown_code(&o.key),
+                markdown_cell(o.ty.as_deref().unwrap_or(UNKNOWN))
             );
         }
     }
     out
+}
+
+/// YAML and Markdown for a jar whose services file cannot be read: which factories it
+/// registers is unknown, said in place of the list (never an empty one).
+pub fn yaml_unknown(jar: &Path, reason: &str) -> String {
+    format!(
+        "{}# factories unknown: {}\n",
+        yaml(jar, &[]),
+        reason.replace(['\n', '\r'], " ")
+    )
+}
+
+pub fn markdown_unknown(jar: &Path, reason: &str) -> String {
+    // The heading as `markdown` writes it, without its "no factory" sentence.
+    let full = markdown(jar, &[]);
+    let heading = full.lines().next().unwrap_or_default();
+    format!(
+        "{heading}\n\nWhich factories the jar registers is unknown: {}.\n",
+        reason.replace(['\n', '\r'], " ")
+    )
 }

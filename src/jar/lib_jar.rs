@@ -11,7 +11,10 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{decompression_budget, open_regular, EntryError, JarError, SharedFile, MAX_ENTRIES};
+use super::{
+    decompression_budget, open_regular, EntryError, JarError, SharedFile, MAX_CENTRAL_DIRECTORY,
+    MAX_ENTRIES,
+};
 
 /// One central-directory record, by offsets into [`LibJar::directory`].
 #[derive(Debug, Clone, Copy)]
@@ -132,6 +135,13 @@ impl LibJar {
         let offset = cd_start
             .checked_sub(cd_offset)
             .ok_or_else(|| not_a_zip("central directory offset past its position"))?;
+        // The same bounds as an audited jar: a directory claiming more than the limit is
+        // refused before anything is allocated for it (a sparse file can claim 50 GiB).
+        if cd_size > MAX_CENTRAL_DIRECTORY {
+            return Err(not_a_zip(&format!(
+                "its central directory claims {cd_size} bytes, above the limit of {MAX_CENTRAL_DIRECTORY}"
+            )));
+        }
         let directory = read_exact_at(&file, cd_start, cd_size as usize).map_err(io)?;
         let mut records = Vec::with_capacity(count.min(1 << 20) as usize);
         let mut at = 0usize;
@@ -142,6 +152,7 @@ impl LibJar {
             records.push(record.0);
         }
         let hasher = foldhash::fast::FixedState::with_seed(0x5eed);
+        let budget = decompression_budget(file.on_disk());
         let mut jar = LibJar {
             path: path.to_owned(),
             file,
@@ -151,7 +162,7 @@ impl LibJar {
             records,
             collisions: Vec::new(),
             hasher,
-            budget: decompression_budget(len),
+            budget,
             spent: AtomicU64::new(0),
         };
         for i in 0..jar.records.len() as u32 {

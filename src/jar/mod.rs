@@ -22,14 +22,10 @@ use zip::ZipArchive;
 pub use lib_jar::LibJar;
 pub use shared_file::SharedFile;
 
-/// More entries than this is not a JAR anyone uploads; refusing keeps the index bounded.
-pub const MAX_ENTRIES: usize = 1_000_000;
-/// Class files, manifests and service files larger than this are not read.
-pub const DEFAULT_ENTRY_CAP: u64 = 64 << 20;
-/// Deflate cannot do better than ~1032:1; real class files stay far below this ratio.
-pub const SUSPICIOUS_RATIO: u64 = 200;
-/// Small entries with a high ratio (runs of zeros) are harmless.
-pub const SUSPICIOUS_MIN_SIZE: u64 = 1 << 20;
+// The limits live in crate::bounds (documented there and in docs/bounds.md).
+pub use crate::bounds::{
+    DEFAULT_ENTRY_CAP, MAX_CENTRAL_DIRECTORY, MAX_ENTRIES, SUSPICIOUS_MIN_SIZE, SUSPICIOUS_RATIO,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -108,9 +104,13 @@ pub enum EntryError {
 }
 
 /// Bytes all reads of one jar may decompress together: generous for real jars (they inflate
-/// 2–5×), small enough that high-ratio entries cannot cost minutes.
-pub fn decompression_budget(file_len: u64) -> u64 {
-    (256u64 << 20).saturating_add(file_len.saturating_mul(16))
+/// 2–5×), small enough that high-ratio entries cannot cost minutes. `on_disk` is what the file
+/// really occupies ([`SharedFile::on_disk`]): a sparse file's holes buy nothing.
+pub fn decompression_budget(on_disk: u64) -> u64 {
+    use crate::bounds::{DECOMPRESSION_BASE, DECOMPRESSION_MAX, DECOMPRESSION_PER_DISK_BYTE};
+    DECOMPRESSION_BASE
+        .saturating_add(on_disk.saturating_mul(DECOMPRESSION_PER_DISK_BYTE))
+        .min(DECOMPRESSION_MAX)
 }
 
 /// What a jar's reads left out, for the report.
@@ -179,7 +179,7 @@ pub fn connector_jars_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// What a path is, when it is not a regular file (symbolic links followed).
-fn irregular_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
+pub(crate) fn irregular_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
     if file_type.is_file() {
         return None;
     }
@@ -267,6 +267,7 @@ impl JarIndex {
             source,
         })?;
         let file_len = shared.len();
+        let on_disk = shared.on_disk();
         let archive = ZipArchive::new(shared).map_err(|e| JarError::NotAZip {
             path: path.to_owned(),
             reason: zip_reason(&e),
@@ -311,7 +312,7 @@ impl JarIndex {
             file_len,
             anomalies: OnceLock::new(),
             overlaps: OnceLock::new(),
-            budget: decompression_budget(file_len),
+            budget: decompression_budget(on_disk),
             spent: AtomicU64::new(0),
             skipped: Mutex::new(Skipped::default()),
         })
@@ -588,7 +589,7 @@ impl JarIndex {
             .archive
             .central_directory_start()
             .saturating_add(self.archive.offset());
-        let len = file_len.saturating_sub(start).min(512 << 20) as usize;
+        let len = file_len.saturating_sub(start).min(MAX_CENTRAL_DIRECTORY) as usize;
         let mut directory = vec![0u8; len];
         let mut reader = self.archive.clone().into_inner();
         if std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(start)).is_err()

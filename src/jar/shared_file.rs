@@ -12,6 +12,8 @@ const READ_AHEAD: usize = 16 * 1024;
 pub struct SharedFile {
     file: Arc<File>,
     len: u64,
+    /// Bytes the file occupies on disk (a sparse file's apparent length can be far more).
+    on_disk: u64,
     pos: u64,
     buf: Vec<u8>,
     buf_start: u64,
@@ -19,10 +21,19 @@ pub struct SharedFile {
 
 impl SharedFile {
     pub fn new(file: File) -> io::Result<Self> {
-        let len = file.metadata()?.len();
+        let metadata = file.metadata()?;
+        let len = metadata.len();
+        #[cfg(unix)]
+        let on_disk = {
+            use std::os::unix::fs::MetadataExt;
+            len.min(metadata.blocks().saturating_mul(512))
+        };
+        #[cfg(not(unix))]
+        let on_disk = len;
         Ok(SharedFile {
             file: Arc::new(file),
             len,
+            on_disk,
             pos: 0,
             buf: Vec::new(),
             buf_start: 0,
@@ -31,6 +42,11 @@ impl SharedFile {
 
     pub fn len(&self) -> u64 {
         self.len
+    }
+
+    /// Bytes really stored: budgets grow with this, never with a sparse file's holes.
+    pub fn on_disk(&self) -> u64 {
+        self.on_disk
     }
 
     pub fn is_empty(&self) -> bool {
@@ -61,6 +77,7 @@ impl Clone for SharedFile {
         SharedFile {
             file: Arc::clone(&self.file),
             len: self.len,
+            on_disk: self.on_disk,
             pos: self.pos,
             buf: Vec::new(),
             buf_start: 0,

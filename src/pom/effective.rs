@@ -7,6 +7,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::bounds::{
+    INTERPOLATION_MAX_DEPTH, INTERPOLATION_MAX_LEN, INTERPOLATION_MAX_STEPS,
+    POM_CHAIN_MAX_ELEMENTS, POM_MAX_ANCESTRY,
+};
 use crate::errors::{Error, Result};
 
 use super::merge::{inherit_plugins, merge_plugin, plugin_key};
@@ -14,7 +18,7 @@ use super::resolve::{Gav, Resolver};
 use super::{Element, Pom};
 
 /// Parents deeper than this are treated as a loop.
-const MAX_DEPTH: usize = 32;
+const MAX_DEPTH: usize = POM_MAX_ANCESTRY;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dependency {
@@ -113,6 +117,11 @@ fn parent_gav(root: &Element) -> Option<Gav> {
         artifact_id: p.text_of("artifactId").unwrap_or_default().to_string(),
         version: p.text_of("version").unwrap_or_default().to_string(),
     })
+}
+
+/// Elements of a tree, itself included (what a chain of POMs costs in memory).
+fn element_count(e: &Element) -> usize {
+    1 + e.children.iter().map(element_count).sum::<usize>()
 }
 
 fn read_pom(path: &Path) -> Result<Element> {
@@ -229,31 +238,61 @@ fn inherit_list(child: Option<&Element>, parent: &[Element]) -> Vec<Element> {
     out
 }
 
-/// `${name}` replaced from `properties`, repeatedly (bounded); unknown ones stay as written.
+/// `${name}` replaced from `properties`, recursively as Maven does; unknown ones stay as
+/// written. Bounded in length, substitutions and depth ([`crate::bounds`]): past a bound the
+/// text stays as written, so its `${…}` reads as unresolved (unknown), never as a value.
 pub fn interpolate(text: &str, properties: &HashMap<String, Property>) -> String {
-    let mut out = text.trim().to_string();
-    for _ in 0..16 {
-        let mut changed = false;
-        let mut from = 0;
-        while let Some(start) = out[from..].find("${").map(|s| s + from) {
-            let Some(len) = out[start..].find('}') else {
-                break;
-            };
-            let name = &out[start + 2..start + len];
-            match properties.get(name) {
-                Some(p) => {
-                    out = format!("{}{}{}", &out[..start], p.value, &out[start + len + 1..]);
-                    changed = true;
-                    from = start + p.value.len();
-                }
-                None => from = start + 2,
-            }
-        }
-        if !changed {
-            break;
-        }
+    let text = text.trim();
+    if !text.contains("${") {
+        return text.to_string();
     }
-    out
+    let mut out = String::with_capacity(text.len());
+    let mut steps = 0;
+    match expand(text, properties, 0, &mut steps, &mut out) {
+        Ok(()) => out,
+        Err(()) => text.to_string(),
+    }
+}
+
+/// Appends `text` with its `${…}` expanded to `out`; `Err` when a bound is passed.
+fn expand(
+    text: &str,
+    properties: &HashMap<String, Property>,
+    depth: usize,
+    steps: &mut usize,
+    out: &mut String,
+) -> std::result::Result<(), ()> {
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('}') else {
+            out.push_str(&rest[start..]);
+            return Ok(());
+        };
+        let name = &rest[start + 2..start + len];
+        let whole = &rest[start..=start + len];
+        match properties.get(name) {
+            Some(p) if depth < INTERPOLATION_MAX_DEPTH => {
+                *steps += 1;
+                if *steps > INTERPOLATION_MAX_STEPS {
+                    return Err(());
+                }
+                expand(p.value.trim(), properties, depth + 1, steps, out)?;
+            }
+            // A reference too deep is a cycle (Maven rejects it): unresolved.
+            Some(_) => return Err(()),
+            None => out.push_str(whole),
+        }
+        if out.len() > INTERPOLATION_MAX_LEN {
+            return Err(());
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    if out.len() > INTERPOLATION_MAX_LEN {
+        return Err(());
+    }
+    Ok(())
 }
 
 impl EffectivePom {
@@ -271,6 +310,7 @@ impl EffectivePom {
         let mut unresolved = Vec::new();
         let mut parent_unknown = false;
         let mut seen = vec![own_gav(&links[0].root)];
+        let mut elements = element_count(&links[0].root);
         while let Some(gav) = parent_gav(&links.last().expect("one").root) {
             let current = files.last().expect("one").clone();
             if seen.contains(&gav) || seen.len() > MAX_DEPTH {
@@ -288,9 +328,16 @@ impl EffectivePom {
             };
             match found {
                 Ok(file) => {
-                    links.push(Link {
-                        root: read_pom(&file)?,
-                    });
+                    let root = read_pom(&file)?;
+                    elements += element_count(&root);
+                    if elements > POM_CHAIN_MAX_ELEMENTS {
+                        unresolved.push(format!(
+                            "parent {gav} could not be read: with it this chain of POMs holds more than {POM_CHAIN_MAX_ELEMENTS} elements"
+                        ));
+                        parent_unknown = true;
+                        break;
+                    }
+                    links.push(Link { root });
                     files.push(file);
                     seen.push(gav);
                 }
@@ -568,4 +615,52 @@ impl EffectivePom {
 
 fn interpolated_key(e: &Element, properties: &HashMap<String, Property>) -> String {
     interpolate(&dependency_key(e), properties)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn props(pairs: &[(&str, &str)]) -> HashMap<String, Property> {
+        pairs
+            .iter()
+            .map(|(k, v)| {
+                let value = Property {
+                    value: v.to_string(),
+                    file: 0,
+                    line: 1,
+                };
+                (k.to_string(), value)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn interpolates_nested_and_keeps_unknown_and_unclosed_references() {
+        let p = props(&[("a", "${b}-x"), ("b", "1.${c}"), ("c", "20")]);
+        assert_eq!(interpolate(" v${a}/${nope}/${b", &p), "v1.20-x/${nope}/${b");
+        assert_eq!(interpolate("plain", &p), "plain");
+    }
+
+    #[test]
+    fn a_cycle_or_an_explosion_stays_as_written() {
+        let cycle = props(&[("a", "${b}"), ("b", "${a}")]);
+        assert_eq!(interpolate("${a}", &cycle), "${a}");
+        // Each level doubles ten times: 10^6 copies of `xxxxxxxxxx` if expanded.
+        let mut pairs = vec![("p0".to_string(), "xxxxxxxxxx".to_string())];
+        for level in 1..=6 {
+            pairs.push((
+                format!("p{level}"),
+                format!("${{p{}}}", level - 1).repeat(10),
+            ));
+        }
+        let refs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let started = std::time::Instant::now();
+        assert_eq!(interpolate("${p6}", &props(&refs)), "${p6}");
+        assert_eq!(interpolate("${p2}", &props(&refs)), "x".repeat(1000));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
 }

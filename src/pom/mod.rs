@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use crate::bounds::{POM_MAX_BYTES, POM_MAX_ELEMENTS, POM_MAX_NESTING};
 use crate::errors::{Error, Result};
 
 /// An XML element: name (without namespace prefix), text, children, 1-based line.
@@ -76,6 +77,16 @@ pub fn parse_xml(text: &str) -> std::result::Result<Element, String> {
         line
     };
     let mut stack: Vec<Element> = vec![Element::default()];
+    // Each element costs a tree node: their number bounds the memory a POM can take.
+    let mut elements = 0usize;
+    let mut count = || {
+        elements += 1;
+        if elements > POM_MAX_ELEMENTS {
+            Err(format!("more than {POM_MAX_ELEMENTS} elements"))
+        } else {
+            Ok(())
+        }
+    };
     loop {
         let position = reader.buffer_position();
         let event = reader
@@ -83,8 +94,9 @@ pub fn parse_xml(text: &str) -> std::result::Result<Element, String> {
             .map_err(|e| format!("line {}: {e}", line_at(reader.error_position())))?;
         match event {
             Event::Start(start) => {
-                if stack.len() > 256 {
-                    return Err("elements nested too deeply".into());
+                count()?;
+                if stack.len() > POM_MAX_NESTING {
+                    return Err(format!("elements nested deeper than {POM_MAX_NESTING}"));
                 }
                 let name = start.local_name().as_ref().to_string();
                 stack.push(Element {
@@ -95,6 +107,7 @@ pub fn parse_xml(text: &str) -> std::result::Result<Element, String> {
                 });
             }
             Event::Empty(start) => {
+                count()?;
                 let name = start.local_name().as_ref().to_string();
                 stack.last_mut().expect("root").children.push(Element {
                     name,
@@ -160,9 +173,33 @@ pub struct Pom {
 }
 
 impl Pom {
+    /// Reads at most [`POM_MAX_BYTES`]: a larger file is refused before it is read whole.
     pub fn read(path: &Path) -> Result<Pom> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+        use std::io::Read;
+        let cannot = |e| Error::io(format!("cannot read {}", path.display()), e);
+        // A FIFO would block the open: only regular files are read.
+        let kind = std::fs::metadata(path).map_err(cannot)?.file_type();
+        if let Some(kind) = crate::jar::irregular_kind(&kind) {
+            return Err(Error::usage(format!(
+                "{} is {kind}, not a pom.xml",
+                path.display()
+            )));
+        }
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let mut bytes = Vec::new();
+        file.take(POM_MAX_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        if bytes.len() as u64 > POM_MAX_BYTES {
+            return Err(Error::usage(format!(
+                "{}: larger than {} MiB, the limit for a pom.xml",
+                path.display(),
+                POM_MAX_BYTES >> 20
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::usage(format!("{}: not a readable pom.xml: {e}", path.display()))
+        })?;
         Pom::parse(path, &text)
     }
 

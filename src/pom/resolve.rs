@@ -1,13 +1,18 @@
 //! Finding a parent or imported POM the way Maven does: the `<relativePath>` (default
-//! `../pom.xml`) when it holds the same coordinates, then the local repository, then the
-//! user's own Maven (`mvn dependency:get`), so their settings.xml, mirrors and credentials
-//! apply. No repository address is known to this tool.
+//! `../pom.xml`) when it holds the same coordinates, then the local repository, then — only
+//! when the user opts in with `CARGO_FLINK_CONNECTOR_MVN` — the user's own Maven
+//! (`mvn dependency:get`), so their settings.xml, mirrors and credentials apply. A cloned
+//! repository's POM must not make `check` download and run for minutes: Maven calls are off by
+//! default and bounded in number and time ([`crate::bounds`]). No repository address is known
+//! to this tool.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::bounds::{MAVEN_CALL_TIMEOUT, MAVEN_MAX_CALLS, MAVEN_TOTAL_TIME};
 
 /// `groupId:artifactId:version`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,13 +59,14 @@ pub struct ResolveOptions {
     pub mvn: Option<PathBuf>,
 }
 
-/// `CARGO_FLINK_CONNECTOR_MVN` names the Maven to run (`none` or empty: do not run Maven).
+/// `CARGO_FLINK_CONNECTOR_MVN` opts in to running Maven for POMs the local repository lacks and
+/// names it (`mvn`: the one on PATH); unset, empty or `none`: Maven is not run.
 pub const MVN_ENV: &str = "CARGO_FLINK_CONNECTOR_MVN";
 
 impl ResolveOptions {
     /// The user's setup: `-Dmaven.repo.local` in MAVEN_ARGS/MAVEN_OPTS, else `localRepository`
     /// of ~/.m2/settings.xml, else ~/.m2/repository; and
-    /// `mvn` from PATH unless `CARGO_FLINK_CONNECTOR_MVN` says otherwise.
+    /// the Maven `CARGO_FLINK_CONNECTOR_MVN` names, if any (the opt-in).
     pub fn from_env() -> ResolveOptions {
         let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
         // `-Dmaven.repo.local=DIR` in MAVEN_OPTS/MAVEN_ARGS wins over settings.xml, as in mvn.
@@ -77,7 +83,7 @@ impl ResolveOptions {
         let mvn = match std::env::var_os(MVN_ENV) {
             Some(v) if v.is_empty() || v == "none" => None,
             Some(v) => Some(PathBuf::from(v)),
-            None => Some(PathBuf::from("mvn")),
+            None => None,
         };
         ResolveOptions {
             local_repository,
@@ -106,9 +112,10 @@ pub struct Resolver {
     answers: HashMap<Gav, Result<PathBuf, String>>,
     /// BOMs already modelled in this run, by file.
     pub(crate) imported: HashMap<PathBuf, Result<super::effective::Imported, String>>,
+    /// Maven calls made so far, and their time together (bounded per run).
+    calls: usize,
+    spent: Duration,
 }
-
-const MVN_TIMEOUT: Duration = Duration::from_secs(300);
 
 impl Resolver {
     pub fn new(options: ResolveOptions) -> Resolver {
@@ -116,6 +123,8 @@ impl Resolver {
             options,
             answers: HashMap::new(),
             imported: HashMap::new(),
+            calls: 0,
+            spent: Duration::ZERO,
         }
     }
 
@@ -130,7 +139,7 @@ impl Resolver {
         answer
     }
 
-    fn find(&self, gav: &Gav) -> Result<PathBuf, String> {
+    fn find(&mut self, gav: &Gav) -> Result<PathBuf, String> {
         if !gav.is_plain() {
             return Err(format!(
                 "{gav} has an unresolved property or an unusual character"
@@ -140,13 +149,31 @@ impl Resolver {
         if path.is_file() {
             return Ok(path);
         }
-        let Some(mvn) = &self.options.mvn else {
+        let Some(mvn) = self.options.mvn.clone() else {
             return Err(format!(
-                "not in the local repository {} (Maven not run: {MVN_ENV}=none)",
+                "not in the local repository {} (Maven not run; {MVN_ENV}=mvn lets check fetch it)",
                 self.options.local_repository.display()
             ));
         };
-        run_mvn(mvn, gav)?;
+        if self.calls >= MAVEN_MAX_CALLS {
+            return Err(format!(
+                "not in the local repository, and this run already made the {MAVEN_MAX_CALLS} Maven calls it may"
+            ));
+        }
+        let Some(left) = MAVEN_TOTAL_TIME
+            .checked_sub(self.spent)
+            .filter(|left| !left.is_zero())
+        else {
+            return Err(format!(
+                "not in the local repository, and this run's {} s for Maven are spent",
+                MAVEN_TOTAL_TIME.as_secs()
+            ));
+        };
+        self.calls += 1;
+        let started = Instant::now();
+        let ran = run_mvn(&mvn, gav, left.min(MAVEN_CALL_TIMEOUT));
+        self.spent += started.elapsed();
+        ran?;
         if path.is_file() {
             Ok(path)
         } else {
@@ -160,7 +187,7 @@ impl Resolver {
 
 /// `mvn -B -q dependency:get -Dartifact=G:A:V:pom -Dtransitive=false`, in an empty directory
 /// (so no project's POM is read), bounded by a timeout.
-fn run_mvn(mvn: &Path, gav: &Gav) -> Result<(), String> {
+fn run_mvn(mvn: &Path, gav: &Gav, timeout: Duration) -> Result<(), String> {
     let scratch = tempfile::tempdir().map_err(|e| format!("cannot create a temp dir: {e}"))?;
     // Output goes to a file: a pipe nobody reads while we wait could fill and stall Maven.
     let log_path = scratch.path().join("mvn.log");
@@ -181,13 +208,13 @@ fn run_mvn(mvn: &Path, gav: &Gav) -> Result<(), String> {
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > MVN_TIMEOUT => {
+            Ok(None) if started.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(format!(
                     "{} dependency:get timed out after {} s",
                     mvn.display(),
-                    MVN_TIMEOUT.as_secs()
+                    timeout.as_secs()
                 ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),
@@ -208,4 +235,31 @@ fn run_mvn(mvn: &Path, gav: &Gav) -> Result<(), String> {
         .take(300)
         .collect::<String>();
     Err(format!("mvn dependency:get failed: {reason}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Once the run's time for Maven is spent, no further call is made (a Maven that does not
+    /// exist would fail differently), and the answer says why.
+    #[test]
+    fn no_maven_call_once_the_time_budget_is_spent() {
+        let repo = tempfile::tempdir().unwrap();
+        let mut resolver = Resolver::new(ResolveOptions {
+            local_repository: repo.path().to_owned(),
+            mvn: Some(PathBuf::from("/nonexistent/mvn")),
+        });
+        let gav = |a: &str| Gav {
+            group_id: "g".into(),
+            artifact_id: a.into(),
+            version: "1".into(),
+        };
+        let first = resolver.resolve(&gav("a")).unwrap_err();
+        assert!(first.contains("cannot run /nonexistent/mvn"), "{first}");
+        resolver.spent = MAVEN_TOTAL_TIME;
+        let second = resolver.resolve(&gav("b")).unwrap_err();
+        assert!(second.contains("s for Maven are spent"), "{second}");
+        assert_eq!(resolver.calls, 1);
+    }
 }

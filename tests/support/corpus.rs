@@ -18,34 +18,41 @@ pub fn list() -> Vec<(String, String)> {
 
 /// The cached jar of `G:A:V`, fetched with Maven (`dependency:copy`) when missing.
 pub fn fetch(coordinate: &str) -> Result<PathBuf, String> {
+    fetch_artifact(coordinate, "corpus", "jar")
+}
+
+/// The cached POM of `G:A:V` (under corpus-poms/), fetched with Maven when missing, so a test
+/// that reads a corpus POM never depends on another test having downloaded it.
+pub fn fetch_pom(coordinate: &str) -> Result<PathBuf, String> {
+    fetch_artifact(coordinate, "corpus-poms", "pom")
+}
+
+/// `<cache>/<folder>/<group>/<artifact>/<version>/<artifact>-<version>.<kind>`, copied there by
+/// `mvn dependency:copy` through [`super::ensure_cached`] (safe when two tests want it at once).
+fn fetch_artifact(coordinate: &str, folder: &str, kind: &str) -> Result<PathBuf, String> {
     let parts: Vec<&str> = coordinate.split(':').collect();
     let [group, artifact, version] = parts[..] else {
         return Err(format!("{coordinate}: not G:A:V"));
     };
     let dir = super::cache_dir()
-        .join("corpus")
+        .join(folder)
         .join(group)
         .join(artifact)
         .join(version);
-    let jar = dir.join(format!("{artifact}-{version}.jar"));
-    if jar.is_file() {
-        return Ok(jar);
-    }
-    let partial = dir.with_extension("partial");
-    let _ = std::fs::remove_dir_all(&partial);
-    let out = Command::new("mvn")
-        .args(["-B", "-q", "dependency:copy"])
-        .arg(format!("-Dartifact={coordinate}"))
-        .arg(format!("-DoutputDirectory={}", partial.display()))
-        .output()
-        .map_err(|e| format!("mvn: {e}"))?;
-    if !out.status.success() {
-        let _ = std::fs::remove_dir_all(&partial);
-        return Err(format!("{coordinate}: Maven could not resolve it"));
-    }
-    std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
-    std::fs::rename(&partial, &dir).map_err(|e| e.to_string())?;
-    Ok(jar)
+    super::ensure_cached(&dir, |partial| {
+        let out = Command::new("mvn")
+            .args(["-B", "-q", "dependency:copy"])
+            .arg(format!("-Dartifact={coordinate}:{kind}"))
+            .arg(format!("-DoutputDirectory={}", partial.display()))
+            .output()
+            .map_err(|e| format!("mvn: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!("{coordinate}: Maven could not resolve it"))
+        }
+    })?;
+    Ok(dir.join(format!("{artifact}-{version}.{kind}")))
 }
 
 /// The provisioned patch of `line` ("1.20" → "1.20.5").

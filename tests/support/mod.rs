@@ -46,8 +46,12 @@ pub fn maven_lines() -> Vec<&'static str> {
     }
 }
 
+/// The tool, with CI's or the user's `CARGO_TERM_COLOR` removed: colour follows the pipe unless a
+/// test asks for it (a CI exporting `CARGO_TERM_COLOR=always` colours every command's output).
 pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cargo-flink-connector"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-flink-connector"));
+    cmd.env_remove("CARGO_TERM_COLOR");
+    cmd
 }
 
 /// Runs `cargo-flink-connector flink-connector ARGS` in `cwd`.
@@ -92,6 +96,32 @@ pub fn cache_dir() -> PathBuf {
             PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
                 .join(".cache/cargo-flink-connector")
         })
+}
+
+/// Makes sure the cache directory `dir` exists, filling it with `fill` when it does not: `fill`
+/// writes into a fresh sibling directory that is renamed into place, so a reader never sees a
+/// half-written entry and two tests filling the same entry at once both succeed (the loser's copy
+/// is dropped). Every test fills what it reads through this, never relying on another test.
+pub fn ensure_cached(
+    dir: &Path,
+    fill: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<(), String> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let parent = dir.parent().expect("a cache entry has a parent");
+    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let partial = tempfile::Builder::new()
+        .prefix(".partial-")
+        .tempdir_in(parent)
+        .map_err(|e| format!("{}: {e}", parent.display()))?;
+    fill(partial.path())?;
+    match std::fs::rename(partial.path(), dir) {
+        Ok(()) => Ok(()),
+        // Another test renamed its copy into place first: use that one.
+        Err(_) if dir.is_dir() => Ok(()),
+        Err(e) => Err(format!("{}: {e}", dir.display())),
+    }
 }
 
 pub fn flink_lib(version: &str) -> Option<PathBuf> {

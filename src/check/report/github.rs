@@ -51,11 +51,12 @@ pub fn write(report: &Report, out: &mut dyn Write, step_summary: Option<&Path>) 
             let line = f.line.map(|l| format!(",line={l}")).unwrap_or_default();
             writeln!(
                 out,
-                "::{command} file={}{line},title={}::{} ({}) — {}",
+                "::{command} file={}{line},title={}::{} ({}){} — {}",
                 escape_property(&file.path),
                 escape_property(&format!("{} [{}]", f.rule, f.location)),
                 escape_data(&f.message),
                 escape_data(&f.location),
+                escape_data(&super::occurrence_lines(f)),
                 escape_data(&f.hint)
             )?;
         }
@@ -78,8 +79,14 @@ pub fn write(report: &Report, out: &mut dyn Write, step_summary: Option<&Path>) 
     Ok(())
 }
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+use crate::escape::{markdown_cell as cell, markdown_code};
+
+/// A grouped finding's occurrences inside its table cell, `<br>`-separated (a cell is one line).
+fn occurrence_cell(f: &crate::check::finding::Finding) -> String {
+    f.occurrences
+        .iter()
+        .map(|o| format!("<br>• {} ({})", cell(&o.detail), cell(&o.location)))
+        .collect()
 }
 
 fn markdown(report: &Report) -> String {
@@ -97,7 +104,11 @@ fn markdown(report: &Report) -> String {
         plural(report.files.len(), "file")
     );
     for file in &report.files {
-        md.push_str(&format!("### `{}` (target {})\n\n", file.path, file.target));
+        md.push_str(&format!(
+            "### {} (target {})\n\n",
+            markdown_code(&file.path),
+            cell(&file.target)
+        ));
         if file.findings.is_empty() {
             md.push_str("No findings.\n\n");
             continue;
@@ -105,11 +116,11 @@ fn markdown(report: &Report) -> String {
         md.push_str("| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
         for f in &file.findings {
             md.push_str(&format!(
-                "| {} | `{}` | `{}` | {} |\n",
+                "| {} | `{}` | {} | {} |\n",
                 f.severity.as_str(),
                 f.rule,
-                cell(&f.location),
-                cell(&f.message)
+                markdown_code(&f.location),
+                cell(&f.message) + &occurrence_cell(f)
             ));
         }
         md.push('\n');

@@ -5,12 +5,33 @@ mod human;
 mod junit;
 mod sarif;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use super::Report;
 
 pub use junit::catalog as junit_catalog;
 pub use sarif::catalog as sarif_catalog;
+
+/// The version of the JSON shapes `check` and `inspect` write (schemas/*.schema.json): bumped
+/// when a field is removed or changes meaning; new fields keep it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A JSON document with its `schema_version` first.
+#[derive(serde::Serialize)]
+struct Versioned<'a, T: serde::Serialize> {
+    schema_version: u32,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+impl<'a, T: serde::Serialize> Versioned<'a, T> {
+    fn new(body: &'a T) -> Self {
+        Versioned {
+            schema_version: SCHEMA_VERSION,
+            body,
+        }
+    }
+}
 
 /// The report formats (the CLI maps its own `--format` onto these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,11 +46,12 @@ pub enum Format {
 pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Human => {
-            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            human::write(report, color, out)
+            // --color, CARGO_TERM_COLOR, NO_COLOR and the terminal, as every command; -q: findings only.
+            let quiet = crate::ui::verbosity() == crate::ui::Verbosity::Quiet;
+            human::write(report, crate::ui::color(), quiet, out)
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
+            serde_json::to_writer_pretty(&mut *out, &Versioned::new(report))?;
             writeln!(out)
         }
         Format::Sarif => {
@@ -59,6 +81,14 @@ fn display_location(path: &str, location: &str) -> String {
     }
 }
 
+/// A grouped finding's occurrences, one `\n  - detail (location)` line each (empty for one).
+fn occurrence_lines(f: &crate::check::finding::Finding) -> String {
+    f.occurrences
+        .iter()
+        .map(|o| format!("\n  - {} ({})", o.detail, o.location))
+        .collect()
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -66,12 +96,17 @@ fn plural(n: usize, word: &str) -> String {
 /// Control characters (an entry name may hold ESC or newlines) as `\u{1b}`, so a hostile jar
 /// cannot rewrite the terminal or forge CI annotations.
 pub fn escape_controls(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    escape_controls_but(text, '\0')
+}
+
+/// [`escape_controls`] keeping `kept` (a line break in multi-line text) as it is.
+fn escape_controls_but(text: &str, kept: char) -> String {
+    if !text.chars().any(|c| c.is_control() && c != kept) {
         return text.to_string();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if c.is_control() && c != kept {
                 format!("\\u{{{:x}}}", u32::from(c))
             } else {
                 c.to_string()

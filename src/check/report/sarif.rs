@@ -110,7 +110,30 @@ pub fn sarif(report: &Report) -> Sarif {
                 .physical_location(physical)
                 .logical_locations(vec![logical])
                 .build();
-            SarifResult::builder()
+            // Each occurrence of a grouped finding is a related location with its own text.
+            let related: Vec<Location> = f
+                .occurrences
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    Location::builder()
+                        .id(i as i64)
+                        .physical_location(
+                            PhysicalLocation::builder()
+                                .artifact_location(
+                                    ArtifactLocation::builder().uri(uri(&file.path)).build(),
+                                )
+                                .build(),
+                        )
+                        .logical_locations(vec![LogicalLocation::builder()
+                            .fully_qualified_name(o.location.clone())
+                            .kind("member")
+                            .build()])
+                        .message(Message::builder().text(o.detail.clone()).build())
+                        .build()
+                })
+                .collect();
+            let mut result = SarifResult::builder()
                 .rule_id(f.rule)
                 .rule_index(catalog.iter().position(|r| r.id == f.rule).unwrap_or(0) as i64)
                 .level(level(f.severity))
@@ -120,7 +143,11 @@ pub fn sarif(report: &Report) -> Sarif {
                         .build(),
                 )
                 .locations(vec![location])
-                .build()
+                .build();
+            if !related.is_empty() {
+                result.related_locations = Some(related);
+            }
+            result
         })
         .collect();
     let mut log = log(&catalog, results);

@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::context::{JarContext, OwnedMemberRef};
-use crate::check::finding::{examples, Findings, Rule, Severity};
-use crate::classfile::MemberKind;
+use crate::check::finding::{examples, Findings, Occurrence, Rule, Severity};
 use crate::flink::index::{describe_lines, lines_with};
 use crate::flink::runtime::shaded_library_of;
 use crate::inspect::classpath::Answer;
@@ -116,6 +115,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         }
     }
     let target = ctx.target.to_string();
+    let mut found = Vec::new();
     for (referenced, users) in removed {
         let lines = lines_with(referenced);
         let message = format!(
@@ -124,13 +124,14 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             internal_to_binary(referenced),
             shipped_elsewhere(&lines, target_line, &target),
         );
-        out.add_at(
-            &REMOVED_API,
-            severity_by_direction(&lines, target_line),
-            format!("{}.class", users[0]),
-            message,
-        );
+        let severity = severity_by_direction(&lines, target_line);
+        found.push((severity, format!("{}.class", users[0]), message));
     }
+    // One cause per direction: classes only later lines add, or classes the target lost.
+    out.add_each(&REMOVED_API, found, |severity, n| match severity {
+        Severity::Warning => format!("{n} Flink classes the jar refers to were added after {target} (built against a later Flink?)"),
+        _ => format!("{n} Flink classes the jar refers to are not in {target}, though other lines ship them"),
+    });
     report(
         out,
         &PLANNER_INTERNAL,
@@ -218,15 +219,39 @@ pub(super) fn users_text(users: &[&str]) -> String {
     )
 }
 
+/// One finding per cause (`why`), listing each referenced class and its users.
 fn report(out: &mut Findings, rule: &Rule, groups: BTreeMap<&str, Vec<&str>>, why: &str) {
-    for (referenced, users) in groups {
-        let message = format!(
+    let single = groups.iter().next().map(|(referenced, users)| {
+        format!(
             "{} refers to {} {why}",
-            users_text(&users),
+            users_text(users),
             internal_to_binary(referenced)
-        );
-        out.add(rule, format!("{}.class", users[0]), message);
-    }
+        )
+    });
+    let referenced: Vec<String> = groups.keys().map(|r| internal_to_binary(r)).collect();
+    let occurrences = groups
+        .iter()
+        .map(|(referenced, users)| Occurrence {
+            location: format!("{}.class", users[0]),
+            detail: format!(
+                "{} used by {}",
+                internal_to_binary(referenced),
+                users_text(users)
+            ),
+        })
+        .collect();
+    out.add_grouped(
+        rule,
+        rule.severity,
+        |n| {
+            format!(
+                "{n} classes the jar refers to are Flink classes {why}: {}",
+                examples(&referenced, 3)
+            )
+        },
+        || single.unwrap_or_default(),
+        occurrences,
+    );
 }
 
 fn check_members(
@@ -260,16 +285,9 @@ fn check_members(
         }
     }
     let target_line = ctx.target.version.line.line;
+    let mut found = Vec::new();
     for (member, uses) in missing {
         let users: Vec<&str> = uses.iter().map(|(class, _)| *class).collect();
-        let (what, shown) = if member.kind == MemberKind::Field {
-            (
-                "field",
-                format!("{} (type {})", member.name, member.descriptor),
-            )
-        } else {
-            ("method", format!("{}{}", member.name, member.descriptor))
-        };
         // An error even when the member was only added later: a 1.20 connector's
         // optionalOptions() reading FactoryUtil.SOURCE_PARALLELISM (1.19+) fails on 1.17 with
         // NoSuchFieldError (tests/matrix_proof.rs). The one exception: every use sits in the
@@ -295,18 +313,28 @@ fn check_members(
         } else {
             (MISSING_MEMBER.severity, String::new())
         };
-        out.add_at(
-            &MISSING_MEMBER,
+        found.push((
             severity,
             format!("{}.class", users[0]),
             format!(
-                "{} uses {what} {}.{shown} which {} does not have{added}{reach}",
+                "{} uses {} which {} does not have{added}{reach}",
                 users_text(&users),
-                internal_to_binary(&member.owner),
+                member.java(),
                 ctx.target
             ),
-        );
+        ));
     }
+    out.add_each(&MISSING_MEMBER, found, |severity, n| {
+        let reach = if severity == Severity::Warning {
+            " (each used only where that line never calls it)"
+        } else {
+            ""
+        };
+        format!(
+            "{n} Flink fields and methods the jar uses are not in {}{reach}",
+            ctx.target
+        )
+    });
 }
 
 #[cfg(test)]

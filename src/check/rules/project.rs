@@ -23,8 +23,7 @@ const FACTORY_SPIS: &[&str] = &[
     "org.apache.flink.table.factories.TableFactory",
 ];
 
-/// Source files larger than this are not read (no hand-written class is that big).
-const MAX_SOURCE: u64 = 8 << 20;
+use crate::bounds::SOURCE_FILE_MAX as MAX_SOURCE;
 
 fn files_below(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)

@@ -5,9 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::context::{JarContext, OwnedMemberRef};
+use crate::check::context::{ClassFacts, JarContext, OwnedMemberRef};
 use crate::check::finding::{Findings, Rule, Severity};
-use crate::classfile::MemberKind;
 use crate::flink::index::{self, describe_lines, IndexedClass, LineIndex, Stability};
 use crate::flink::runtime::{shaded_library_of, RuntimeLib};
 use crate::flink::LINES;
@@ -155,7 +154,15 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
     // member of a public class → (its own annotation, the classes using it)
     let mut members: BTreeMap<&OwnedMemberRef, (Stability, Vec<&str>)> = BTreeMap::new();
     let mut known: BTreeMap<&str, Option<Stability>> = BTreeMap::new();
-    for class in classes.iter().filter(|c| !c.deprecated) {
+    // A bundled copy of a class the runtime ships is the bundled-* rules' finding (one cause,
+    // one finding): what that copy refers to is the runtime's business, not the jar's.
+    let bundled_flink = |c: &&ClassFacts| {
+        c.name.starts_with("org/apache/flink/") && runtime.jar_of(&c.entry).is_some()
+    };
+    for class in classes
+        .iter()
+        .filter(|c| !c.deprecated && !bundled_flink(c))
+    {
         for r in class
             .foreign_refs
             .iter()
@@ -262,21 +269,13 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             |index| member_on_line(index, member),
             |state| member_label(state, &target_state, &member.name),
         );
-        let (what, shown) = if member.kind == MemberKind::Field {
-            (
-                "field",
-                format!("{} (type {})", member.name, member.descriptor),
-            )
-        } else {
-            ("method", format!("{}{}", member.name, member.descriptor))
-        };
         out.add(
             &INTERNAL_API,
             format!("{}.class", users[0]),
             format!(
-                "{} {what} {}.{shown} of a public class, used by {}: {lines}",
+                "{} {} of a public class, used by {}: {lines}",
                 described(stability),
-                internal_to_binary(&member.owner),
+                member.java(),
                 users_text(&users)
             ),
         );

@@ -190,7 +190,7 @@ fn legacy_listed(ctx: &JarContext) -> HashSet<String> {
         return HashSet::new();
     }
     let name = format!("META-INF/services/{LEGACY_TABLE_FACTORY}");
-    let Some(Ok(bytes)) = ctx.jar.read_named(&name, 1 << 20) else {
+    let Some(Ok(bytes)) = ctx.jar.read_named(&name, crate::bounds::SERVICES_FILE_MAX) else {
         return HashSet::new();
     };
     match crate::jar::services::parse_services(&bytes) {
