@@ -61,6 +61,12 @@ pub enum Command {
     /// Add or remove a Flink line of the project (connector.toml `[flink] lines`), then re-render
     #[command(subcommand)]
     Line(LineCommand),
+    /// Add or remove a capability (scan, lookup, sink), then re-render
+    #[command(subcommand)]
+    Capability(CapabilityCommand),
+    /// Add or remove a bundled (relocated) or test-scope Maven dependency, then re-render
+    #[command(subcommand)]
+    Dependency(DependencyCommand),
     /// Work with the template sets
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -109,6 +115,9 @@ pub struct NewArgs {
     /// Print the files that would be written, the Flink version and Java release; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Create the project even if the preset's own code would not compile against it
+    #[arg(long)]
+    pub allow_broken: bool,
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +138,9 @@ pub struct GenerateArgs {
     /// Project directory [default: the current directory or the nearest parent with connector.toml]
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
+    /// Apply a change that leaves the project's own code behind (the places to change are listed)
+    #[arg(long)]
+    pub allow_broken: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,6 +154,9 @@ pub enum OptionCommand {
         /// Project directory [default: the current directory or the nearest parent with connector.toml]
         #[arg(long, value_name = "DIR")]
         path: Option<PathBuf>,
+        /// Apply a change that leaves the project's own code behind (the places to change are listed)
+        #[arg(long)]
+        allow_broken: bool,
     },
     /// Change fields of an existing option
     Set(OptionSpec),
@@ -151,7 +166,7 @@ pub enum OptionCommand {
 pub struct OptionSpec {
     /// Option key, e.g. `sink.batch-size`
     pub key: String,
-    /// string, int, long, boolean, double or duration
+    /// string, int, long, boolean, double, duration, memory (`64 mb`), list (`a;b`) or map
     #[arg(long = "type", value_name = "TYPE", hide_possible_values = true, value_parser = Suggest(option_types))]
     pub type_: Option<String>,
     /// Default value, in Flink's syntax for the type (`30 s` for durations)
@@ -169,6 +184,9 @@ pub struct OptionSpec {
     /// Project directory [default: the current directory or the nearest parent with connector.toml]
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
+    /// Apply a change that leaves the project's own code behind (the places to change are listed)
+    #[arg(long)]
+    pub allow_broken: bool,
 }
 
 #[derive(Debug, Args)]
@@ -268,6 +286,9 @@ pub enum LineCommand {
         /// Project directory (default: the current directory)
         #[arg(long, value_name = "DIR")]
         path: Option<PathBuf>,
+        /// Apply a change that leaves the project's own code behind (the places to change are listed)
+        #[arg(long)]
+        allow_broken: bool,
     },
     /// Stop building a Flink line (not the primary: change `[flink] version` for that)
     Remove {
@@ -277,6 +298,9 @@ pub enum LineCommand {
         /// Project directory (default: the current directory)
         #[arg(long, value_name = "DIR")]
         path: Option<PathBuf>,
+        /// Apply a change that leaves the project's own code behind (the places to change are listed)
+        #[arg(long)]
+        allow_broken: bool,
     },
 }
 
@@ -364,4 +388,58 @@ fn option_types() -> &'static [&'static str] {
     once(&CELL, || {
         crate::manifest::OptionType::NAMES.split(", ").collect()
     })
+}
+
+// ---- manifest commands: capability, dependency (issue 18) ----
+
+#[derive(Debug, Subcommand)]
+pub enum CapabilityCommand {
+    /// Add a capability; the owned client gets marked stubs for the methods it needs
+    Add(CapabilityArgs),
+    /// Remove a capability (not the last one)
+    Remove(CapabilityArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CapabilityArgs {
+    /// scan, lookup or sink
+    pub capability: String,
+    /// Project directory [default: the current directory or the nearest parent with connector.toml]
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+    /// Apply a change that leaves the project's own code behind (the places to change are listed)
+    #[arg(long)]
+    pub allow_broken: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DependencyCommand {
+    /// Add a dependency: bundled into the jar (relocated) or, with --test, test scope only
+    Add {
+        /// Maven coordinates GROUP:ARTIFACT:VERSION, e.g. `org.apache.commons:commons-pool2:2.12.0`
+        coordinates: String,
+        /// Java package to relocate under `<package>.shaded.` (repeatable) [default: none]
+        #[arg(long, value_name = "PACKAGE", conflicts_with = "test")]
+        relocate: Vec<String>,
+        /// Test scope (e.g. `org.assertj:assertj-core:3.27.3`): on the test class path, not in the jar
+        #[arg(long)]
+        test: bool,
+        /// Project directory [default: the current directory or the nearest parent with connector.toml]
+        #[arg(long, value_name = "DIR")]
+        path: Option<PathBuf>,
+        /// Apply a change that leaves the project's own code behind (the places to change are listed)
+        #[arg(long)]
+        allow_broken: bool,
+    },
+    /// Remove a dependency by GROUP:ARTIFACT
+    Remove {
+        /// GROUP:ARTIFACT (a version is ignored)
+        coordinates: String,
+        /// Project directory [default: the current directory or the nearest parent with connector.toml]
+        #[arg(long, value_name = "DIR")]
+        path: Option<PathBuf>,
+        /// Apply a change that leaves the project's own code behind (the places to change are listed)
+        #[arg(long)]
+        allow_broken: bool,
+    },
 }

@@ -48,6 +48,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Inspect(args) => commands::cmd_inspect(args),
         Command::Package(args) => commands::cmd_package(args),
         Command::Line(args) => commands::cmd_line(args),
+        Command::Capability(args) => commands::cmd_capability(args),
+        Command::Dependency(args) => commands::cmd_dependency(args),
         Command::Templates(args) => commands::cmd_templates(args),
         Command::Completions(args) => commands::cmd_completions(args),
     };

@@ -125,6 +125,7 @@ fn manifest(i: usize, case: &Case, flink: &str, tree: &TemplateTree) -> Manifest
         },
         options,
         dependencies: Vec::new(),
+        skip_files: Vec::new(),
     }
 }
 

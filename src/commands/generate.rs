@@ -19,7 +19,13 @@ pub fn cmd_generate(args: GenerateArgs) -> Result<u8> {
         return check(&root, args.templates.as_deref(), args.strict);
     }
     let lock = ProjectLock::acquire(&root)?;
-    update(&lock, args.templates.as_deref(), args.force, None)
+    update(
+        &lock,
+        args.templates.as_deref(),
+        args.force,
+        None,
+        args.allow_broken,
+    )
 }
 
 /// Renders `manifest` with its template set (`--templates` > manifest > workspace). Workspace
@@ -81,6 +87,23 @@ fn check(root: &Path, templates: Option<&Path>, strict: bool) -> Result<u8> {
     for c in &drift {
         ui::diff(&c.diff());
     }
+    let missing_owned: Vec<&str> = drift
+        .iter()
+        .filter(|c| c.action == Action::Create)
+        .filter(|c| {
+            files
+                .iter()
+                .any(|f| f.path == c.path && f.kind == render::FileKind::Owned)
+        })
+        .map(|c| c.path.as_str())
+        .collect();
+    if !missing_owned.is_empty() {
+        eprintln!(
+            "note: your own file(s) {} are missing; `generate` would create them again. Deleted on purpose? List them in connector.toml: [files] skip = [\"{}\"]",
+            missing_owned.join(", "),
+            missing_owned.join("\", \"")
+        );
+    }
     if !drift.is_empty() {
         eprintln!(
             "{} file(s) differ from what {MANIFEST_FILE} renders: {}; run `cargo flink-connector generate`",
@@ -105,6 +128,22 @@ pub struct ManifestEdit {
     pub summary: String,
 }
 
+/// What every manifest command ends with: `update` with its edit, the manifest's templates.
+pub fn apply_edit(
+    lock: &ProjectLock,
+    manifest: LocalManifest,
+    summary: String,
+    allow_broken: bool,
+) -> Result<u8> {
+    update(
+        lock,
+        None,
+        false,
+        Some(ManifestEdit { manifest, summary }),
+        allow_broken,
+    )
+}
+
 /// Re-renders the project (with `edit` applied to its manifest first) and commits everything —
 /// manifest, files, render record — as one transaction. Call with the project lock held.
 pub fn update(
@@ -112,6 +151,7 @@ pub fn update(
     templates: Option<&Path>,
     force: bool,
     edit: Option<ManifestEdit>,
+    allow_broken: bool,
 ) -> Result<u8> {
     let root = lock.root();
     let recovery = txn::recover(lock)?;
@@ -141,7 +181,16 @@ pub fn update(
             )));
         }
     }
-    let before = symbols::declared(&reconcile::recorded_java(root)?);
+    let recorded = reconcile::recorded_java(root)?;
+    let previous = local.previous_manifest();
+    let review = symbols::review(Some(root), &files, &recorded, &manifest, previous.as_ref());
+    if review.breaks() && !allow_broken {
+        eprintln!("{}", symbols::report(&review.problems));
+        return Err(Error::Failed(format!(
+            "nothing was written: change the {} place(s) above first, or pass --allow-broken to apply the change and fix them afterwards",
+            review.problems.len()
+        )));
+    }
     let changes = reconcile::plan(root, &files, force)?;
     let mut ops: Vec<Op> = Vec::new();
     if local.is_changed() {
@@ -151,6 +200,10 @@ pub fn update(
         });
     }
     ops.extend(changes.iter().filter_map(Change::op));
+    ops.extend(review.completions.iter().map(|c| Op::Write {
+        path: c.path.clone(),
+        contents: c.contents.clone(),
+    }));
     // The record goes last: it describes the files written before it.
     ops.extend(reconcile::record_ops(root, &files)?);
     txn::commit(lock, &ops)?;
@@ -171,15 +224,23 @@ pub fn update(
             conflicts.push(c.path.clone());
         }
     }
-    let after = symbols::declared(
-        &files
-            .iter()
-            .filter(|f| f.kind == render::FileKind::Managed)
-            .map(|f| (f.path.clone(), f.contents.clone()))
-            .collect::<Vec<_>>(),
-    );
-    for broken in symbols::broken_uses(root, &before, &after, &files) {
-        ui::warn(broken);
+    for c in &review.completions {
+        ui::warn(format_args!(
+            "{}: added {} as stubs that throw UnsupportedOperationException (the managed classes call them); implement them",
+            c.path,
+            c.added.join(", ")
+        ));
+    }
+    if !review.problems.is_empty() {
+        let why = if review.breaks() {
+            "applied anyway: --allow-broken"
+        } else {
+            "left from an earlier change"
+        };
+        ui::warn(format_args!(
+            "{} ({why})",
+            symbols::report(&review.problems)
+        ));
     }
     if !conflicts.is_empty() {
         return Err(Error::Failed(format!(

@@ -8,10 +8,16 @@ use crate::manifest::edit::LocalManifest;
 use crate::manifest::MANIFEST_FILE;
 use crate::project::{self, ProjectLock};
 
-use super::generate::{update, ManifestEdit};
+use super::generate::apply_edit;
 
 pub fn cmd_line(command: LineCommand) -> Result<u8> {
-    let (LineCommand::Add { path, .. } | LineCommand::Remove { path, .. }) = &command;
+    let (LineCommand::Add {
+        path, allow_broken, ..
+    }
+    | LineCommand::Remove {
+        path, allow_broken, ..
+    }) = &command;
+    let allow_broken = *allow_broken;
     let root = project::find_root(path.as_deref())?;
     // Read and edited under the lock, like `option`: concurrent edits queue.
     let lock = ProjectLock::acquire(&root)?;
@@ -57,15 +63,7 @@ pub fn cmd_line(command: LineCommand) -> Result<u8> {
     entries.sort_by_key(|e| LINES.iter().position(|l| l.line == line_of(e)));
     // Only the primary left: a single-line project again (the plain layout).
     local.set_flink_lines((entries.len() > 1).then_some(entries.as_slice()));
-    update(
-        &lock,
-        None,
-        false,
-        Some(ManifestEdit {
-            manifest: local,
-            summary,
-        }),
-    )
+    apply_edit(&lock, local, summary, allow_broken)
 }
 
 /// `2.2.0` → `2.2`.

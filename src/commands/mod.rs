@@ -1,7 +1,9 @@
 //! One `cmd_*` function per subcommand; each returns the exit code or an [`Error`].
 
+mod capability;
 mod check;
 mod completions;
+mod dependency;
 mod generate;
 mod line;
 mod new;
@@ -12,7 +14,9 @@ mod package_lines;
 use crate::cli::*;
 use crate::errors::{Error, IoContext, Result};
 
+pub use capability::cmd_capability;
 pub use completions::cmd_completions;
+pub use dependency::cmd_dependency;
 pub use generate::cmd_generate;
 pub use line::cmd_line;
 pub use new::cmd_new;

@@ -104,6 +104,7 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         },
         options,
         dependencies: defaults.dependencies,
+        skip_files: Vec::new(),
     };
     manifest
         .check_capability_options()
@@ -113,6 +114,18 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         license_header: settings.license_header.clone(),
     };
     let files = render::render(&manifest, &tree, &extras)?;
+    // A team preset whose owned code uses what its manifest does not generate: say so now.
+    let review = crate::project::symbols::review(None, &files, &[], &manifest, None);
+    if !review.problems.is_empty() {
+        let report = crate::project::symbols::report(&review.problems);
+        if !args.allow_broken {
+            eprintln!("{report}");
+            return Err(Error::Failed(format!(
+                "nothing was written: preset '{preset}' renders a project that does not compile or pass its tests; fix the preset, or pass --allow-broken to create it anyway"
+            )));
+        }
+        ui::warn(format_args!("{report} (created anyway: --allow-broken)"));
+    }
     if let Some(note) = preset_note {
         ui::status(note);
     }

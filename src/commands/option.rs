@@ -7,12 +7,16 @@ use crate::manifest::edit::{LocalManifest, OptionEdit};
 use crate::manifest::MANIFEST_FILE;
 use crate::project::{self, ProjectLock};
 
-use super::generate::{update, ManifestEdit};
+use super::generate::apply_edit;
 
 pub fn cmd_option(command: OptionCommand) -> Result<u8> {
-    let path = match &command {
-        OptionCommand::Add(spec) | OptionCommand::Set(spec) => spec.path.as_deref(),
-        OptionCommand::Remove { path, .. } => path.as_deref(),
+    let (path, allow_broken) = match &command {
+        OptionCommand::Add(spec) | OptionCommand::Set(spec) => {
+            (spec.path.as_deref(), spec.allow_broken)
+        }
+        OptionCommand::Remove {
+            path, allow_broken, ..
+        } => (path.as_deref(), *allow_broken),
     };
     let root = project::find_root(path)?;
     // The manifest is read under the lock: concurrent edits queue instead of overwriting each other.
@@ -23,7 +27,7 @@ pub fn cmd_option(command: OptionCommand) -> Result<u8> {
         OptionCommand::Set(spec) => manifest.set_option(&edit_of(spec))?,
         OptionCommand::Remove { key, .. } => manifest.remove_option(key)?,
     };
-    update(&lock, None, false, Some(ManifestEdit { manifest, summary }))
+    apply_edit(&lock, manifest, summary, allow_broken)
 }
 
 fn edit_of(spec: &OptionSpec) -> OptionEdit {

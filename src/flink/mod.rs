@@ -9,6 +9,7 @@ pub mod index;
 mod lines;
 pub mod options;
 pub mod runtime;
+pub mod sensitive;
 
 pub use lines::{find_line, version_from_jar_name, FlinkLine, FlinkVersion, SinkApi, LINES};
 

@@ -64,6 +64,11 @@ impl LocalManifest {
         })
     }
 
+    /// The manifest as it was read (before the edits), if it was valid.
+    pub fn previous_manifest(&self) -> Option<Manifest> {
+        Manifest::parse(&self.path, &self.original).ok()
+    }
+
     /// Sets `[template] version`: the cargo-flink-connector version that last rendered the project.
     pub fn record_tool_version(&mut self, version: &str) {
         if self.doc["template"]["version"].as_str() != Some(version) {
@@ -121,7 +126,10 @@ impl LocalManifest {
 
     pub fn add_option(&mut self, edit: &OptionEdit) -> Result<String> {
         let ty = edit.type_.as_deref().ok_or_else(|| {
-            Error::usage("`option add` needs --type (string, int, long, boolean, double, duration)")
+            Error::usage(format!(
+                "`option add` needs --type ({})",
+                super::OptionType::NAMES
+            ))
         })?;
         let def = OptionDef::new(
             &edit.key,
@@ -152,9 +160,19 @@ impl LocalManifest {
             .unwrap_or_default();
         let default = match &edit.default {
             Some(d) => Some(d.clone()),
-            None if edit.type_.is_some() => None, // a new type invalidates the old default
             None => field_text(table, "default"),
         };
+        // A new type keeps the default when it still parses; never drop it silently.
+        if let (Some(new_type), None, Some(old)) = (&edit.type_, &edit.default, &default) {
+            if let Some(t) = super::OptionType::parse(new_type) {
+                if let Err(why) = t.java_default(old) {
+                    return Err(Error::usage(format!(
+                        "option '{}' cannot become {new_type}: its {why}; pass a default of the new type with --default",
+                        edit.key
+                    )));
+                }
+            }
+        }
         let flag = |new: Option<bool>, k: &str| {
             new.unwrap_or_else(|| table.get(k).and_then(Item::as_bool).unwrap_or(false))
         };
@@ -185,6 +203,83 @@ impl LocalManifest {
             }
         }
         Ok(format!("changed option '{}'", edit.key))
+    }
+
+    /// Appends a validated option (`capability add` declares the options its code reads).
+    pub fn add_option_def(&mut self, def: &OptionDef) -> Result<()> {
+        self.options_mut()?.push(option_table(def));
+        Ok(())
+    }
+
+    /// Sets `[connector] capabilities`; see `commands/capability.rs`.
+    pub fn set_capabilities(&mut self, names: &[&str]) {
+        self.doc["connector"]["capabilities"] =
+            toml_edit::value(names.iter().copied().collect::<toml_edit::Array>());
+    }
+
+    fn dependencies_mut(&mut self) -> Result<&mut ArrayOfTables> {
+        if !self.doc.contains_key("dependencies") {
+            self.doc["dependencies"] = Item::ArrayOfTables(ArrayOfTables::new());
+        }
+        self.doc["dependencies"]
+            .as_array_of_tables_mut()
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "`dependencies` in {MANIFEST_FILE} must be an array of tables ([[dependencies]])"
+                ))
+            })
+    }
+
+    fn dependency_index(&mut self, group: &str, artifact: &str) -> Result<Option<usize>> {
+        Ok(self.dependencies_mut()?.iter().position(|t| {
+            t.get("group-id").and_then(Item::as_str) == Some(group)
+                && t.get("artifact-id").and_then(Item::as_str) == Some(artifact)
+        }))
+    }
+
+    /// Adds `[[dependencies]]`: bundled (with `relocate`) or, with `test`, test scope.
+    pub fn add_dependency(
+        &mut self,
+        group: &str,
+        artifact: &str,
+        version: &str,
+        relocate: &[String],
+        test: bool,
+    ) -> Result<String> {
+        if self.dependency_index(group, artifact)?.is_some() {
+            return Err(Error::usage(format!(
+                "{group}:{artifact} is a dependency already; remove it first to change it"
+            )));
+        }
+        let mut t = Table::new();
+        t["group-id"] = toml_edit::value(group);
+        t["artifact-id"] = toml_edit::value(artifact);
+        t["version"] = toml_edit::value(version);
+        if test {
+            t["scope"] = toml_edit::value("test");
+        } else {
+            t["relocate"] = toml_edit::value(relocate.iter().collect::<toml_edit::Array>());
+        }
+        self.dependencies_mut()?.push(t);
+        let what = if test {
+            "test dependency"
+        } else {
+            "dependency"
+        };
+        Ok(format!("added {what} {group}:{artifact}:{version}"))
+    }
+
+    pub fn remove_dependency(&mut self, group: &str, artifact: &str) -> Result<String> {
+        let Some(index) = self.dependency_index(group, artifact)? else {
+            return Err(Error::usage(format!(
+                "no dependency {group}:{artifact} to remove"
+            )));
+        };
+        self.dependencies_mut()?.remove(index);
+        if self.dependencies_mut()?.is_empty() {
+            self.doc.remove("dependencies");
+        }
+        Ok(format!("removed dependency {group}:{artifact}"))
     }
 
     pub fn remove_option(&mut self, key: &str) -> Result<String> {

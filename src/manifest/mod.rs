@@ -89,6 +89,15 @@ pub struct Dependency {
     /// Java package prefixes to relocate, e.g. `org.apache.commons.pool2`.
     #[serde(default)]
     pub relocate: Vec<String>,
+    /// `test`: on the test class path only (AssertJ, Testcontainers), never bundled.
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl Dependency {
+    pub fn is_test(&self) -> bool {
+        self.scope.as_deref() == Some("test")
+    }
 }
 
 /// Where the templates came from: a preset, and optionally a team template directory.
@@ -120,6 +129,16 @@ pub struct Manifest {
     pub template: TemplateSource,
     pub options: Vec<OptionDef>,
     pub dependencies: Vec<Dependency>,
+    /// `[files] skip`: rendered paths the project does without (an owned file deleted on
+    /// purpose); never written, never reported as missing.
+    pub skip_files: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    #[serde(default)]
+    skip: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -133,6 +152,8 @@ struct RawManifest {
     options: Vec<Spanned<RawOption>>,
     #[serde(default)]
     dependencies: Vec<Spanned<Dependency>>,
+    #[serde(default)]
+    files: RawFiles,
 }
 
 #[derive(Deserialize)]
@@ -291,10 +312,54 @@ fn validate_dependencies(
                         .iter()
                         .try_for_each(|p| names::validate_package(p))
                 });
+            let check = check.and_then(|_| match dep.scope.as_deref() {
+                None => Ok(()),
+                Some("test") if dep.relocate.is_empty() => Ok(()),
+                Some("test") => Err(Error::usage(
+                    "a test-scope dependency is not bundled, so it has nothing to relocate",
+                )),
+                Some(other) => Err(Error::usage(format!(
+                    "dependency scope '{other}' is not supported (only \"test\"; without scope a dependency is bundled)"
+                ))),
+            });
             check.map_err(|e| locate(path, text, span, e.to_string()))?;
             Ok(dep)
         })
         .collect()
+}
+
+/// A sensitive option must be one whose value Flink itself masks in logs and error messages, on
+/// every line the project builds: `(index of the option, why)` otherwise.
+fn check_sensitive_masking(
+    primary: FlinkVersion,
+    lines: &[FlinkVersion],
+    options: &[OptionDef],
+) -> std::result::Result<(), (usize, String)> {
+    let build: Vec<&str> = if lines.is_empty() {
+        vec![primary.line.line]
+    } else {
+        lines.iter().map(|v| v.line.line).collect()
+    };
+    for (i, o) in options.iter().enumerate().filter(|(_, o)| o.sensitive) {
+        let unmasked: Vec<&str> = build
+            .iter()
+            .copied()
+            .filter(|l| !crate::flink::sensitive::is_masked(l, &o.key))
+            .collect();
+        if let Some(first) = unmasked.first() {
+            return Err((
+                i,
+                format!(
+                    "option '{}' is sensitive, but Flink {} masks a value only when its key contains {}: Flink would print this one in plain text in logs and error messages; rename it (e.g. '{}.secret')",
+                    o.key,
+                    unmasked.join(", "),
+                    crate::flink::sensitive::patterns(first).join(", "),
+                    o.key.rsplit_once('.').map_or(o.key.as_str(), |(head, _)| head)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl PresetDefaults {
@@ -370,7 +435,22 @@ impl Manifest {
                 })?
             }
         };
+        let option_spans: Vec<Range<usize>> = raw.options.iter().map(|o| o.span()).collect();
         let options = validate_options(path, text, raw.options)?;
+        check_sensitive_masking(flink, &lines, &options)
+            .map_err(|(i, m)| locate(path, text, option_spans[i].clone(), m))?;
+        let mut skip_files = Vec::new();
+        for entry in raw.files.skip {
+            if let Some(why) = crate::render::path_problem(entry.get_ref()) {
+                return Err(locate(
+                    path,
+                    text,
+                    entry.span(),
+                    format!("[files] skip: '{}' {why}; give a path relative to the project, e.g. 'src/test/java/…/AcmeConnectorTest.java'", entry.get_ref()),
+                ));
+            }
+            skip_files.push(entry.into_inner());
+        }
         let manifest = Manifest {
             name: c.name.into_inner(),
             identifier: c.identifier.into_inner(),
@@ -390,6 +470,7 @@ impl Manifest {
             },
             options,
             dependencies: validate_dependencies(path, text, raw.dependencies)?,
+            skip_files,
         };
         manifest
             .check_capability_options()
@@ -457,10 +538,19 @@ impl Manifest {
                 t["group-id"] = value(&d.group_id);
                 t["artifact-id"] = value(&d.artifact_id);
                 t["version"] = value(&d.version);
-                t["relocate"] = value(d.relocate.iter().collect::<Array>());
+                if let Some(scope) = &d.scope {
+                    t["scope"] = value(scope);
+                } else {
+                    t["relocate"] = value(d.relocate.iter().collect::<Array>());
+                }
                 deps.push(t);
             }
             doc["dependencies"] = Item::ArrayOfTables(deps);
+        }
+        if !self.skip_files.is_empty() {
+            let mut files = Table::new();
+            files["skip"] = value(self.skip_files.iter().collect::<Array>());
+            doc["files"] = Item::Table(files);
         }
         doc.to_string()
     }
@@ -485,7 +575,11 @@ pub fn option_table(o: &OptionDef) -> toml_edit::Table {
                 .parse::<f64>()
                 .map(value)
                 .unwrap_or_else(|_| value(d)),
-            OptionType::String | OptionType::Duration => value(d),
+            OptionType::String
+            | OptionType::Duration
+            | OptionType::Memory
+            | OptionType::List
+            | OptionType::Map => value(d),
         };
     }
     if o.required {

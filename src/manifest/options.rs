@@ -12,10 +12,17 @@ pub enum OptionType {
     Boolean,
     Double,
     Duration,
+    /// Flink's MemorySize: `64 mb`.
+    Memory,
+    /// A list of strings: `a;b;c`.
+    List,
+    /// A map of strings: `k1:v1,k2:v2` (no default: Java 8 has no map literal).
+    Map,
 }
 
 impl OptionType {
-    pub const NAMES: &'static str = "string, int, long, boolean, double, duration";
+    pub const NAMES: &'static str =
+        "string, int, long, boolean, double, duration, memory, list, map";
 
     pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
@@ -25,6 +32,9 @@ impl OptionType {
             "boolean" => Self::Boolean,
             "double" => Self::Double,
             "duration" => Self::Duration,
+            "memory" => Self::Memory,
+            "list" => Self::List,
+            "map" => Self::Map,
             _ => return None,
         })
     }
@@ -37,6 +47,9 @@ impl OptionType {
             Self::Boolean => "boolean",
             Self::Double => "double",
             Self::Duration => "duration",
+            Self::Memory => "memory",
+            Self::List => "list",
+            Self::Map => "map",
         }
     }
 
@@ -48,6 +61,10 @@ impl OptionType {
             Self::Boolean => "Boolean",
             Self::Double => "Double",
             Self::Duration => "Duration",
+            // Qualified: the Options class imports only what every manifest needs.
+            Self::Memory => "org.apache.flink.configuration.MemorySize",
+            Self::List => "java.util.List<String>",
+            Self::Map => "java.util.Map<String, String>",
         }
     }
 
@@ -60,6 +77,17 @@ impl OptionType {
             Self::Boolean => "booleanType",
             Self::Double => "doubleType",
             Self::Duration => "durationType",
+            Self::Memory => "memoryType",
+            Self::List => "stringType().asList",
+            Self::Map => "mapType",
+        }
+    }
+
+    /// The builder method that sets a default (`defaultValues(…)` for a list).
+    pub fn default_method(self) -> &'static str {
+        match self {
+            Self::List => "defaultValues",
+            _ => "defaultValue",
         }
     }
 
@@ -97,6 +125,28 @@ impl OptionType {
                 })?;
                 format!("Duration.ofMillis({millis}L)")
             }
+            Self::Memory => {
+                if !is_memory_size(value) {
+                    return Err(expected(
+                        "a memory size (a number and a unit: b, kb, mb, gb, tb — e.g. '64 mb')",
+                    ));
+                }
+                format!(
+                    "org.apache.flink.configuration.MemorySize.parse({})",
+                    crate::escape::java_string(value.trim())
+                )
+            }
+            // Flink's list syntax: `;` between items.
+            Self::List => value
+                .split(';')
+                .map(|item| crate::escape::java_string(item.trim()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Self::Map => {
+                return Err(format!(
+                    "default '{value}': a map option cannot have a default; let each table set it"
+                ))
+            }
         })
     }
 }
@@ -119,6 +169,33 @@ pub fn parse_duration_millis(text: &str) -> Option<u64> {
         _ => return None,
     };
     number.checked_mul(factor)
+}
+
+/// Flink's MemorySize syntax (MemorySize.parse): a whole number and an optional unit.
+fn is_memory_size(text: &str) -> bool {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    number.parse::<u64>().is_ok()
+        && matches!(
+            unit.trim().to_lowercase().as_str(),
+            "" | "b"
+                | "bytes"
+                | "k"
+                | "kb"
+                | "kibibytes"
+                | "m"
+                | "mb"
+                | "mebibytes"
+                | "g"
+                | "gb"
+                | "gibibytes"
+                | "t"
+                | "tb"
+                | "tebibytes"
+        )
 }
 
 /// A default as TOML lets users write it: `default = 6379`, `default = true`, `default = "30 s"`.
@@ -250,6 +327,16 @@ mod tests {
         assert!(OptionType::Boolean.java_default("yes").is_err());
         assert!(OptionType::Duration.java_default("1 fortnight").is_err());
         assert!(OptionType::Double.java_default("NaN").is_err());
+        assert_eq!(
+            OptionType::Memory.java_default("64 mb").unwrap(),
+            r#"org.apache.flink.configuration.MemorySize.parse("64 mb")"#
+        );
+        assert!(OptionType::Memory.java_default("64 parsecs").is_err());
+        assert_eq!(
+            OptionType::List.java_default("a; b").unwrap(),
+            r#""a", "b""#
+        );
+        assert!(OptionType::Map.java_default("k:v").is_err());
     }
 
     #[test]

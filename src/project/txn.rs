@@ -239,6 +239,7 @@ fn apply(root: &Path, journal: &Path) -> Result<usize> {
                         return Err(Error::io(format!("cannot remove {}", target.display()), e))
                     }
                 }
+                remove_emptied_dirs(root, &target);
             }
         }
     }
@@ -246,6 +247,18 @@ fn apply(root: &Path, journal: &Path) -> Result<usize> {
         sync_dir(&dir);
     }
     Ok(applied)
+}
+
+/// Removes the directories that removing `file` left empty, up to (not including) `root`: a
+/// removed line's `src/main/java-flink-<line>/…` tree goes with its last file (issue 18).
+fn remove_emptied_dirs(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) || std::fs::remove_dir(d).is_err() {
+            break; // not empty (or not ours): stop
+        }
+        dir = d.parent();
+    }
 }
 
 /// Retires an applied journal: renamed first (atomic), then deleted.

@@ -48,6 +48,7 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
                 "type": o.ty.name(),
                 "java_type": o.ty.java_type(),
                 "type_method": o.ty.type_method(),
+                "default_method": o.ty.default_method(),
                 "has_default": o.default.is_some(),
                 "default_java": o.default.as_ref().map(|d| o.ty.java_default(d).expect("validated default")),
                 // Sensitive options have no default (the manifest refuses one), so nothing to redact.
@@ -71,6 +72,7 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
     let dependencies: Vec<Value> = m
         .dependencies
         .iter()
+        .filter(|d| !d.is_test())
         .map(|d| {
             json!({
                 "group_id": d.group_id,
@@ -82,6 +84,14 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
                 })).collect::<Vec<_>>(),
             })
         })
+        .collect();
+    let test_dependencies: Vec<Value> = m
+        .dependencies
+        .iter()
+        .filter(|d| d.is_test())
+        .map(
+            |d| json!({"group_id": d.group_id, "artifact_id": d.artifact_id, "version": d.version}),
+        )
         .collect();
     let plugins: serde_json::Map<String, Value> = PLUGIN_VERSIONS
         .iter()
@@ -118,6 +128,7 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
         "required_options": pick(true),
         "optional_options": pick(false),
         "dependencies": dependencies,
+        "test_dependencies": test_dependencies,
         "plugins": plugins,
         "license_header": extras.license_header.as_deref().map(escape::java_block_comment).unwrap_or_default(),
         "tool_version": env!("CARGO_PKG_VERSION"),

@@ -46,10 +46,13 @@ pub fn render(
     tree: &TemplateTree,
     extras: &Extras,
 ) -> Result<Vec<RenderedFile>> {
-    if manifest.lines.is_empty() {
-        return render_with(manifest, tree, extras, true);
-    }
-    lines::render_lines(manifest, |m| render_with(m, tree, extras, true))
+    let mut files = if manifest.lines.is_empty() {
+        render_with(manifest, tree, extras, true)?
+    } else {
+        lines::render_lines(manifest, |m| render_with(m, tree, extras, true))?
+    };
+    files.retain(|f| !manifest.skip_files.contains(&f.path));
+    Ok(files)
 }
 
 fn render_with(
@@ -67,6 +70,8 @@ fn render_with(
     // Owned files first: the managed README lists them.
     let (owned, managed): (Vec<_>, Vec<_>) = files.iter().partition(|(_, f)| is_owned(f));
     let mut out = render_all(&registry, &context, &owned, fold_literals)?;
+    // Skipped owned files are not listed in the README either.
+    out.retain(|f| !manifest.skip_files.contains(&f.path));
     out.sort_by(|a, b| a.path.cmp(&b.path));
     context["owned_files"] = out.iter().map(|f| Value::from(f.path.clone())).collect();
     out.extend(render_all(&registry, &context, &managed, fold_literals)?);
@@ -329,6 +334,7 @@ pub(crate) mod tests {
             },
             options: defaults.options,
             dependencies: defaults.dependencies,
+            skip_files: Vec::new(),
         }
     }
 
@@ -341,6 +347,7 @@ pub(crate) mod tests {
                 artifact_id: "commons-pool2".into(),
                 version: "2.12.0".into(),
                 relocate: vec!["org.apache.commons.pool2".into()],
+                scope: None,
             }],
             ..test_manifest(tree, preset)
         }

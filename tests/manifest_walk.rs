@@ -1,0 +1,978 @@
+//! Issue 18: every manifest change leaves a project that compiles and passes its tests, or names
+//! the owned file:line to change and exits non-zero (unless `--allow-broken`).
+//!
+//! The reproductions of the issue, each checked with `javac` against the line's real Flink jars,
+//! and a seeded random walk of manifest commands on both presets (`MANIFEST_WALK_SEQUENCES`,
+//! `MANIFEST_WALK_STEPS`, `MANIFEST_WALK_SEED`; `MANIFEST_WALK_MVN=N` runs `mvn -B package` on N
+//! end states).
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use support::{files_under, new_project, read, run_in, stderr};
+
+const PKG: &str = "src/main/java/org/example/flink/connector/acme";
+const TEST_JAVA: &str = "src/test/java/org/example/flink/connector/acme/AcmeConnectorTest.java";
+
+/// The provisioned lib/ of a line (`1.20`) and its Java release.
+fn line_lib(line: &str) -> Option<(PathBuf, u8)> {
+    let version = support::FLINK_VERSIONS
+        .iter()
+        .find(|v| v.starts_with(&format!("{line}.")))?;
+    let release = if line.starts_with("1.") { 8 } else { 11 };
+    support::flink_lib(version).map(|lib| (lib, release))
+}
+
+/// JUnit's API jars from the local Maven repository (the generated tests compile against them).
+fn junit_jars() -> Vec<PathBuf> {
+    let repo = PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".m2/repository");
+    [
+        "org/junit/jupiter/junit-jupiter-api",
+        "org/opentest4j/opentest4j",
+        "org/apiguardian/apiguardian-api",
+        "org/junit/platform/junit-platform-commons",
+    ]
+    .iter()
+    .filter_map(|dir| {
+        support::files_below(&repo.join(dir))
+            .into_iter()
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "jar")
+                    && !p.to_string_lossy().contains("-sources")
+            })
+            .max()
+    })
+    .collect()
+}
+
+/// `javac` over the main sources of `line` (the shared tree and that line's own tree) and the
+/// tests, against the line's real Flink jars; javac's output on failure.
+fn javac_line(project: &Path, line: &str, lib: &Path, release: u8) -> Result<(), String> {
+    let mut sources = support::java_sources(&project.join("src/main/java"));
+    let per_line = project.join(format!("src/main/java-flink-{line}"));
+    if per_line.is_dir() {
+        sources.extend(support::java_sources(&per_line));
+    }
+    sources.extend(support::java_sources(&project.join("src/test/java")));
+    let junit = junit_jars();
+    let extra: Vec<&Path> = junit.iter().map(PathBuf::as_path).collect();
+    let out = project.join(format!("target/walk-classes-{line}"));
+    let _ = std::fs::remove_dir_all(&out);
+    support::javac_sources(
+        &sources,
+        &support::lib_classpath(lib, &extra),
+        release,
+        &out,
+    )
+}
+
+/// The project's lines (`[flink] lines`, else the primary), read from connector.toml.
+fn project_lines(project: &Path) -> Vec<String> {
+    let doc: toml_edit::DocumentMut = read(&project.join("connector.toml")).parse().unwrap();
+    let line_of = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
+    match doc["flink"].get("lines").and_then(|l| l.as_array()) {
+        Some(list) => list.iter().map(|v| line_of(v.as_str().unwrap())).collect(),
+        None => vec![line_of(doc["flink"]["version"].as_str().unwrap())],
+    }
+}
+
+fn compiles(project: &Path) -> Result<(), String> {
+    for line in project_lines(project) {
+        let (lib, release) = line_lib(&line).ok_or(format!("no jars for {line}"))?;
+        javac_line(project, &line, &lib, release).map_err(|e| format!("Flink {line}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The project files, without build output and the tool's own state.
+fn snapshot(project: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_under(project)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("target/") && !p.starts_with(".flink-connector/"))
+        .collect()
+}
+
+/// The `file:line` entries of a refusal's block, each with the text of that line on disk.
+fn named_places(project: &Path, out: &Output) -> Vec<(String, usize, String)> {
+    stderr(out)
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let (file, rest) = l.split_once(".java:")?;
+            let (line, _) = rest.split_once(": ")?;
+            let file = format!("{file}.java");
+            let line: usize = line.parse().ok()?;
+            let text = read(&project.join(&file))
+                .lines()
+                .nth(line - 1)
+                .unwrap_or("")
+                .to_string();
+            Some((file, line, text))
+        })
+        .collect()
+}
+
+/// A new blank project, when the JDK and Flink 1.20's jars are there.
+fn fresh_blank() -> Option<(tempfile::TempDir, PathBuf)> {
+    ready()?;
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &[]);
+    Some((tmp, project))
+}
+
+fn ready() -> Option<(PathBuf, u8)> {
+    support::require_jdk().then_some(())?;
+    line_lib("1.20")
+}
+
+#[test]
+fn adding_lookup_stubs_the_client_methods_and_the_project_still_compiles() {
+    let Some((lib, release)) = ready() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &["--capabilities", "scan,sink"]);
+    let client = project.join(PKG).join("AcmeClient.java");
+    let before = read(&client);
+    let out = run_in(&project, &["-q", "capability", "add", "lookup"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // -q keeps the warning: the user must implement the stubs.
+    let err = stderr(&out);
+    assert!(
+        err.contains("AcmeClient.java: added validateLookupKeys, lookup, lookupAsync as stubs"),
+        "{err}"
+    );
+    let after = read(&client);
+    assert!(after.starts_with(&before[..before.rfind('}').unwrap()].replace(
+        "import java.util.concurrent.ConcurrentSkipListMap;\n",
+        "import java.util.concurrent.ConcurrentSkipListMap;\nimport org.apache.flink.table.api.ValidationException;\nimport java.util.Collection;\nimport java.util.concurrent.CompletableFuture;\n"
+    )), "the team's code before the stubs is kept as it was");
+    assert_eq!(
+        after.matches("Stub added by cargo-flink-connector").count(),
+        3
+    );
+    assert!(read(&project.join("connector.toml")).contains("\"lookup\""));
+    compiles(&project).unwrap();
+    support::assert_no_drift(&project, &[]);
+    // Without the stubs the managed lookup classes do not compile: the stubs are what keeps it.
+    std::fs::write(&client, &before).unwrap();
+    let broken = javac_line(&project, "1.20", &lib, release).unwrap_err();
+    assert!(broken.contains("cannot find symbol"), "{broken}");
+}
+
+#[test]
+fn changes_that_break_owned_code_are_refused_naming_each_place() {
+    let Some((_tmp, project)) = fresh_blank() else {
+        return;
+    };
+    let untouched = snapshot(&project);
+    // (command, what the named line must contain, what the reason says)
+    let cases: [(&[&str], &str, &str); 4] = [
+        (
+            &[
+                "option",
+                "add",
+                "hostname",
+                "--type",
+                "string",
+                "--required",
+            ],
+            "'connector' = 'acme'",
+            "does not set required option 'hostname'",
+        ),
+        (
+            &["option", "remove", "namespace"],
+            "AcmeOptions.NAMESPACE",
+            "uses AcmeOptions.NAMESPACE",
+        ),
+        (
+            &[
+                "option",
+                "set",
+                "namespace",
+                "--type",
+                "int",
+                "--default",
+                "1",
+            ],
+            "AcmeOptions.NAMESPACE",
+            "whose type changed from ConfigOption<String> to ConfigOption<Integer>",
+        ),
+        (
+            &["capability", "remove", "scan"],
+            "AcmeSplit",
+            "uses AcmeSplit, which the manifest no longer generates",
+        ),
+    ];
+    for (args, on_line, why) in cases {
+        let mut quiet = vec!["-q"];
+        quiet.extend_from_slice(args);
+        let out = run_in(&project, &quiet);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(why), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("--allow-broken"), "{}", stderr(&out));
+        let places = named_places(&project, &out);
+        assert!(!places.is_empty(), "{args:?}: {}", stderr(&out));
+        for (file, line, text) in &places {
+            assert!(
+                text.contains(on_line),
+                "{args:?}: {file}:{line} is `{text}`"
+            );
+        }
+        assert!(snapshot(&project) == untouched, "{args:?} wrote something");
+    }
+    // Every use is named: the scan methods of the client use AcmeSplit on several lines.
+    let out = run_in(&project, &["capability", "remove", "scan"]);
+    let client_uses = read(&project.join(PKG).join("AcmeClient.java"))
+        .lines()
+        .filter(|l| l.contains("AcmeSplit"))
+        .count();
+    assert_eq!(named_places(&project, &out).len(), client_uses);
+    // The user says they will fix it: applied, with the block as a warning (even with -q).
+    let out = run_in(
+        &project,
+        &[
+            "-q",
+            "option",
+            "add",
+            "hostname",
+            "--type",
+            "string",
+            "--required",
+            "--allow-broken",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("applied anyway: --allow-broken"),
+        "{}",
+        stderr(&out)
+    );
+    compiles(&project).unwrap();
+}
+
+#[test]
+fn a_renamed_identifier_names_the_test_ddl_and_a_retyped_int_keeps_its_default() {
+    let Some((_tmp, project)) = fresh_blank() else {
+        return;
+    };
+    let manifest = project.join("connector.toml");
+    let text = read(&manifest);
+    std::fs::write(
+        &manifest,
+        text.replace("identifier = \"acme\"", "identifier = \"acme-two\""),
+    )
+    .unwrap();
+    let out = run_in(&project, &["generate"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let places = named_places(&project, &out);
+    assert_eq!(places.len(), 1, "{}", stderr(&out));
+    assert_eq!(places[0].0, TEST_JAVA);
+    assert!(places[0].2.contains("'connector' = '"), "{:?}", places[0]);
+    assert!(stderr(&out).contains("the factory identifier is now 'acme-two'"));
+    // Fixed by the user: generate goes through and the project compiles.
+    let test = project.join(TEST_JAVA);
+    std::fs::write(
+        &test,
+        read(&test).replace("'connector' = 'acme'", "'connector' = 'acme-two'"),
+    )
+    .unwrap();
+    assert!(read(&test).contains("'connector' = 'acme-two'"));
+    let out = run_in(&project, &["generate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // int → long keeps 8443 (it still parses); a default that no longer parses is refused.
+    assert!(run_in(
+        &project,
+        &[
+            "option",
+            "add",
+            "port",
+            "--type",
+            "int",
+            "--default",
+            "8443"
+        ]
+    )
+    .status
+    .success());
+    let out = run_in(&project, &["-q", "option", "set", "port", "--type", "long"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(&project.join(PKG).join("AcmeOptions.java")).contains(".defaultValue(8443L)"));
+    assert!(read(&manifest).contains("default = 8443"));
+    let before = snapshot(&project);
+    let out = run_in(
+        &project,
+        &["-q", "option", "set", "port", "--type", "boolean"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "option 'port' cannot become boolean: its default '8443' is not true or false"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(snapshot(&project) == before);
+    compiles(&project).unwrap();
+}
+
+#[test]
+fn a_team_preset_whose_client_uses_an_undeclared_option_is_refused_at_new() {
+    let tmp = tempfile::tempdir().unwrap();
+    let preset = tmp.path().join("team/presets/lean");
+    std::fs::create_dir_all(&preset).unwrap();
+    // The blank preset without its `namespace` option, which the blank owned client reads.
+    let blank = read(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates/presets/blank/preset.toml"),
+    );
+    let start = blank.find("[[options]]\nkey = \"namespace\"").unwrap();
+    let end = start + 5 + blank[start + 5..].find("[[options]]").unwrap();
+    std::fs::write(
+        preset.join("preset.toml"),
+        format!("{}{}", &blank[..start], &blank[end..]),
+    )
+    .unwrap();
+    let args = [
+        "new",
+        "lean",
+        "--preset",
+        "lean",
+        "--templates",
+        "team",
+        "--dir",
+        "lean",
+    ];
+    let out = run_in(tmp.path(), &args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("LeanClient.java:")
+            && stderr(&out).contains("uses LeanOptions.NAMESPACE"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!tmp.path().join("lean").exists());
+    let mut anyway = args.to_vec();
+    anyway.push("--allow-broken");
+    let out = run_in(tmp.path(), &anyway);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // And javac agrees that it does not compile.
+    if let Some((lib, release)) = ready() {
+        let err = javac_line(&tmp.path().join("lean"), "1.20", &lib, release).unwrap_err();
+        assert!(err.contains("NAMESPACE"), "{err}");
+    }
+}
+
+#[test]
+fn dependency_add_and_remove_edit_the_manifest_and_the_pom() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &[]);
+    let out = run_in(
+        &project,
+        &[
+            "dependency",
+            "add",
+            "org.apache.commons:commons-pool2:2.12.0",
+            "--relocate",
+            "org.apache.commons.pool2",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run_in(
+        &project,
+        &[
+            "dependency",
+            "add",
+            "org.assertj:assertj-core:3.27.5",
+            "--test",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pom = read(&project.join("pom.xml"));
+    assert!(pom.contains("<artifactId>commons-pool2</artifactId>"));
+    assert!(pom.contains("<shadedPattern>org.example.flink.connector.acme.shaded.org.apache.commons.pool2</shadedPattern>"), "{pom}");
+    let assertj = pom.find("<artifactId>assertj-core</artifactId>").unwrap();
+    assert!(pom[assertj..]
+        .split("</dependency>")
+        .next()
+        .unwrap()
+        .contains("<scope>test</scope>"));
+    support::assert_no_drift(&project, &[]);
+    for (args, expected) in [
+        (
+            vec![
+                "dependency",
+                "add",
+                "org.assertj:assertj-core:3.27.5",
+                "--test",
+            ],
+            "is a dependency already",
+        ),
+        (
+            vec!["dependency", "add", "commons-pool2"],
+            "is not GROUP:ARTIFACT:VERSION",
+        ),
+        (
+            vec!["dependency", "add", "a:b:1", "--relocate", "Not A Package"],
+            "dependency",
+        ),
+        (
+            vec!["dependency", "remove", "x:y"],
+            "no dependency x:y to remove",
+        ),
+        (
+            vec!["capability", "add", "scan"],
+            "has capability 'scan' already",
+        ),
+        (
+            vec!["capability", "add", "stream"],
+            "unknown capability 'stream'",
+        ),
+    ] {
+        assert_rejected(&project, &args, expected);
+    }
+    assert!(run_in(
+        &project,
+        &["dependency", "remove", "org.assertj:assertj-core"]
+    )
+    .status
+    .success());
+    assert!(run_in(
+        &project,
+        &["dependency", "remove", "org.apache.commons:commons-pool2"]
+    )
+    .status
+    .success());
+    assert!(!read(&project.join("connector.toml")).contains("dependencies"));
+    assert!(!read(&project.join("pom.xml")).contains("commons-pool2"));
+}
+
+// ---------------------------------------------------------------- the random walk
+
+/// SplitMix64: a seeded, reproducible sequence without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// An array of connector.toml as strings (`connector.capabilities`), or the options' keys.
+fn manifest_list(project: &Path, what: &str) -> Vec<String> {
+    let doc: toml_edit::DocumentMut = read(&project.join("connector.toml")).parse().unwrap();
+    let strings = |item: Option<&toml_edit::Item>| -> Vec<String> {
+        item.and_then(|i| i.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    match what {
+        "capabilities" => strings(doc["connector"].get("capabilities")),
+        "lines" => strings(doc["flink"].get("lines")),
+        _ => doc
+            .get("options")
+            .and_then(|o| o.as_array_of_tables())
+            .map(|t| {
+                t.iter()
+                    .filter_map(|t| t.get("key")?.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// Mostly one of `wanted`, one time in five any of `all` (a command that should be refused).
+fn sometimes_wrong(rng: &mut Rng, wanted: Vec<&'static str>, all: &[&'static str]) -> &'static str {
+    if wanted.is_empty() || rng.below(5) == 0 {
+        rng.pick(all)
+    } else {
+        rng.pick(&wanted)
+    }
+}
+
+/// `COMMAND add X` for an X not `present`, or `COMMAND remove X` for one that is (mostly).
+fn add_or_remove(
+    rng: &mut Rng,
+    command: &str,
+    present: &[String],
+    all: &[&'static str],
+) -> Vec<String> {
+    let add = rng.below(2) == 0;
+    let wanted: Vec<&'static str> = all
+        .iter()
+        .copied()
+        .filter(|x| present.iter().any(|p| p == x) != add)
+        .collect();
+    let item = sometimes_wrong(rng, wanted, all);
+    let verb = if add { "add" } else { "remove" };
+    vec![command.to_string(), verb.to_string(), item.to_string()]
+}
+
+/// The command is refused as bad input (exit 2) with `expected` in its one-line error.
+fn assert_rejected(project: &Path, args: &[&str], expected: &str) {
+    let out = run_in(project, args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains(expected),
+        "{args:?}: {}",
+        stderr(&out)
+    );
+}
+
+/// One random manifest command (as arguments), mostly one that applies to the project as it
+/// is (an absent key to add, a present capability to remove), sometimes one that does not.
+fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
+    let keys = manifest_list(project, "options");
+    let caps = manifest_list(project, "capabilities");
+    let lines = manifest_list(project, "lines");
+    let types = [
+        "string", "int", "long", "boolean", "double", "duration", "memory", "list", "map",
+    ];
+    let defaults: BTreeMap<&str, &[&str]> = [
+        ("string", &["x", "a b"][..]),
+        ("int", &["7", "8443"][..]),
+        ("long", &["7", "9000000000"][..]),
+        ("boolean", &["true"][..]),
+        ("double", &["0.5"][..]),
+        ("duration", &["30 s", "100"][..]),
+        ("memory", &["64 mb", "100"][..]),
+        ("list", &["a;b", "x"][..]),
+        ("map", &["k:v"][..]),
+    ]
+    .into_iter()
+    .collect();
+
+    let fresh = [
+        "endpoint",
+        "port",
+        "hostname",
+        "batch.size",
+        "read.timeout-ms",
+        "api.token",
+    ];
+    let absent: Vec<&'static str> = fresh
+        .iter()
+        .copied()
+        .filter(|k| !keys.iter().any(|x| x == k))
+        .collect();
+    let all_caps = ["scan", "lookup", "sink"];
+    let all_lines = ["1.17", "1.19", "1.20", "2.0", "2.2", "2.3"];
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    match rng.below(12) {
+        0..=2 => {
+            let ty = rng.pick(&types);
+            let key = sometimes_wrong(rng, absent, &fresh);
+            let mut args = s(&["option", "add", key, "--type", ty]);
+            match rng.below(3) {
+                0 => args.extend(s(&["--default", rng.pick(defaults[ty])])),
+                1 => args.push("--required".into()),
+                _ => {}
+            }
+            args
+        }
+        3 if !key_refs.is_empty() => s(&["option", "remove", rng.pick(&key_refs)]),
+        4 if !key_refs.is_empty() => {
+            let ty = rng.pick(&types);
+            let mut args = s(&["option", "set", rng.pick(&key_refs), "--type", ty]);
+            if rng.below(2) == 0 {
+                args.extend(s(&["--default", rng.pick(defaults[ty])]));
+            }
+            args
+        }
+        5 | 6 => add_or_remove(rng, "capability", &caps, &all_caps),
+        7 | 8 => add_or_remove(rng, "line", &lines, &all_lines),
+        9 => s(&[
+            "dependency",
+            "add",
+            "org.assertj:assertj-core:3.27.5",
+            "--test",
+        ]),
+        10 => s(&["dependency", "remove", "org.assertj:assertj-core"]),
+        _ => s(&["generate"]),
+    }
+}
+
+#[test]
+fn random_manifest_walks_leave_compiling_projects_or_refuse() {
+    if ready().is_none() {
+        return;
+    }
+    let sequences = env_number("MANIFEST_WALK_SEQUENCES", 2);
+    let steps = env_number("MANIFEST_WALK_STEPS", 10);
+    let seed = env_number("MANIFEST_WALK_SEED", 18) as u64;
+    let mvn_samples = env_number("MANIFEST_WALK_MVN", 0);
+    let (mut applied, mut refused, mut rejected, mut compiled, mut cached) = (0, 0, 0, 0, 0);
+    let mut compiled_trees: std::collections::HashSet<u64> = Default::default();
+    let mut ends: Vec<PathBuf> = Vec::new();
+    let tmp = tempfile::tempdir().unwrap();
+    for sequence in 0..sequences {
+        let preset = if sequence % 2 == 0 { "acme" } else { "redis" };
+        let dir = tmp.path().join(format!("walk-{sequence}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Start from fewer capabilities now and then, so that adding one is exercised.
+        let start: &[&str] = match sequence % 4 {
+            0 => &["--capabilities", "scan,sink"],
+            2 => &["--capabilities", "sink"],
+            _ => &[],
+        };
+        let project = new_project(&dir, preset, start);
+        let mut rng = Rng(seed.wrapping_mul(1_000_003).wrapping_add(sequence as u64));
+        for step in 0..steps {
+            let args = random_step(&mut rng, &project);
+            let before = snapshot(&project);
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = run_in(&project, &argv);
+            let at = format!("seed {seed} sequence {sequence} ({preset}) step {step}: {args:?}");
+            if std::env::var_os("MANIFEST_WALK_TRACE").is_some() {
+                let last = stderr(&out).lines().last().unwrap_or("").to_string();
+                eprintln!("{at}: exit {:?} {last}", out.status.code());
+            }
+            match out.status.code() {
+                Some(0) => {
+                    applied += 1;
+                    let tree = {
+                        use std::hash::{Hash, Hasher};
+                        let mut h = std::collections::hash_map::DefaultHasher::new();
+                        snapshot(&project).hash(&mut h);
+                        h.finish()
+                    };
+                    if compiled_trees.insert(tree) {
+                        compiles(&project).unwrap_or_else(|e| panic!("{at}: exit 0 but {e}"));
+                        compiled += 1;
+                    } else {
+                        cached += 1;
+                    }
+                }
+                Some(code @ (1 | 2)) => {
+                    let err = stderr(&out);
+                    assert!(
+                        snapshot(&project) == before,
+                        "{at}: refused (exit {code}) but wrote: {err}"
+                    );
+                    assert_eq!(
+                        err.trim_end()
+                            .lines()
+                            .last()
+                            .map(|l| l.starts_with("error: ")),
+                        Some(true),
+                        "{at}: {err}"
+                    );
+                    if code == 1 {
+                        assert!(err.contains("place(s) must change"), "{at}: {err}");
+                        assert!(!named_places(&project, &out).is_empty(), "{at}: {err}");
+                        refused += 1;
+                    } else {
+                        rejected += 1;
+                    }
+                }
+                other => panic!("{at}: exit {other:?}: {}", stderr(&out)),
+            }
+        }
+        ends.push(project);
+    }
+    eprintln!(
+        "manifest walk: seed {seed}, {sequences} sequences x {steps} steps: {applied} applied ({compiled} compiled with javac, {cached} trees seen before), {refused} refused naming owned code, {rejected} rejected as invalid"
+    );
+    for project in ends.iter().step_by(2).take(mvn_samples) {
+        support::require_command("mvn").then_some(()).unwrap();
+        let _heavy = support::heavy();
+        let out = support::mvn_package(project, &[]);
+        assert!(
+            out.status.success(),
+            "mvn -B package in {}:\n{}",
+            project.display(),
+            support::tail(&out, 60)
+        );
+    }
+}
+
+/// Every directory below `root` (build output and the tool's state left out).
+fn dirs_below(root: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walk_dirs(root)
+        .into_iter()
+        .map(|d| d.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+        .filter(|d| !d.starts_with("target") && !d.starts_with(".flink-connector"))
+        .collect();
+    out.sort();
+    out
+}
+
+fn walk_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.push(path.clone());
+            out.extend(walk_dirs(&path));
+        }
+    }
+    out
+}
+
+#[test]
+fn line_and_capability_removal_take_their_emptied_trees_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.20,2.2"]);
+    // A directory of the user's, empty, is not the tool's to remove.
+    std::fs::create_dir_all(project.join("docs/notes")).unwrap();
+    let dirs = dirs_below(&project);
+    let files = snapshot(&project);
+    let out = run_in(&project, &["line", "add", "2.1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(project.join("src/main/java-flink-2.1").is_dir());
+    let out = run_in(&project, &["line", "remove", "2.1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(dirs_below(&project), dirs);
+    assert!(snapshot(&project) == files);
+    // The tool's render record does not keep the removed line's tree either.
+    assert!(!project
+        .join(".flink-connector/rendered/src/main/java-flink-2.1")
+        .exists());
+    support::assert_no_drift(&project, &[]);
+}
+
+#[test]
+fn a_deleted_owned_test_stays_deleted_once_listed_in_files_skip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &[]);
+    std::fs::remove_file(project.join(TEST_JAVA)).unwrap();
+    // Not yet recorded: --check says what `generate` would do and how to keep the deletion.
+    let out = run_in(&project, &["generate", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("[files] skip = [\"{TEST_JAVA}\"]")),
+        "{}",
+        stderr(&out)
+    );
+    let manifest = project.join("connector.toml");
+    std::fs::write(
+        &manifest,
+        format!("{}\n[files]\nskip = [\"{TEST_JAVA}\"]\n", read(&manifest)),
+    )
+    .unwrap();
+    let out = run_in(&project, &["generate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!project.join(TEST_JAVA).exists());
+    assert!(!read(&project.join("README.md")).contains("AcmeConnectorTest.java"));
+    support::assert_no_drift(&project, &[]);
+    // Another manifest change keeps it deleted, and the rest of the project compiles.
+    let out = run_in(&project, &["option", "add", "endpoint", "--type", "string"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!project.join(TEST_JAVA).exists());
+    if ready().is_some() {
+        compiles(&project).unwrap();
+    }
+    // A skip entry must be a project path.
+    let text = read(&manifest);
+    std::fs::write(
+        &manifest,
+        text.replace(&format!("\"{TEST_JAVA}\""), "\"../x\""),
+    )
+    .unwrap();
+    let out = run_in(&project, &["generate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("[files] skip: '../x' contains '..'"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Runs a tiny Table API program on Flink `line`'s real jars: a `datagen` table with extra
+/// options fails validation, and Flink's own message lists the table's options, masking the
+/// sensitive ones. Returns that message.
+fn flink_options_message(line: &str, keys: &[&str], work: &Path) -> Option<String> {
+    let (lib, _) = line_lib(line)?;
+    let with: String = keys
+        .iter()
+        .map(|k| format!(", '{k}'='topsecret'"))
+        .collect();
+    let source = format!(
+        r#"import org.apache.flink.table.api.*;
+public class MaskProbe {{
+    public static void main(String[] args) {{
+        TableEnvironment t = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+        t.executeSql("CREATE TABLE t (x INT) WITH ('connector'='datagen', 'number-of-rows'='1'{with})");
+        try {{
+            t.executeSql("SELECT * FROM t").collect().close();
+            System.out.println("NO ERROR");
+        }} catch (Exception e) {{
+            for (Throwable c = e; c != null; c = c.getCause()) System.out.println(c.getMessage());
+        }}
+    }}
+}}
+"#
+    );
+    let dir = work.join(format!("mask-{line}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let java = dir.join("MaskProbe.java");
+    std::fs::write(&java, source).unwrap();
+    support::javac_sources(&[java], &support::lib_classpath(&lib, &[]), 11, &dir).unwrap();
+    let _heavy = support::heavy();
+    let out = std::process::Command::new("java")
+        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+        .arg(support::lib_classpath(&lib, &[&dir]))
+        .arg("MaskProbe")
+        .output()
+        .unwrap();
+    Some(support::stdout(&out))
+}
+
+#[test]
+fn sensitive_options_are_those_flink_itself_masks_on_each_line() {
+    if !support::require_jdk() {
+        return;
+    }
+    let keys = [
+        "password",
+        "api.credential",
+        "service.api-key",
+        "auth.token",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for line in ["1.20", "2.2"] {
+        let Some(message) = flink_options_message(line, &keys, tmp.path()) else {
+            return;
+        };
+        assert!(message.contains("Table options are"), "{line}: {message}");
+        for key in keys {
+            let masked = message.contains(&format!("'{key}'='******'"));
+            let plain = message.contains(&format!("'{key}'='topsecret'"));
+            assert!(masked != plain, "{line} {key}: {message}");
+            // The tool's per-line table says what Flink really does.
+            assert_eq!(
+                cargo_flink_connector::flink::sensitive::is_masked(line, key),
+                masked,
+                "{line} {key}: {message}"
+            );
+        }
+    }
+    // So the tool refuses `--sensitive` for a key Flink prints in plain text on a line it builds.
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.20,2.2"]);
+    let add = |key: &str| {
+        run_in(
+            &project,
+            &["option", "add", key, "--type", "string", "--sensitive"],
+        )
+    };
+    let out = add("api.credential");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("Flink 1.20, 2.2 masks a value only when its key contains"),
+        "{}",
+        stderr(&out)
+    );
+    let out = add("service.api-key"); // masked from 2.1 only
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("but Flink 1.20 masks"),
+        "{}",
+        stderr(&out)
+    );
+    let out = add("auth.token");
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn memory_list_and_map_options_become_flinks_own_types_and_compile() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &[]);
+    for args in [
+        &[
+            "option",
+            "add",
+            "buffer.size",
+            "--type",
+            "memory",
+            "--default",
+            "64 mb",
+        ][..],
+        &[
+            "option",
+            "add",
+            "hosts",
+            "--type",
+            "list",
+            "--default",
+            "a;b",
+        ][..],
+        &["option", "add", "headers", "--type", "map"][..],
+    ] {
+        let out = run_in(&project, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let options = read(&project.join(PKG).join("AcmeOptions.java"));
+    for expected in [
+        "ConfigOption<org.apache.flink.configuration.MemorySize> BUFFER_SIZE",
+        ".memoryType()",
+        ".defaultValue(org.apache.flink.configuration.MemorySize.parse(\"64 mb\"))",
+        "ConfigOption<java.util.List<String>> HOSTS",
+        ".stringType().asList()",
+        ".defaultValues(\"a\", \"b\")",
+        "ConfigOption<java.util.Map<String, String>> HEADERS",
+        ".mapType()",
+    ] {
+        assert!(options.contains(expected), "{expected}:\n{options}");
+    }
+    for (args, expected) in [
+        (
+            &[
+                "option",
+                "add",
+                "cache",
+                "--type",
+                "memory",
+                "--default",
+                "lots",
+            ][..],
+            "default 'lots' is not a memory size",
+        ),
+        (
+            &[
+                "option",
+                "add",
+                "labels",
+                "--type",
+                "map",
+                "--default",
+                "k:v",
+            ][..],
+            "a map option cannot have a default",
+        ),
+        (
+            &["option", "set", "hosts", "--type", "map"][..],
+            "option 'hosts' cannot become map",
+        ),
+    ] {
+        assert_rejected(&project, args, expected);
+    }
+    support::assert_no_drift(&project, &[]);
+    if ready().is_some() {
+        compiles(&project).unwrap();
+    }
+}
