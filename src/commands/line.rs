@@ -6,15 +6,15 @@ use crate::errors::{Error, Result};
 use crate::flink::{FlinkVersion, LINES};
 use crate::manifest::edit::LocalManifest;
 use crate::manifest::MANIFEST_FILE;
-use crate::project::{self, ProjectLock};
+use crate::project;
 
-use super::generate::{update, ManifestEdit};
+use super::generate::{lock_and_recover, update, ManifestEdit};
 
 pub fn cmd_line(command: LineCommand) -> Result<u8> {
     let (LineCommand::Add { path, .. } | LineCommand::Remove { path, .. }) = &command;
     let root = project::find_root(path.as_deref())?;
-    // Read and edited under the lock, like `option`: concurrent edits queue.
-    let lock = ProjectLock::acquire(&root)?;
+    // Read and edited under the lock and after recovery, like `option`.
+    let lock = lock_and_recover(&root, None)?;
     let mut local = LocalManifest::read(&root.join(MANIFEST_FILE))?;
     let manifest = local.manifest(None)?;
     let primary = manifest.flink.line.line;

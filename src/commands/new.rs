@@ -113,6 +113,7 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         license_header: settings.license_header.clone(),
     };
     let files = render::render(&manifest, &tree, &extras)?;
+    project::trust::check_rendered(&files)?;
     if let Some(note) = preset_note {
         ui::status(note);
     }

@@ -118,7 +118,8 @@ pub fn parse_duration_millis(text: &str) -> Option<u64> {
         "d" | "day" | "days" => 86_400_000,
         _ => return None,
     };
-    number.checked_mul(factor)
+    // Rendered as `Duration.ofMillis(<n>L)`: a Java long.
+    number.checked_mul(factor).filter(|&ms| ms <= i64::MAX as u64)
 }
 
 /// A default as TOML lets users write it: `default = 6379`, `default = true`, `default = "30 s"`.
