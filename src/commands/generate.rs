@@ -198,7 +198,9 @@ pub fn update(
     };
     // Validated before the version is recorded: an invalid manifest is an error, not a panic.
     local.manifest(summary.as_deref())?;
-    let before = local.is_changed().then(|| local.original().as_bytes().to_vec());
+    let before = local
+        .is_changed()
+        .then(|| local.original().as_bytes().to_vec());
     local.record_tool_version(env!("CARGO_PKG_VERSION"));
     let manifest = local.manifest(summary.as_deref())?;
     let files = render_project(root, &manifest, templates)?;

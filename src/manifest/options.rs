@@ -119,7 +119,9 @@ pub fn parse_duration_millis(text: &str) -> Option<u64> {
         _ => return None,
     };
     // Rendered as `Duration.ofMillis(<n>L)`: a Java long.
-    number.checked_mul(factor).filter(|&ms| ms <= i64::MAX as u64)
+    number
+        .checked_mul(factor)
+        .filter(|&ms| ms <= i64::MAX as u64)
 }
 
 /// A default as TOML lets users write it: `default = 6379`, `default = true`, `default = "30 s"`.

@@ -186,14 +186,17 @@ pub fn clean_leftover_staging(parent: &Path, notes: &mut Vec<String>) {
             continue;
         }
         let state = entry.path().join(STATE_DIR);
-        // The marker, or (killed before writing it) nothing but the lock.
-        let only_lock = std::fs::read_dir(&state)
-            .map(|d| d.flatten().all(|e| e.file_name() == "lock"))
-            .unwrap_or(false);
+        // The marker, or (killed before writing it) a directory holding nothing but the lock.
+        let only = |dir: &Path, name: &str| {
+            std::fs::read_dir(dir).is_ok_and(|d| {
+                let names: Vec<_> = d.flatten().map(|e| e.file_name()).collect();
+                names.len() == 1 && names[0] == name
+            })
+        };
         let is_staging = std::fs::symlink_metadata(&state).is_ok_and(|m| m.is_dir())
             && (std::fs::symlink_metadata(state.join(NEW_STAGING_MARKER))
                 .is_ok_and(|m| m.is_file())
-                || only_lock);
+                || (only(&entry.path(), STATE_DIR) && only(&state, "lock")));
         let abandoned = is_staging
             && std::fs::File::open(state.join("lock")).is_ok_and(|f| f.try_lock().is_ok());
         if !abandoned {

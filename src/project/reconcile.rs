@@ -198,7 +198,11 @@ pub fn unresolved_conflicts(project_dir: &Path, files: &[RenderedFile]) -> Resul
 /// so the line ending alone is never a conflict.
 fn merge(base: &[u8], ours: &[u8], theirs: &[u8]) -> (Action, Vec<u8>) {
     let crlf = is_crlf(ours) && !is_crlf(theirs);
-    let ours_lf = if crlf { crlf_to_lf(ours) } else { ours.to_vec() };
+    let ours_lf = if crlf {
+        crlf_to_lf(ours)
+    } else {
+        ours.to_vec()
+    };
     let (action, merged) = match diffy::merge_bytes(base, &ours_lf, theirs) {
         Ok(merged) => (Action::Merge, merged),
         Err(with_markers) => (Action::Conflict, with_markers),

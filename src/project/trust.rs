@@ -83,10 +83,20 @@ mod tests {
 
     #[test]
     fn vcs_and_tool_directories_are_untouchable() {
-        for bad in [".git/config", "a/.GIT/hooks/x", ".mvn/jvm.config", "target/x.jar"] {
+        for bad in [
+            ".git/config",
+            "a/.GIT/hooks/x",
+            ".mvn/jvm.config",
+            "target/x.jar",
+        ] {
             assert!(untouchable(bad).is_some(), "{bad}");
         }
-        for ok in [".gitignore", ".github/workflows/ci.yml", "src/target", "docs/git.md"] {
+        for ok in [
+            ".gitignore",
+            ".github/workflows/ci.yml",
+            "src/target",
+            "docs/git.md",
+        ] {
             assert!(untouchable(ok).is_none(), "{ok}");
         }
     }

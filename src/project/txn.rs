@@ -263,7 +263,9 @@ fn validate(
     let list_path = journal.join(OPS_FILE);
     let list_meta = std::fs::symlink_metadata(&list_path).map_err(|_| format!("no {OPS_FILE}"))?;
     if !list_meta.is_file() || list_meta.len() > MAX_OPS_BYTES {
-        return Err(format!("{OPS_FILE} is not a regular file of at most {MAX_OPS_BYTES} bytes"));
+        return Err(format!(
+            "{OPS_FILE} is not a regular file of at most {MAX_OPS_BYTES} bytes"
+        ));
     }
     let list = std::fs::read(&list_path).map_err(|e| e.to_string())?;
     let ops: Vec<JournalOp> =
@@ -291,7 +293,9 @@ fn validate(
             continue; // already applied
         };
         if !m.is_file() || m.len() != *len || *len > MAX_STAGED_BYTES {
-            return Err(format!("staged file {staged} is not a regular file of {len} bytes"));
+            return Err(format!(
+                "staged file {staged} is not a regular file of {len} bytes"
+            ));
         }
         let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
         if sha256_hex(&bytes) != *sha256 {
@@ -304,10 +308,15 @@ fn validate(
     for entry in std::fs::read_dir(journal).map_err(|e| e.to_string())? {
         let name = entry.map_err(|e| e.to_string())?.file_name();
         let name = name.to_string_lossy();
-        let listed = name.parse::<usize>().is_ok_and(|n| staged_seen.contains(&n))
+        let listed = name
+            .parse::<usize>()
+            .is_ok_and(|n| staged_seen.contains(&n))
             && name.parse::<usize>().map(|n| n.to_string()).as_deref() == Ok(&*name);
         if name != OPS_FILE && !listed {
-            return Err(format!("it holds '{}', which no operation lists", name.escape_debug()));
+            return Err(format!(
+                "it holds '{}', which no operation lists",
+                name.escape_debug()
+            ));
         }
     }
     let mut allowed: Option<BTreeSet<String>> = None;
@@ -324,7 +333,9 @@ fn validate(
         }
         if allowed.is_none() {
             let paths = managed(staged_manifest.as_deref()).map_err(|e| e.to_string())?;
-            allowed = Some(super::trust::allowed_paths(paths.iter().map(String::as_str)));
+            allowed = Some(super::trust::allowed_paths(
+                paths.iter().map(String::as_str),
+            ));
         }
         if !allowed.as_ref().is_some_and(|a| a.contains(rel)) {
             return Err(format!(

@@ -178,7 +178,11 @@ fn is_template_path(rel: &str) -> bool {
 fn refuse_reserved(rel: &str, origin: &Path) -> Result<()> {
     let in_project = rel
         .strip_prefix("base/")
-        .or_else(|| rel.strip_prefix("presets/")?.split_once('/').map(|(_, r)| r))
+        .or_else(|| {
+            rel.strip_prefix("presets/")?
+                .split_once('/')
+                .map(|(_, r)| r)
+        })
         .unwrap_or(rel);
     let in_project = in_project.strip_suffix(".hbs").unwrap_or(in_project);
     let reserved = in_project.eq_ignore_ascii_case(crate::manifest::MANIFEST_FILE)
