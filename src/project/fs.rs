@@ -161,7 +161,7 @@ pub fn sync_dir(dir: &Path) {
 
 /// The environment variable naming the durable operation (1-based: each write, fsync, rename or
 /// removal of a project file) at which the process aborts, as a kill -9 would; tests use it to
-/// interrupt a command at every step. Unset (always, outside tests) it does nothing.
+/// interrupt a command at every step (the process kills itself with SIGKILL). Unset (always, outside tests) it does nothing.
 pub const FAILPOINT_ENV: &str = "FLINK_CONNECTOR_FAILPOINT";
 
 /// Counts one durable operation and aborts the process when it is the one `FAILPOINT_ENV` names.
@@ -174,6 +174,11 @@ pub fn failpoint() {
         return;
     };
     if COUNT.fetch_add(1, Ordering::SeqCst) + 1 == at {
+        // SIGKILL, exactly what `kill -9` does (abort() could leave a core file in the project).
+        #[cfg(unix)]
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
         std::process::abort();
     }
 }
