@@ -435,3 +435,212 @@ fn numeric_defaults_must_fit_their_java_type() {
         assert!(status.success());
     }
 }
+
+/// Values and lines a hostile or careless manifest holds.
+const HOSTILE_VALUES: &[&str] = &[
+    "\"\"",
+    "-1",
+    "18446744073709551615",
+    "9223372036854775808",
+    "1e400",
+    "nan",
+    "[]",
+    "{}",
+    "[[1], \"a\"]",
+    "\"../../x\"",
+    "\".git\"",
+    "\"/etc\"",
+    "\"2.2,1.17\"",
+    "[\"9.9\"]",
+    "true",
+    "\"\\u0000\"",
+    "\"a\\nb\"",
+    "{ version = 1 }",
+    "\"1.20.3\"",
+    "[\"1.17\", \"1.17\"]",
+];
+const HOSTILE_LINES: &[&str] = &[
+    "[template]",
+    "[[options]]",
+    "[options]",
+    "[flink]\nlines = [\"2.2\"]",
+    "template = 1",
+    "[connector.x]",
+    "key = \"\"",
+    "type = \"duration\"",
+    "default = 18446744073709551615",
+    "dir = \"/\"",
+    "\u{feff}",
+    "[[dependencies]]",
+    "x = [",
+];
+
+fn mutated(base: &str, edits: &[(u8, usize, &str, &str)]) -> String {
+    let mut lines: Vec<String> = base.lines().map(str::to_string).collect();
+    for &(kind, at, value, line) in edits {
+        let i = at % lines.len().max(1);
+        match kind % 5 {
+            0 if !lines.is_empty() => {
+                lines.remove(i);
+            }
+            1 if !lines.is_empty() => {
+                let l = lines[i].clone();
+                lines.insert(i, l);
+            }
+            2 if !lines.is_empty() => {
+                if let Some((k, _)) = lines[i].split_once('=') {
+                    lines[i] = format!("{k}= {value}");
+                }
+            }
+            3 => lines.insert(i.min(lines.len()), line.to_string()),
+            _ => {
+                let text = lines.join("\n");
+                let mut cut = at % (text.len() + 1);
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                lines = text[..cut].lines().map(str::to_string).collect();
+            }
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+fn seeded_runner(cases: u32) -> (proptest::test_runner::TestRunner, u64) {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let seed = std::env::var("UNTRUSTED_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(17u64);
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
+    (TestRunner::new_with_rng(config, rng), seed)
+}
+
+fn edits_strategy(
+) -> impl proptest::strategy::Strategy<Value = Vec<(u8, usize, &'static str, &'static str)>> {
+    use proptest::prelude::*;
+    proptest::collection::vec(
+        (
+            any::<u8>(),
+            any::<usize>(),
+            proptest::sample::select(HOSTILE_VALUES),
+            proptest::sample::select(HOSTILE_LINES),
+        ),
+        1..5,
+    )
+}
+
+/// Every command that reads connector.toml, on mutated manifests: exit 0, 1 or 2, never a panic,
+/// and a refused command leaves the manifest as it was. `UNTRUSTED_MANIFEST_CASES` (default 24)
+/// and `UNTRUSTED_SEED` (default 17) tune it.
+#[test]
+fn commands_never_panic_on_a_mutated_manifest() {
+    let cases: u32 = std::env::var("UNTRUSTED_MANIFEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24);
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path());
+    let base = std::fs::read_to_string(project.join("connector.toml")).unwrap();
+    let (mut runner, seed) = seeded_runner(cases);
+    let (errors, accepted) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+    let result = runner.run(&edits_strategy(), |edits| {
+        let text = mutated(&base, &edits);
+        for args in [
+            &["generate", "--check"][..],
+            &[
+                "option",
+                "add",
+                "k",
+                "--type",
+                "duration",
+                "--default",
+                "1 s",
+            ],
+            &["line", "add", "2.2"],
+            &["generate"],
+        ] {
+            std::fs::write(project.join("connector.toml"), &text).unwrap();
+            let out = run_in(&project, args);
+            let err = stderr(&out);
+            assert!(
+                !err.contains("panicked"),
+                "seed {seed}, {args:?} on {text:?}: {err}"
+            );
+            match out.status.code() {
+                Some(0) | Some(1) => accepted.set(accepted.get() + 1),
+                Some(2) => {
+                    errors.set(errors.get() + 1);
+                    let now = std::fs::read_to_string(project.join("connector.toml")).unwrap();
+                    assert_eq!(
+                        now, text,
+                        "seed {seed}: {args:?} refused yet changed the manifest"
+                    );
+                }
+                other => panic!("seed {seed}, {args:?} on {text:?}: exit {other:?}: {err}"),
+            }
+        }
+        Ok(())
+    });
+    result.unwrap();
+    eprintln!(
+        "{cases} mutated manifests × 4 commands: {} ran, {} refused; 0 panics",
+        accepted.get(),
+        errors.get()
+    );
+}
+
+/// The manifest reader and editor in process, on many more mutations (the cargo-fuzz target
+/// fuzz/fuzz_targets/manifest.rs goes further). `UNTRUSTED_PARSE_CASES` (default 1000).
+#[test]
+fn the_manifest_reader_and_editor_never_panic() {
+    use cargo_flink_connector::manifest::edit::{LocalManifest, OptionEdit};
+    use cargo_flink_connector::manifest::Manifest;
+    let cases: u32 = std::env::var("UNTRUSTED_PARSE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let base = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/redis/connector.toml"),
+    )
+    .unwrap();
+    let path = Path::new("connector.toml");
+    let (mut runner, _) = seeded_runner(cases);
+    let valid = std::cell::Cell::new(0);
+    runner
+        .run(&edits_strategy(), |edits| {
+            let text = mutated(&base, &edits);
+            if Manifest::parse(path, &text).is_ok() {
+                valid.set(valid.get() + 1);
+            }
+            if let Ok(mut local) = LocalManifest::from_text(path, text) {
+                let ok = local.manifest(None).is_ok();
+                let edit = OptionEdit {
+                    key: "k".into(),
+                    type_: Some("duration".into()),
+                    default: Some("18446744073709551615".into()),
+                    ..OptionEdit::default()
+                };
+                assert!(local.add_option(&edit).is_err() || !ok);
+                let _ = local.remove_option("host");
+                local.set_flink_lines(Some(&["1.20".to_string(), "2.2".to_string()]));
+                if ok {
+                    local.record_tool_version("9.9.9");
+                }
+                let _ = local.manifest(Some("edit"));
+            }
+            Ok(())
+        })
+        .unwrap();
+    eprintln!(
+        "{cases} mutated manifests ({} still valid) read and edited; 0 panics",
+        valid.get()
+    );
+}
