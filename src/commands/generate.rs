@@ -53,10 +53,18 @@ fn managed_paths(
     let on_disk = crate::project::fs::read_confined(root, MANIFEST_FILE)?;
     let mut paths = BTreeSet::new();
     let mut last_error = None;
+    // With and without `--templates`: the interrupted command may have been run either way.
+    let template_dirs = if templates.is_some() {
+        vec![templates, None]
+    } else {
+        vec![None]
+    };
     for text in [on_disk.as_deref(), staged].into_iter().flatten() {
-        match render_manifest_bytes(root, text, templates) {
-            Ok(files) => paths.extend(files.into_iter().map(|f| f.path)),
-            Err(e) => last_error = Some(e),
+        for dir in &template_dirs {
+            match render_manifest_bytes(root, text, *dir) {
+                Ok(files) => paths.extend(files.into_iter().map(|f| f.path)),
+                Err(e) => last_error = Some(e),
+            }
         }
     }
     match last_error {

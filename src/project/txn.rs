@@ -179,7 +179,7 @@ pub fn recover(lock: &ProjectLock, managed: ManagedPaths) -> Result<Recovery> {
     if std::fs::symlink_metadata(&journal).is_ok() {
         let ops = validate(lock.root(), &journal, managed).map_err(|why| {
             Error::usage(format!(
-                "{} is not a journal this tool wrote ({why}); nothing of it was applied. Delete {} to discard it (the interrupted change is lost), then run the command again",
+                "refusing the journal an interrupted command left in {}: {why}; nothing of it was applied. Delete {} to discard it (the interrupted change is lost), then run the command again",
                 journal.display(),
                 journal.display()
             ))
