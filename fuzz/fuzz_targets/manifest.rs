@@ -10,12 +10,18 @@ use cargo_flink_connector::manifest::edit::{LocalManifest, OptionEdit};
 use cargo_flink_connector::manifest::Manifest;
 use libfuzzer_sys::fuzz_target;
 
-const TYPES: [&str; 7] = ["string", "int", "long", "boolean", "double", "duration", "x"];
+const TYPES: [&str; 7] = [
+    "string", "int", "long", "boolean", "double", "duration", "x",
+];
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the edit and its arguments; the rest is the manifest.
-    let Some((&pick, rest)) = data.split_first() else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let path = Path::new("connector.toml");
     if let Ok(manifest) = Manifest::parse(path, text) {
         let _ = manifest.line_entries();
@@ -23,10 +29,15 @@ fuzz_target!(|data: &[u8]| {
         let again = Manifest::parse(path, &manifest.to_toml()).expect("to_toml parses");
         assert_eq!(again.to_toml(), manifest.to_toml());
     }
-    let Ok(mut local) = LocalManifest::from_text(path, text.to_string()) else { return };
+    let Ok(mut local) = LocalManifest::from_text(path, text.to_string()) else {
+        return;
+    };
     let valid = local.manifest(None).is_ok();
     // Keys and defaults taken from the text, so edits hit existing options too.
-    let words: Vec<&str> = text.split(|c: char| c == '"' || c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = text
+        .split(|c: char| c == '"' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
     let word = |i: usize| words.get(i % words.len().max(1)).copied().unwrap_or("k");
     let edit = OptionEdit {
         key: word(pick as usize).to_string(),
