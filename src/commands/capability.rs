@@ -7,9 +7,9 @@ use crate::cli::{CapabilityArgs, CapabilityCommand};
 use crate::errors::{Error, Result};
 use crate::manifest::edit::LocalManifest;
 use crate::manifest::{Capabilities, MANIFEST_FILE};
-use crate::project::{self, ProjectLock};
+use crate::project;
 
-use super::generate::apply_edit;
+use super::generate::{apply_edit, lock_and_recover};
 
 pub fn cmd_capability(command: CapabilityCommand) -> Result<u8> {
     let (adding, args): (bool, &CapabilityArgs) = match &command {
@@ -19,7 +19,7 @@ pub fn cmd_capability(command: CapabilityCommand) -> Result<u8> {
     let name = args.capability.trim();
     Capabilities::parse(&[name]).map_err(Error::usage)?;
     let root = project::find_root(args.path.as_deref())?;
-    let lock = ProjectLock::acquire(&root)?;
+    let lock = lock_and_recover(&root, None)?;
     let mut local = LocalManifest::read(&root.join(MANIFEST_FILE))?;
     let manifest = local.manifest(None)?;
     let mut names: Vec<&str> = manifest.capabilities.names();

@@ -6,9 +6,9 @@ use crate::cli::DependencyCommand;
 use crate::errors::{Error, Result};
 use crate::manifest::edit::LocalManifest;
 use crate::manifest::MANIFEST_FILE;
-use crate::project::{self, ProjectLock};
+use crate::project;
 
-use super::generate::apply_edit;
+use super::generate::{apply_edit, lock_and_recover};
 
 pub fn cmd_dependency(command: DependencyCommand) -> Result<u8> {
     let (path, allow_broken) = match &command {
@@ -20,7 +20,7 @@ pub fn cmd_dependency(command: DependencyCommand) -> Result<u8> {
         } => (path.as_deref(), *allow_broken),
     };
     let root = project::find_root(path)?;
-    let lock = ProjectLock::acquire(&root)?;
+    let lock = lock_and_recover(&root, None)?;
     let mut local = LocalManifest::read(&root.join(MANIFEST_FILE))?;
     let summary = match &command {
         DependencyCommand::Add {

@@ -1,6 +1,7 @@
 //! `cargo flink-connector generate [--check] [--force]`: re-render a project from connector.toml,
 //! as one transaction under the project lock. `option` edits go through the same transaction.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::cli::GenerateArgs;
@@ -8,7 +9,7 @@ use crate::errors::{Error, Result};
 use crate::manifest::edit::LocalManifest;
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::project::reconcile::{self, Action, Change};
-use crate::project::{self, symbols, txn, Op, ProjectLock};
+use crate::project::{self, symbols, trust, txn, Op, ProjectLock};
 use crate::render::{self, Extras, RenderedFile, TemplateTree};
 use crate::settings::Settings;
 use crate::ui;
@@ -18,7 +19,7 @@ pub fn cmd_generate(args: GenerateArgs) -> Result<u8> {
     if args.check {
         return check(&root, args.templates.as_deref(), args.strict);
     }
-    let lock = ProjectLock::acquire(&root)?;
+    let lock = lock_and_recover(&root, args.templates.as_deref())?;
     update(
         &lock,
         args.templates.as_deref(),
@@ -26,6 +27,86 @@ pub fn cmd_generate(args: GenerateArgs) -> Result<u8> {
         None,
         args.allow_broken,
     )
+}
+
+/// Takes the project lock and finishes (or refuses) what an interrupted command committed, before
+/// anything else of the project — the manifest included — is read: every writing command starts
+/// here, so none acts on the state a committed change was replacing.
+pub fn lock_and_recover(root: &Path, templates: Option<&Path>) -> Result<ProjectLock> {
+    let lock = ProjectLock::acquire(root)?;
+    let managed = |staged: Option<&[u8]>| managed_paths(root, templates, staged);
+    let recovery = txn::recover(&lock, &managed)?;
+    if recovery.completed > 0 {
+        ui::note(format_args!(
+            "finished {} file operation(s) an interrupted command had committed",
+            recovery.completed
+        ));
+    }
+    if recovery.discarded > 0 {
+        ui::note("discarded the uncommitted changes of an interrupted command");
+    }
+    Ok(lock)
+}
+
+/// The files the tool renders for the project from each of the manifests given (on disk, staged
+/// in a journal, recorded with the last render) and the templates: what a journal may write and a
+/// stale record copy may remove. Manifests that do not render add nothing; none at all is an error.
+fn managed_paths(
+    root: &Path,
+    templates: Option<&Path>,
+    staged: Option<&[u8]>,
+) -> Result<BTreeSet<String>> {
+    let on_disk = crate::project::fs::read_confined(root, MANIFEST_FILE)?;
+    let mut paths = BTreeSet::new();
+    let mut last_error = None;
+    // With and without `--templates`: the interrupted command may have been run either way.
+    let template_dirs = if templates.is_some() {
+        vec![templates, None]
+    } else {
+        vec![None]
+    };
+    for text in [on_disk.as_deref(), staged].into_iter().flatten() {
+        for dir in &template_dirs {
+            match render_manifest_bytes(root, text, *dir) {
+                Ok(files) => paths.extend(files.into_iter().map(|f| f.path)),
+                Err(e) => last_error = Some(e),
+            }
+        }
+    }
+    match last_error {
+        Some(e) if paths.is_empty() => Err(Error::usage(format!(
+            "cannot tell which files the tool manages here: {e}"
+        ))),
+        _ => Ok(paths),
+    }
+}
+
+fn render_manifest_bytes(
+    root: &Path,
+    text: &[u8],
+    templates: Option<&Path>,
+) -> Result<Vec<RenderedFile>> {
+    let path = root.join(MANIFEST_FILE);
+    let text = std::str::from_utf8(text)
+        .map_err(|_| Error::usage(format!("{} is not UTF-8", path.display())))?;
+    render_project(root, &Manifest::parse(&path, text)?, templates)
+}
+
+/// What `removable` of [`reconcile::plan`] needs: the renders of the manifest as it was before
+/// this command (`before`, when an edit changes it) and as recorded with the last render.
+fn previously_rendered(
+    root: &Path,
+    templates: Option<&Path>,
+    before: Option<&[u8]>,
+) -> Result<BTreeSet<String>> {
+    let recorded = project::recorded(root, MANIFEST_FILE)?;
+    let mut paths = BTreeSet::new();
+    for text in [before, recorded.as_deref()].into_iter().flatten() {
+        if let Ok(files) = render_manifest_bytes(root, text, templates) {
+            paths.extend(files.into_iter().map(|f| f.path));
+        }
+    }
+    Ok(paths)
 }
 
 /// Renders `manifest` with its template set (`--templates` > manifest > workspace). Workspace
@@ -44,7 +125,9 @@ pub fn render_project(
     let extras = Extras {
         license_header: settings.license_header.clone(),
     };
-    render::render(manifest, &tree, &extras)
+    let files = render::render(manifest, &tree, &extras)?;
+    trust::check_rendered(&files)?;
+    Ok(files)
 }
 
 fn check(root: &Path, templates: Option<&Path>, strict: bool) -> Result<u8> {
@@ -59,7 +142,9 @@ fn check(root: &Path, templates: Option<&Path>, strict: bool) -> Result<u8> {
     let manifest = Manifest::load(&root.join(MANIFEST_FILE))?;
     let files = render_project(root, &manifest, templates)?;
     let markers = reconcile::unresolved_conflicts(root, &files)?;
-    let changes = reconcile::plan(root, &files, false)?;
+    let changes = reconcile::plan(root, &files, false, &|| {
+        previously_rendered(root, templates, None)
+    })?;
     let (drift, kept): (Vec<&Change>, Vec<&Change>) = changes.iter().partition(|c| c.is_drift());
     if !kept.is_empty() {
         let verb = if strict { "error" } else { "note" };
@@ -154,21 +239,16 @@ pub fn update(
     allow_broken: bool,
 ) -> Result<u8> {
     let root = lock.root();
-    let recovery = txn::recover(lock)?;
-    if recovery.completed > 0 {
-        ui::note(format_args!(
-            "finished {} file operation(s) an interrupted command had committed",
-            recovery.completed
-        ));
-    }
-    if recovery.discarded > 0 {
-        ui::note("discarded the uncommitted changes of an interrupted command");
-    }
     let (mut local, summary) = match edit {
         Some(e) => (e.manifest, Some(e.summary)),
         // Read under the lock, so a concurrent `option` edit is never lost.
         None => (LocalManifest::read(&root.join(MANIFEST_FILE))?, None),
     };
+    // Validated before the version is recorded: an invalid manifest is an error, not a panic.
+    local.manifest(summary.as_deref())?;
+    let before = local
+        .is_changed()
+        .then(|| local.original().as_bytes().to_vec());
     local.record_tool_version(env!("CARGO_PKG_VERSION"));
     let manifest = local.manifest(summary.as_deref())?;
     let files = render_project(root, &manifest, templates)?;
@@ -191,21 +271,24 @@ pub fn update(
             review.problems.len()
         )));
     }
-    let changes = reconcile::plan(root, &files, force)?;
-    let mut ops: Vec<Op> = Vec::new();
-    if local.is_changed() {
-        ops.push(Op::Write {
-            path: MANIFEST_FILE.to_string(),
-            contents: local.text().into_bytes(),
-        });
-    }
-    ops.extend(changes.iter().filter_map(Change::op));
+    let changes = reconcile::plan(root, &files, force, &|| {
+        previously_rendered(root, templates, before.as_deref())
+    })?;
+    let text = local.text().into_bytes();
+    let mut ops: Vec<Op> = changes.iter().filter_map(Change::op).collect();
     ops.extend(review.completions.iter().map(|c| Op::Write {
         path: c.path.clone(),
         contents: c.contents.clone(),
     }));
-    // The record goes last: it describes the files written before it.
-    ops.extend(reconcile::record_ops(root, &files)?);
+    // The record follows the files it describes; the manifest goes last, so a journal is
+    // always validated against the manifest it replaces as well as the new one.
+    ops.extend(reconcile::record_ops(root, &text, &files)?);
+    if local.is_changed() {
+        ops.push(Op::Write {
+            path: MANIFEST_FILE.to_string(),
+            contents: text,
+        });
+    }
     txn::commit(lock, &ops)?;
 
     if let Some(summary) = &summary {

@@ -6,9 +6,9 @@ use crate::errors::{Error, Result};
 use crate::flink::{FlinkVersion, LINES};
 use crate::manifest::edit::LocalManifest;
 use crate::manifest::MANIFEST_FILE;
-use crate::project::{self, ProjectLock};
+use crate::project;
 
-use super::generate::apply_edit;
+use super::generate::{apply_edit, lock_and_recover};
 
 pub fn cmd_line(command: LineCommand) -> Result<u8> {
     let (LineCommand::Add {
@@ -19,8 +19,8 @@ pub fn cmd_line(command: LineCommand) -> Result<u8> {
     }) = &command;
     let allow_broken = *allow_broken;
     let root = project::find_root(path.as_deref())?;
-    // Read and edited under the lock, like `option`: concurrent edits queue.
-    let lock = ProjectLock::acquire(&root)?;
+    // Read and edited under the lock and after recovery, like `option`.
+    let lock = lock_and_recover(&root, None)?;
     let mut local = LocalManifest::read(&root.join(MANIFEST_FILE))?;
     let manifest = local.manifest(None)?;
     let primary = manifest.flink.line.line;

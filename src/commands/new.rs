@@ -114,6 +114,7 @@ pub fn cmd_new(args: NewArgs) -> Result<u8> {
         license_header: settings.license_header.clone(),
     };
     let files = render::render(&manifest, &tree, &extras)?;
+    project::trust::check_rendered(&files)?;
     // A team preset whose owned code uses what its manifest does not generate: say so now.
     let review = crate::project::symbols::review(None, &files, &[], &manifest, None);
     if !review.problems.is_empty() {

@@ -5,9 +5,9 @@ use crate::cli::{OptionCommand, OptionSpec};
 use crate::errors::Result;
 use crate::manifest::edit::{LocalManifest, OptionEdit};
 use crate::manifest::MANIFEST_FILE;
-use crate::project::{self, ProjectLock};
+use crate::project;
 
-use super::generate::apply_edit;
+use super::generate::{apply_edit, lock_and_recover};
 
 pub fn cmd_option(command: OptionCommand) -> Result<u8> {
     let (path, allow_broken) = match &command {
@@ -19,8 +19,9 @@ pub fn cmd_option(command: OptionCommand) -> Result<u8> {
         } => (path.as_deref(), *allow_broken),
     };
     let root = project::find_root(path)?;
-    // The manifest is read under the lock: concurrent edits queue instead of overwriting each other.
-    let lock = ProjectLock::acquire(&root)?;
+    // The manifest is read under the lock (concurrent edits queue instead of overwriting each
+    // other) and after recovery (a committed change of a killed command is never read stale).
+    let lock = lock_and_recover(&root, None)?;
     let mut manifest = LocalManifest::read(&root.join(MANIFEST_FILE))?;
     let summary = match &command {
         OptionCommand::Add(spec) => manifest.add_option(&edit_of(spec))?,

@@ -14,6 +14,9 @@ use crate::project;
 
 pub fn cmd_package(args: PackageArgs) -> Result<u8> {
     let root = project::find_root(args.path.as_deref())?;
+    // Finish (or refuse) an interrupted command's journal before reading the manifest; the lock
+    // is not held through the Maven build.
+    drop(super::generate::lock_and_recover(&root, None)?);
     let manifest = Manifest::load(&root.join(MANIFEST_FILE))?;
     let lines = super::package_lines::selected_lines(&manifest, &args.line)?;
     if !manifest.lines.is_empty() {

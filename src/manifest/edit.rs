@@ -49,6 +49,11 @@ impl LocalManifest {
         self.doc.to_string()
     }
 
+    /// The text as read.
+    pub fn original(&self) -> &str {
+        &self.original
+    }
+
     /// Whether the edits changed the file.
     pub fn is_changed(&self) -> bool {
         self.text() != self.original
@@ -70,23 +75,35 @@ impl LocalManifest {
     }
 
     /// Sets `[template] version`: the cargo-flink-connector version that last rendered the project.
+    /// Validate first ([`Self::manifest`]): without a `[template]` table nothing is recorded.
     pub fn record_tool_version(&mut self, version: &str) {
-        if self.doc["template"]["version"].as_str() != Some(version) {
-            self.doc["template"]["version"] = toml_edit::value(version);
+        let Some(template) = self
+            .doc
+            .get_mut("template")
+            .and_then(Item::as_table_like_mut)
+        else {
+            return;
+        };
+        if template.get("version").and_then(Item::as_str) != Some(version) {
+            template.insert("version", toml_edit::value(version));
         }
     }
 
     /// Sets `[flink] lines` (`None` removes it: a single-line project); see `commands/line.rs`.
     pub fn set_flink_lines(&mut self, entries: Option<&[String]>) {
+        // Validate first: without a `[flink]` table nothing is changed (never a panic).
+        let Some(flink) = self.doc.get_mut("flink").and_then(Item::as_table_like_mut) else {
+            return;
+        };
         match entries {
             Some(entries) => {
-                self.doc["flink"]["lines"] =
-                    toml_edit::value(entries.iter().collect::<toml_edit::Array>())
+                flink.insert(
+                    "lines",
+                    toml_edit::value(entries.iter().collect::<toml_edit::Array>()),
+                );
             }
             None => {
-                if let Some(flink) = self.doc["flink"].as_table_like_mut() {
-                    flink.remove("lines");
-                }
+                flink.remove("lines");
             }
         }
     }

@@ -168,7 +168,10 @@ pub fn parse_duration_millis(text: &str) -> Option<u64> {
         "d" | "day" | "days" => 86_400_000,
         _ => return None,
     };
-    number.checked_mul(factor)
+    // Rendered as `Duration.ofMillis(<n>L)`: a Java long.
+    number
+        .checked_mul(factor)
+        .filter(|&ms| ms <= i64::MAX as u64)
 }
 
 /// Flink's MemorySize syntax (MemorySize.parse): a whole number and an optional unit.

@@ -14,7 +14,7 @@ use crate::errors::{Error, IoContext, Result};
 /// Checks that `rel` is a plain relative path ([`crate::render::path_problem`]) and returns it
 /// joined to `root`. Says why not, naming the path.
 pub fn confined(root: &Path, rel: &str) -> Result<PathBuf> {
-    let problem = crate::render::path_problem(rel);
+    let problem = crate::render::path_problem(rel).or_else(|| super::trust::untouchable(rel));
     if let Some(why) = problem {
         return Err(Error::usage(format!(
             "refusing path '{}': it {why}; every generated path must stay inside the project",
@@ -133,10 +133,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     let mut tmp = builder
         .tempfile_in(dir)
         .with_path("create a temporary file in", dir)?;
+    failpoint();
     tmp.write_all(bytes).with_path("write", path)?;
     if durable {
+        failpoint();
         tmp.as_file().sync_all().with_path("flush", path)?;
     }
+    failpoint();
     tmp.persist(path)
         .map_err(|e| Error::io(format!("cannot write {}", path.display()), e.error))?;
     if durable {
@@ -147,12 +150,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
 
 /// Flushes a directory's entries (renames) to disk; best effort (not every platform can).
 pub fn sync_dir(dir: &Path) {
+    failpoint();
     #[cfg(unix)]
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+/// The environment variable naming the durable operation (1-based: each write, fsync, rename or
+/// removal of a project file) at which the process aborts, as a kill -9 would; tests use it to
+/// interrupt a command at every step (the process kills itself with SIGKILL). Unset (always, outside tests) it does nothing.
+pub const FAILPOINT_ENV: &str = "FLINK_CONNECTOR_FAILPOINT";
+
+/// Counts one durable operation and aborts the process when it is the one `FAILPOINT_ENV` names.
+pub fn failpoint() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static AT: OnceLock<Option<u64>> = OnceLock::new();
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let Some(at) = *AT.get_or_init(|| std::env::var(FAILPOINT_ENV).ok()?.parse().ok()) else {
+        return;
+    };
+    if COUNT.fetch_add(1, Ordering::SeqCst) + 1 == at {
+        // SIGKILL, exactly what `kill -9` does (abort() could leave a core file in the project).
+        #[cfg(unix)]
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+        std::process::abort();
+    }
+}
+
+/// Renames `from` over `to`, a durable operation (see [`failpoint`]).
+pub fn rename(from: &Path, to: &Path) -> std::io::Result<()> {
+    failpoint();
+    std::fs::rename(from, to)
+}
+
+/// Removes a file, a durable operation (see [`failpoint`]).
+pub fn remove_file(path: &Path) -> std::io::Result<()> {
+    failpoint();
+    std::fs::remove_file(path)
+}
+
+/// Removes a directory tree, a durable operation (see [`failpoint`]).
+pub fn remove_dir_all(path: &Path) -> std::io::Result<()> {
+    failpoint();
+    std::fs::remove_dir_all(path)
 }
 
 /// Opens (creating) a file without following a symbolic link at its last component.

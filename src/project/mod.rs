@@ -7,6 +7,7 @@
 pub mod fs;
 pub mod reconcile;
 pub mod symbols;
+pub mod trust;
 pub mod txn;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,9 @@ pub use txn::{Op, ProjectLock, STATE_DIR};
 pub const RENDER_RECORD_DIR: &str = ".flink-connector/rendered";
 /// Prefix of the sibling directory `new` builds a project in before moving it into place.
 const NEW_STAGING_PREFIX: &str = ".flink-connector-staging-";
+/// Written first into a staging directory (in its `.flink-connector/`): only a directory holding
+/// it is ever taken for an abandoned staging copy and removed, never a user's look-alike.
+const NEW_STAGING_MARKER: &str = "staging";
 
 /// The path of a managed file's copy in the render record.
 pub fn record_path(path: &str) -> String {
@@ -93,6 +97,10 @@ fn new_project_ops(manifest_toml: &str, files: &[RenderedFile]) -> Vec<Op> {
             contents: f.contents.clone(),
         });
     }
+    ops.push(Op::Write {
+        path: record_path(MANIFEST_FILE),
+        contents: manifest_toml.as_bytes().to_vec(),
+    });
     ops
 }
 
@@ -126,7 +134,10 @@ pub fn write_new(
             )));
         }
         let lock = ProjectLock::acquire(dir)?;
-        txn::recover(&lock)?;
+        // A journal a killed `new` left here may only write this project's files.
+        let own: std::collections::BTreeSet<String> =
+            files.iter().map(|f| f.path.clone()).collect();
+        txn::recover(&lock, &|_| Ok(own.clone()))?;
         return txn::commit(&lock, &ops);
     }
     let parent = match dir.parent() {
@@ -139,26 +150,33 @@ pub fn write_new(
         .prefix(NEW_STAGING_PREFIX)
         .tempdir_in(&parent)
         .with_path("create a directory in", &parent)?;
-    // Held while staging, so a concurrent `new` does not take this directory for a leftover.
+    // Held until the project is in place (a lock survives the rename), so a concurrent `new`
+    // never takes this directory for a leftover and a killed one always leaves it unlocked.
     let _lock = ProjectLock::acquire(staging.path())?;
+    let marker = staging.path().join(STATE_DIR).join(NEW_STAGING_MARKER);
+    std::fs::write(&marker, b"").with_path("write", &marker)?;
     for op in &ops {
         if let Op::Write { path, contents } = op {
             fs::create_parents(staging.path(), path)?;
             let target = staging.path().join(path);
+            fs::failpoint();
             std::fs::write(&target, contents).with_path("write", &target)?;
         }
     }
-    // The lock file is not part of the project (it is held open until the rename is done).
-    let _ = std::fs::remove_file(staging.path().join(STATE_DIR).join("lock"));
-    std::fs::rename(staging.path(), dir).with_path("move the project to", dir)?;
+    fs::rename(staging.path(), dir).with_path("move the project to", dir)?;
     let _ = staging.keep();
+    // Neither is part of the project (the lock is still held through its open file).
+    for name in [NEW_STAGING_MARKER, "lock"] {
+        let _ = std::fs::remove_file(dir.join(STATE_DIR).join(name));
+    }
     fs::sync_dir(&parent);
     Ok(())
 }
 
-/// Removes staging directories a killed `new` left in `parent` (those whose lock nobody holds)
-/// and says so; a staging directory in use by a running `new` is left alone.
-fn clean_leftover_staging(parent: &Path, notes: &mut Vec<String>) {
+/// Removes staging directories a killed `new` left in `parent` and says so: those holding the
+/// staging marker (or only the lock) whose lock nobody holds. Anything else with the prefix (a running `new`, a
+/// user's directory) is left alone.
+pub fn clean_leftover_staging(parent: &Path, notes: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
@@ -167,37 +185,32 @@ fn clean_leftover_staging(parent: &Path, notes: &mut Vec<String>) {
         if !name.starts_with(NEW_STAGING_PREFIX) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }
-        let lock_path = entry.path().join(STATE_DIR).join("lock");
-        let abandoned = match std::fs::File::open(&lock_path) {
-            Ok(file) => file.try_lock().is_ok(),
-            // No lock: a `new` about to rename it into place, or one killed right then.
-            Err(_) => {
-                let age = entry
-                    .metadata()
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .and_then(|t| t.elapsed().ok());
-                if age.is_none_or(|age| age.as_secs() <= 60) {
-                    notes.push(format!(
-                        "{} was left by an interrupted `new` or belongs to one still running; delete it if none is",
-                        entry.path().display()
-                    ));
-                    continue;
-                }
-                true
-            }
+        let state = entry.path().join(STATE_DIR);
+        // The marker, or (killed before writing it) a directory holding nothing but the lock.
+        let only = |dir: &Path, name: &str| {
+            std::fs::read_dir(dir).is_ok_and(|d| {
+                let names: Vec<_> = d.flatten().map(|e| e.file_name()).collect();
+                names.len() == 1 && names[0] == name
+            })
         };
-        if abandoned {
-            match std::fs::remove_dir_all(entry.path()) {
-                Ok(()) => notes.push(format!(
-                    "removed {}, left by an interrupted `new`",
-                    entry.path().display()
-                )),
-                Err(e) => notes.push(format!(
-                    "{} was left by an interrupted `new` and could not be removed ({e}); delete it",
-                    entry.path().display()
-                )),
-            }
+        let is_staging = std::fs::symlink_metadata(&state).is_ok_and(|m| m.is_dir())
+            && (std::fs::symlink_metadata(state.join(NEW_STAGING_MARKER))
+                .is_ok_and(|m| m.is_file())
+                || (only(&entry.path(), STATE_DIR) && only(&state, "lock")));
+        let abandoned = is_staging
+            && std::fs::File::open(state.join("lock")).is_ok_and(|f| f.try_lock().is_ok());
+        if !abandoned {
+            continue;
+        }
+        match std::fs::remove_dir_all(entry.path()) {
+            Ok(()) => notes.push(format!(
+                "removed {}, left by an interrupted `new`",
+                entry.path().display()
+            )),
+            Err(e) => notes.push(format!(
+                "{} was left by an interrupted `new` and could not be removed ({e}); delete it",
+                entry.path().display()
+            )),
         }
     }
 }

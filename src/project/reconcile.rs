@@ -4,10 +4,12 @@
 //! disk, and the new render. Unedited files are replaced; edited files are merged; overlapping edits
 //! become conflicts with standard markers. Owned files are only ever created.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::{fs, record_path, recorded, Op, RENDER_RECORD_DIR};
 use crate::errors::Result;
+use crate::manifest::MANIFEST_FILE;
 use crate::render::{FileKind, RenderedFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,8 +90,15 @@ impl Change {
 }
 
 /// Works out what `generate` has to do; reads the project (never through a symbolic link), writes
-/// nothing.
-pub fn plan(project_dir: &Path, files: &[RenderedFile], force: bool) -> Result<Vec<Change>> {
+/// nothing. `removable` gives the files the tool rendered for the project before this change
+/// (from the manifest and templates, see [`super::trust`]; asked only when the record lists
+/// files the new render lacks): only those are ever removed as stale, whatever the record lists.
+pub fn plan(
+    project_dir: &Path,
+    files: &[RenderedFile],
+    force: bool,
+    removable: &dyn Fn() -> Result<BTreeSet<String>>,
+) -> Result<Vec<Change>> {
     let mut changes = Vec::new();
     for f in files {
         let on_disk = fs::read_confined(project_dir, &f.path)?;
@@ -121,14 +130,25 @@ pub fn plan(project_dir: &Path, files: &[RenderedFile], force: bool) -> Result<V
             changes.push(change(action, merged));
         }
     }
-    changes.extend(stale_files(project_dir, files)?);
+    changes.extend(stale_files(project_dir, files, removable)?);
     Ok(changes)
 }
 
-/// The render-record updates that go with a new render: changed copies written, copies of files no
-/// longer rendered removed.
-pub fn record_ops(project_dir: &Path, files: &[RenderedFile]) -> Result<Vec<Op>> {
+/// The render-record updates that go with a new render of `manifest_text`: changed copies
+/// written (the manifest's too: it tells a later `generate` which files the tool rendered),
+/// copies of files no longer rendered removed.
+pub fn record_ops(
+    project_dir: &Path,
+    manifest_text: &[u8],
+    files: &[RenderedFile],
+) -> Result<Vec<Op>> {
     let mut ops = Vec::new();
+    if recorded(project_dir, MANIFEST_FILE)?.as_deref() != Some(manifest_text) {
+        ops.push(Op::Write {
+            path: record_path(MANIFEST_FILE),
+            contents: manifest_text.to_vec(),
+        });
+    }
     for f in files.iter().filter(|f| f.kind == FileKind::Managed) {
         if recorded(project_dir, &f.path)?.as_deref() != Some(f.contents.as_slice()) {
             ops.push(Op::Write {
@@ -138,9 +158,10 @@ pub fn record_ops(project_dir: &Path, files: &[RenderedFile]) -> Result<Vec<Op>>
         }
     }
     for rel in recorded_paths(project_dir) {
-        if !files
-            .iter()
-            .any(|f| f.kind == FileKind::Managed && f.path == rel)
+        if rel != MANIFEST_FILE
+            && !files
+                .iter()
+                .any(|f| f.kind == FileKind::Managed && f.path == rel)
         {
             ops.push(Op::Remove {
                 path: record_path(&rel),
@@ -172,13 +193,48 @@ pub fn unresolved_conflicts(project_dir: &Path, files: &[RenderedFile]) -> Resul
     Ok(out)
 }
 
-/// Three-way merge of text; the result and whether it conflicted.
+/// Three-way merge, line by line on bytes (any encoding is kept as it is); the result and
+/// whether it conflicted. A file the user converted to CRLF is merged as LF and converted back,
+/// so the line ending alone is never a conflict.
 fn merge(base: &[u8], ours: &[u8], theirs: &[u8]) -> (Action, Vec<u8>) {
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    match diffy::merge(&text(base), &text(ours), &text(theirs)) {
-        Ok(merged) => (Action::Merge, merged.into_bytes()),
-        Err(with_markers) => (Action::Conflict, with_markers.into_bytes()),
+    let crlf = is_crlf(ours) && !is_crlf(theirs);
+    let ours_lf = if crlf {
+        crlf_to_lf(ours)
+    } else {
+        ours.to_vec()
+    };
+    let (action, merged) = match diffy::merge_bytes(base, &ours_lf, theirs) {
+        Ok(merged) => (Action::Merge, merged),
+        Err(with_markers) => (Action::Conflict, with_markers),
+    };
+    (action, if crlf { lf_to_crlf(&merged) } else { merged })
+}
+
+/// Whether every line of `text` ends in CRLF (and there is at least one).
+fn is_crlf(text: &[u8]) -> bool {
+    let lf = text.iter().filter(|&&b| b == b'\n').count();
+    lf > 0 && text.windows(2).filter(|w| w == b"\r\n").count() == lf
+}
+
+fn crlf_to_lf(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    for (i, &b) in text.iter().enumerate() {
+        if !(b == b'\r' && text.get(i + 1) == Some(&b'\n')) {
+            out.push(b);
+        }
     }
+    out
+}
+
+fn lf_to_crlf(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + text.len() / 16);
+    for (i, &b) in text.iter().enumerate() {
+        if b == b'\n' && (i == 0 || text[i - 1] != b'\r') {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out
 }
 
 /// The Java files of the render record (the managed classes as last generated), by project path.
@@ -194,7 +250,8 @@ pub fn recorded_java(project_dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
-/// The paths the render record holds (regular files only; links are not followed).
+/// The paths the render record holds (regular files only; links are not followed; a path the
+/// tool could never have rendered, e.g. into `.git/`, is ignored).
 fn recorded_paths(project_dir: &Path) -> Vec<String> {
     let record = project_dir.join(RENDER_RECORD_DIR);
     if std::fs::symlink_metadata(&record).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -206,17 +263,27 @@ fn recorded_paths(project_dir: &Path) -> Vec<String> {
         .filter_map(std::result::Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| crate::render::templates::relative_slash_path(&record, e.path()))
+        .filter(|rel| fs::confined(project_dir, rel).is_ok())
         .collect()
 }
 
-/// Managed files of the last render that the new render no longer produces.
-fn stale_files(project_dir: &Path, files: &[RenderedFile]) -> Result<Vec<Change>> {
+/// Managed files of the last render that the new render no longer produces (only those in
+/// `removable`: a record copy of any other file is the record's problem, not the file's).
+fn stale_files(
+    project_dir: &Path,
+    files: &[RenderedFile],
+    removable: &dyn Fn() -> Result<BTreeSet<String>>,
+) -> Result<Vec<Change>> {
     let mut out = Vec::new();
+    let mut known: Option<BTreeSet<String>> = None;
     for rel in recorded_paths(project_dir) {
-        if files.iter().any(|f| f.path == rel) {
+        if rel == MANIFEST_FILE || files.iter().any(|f| f.path == rel) {
             continue;
         }
-        if fs::confined(project_dir, &rel).is_err() {
+        if known.is_none() {
+            known = Some(removable()?);
+        }
+        if !known.as_ref().is_some_and(|k| k.contains(&rel)) {
             continue;
         }
         let Some(current) = fs::read_confined(project_dir, &rel)? else {

@@ -16,8 +16,16 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::fs::{create_parents, open_no_follow, sync_dir, writable, write_atomic};
+use std::collections::BTreeSet;
+
+use sha2::{Digest, Sha256};
+
+use super::fs::{
+    create_parents, open_no_follow, remove_dir_all, remove_file, rename, sync_dir, writable,
+    write_atomic,
+};
 use crate::errors::{Error, IoContext, Result};
+use crate::manifest::MANIFEST_FILE;
 
 /// The tool's own directory in a project.
 pub const STATE_DIR: &str = crate::render::RESERVED_DIR;
@@ -26,6 +34,11 @@ const JOURNAL: &str = "journal";
 const JOURNAL_TMP_PREFIX: &str = "journal.tmp-";
 const JOURNAL_DONE_PREFIX: &str = "journal.done-";
 const OPS_FILE: &str = "ops.json";
+/// Bounds of a journal this tool writes (a rendered project is a few hundred small files);
+/// anything larger is not ours.
+const MAX_OPS_BYTES: u64 = 8 << 20;
+const MAX_OPS: usize = 100_000;
+const MAX_STAGED_BYTES: u64 = 64 << 20;
 
 /// An exclusive lock on one project, held until dropped. A second writer waits for it.
 pub struct ProjectLock {
@@ -113,16 +126,39 @@ impl Op {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 enum JournalOp {
-    /// Rename staged file `staged` (a number) over `path`.
+    /// Rename staged file `staged` (a number) over `path`; `len` and `sha256` are its contents'.
     Write {
         path: String,
         staged: usize,
+        len: u64,
+        sha256: String,
     },
     Remove {
         path: String,
     },
 }
+
+impl JournalOp {
+    fn path(&self) -> &str {
+        match self {
+            JournalOp::Write { path, .. } | JournalOp::Remove { path } => path,
+        }
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The files the tool manages for the project, as judged by the caller from the manifest and the
+/// templates (never from the journal): given the manifest a pending journal would write (when its
+/// staged copy is still there), the project paths (not record paths) of every render it accepts.
+pub type ManagedPaths<'a> = &'a dyn Fn(Option<&[u8]>) -> Result<BTreeSet<String>>;
 
 /// What a roll-forward of an interrupted command did.
 #[derive(Debug, Default)]
@@ -133,13 +169,22 @@ pub struct Recovery {
     pub discarded: usize,
 }
 
-/// Finishes a committed journal and deletes uncommitted staging. Call with the lock held.
-pub fn recover(lock: &ProjectLock) -> Result<Recovery> {
+/// Finishes a committed journal and deletes uncommitted staging. Call with the lock held, before
+/// reading anything else of the project. The journal is validated first (see [`validate`]); one
+/// that is not what this tool would have written is refused, and nothing of it applied.
+pub fn recover(lock: &ProjectLock, managed: ManagedPaths) -> Result<Recovery> {
     let state = lock.root().join(STATE_DIR);
     let mut recovery = Recovery::default();
     let journal = state.join(JOURNAL);
-    if journal.is_dir() {
-        recovery.completed = apply(lock.root(), &journal)?;
+    if std::fs::symlink_metadata(&journal).is_ok() {
+        let ops = validate(lock.root(), &journal, managed).map_err(|why| {
+            Error::usage(format!(
+                "refusing the journal an interrupted command left in {}: {why}; nothing of it was applied. Delete {} to discard it (the interrupted change is lost), then run the command again",
+                journal.display(),
+                journal.display()
+            ))
+        })?;
+        recovery.completed = apply(lock.root(), &journal, ops)?;
         finish(&state, &journal)?;
     }
     for entry in std::fs::read_dir(&state).with_path("read", &state)? {
@@ -149,7 +194,7 @@ pub fn recover(lock: &ProjectLock) -> Result<Recovery> {
             if name.starts_with(JOURNAL_TMP_PREFIX) {
                 recovery.discarded += 1;
             }
-            std::fs::remove_dir_all(entry.path()).with_path("remove", &entry.path())?;
+            remove_dir_all(&entry.path()).with_path("remove", &entry.path())?;
         }
     }
     Ok(recovery)
@@ -184,6 +229,8 @@ pub fn commit(lock: &ProjectLock, ops: &[Op]) -> Result<()> {
                 JournalOp::Write {
                     path: path.clone(),
                     staged: i,
+                    len: contents.len() as u64,
+                    sha256: sha256_hex(contents),
                 }
             }
             Op::Remove { path } => JournalOp::Remove { path: path.clone() },
@@ -193,46 +240,140 @@ pub fn commit(lock: &ProjectLock, ops: &[Op]) -> Result<()> {
     write_atomic(&staging.path().join(OPS_FILE), &list, true)?;
     let staging = staging.keep();
     let journal = state.join(JOURNAL);
-    std::fs::rename(&staging, &journal).with_path("commit the journal", &journal)?;
+    rename(&staging, &journal).with_path("commit the journal", &journal)?;
     sync_dir(&state);
-    apply(root, &journal)?;
+    apply(root, &journal, journal_ops)?;
     finish(&state, &journal)
 }
 
-/// Applies a committed journal; idempotent (a staged file already renamed is skipped).
-fn apply(root: &Path, journal: &Path) -> Result<usize> {
+/// Checks a committed journal before anything of it is applied: a directory (not a link) holding
+/// only `ops.json` and staged files that are regular files; the list parses, within size bounds;
+/// every staged file is listed once, with the listed size and SHA-256; every path is confined and
+/// one the tool manages for this project ([`ManagedPaths`]). A target that already exists must be
+/// a regular file. Says why not.
+fn validate(
+    root: &Path,
+    journal: &Path,
+    managed: ManagedPaths,
+) -> std::result::Result<Vec<JournalOp>, String> {
+    let meta = std::fs::symlink_metadata(journal).map_err(|e| e.to_string())?;
+    if !meta.is_dir() {
+        return Err("it is not a directory".into());
+    }
     let list_path = journal.join(OPS_FILE);
-    let list = std::fs::read(&list_path).with_path("read", &list_path)?;
-    let ops: Vec<JournalOp> = serde_json::from_slice(&list).map_err(|e| {
-        Error::usage(format!(
-            "{} is damaged ({e}); remove {} and run the command again",
-            list_path.display(),
-            journal.display()
-        ))
-    })?;
+    let list_meta = std::fs::symlink_metadata(&list_path).map_err(|_| format!("no {OPS_FILE}"))?;
+    if !list_meta.is_file() || list_meta.len() > MAX_OPS_BYTES {
+        return Err(format!(
+            "{OPS_FILE} is not a regular file of at most {MAX_OPS_BYTES} bytes"
+        ));
+    }
+    let list = std::fs::read(&list_path).map_err(|e| e.to_string())?;
+    let ops: Vec<JournalOp> =
+        serde_json::from_slice(&list).map_err(|e| format!("{OPS_FILE}: {e}"))?;
+    if ops.len() > MAX_OPS {
+        return Err(format!("more than {MAX_OPS} operations"));
+    }
+    let mut staged_seen = BTreeSet::new();
+    let mut staged_manifest = None;
+    for op in &ops {
+        let JournalOp::Write {
+            path,
+            staged,
+            len,
+            sha256,
+        } = op
+        else {
+            continue;
+        };
+        if !staged_seen.insert(*staged) {
+            return Err(format!("staged file {staged} is listed twice"));
+        }
+        let file = journal.join(staged.to_string());
+        let Ok(m) = std::fs::symlink_metadata(&file) else {
+            continue; // already applied
+        };
+        if !m.is_file() || m.len() != *len || *len > MAX_STAGED_BYTES {
+            return Err(format!(
+                "staged file {staged} is not a regular file of {len} bytes"
+            ));
+        }
+        let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
+        if sha256_hex(&bytes) != *sha256 {
+            return Err(format!("staged file {staged} does not match its SHA-256"));
+        }
+        if path == MANIFEST_FILE {
+            staged_manifest = Some(bytes);
+        }
+    }
+    for entry in std::fs::read_dir(journal).map_err(|e| e.to_string())? {
+        let name = entry.map_err(|e| e.to_string())?.file_name();
+        let name = name.to_string_lossy();
+        let listed = name
+            .parse::<usize>()
+            .is_ok_and(|n| staged_seen.contains(&n))
+            && name.parse::<usize>().map(|n| n.to_string()).as_deref() == Ok(&*name);
+        if name != OPS_FILE && !listed {
+            return Err(format!(
+                "it holds '{}', which no operation lists",
+                name.escape_debug()
+            ));
+        }
+    }
+    let mut allowed: Option<BTreeSet<String>> = None;
+    for op in &ops {
+        let rel = op.path();
+        let target = writable(root, rel).map_err(|e| e.to_string())?;
+        if let JournalOp::Remove { .. } = op {
+            if std::fs::symlink_metadata(&target).is_err() {
+                continue; // nothing to delete
+            }
+        }
+        if std::fs::symlink_metadata(&target).is_ok_and(|m| !m.is_file()) {
+            return Err(format!("'{}' is not a regular file", rel.escape_debug()));
+        }
+        if allowed.is_none() {
+            let paths = managed(staged_manifest.as_deref()).map_err(|e| e.to_string())?;
+            allowed = Some(super::trust::allowed_paths(
+                paths.iter().map(String::as_str),
+            ));
+        }
+        if !allowed.as_ref().is_some_and(|a| a.contains(rel)) {
+            return Err(format!(
+                "it names '{}', which is not a file the tool manages for this project",
+                rel.escape_debug()
+            ));
+        }
+    }
+    Ok(ops)
+}
+
+/// Applies a committed, validated journal; idempotent (a staged file already renamed is
+/// skipped). A replaced file keeps its permissions.
+fn apply(root: &Path, journal: &Path, ops: Vec<JournalOp>) -> Result<usize> {
     let mut applied = 0;
     let mut dirs = std::collections::BTreeSet::new();
     for op in ops {
         match op {
-            JournalOp::Write { path, staged } => {
+            JournalOp::Write { path, staged, .. } => {
                 let staged = journal.join(staged.to_string());
                 if !staged.exists() {
                     continue;
                 }
                 let target = writable(root, &path)?;
                 create_parents(root, &path)?;
-                if std::fs::rename(&staged, &target).is_err() {
+                keep_mode(&target, &staged)?;
+                if rename(&staged, &target).is_err() {
                     // Another file system below the project: copy atomically instead.
                     let bytes = std::fs::read(&staged).with_path("read", &staged)?;
                     write_atomic(&target, &bytes, true)?;
-                    std::fs::remove_file(&staged).with_path("remove", &staged)?;
+                    remove_file(&staged).with_path("remove", &staged)?;
                 }
                 dirs.insert(target.parent().map(Path::to_path_buf).unwrap_or_default());
                 applied += 1;
             }
             JournalOp::Remove { path } => {
                 let target = writable(root, &path)?;
-                match std::fs::remove_file(&target) {
+                match remove_file(&target) {
                     Ok(()) => applied += 1,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                     Err(e) => {
@@ -261,11 +402,23 @@ fn remove_emptied_dirs(root: &Path, file: &Path) {
     }
 }
 
+/// Gives the staged file the permissions of the file it replaces (a read-only or executable
+/// file stays so); a new file keeps the mode `write_atomic` gave it.
+fn keep_mode(target: &Path, staged: &Path) -> Result<()> {
+    #[cfg(unix)]
+    if let Ok(m) = std::fs::symlink_metadata(target) {
+        std::fs::set_permissions(staged, m.permissions()).with_path("set the mode of", staged)?;
+    }
+    #[cfg(not(unix))]
+    let _ = (target, staged);
+    Ok(())
+}
+
 /// Retires an applied journal: renamed first (atomic), then deleted.
 fn finish(state: &Path, journal: &Path) -> Result<()> {
     let done = state.join(format!("{JOURNAL_DONE_PREFIX}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&done);
-    std::fs::rename(journal, &done).with_path("retire the journal", journal)?;
+    rename(journal, &done).with_path("retire the journal", journal)?;
     sync_dir(state);
-    std::fs::remove_dir_all(&done).with_path("remove", &done)
+    remove_dir_all(&done).with_path("remove", &done)
 }

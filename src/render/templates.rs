@@ -75,6 +75,7 @@ impl TemplateTree {
                     continue;
                 }
                 let rel = relative_slash_path(dir, entry.path());
+                refuse_reserved(&rel, entry.path())?;
                 let bytes = std::fs::read(entry.path()).with_path("read", entry.path())?;
                 self.files.insert(
                     rel,
@@ -170,6 +171,30 @@ fn is_template_path(rel: &str) -> bool {
         rel.strip_prefix(r)
             .is_some_and(|rest| rest.starts_with('/'))
     })
+}
+
+/// A team template may not produce the manifest, the tool's state or anything in a VCS or tool
+/// directory (a rendered path is checked again after rendering, see `project::trust`).
+fn refuse_reserved(rel: &str, origin: &Path) -> Result<()> {
+    let in_project = rel
+        .strip_prefix("base/")
+        .or_else(|| {
+            rel.strip_prefix("presets/")?
+                .split_once('/')
+                .map(|(_, r)| r)
+        })
+        .unwrap_or(rel);
+    let in_project = in_project.strip_suffix(".hbs").unwrap_or(in_project);
+    let reserved = in_project.eq_ignore_ascii_case(crate::manifest::MANIFEST_FILE)
+        || in_project.split('/').next() == Some(super::RESERVED_DIR)
+        || crate::project::trust::untouchable(in_project).is_some();
+    if reserved {
+        return Err(Error::usage(format!(
+            "template {} would write '{in_project}', which is the manifest, the tool's state or inside a version-control or tool directory; templates may only produce project files",
+            origin.display()
+        )));
+    }
+    Ok(())
 }
 
 fn collect_builtin(dir: &'static Dir<'static>, out: &mut BTreeMap<String, TemplateFile>) {
