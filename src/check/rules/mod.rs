@@ -8,6 +8,7 @@ pub mod class_loader;
 pub mod class_version;
 pub mod identifiers;
 pub mod legal;
+pub mod load_path;
 pub mod logging;
 pub mod multi_release;
 pub mod pom;
@@ -43,6 +44,7 @@ const fn family(rules: &'static [&'static Rule], check: JarCheck) -> Family {
 pub static FAMILIES: &[Family] = &[
     family(archive::RULES, archive::check),
     family(services::RULES, services::check),
+    family(load_path::RULES, load_path::check),
     family(identifiers::RULES, identifiers::check),
     family(bundled::RULES, bundled::check),
     family(shaded::RULES, shaded::check),
