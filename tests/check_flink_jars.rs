@@ -227,3 +227,100 @@ fn a_later_method_used_only_by_its_own_forwarder_is_a_warning_elsewhere_an_error
     assert_eq!(eager[0].0, Severity::Error, "{eager:?}");
     assert!(!eager[0].1.contains("only from its own"), "{eager:?}");
 }
+
+/// Issue 22: a bundled Flink class is judged by the copy Flink really loads
+/// (docs/classloading.md). Fluss 0.8 for 2.1 bundles `Sink` with the members of 2.1's own: a
+/// warning whichever loads. Paimon 1.3.1 for 1.20 bundles `RowData`/`ArrayData` with 2.1's
+/// `getVariant`: Flink's copies load (parent-first under ADD JAR; flink-table-api-java-uber
+/// precedes paimon-… on the lib/ class path) and Paimon calls `getVariant` only from its own
+/// `getVariant` methods: a warning. The same bundled `RowData` with a class calling `getVariant`
+/// from another method, or in a jar whose name sorts before the uber jar, stays an error.
+#[test]
+fn bundled_flink_classes_are_judged_by_the_copy_that_loads() {
+    if !support::require_command("mvn") || !support::require_command("javac") {
+        return;
+    }
+    let (Some(lib_1_20), Some(_)) = (support::flink_lib("1.20.5"), support::flink_lib("2.1.3"))
+    else {
+        return;
+    };
+    let fluss =
+        support::corpus::fetch("org.apache.fluss:fluss-flink-2.1:0.8.0-incubating").unwrap();
+    let paimon = support::corpus::fetch("org.apache.paimon:paimon-flink-1.20:1.3.1").unwrap();
+    let bundled = |jar: &PathBuf, target: &str, provisioned: bool| -> Vec<(Severity, String)> {
+        let mut o = options(target);
+        o.provisioned = provisioned;
+        run(std::slice::from_ref(jar), &o).unwrap().files[0]
+            .findings
+            .iter()
+            .filter(|f| f.rule == "bundled-flink-runtime")
+            .map(|f| (f.severity, f.message.clone()))
+            .collect()
+    };
+    for provisioned in [true, false] {
+        let sink = bundled(&fluss, "flink-2.1", provisioned);
+        assert_eq!(sink.len(), 1, "{sink:?}");
+        assert_eq!(sink[0].0, Severity::Warning, "{sink:?}");
+        assert!(
+            sink[0].1.contains("sink2/Sink.class")
+                && sink[0].1.contains("same super types and members"),
+            "{sink:?}"
+        );
+        let data = bundled(&paimon, "flink-1.20", provisioned);
+        assert!(
+            data.iter().all(|(s, _)| *s == Severity::Warning),
+            "{data:?}"
+        );
+        assert!(
+            data.iter()
+                .any(|(_, m)| m.contains("RowData.class") && m.contains("never load")),
+            "{data:?}"
+        );
+    }
+    // Paimon's own RowData copy, with a class of ours calling getVariant from `read`.
+    let tmp = tempfile::tempdir().unwrap();
+    let classes = tmp.path().join("classes");
+    let out = std::process::Command::new("unzip")
+        .args(["-q", "-o"])
+        .arg(&paimon)
+        .args(["org/apache/flink/table/data/RowData.class", "-d"])
+        .arg(&classes)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let src = tmp.path().join("Reader.java");
+    std::fs::write(
+        &src,
+        "package com.example.variant;\n\
+         public class Reader {\n\
+         \x20   public Object read(org.apache.flink.table.data.RowData row) { return row.getVariant(0); }\n\
+         }\n",
+    )
+    .unwrap();
+    let classpath = format!(
+        "{}:{}",
+        paimon.display(),
+        support::lib_classpath(&lib_1_20, &[])
+    );
+    support::javac_sources(&[src], &classpath, 8, &classes).unwrap();
+    let mut verdicts = Vec::new();
+    for (name, with_caller) in [("zz-variant.jar", true), ("a-variant.jar", false)] {
+        let jar = tmp.path().join(name);
+        let mut cmd = std::process::Command::new("jar");
+        cmd.arg("cf")
+            .arg(&jar)
+            .args(["-C", &classes.display().to_string(), "org"]);
+        if with_caller {
+            cmd.args(["-C", &classes.display().to_string(), "com"]);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", support::stderr(&out));
+        verdicts.push(bundled(&jar, "flink-1.20", true));
+    }
+    // zz-…: Flink's RowData loads, and Reader.read calls the getVariant it lacks.
+    // a-…: sorts before flink-table-api-java-uber, so in lib/ the bundled copy wins.
+    for verdict in &verdicts {
+        assert_eq!(verdict.len(), 1, "{verdicts:?}");
+        assert_eq!(verdict[0].0, Severity::Error, "{verdicts:?}");
+    }
+}
