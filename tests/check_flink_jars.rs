@@ -324,3 +324,96 @@ fn bundled_flink_classes_are_judged_by_the_copy_that_loads() {
         assert_eq!(verdict[0].0, Severity::Error, "{verdicts:?}");
     }
 }
+
+/// Issue 22: a forwarder the target never calls is not always harmless. A ProcessFunction built
+/// for 1.19 that initialises its state in `open(OpenContext)` (as Paimon's CopyMetaFilesFunction
+/// for 1.17 does) runs on 1.19; on 1.17 one would expect a NullPointerException (1.17 calls
+/// `open(Configuration)`), but the real run fails earlier: building the job lists the
+/// function's methods, and `OpenContext` does not exist on 1.17 — NoClassDefFoundError. Run here
+/// on both lines' real lib/; the audit's message names that failure.
+#[test]
+fn a_forwarder_whose_signature_the_line_lacks_fails_there_as_the_audit_says() {
+    if !support::require_command("javac") || !support::require_command("jar") {
+        return;
+    }
+    let (Some(lib_1_19), Some(lib_1_17)) =
+        (support::flink_lib("1.19.3"), support::flink_lib("1.17.2"))
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("OpenInit.java");
+    std::fs::write(
+        &src,
+        "package com.example.open;\n\
+         import org.apache.flink.api.common.functions.OpenContext;\n\
+         import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;\n\
+         import org.apache.flink.streaming.api.functions.ProcessFunction;\n\
+         import org.apache.flink.util.Collector;\n\
+         public class OpenInit extends ProcessFunction<Integer, Integer> {\n\
+         \x20   private StringBuilder prefix;\n\
+         \x20   @Override public void open(OpenContext context) throws Exception { super.open(context); prefix = new StringBuilder(\"n\"); }\n\
+         \x20   @Override public void processElement(Integer value, Context ctx, Collector<Integer> out) { out.collect(prefix.length() + value); }\n\
+         }\n\
+         class Main {\n\
+         \x20   public static void main(String[] args) throws Exception {\n\
+         \x20       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();\n\
+         \x20       env.setParallelism(1);\n\
+         \x20       env.fromElements(1, 2).process(new OpenInit()).executeAndCollect().forEachRemaining(v -> {});\n\
+         \x20       System.out.println(\"OK\");\n\
+         \x20   }\n\
+         }\n",
+    )
+    .unwrap();
+    let classes = tmp.path().join("classes");
+    support::javac_sources(&[src], &support::lib_classpath(&lib_1_19, &[]), 8, &classes).unwrap();
+    let jar = tmp.path().join("open-init.jar");
+    let out = std::process::Command::new("jar")
+        .arg("cf")
+        .arg(&jar)
+        .args(["-C", &classes.display().to_string(), "."])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let run_on = |lib: &std::path::Path| {
+        let _heavy = support::heavy();
+        let work = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("java")
+            .arg(format!("-Djava.io.tmpdir={}", work.path().display()))
+            .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+            .arg(support::lib_classpath(lib, &[&jar]))
+            .arg("com.example.open.Main")
+            .output()
+            .unwrap();
+        (support::stdout(&out), support::stderr(&out))
+    };
+    let (ok, err) = run_on(&lib_1_19);
+    assert!(ok.lines().any(|l| l == "OK"), "1.19: {ok}\n{err}");
+    let (ok, err) = run_on(&lib_1_17);
+    assert!(!ok.lines().any(|l| l == "OK"), "1.17 ran: {ok}");
+    // Not NoSuchMethodError, not the NullPointerException the uninitialised field would give:
+    // the job is never built, as listing OpenInit's methods needs OpenContext.
+    assert!(
+        err.contains("NoClassDefFoundError: org/apache/flink/api/common/functions/OpenContext"),
+        "1.17: {err}"
+    );
+    let report = run(std::slice::from_ref(&jar), &options("flink-1.17")).unwrap();
+    let member: Vec<_> = report.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "missing-flink-member")
+        .collect();
+    assert_eq!(member.len(), 1, "{member:#?}");
+    assert_eq!(member[0].severity, Severity::Error);
+    assert!(
+        member[0]
+            .message
+            .contains("open(Lorg/apache/flink/api/common/functions/OpenContext;)V")
+            && member[0]
+                .message
+                .contains("names org.apache.flink.api.common.functions.OpenContext")
+            && member[0].message.contains("NoClassDefFoundError"),
+        "{}",
+        member[0].message
+    );
+}
