@@ -23,7 +23,7 @@ pub static BUNDLED_RUNTIME: Rule = Rule {
     severity: Severity::Error,
     needs_class_files: false,
     summary: "Classes of the Flink runtime are bundled (a Flink dependency not in provided scope)",
-    why: "Flink loads org.apache.flink.* parent-first: bundled runtime classes never run under ADD JAR, and with the jar on the class path (lib/) a copy of another version wins and breaks with NoSuchMethodError or LinkageError. Only classes the target distribution actually ships count (its class index), not package prefixes.",
+    why: "Flink loads org.apache.flink.* parent-first: bundled runtime classes never run under ADD JAR, and with the jar on the class path (lib/) a copy of another version can win (every flink-dist class, or one of a lib/ jar the jar's name sorts before) and breaks with NoSuchMethodError or LinkageError. Only classes the target distribution actually ships count (its class index), not package prefixes. In a deep audit a copy with the runtime's super types and members, or one that never loads (docs/classloading.md) and whose extra members the jar calls only from same-named forwarders, is a warning.",
     hint: "set <scope>provided</scope> on Flink dependencies (flink-table-common, flink-streaming-java, …) and rebuild",
 };
 pub static BUNDLED_API: Rule = Rule {
