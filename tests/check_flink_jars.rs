@@ -18,6 +18,17 @@ use cargo_flink_connector::flink::{FlinkVersion, LINES};
 use cargo_flink_connector::inspect::factories::inspect_jar;
 use cargo_flink_connector::jar::JarIndex;
 
+/// `jar cf JAR -C DIR <paths…>`: a jar of compiled classes.
+fn jar_cf(jar: &std::path::Path, dir: &std::path::Path, paths: &[&str]) {
+    let mut cmd = std::process::Command::new("jar");
+    cmd.arg("cf").arg(jar);
+    for path in paths {
+        cmd.args(["-C", &dir.display().to_string(), path]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+}
+
 fn options(target: &str) -> CheckOptions {
     CheckOptions {
         target: Some(Target::parse(target).unwrap()),
@@ -196,13 +207,7 @@ fn a_later_method_used_only_by_its_own_forwarder_is_a_warning_elsewhere_an_error
         support::javac_sources(&[src], &support::lib_classpath(&lib_1_18, &[]), 8, &classes)
             .unwrap();
         let jar = tmp.path().join(format!("{class}.jar"));
-        let out = std::process::Command::new("jar")
-            .arg("cf")
-            .arg(&jar)
-            .args(["-C", &classes.display().to_string(), "."])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", support::stderr(&out));
+        jar_cf(&jar, &classes, &["."]);
         jars.push(jar);
     }
     let report = run(&jars, &options("flink-1.17")).unwrap();
@@ -306,15 +311,12 @@ fn bundled_flink_classes_are_judged_by_the_copy_that_loads() {
     let mut verdicts = Vec::new();
     for (name, with_caller) in [("zz-variant.jar", true), ("a-variant.jar", false)] {
         let jar = tmp.path().join(name);
-        let mut cmd = std::process::Command::new("jar");
-        cmd.arg("cf")
-            .arg(&jar)
-            .args(["-C", &classes.display().to_string(), "org"]);
-        if with_caller {
-            cmd.args(["-C", &classes.display().to_string(), "com"]);
-        }
-        let out = cmd.output().unwrap();
-        assert!(out.status.success(), "{}", support::stderr(&out));
+        let paths: &[&str] = if with_caller {
+            &["org", "com"]
+        } else {
+            &["org"]
+        };
+        jar_cf(&jar, &classes, paths);
         verdicts.push(bundled(&jar, "flink-1.20", true));
     }
     // zz-…: Flink's RowData loads, and Reader.read calls the getVariant it lacks.
@@ -368,13 +370,7 @@ fn a_forwarder_whose_signature_the_line_lacks_fails_there_as_the_audit_says() {
     let classes = tmp.path().join("classes");
     support::javac_sources(&[src], &support::lib_classpath(&lib_1_19, &[]), 8, &classes).unwrap();
     let jar = tmp.path().join("open-init.jar");
-    let out = std::process::Command::new("jar")
-        .arg("cf")
-        .arg(&jar)
-        .args(["-C", &classes.display().to_string(), "."])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", support::stderr(&out));
+    jar_cf(&jar, &classes, &["."]);
     let run_on = |lib: &std::path::Path| {
         let _heavy = support::heavy();
         let work = tempfile::tempdir().unwrap();

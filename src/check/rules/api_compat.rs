@@ -372,10 +372,7 @@ fn forwarder_field_writes(
     use crate::classfile::ClassFile;
     let mut fields = Vec::new();
     for user in users {
-        let Some(Ok(bytes)) = ctx
-            .jar
-            .read_named(&format!("{user}.class"), crate::jar::DEFAULT_ENTRY_CAP)
-        else {
+        let Some(bytes) = super::class_bytes(ctx, user) else {
             continue;
         };
         let Ok(class) = ClassFile::parse(&bytes) else {

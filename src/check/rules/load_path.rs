@@ -52,10 +52,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         let mut next = Some(factory.clone());
         for _ in 0..SUPER_DEPTH {
             let Some(class) = next.take() else { break };
-            let Some(Ok(bytes)) = ctx
-                .jar
-                .read_named(&format!("{class}.class"), crate::jar::DEFAULT_ENTRY_CAP)
-            else {
+            let Some(bytes) = super::class_bytes(ctx, &class) else {
                 break;
             };
             let Ok(parsed) = ClassFile::parse(&bytes) else {

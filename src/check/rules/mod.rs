@@ -64,6 +64,16 @@ pub static FAMILIES: &[Family] = &[
     },
 ];
 
+/// The bytes of the jar's class `internal_name` (`a/b/C`), when it has one that reads.
+fn class_bytes(ctx: &JarContext, internal_name: &str) -> Option<Vec<u8>> {
+    ctx.jar
+        .read_named(
+            &format!("{internal_name}.class"),
+            crate::jar::DEFAULT_ENTRY_CAP,
+        )?
+        .ok()
+}
+
 pub fn check_jar(ctx: &JarContext, out: &mut Findings) {
     for check in FAMILIES.iter().filter_map(|f| f.check) {
         check(ctx, out);
