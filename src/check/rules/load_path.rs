@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::check::context::JarContext;
 use crate::check::finding::{examples, Findings, Rule, Severity};
 use crate::classfile::{element_class, ClassFile};
-use crate::flink::classloading::class_loading;
 use crate::jar::services::binary_to_internal;
 
 pub static FACTORY_DEPENDENCY_MISSING: Rule = Rule {
@@ -17,26 +16,12 @@ pub static FACTORY_DEPENDENCY_MISSING: Rule = Rule {
     family: "F2",
     severity: Severity::Error,
     needs_class_files: true,
-    summary: "A listed factory references classes that neither the jar nor the target's Flink provides (a thin connector jar without its base module or client): it cannot load on its own",
+    summary: "A listed factory references org.apache.flink classes that neither the jar nor the target's Flink provides (a thin connector jar without its base module): it cannot load on its own",
     why: "Flink discovers factories with ServiceLoader in the user class loader, which sees only the jar and Flink's lib/. A class the factory links against that is in neither fails with NoClassDefFoundError, and Flink skips the factory: \"Could not find any factory for identifier\". Thin connector modules leave their base module and client library to Maven; their flink-sql-connector-* uber jar bundles them.",
     hint: "upload the connector's flink-sql-connector-* uber jar, or shade the missing dependency into the jar (or add its jar beside it)",
 };
 
 pub const RULES: &[&Rule] = &[&FACTORY_DEPENDENCY_MISSING];
-
-/// Packages of the JDK (its platform classes; `javax.*` counted whole, as no false error is
-/// worth the few non-JDK javax libraries).
-const JDK_PREFIXES: &[&str] = &[
-    "java/",
-    "javax/",
-    "jdk/",
-    "sun/",
-    "com/sun/",
-    "org/w3c/",
-    "org/xml/",
-    "org/ietf/",
-    "org/omg/",
-];
 
 /// Super classes followed inside the jar at most (a factory's chain is short).
 const SUPER_DEPTH: usize = 8;
@@ -45,7 +30,6 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
     let (Some(runtime), Some(_)) = (ctx.runtime, ctx.classes.as_ref()) else {
         return;
     };
-    let loading = class_loading(ctx.target.version.line);
     for factory in ctx.listed_classes() {
         let factory = binary_to_internal(factory);
         let mut missing: BTreeSet<String> = BTreeSet::new();
@@ -62,17 +46,14 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
                 let Some(name) = element_class(&name) else {
                     continue;
                 };
-                let flink = name.starts_with("org/apache/flink/");
-                let unavailable = !ctx.jar.contains(&format!("{name}.class"))
-                    && !JDK_PREFIXES.iter().any(|p| name.starts_with(p))
+                // Only Flink's namespace (base modules): the built-in index knows no other library
+                // lib/ ships, and both modes must agree. Packages Flink owns are
+                // missing-flink-class's, relocated libraries bundled-flink-shaded's.
+                let unavailable = name.starts_with("org/apache/flink/")
+                    && !name.starts_with("org/apache/flink/shaded/")
+                    && !ctx.jar.contains(&format!("{name}.class"))
                     && !runtime.has_class(name)
-                    // Flink's own packages are missing-flink-class's; relocated libraries
-                    // bundled-flink-shaded's.
-                    && !(flink
-                        && (runtime.owns_package(name)
-                            || name.starts_with("org/apache/flink/shaded/")))
-                    // Hadoop, Scala, logging: parent-first, expected from the cluster's class path.
-                    && (flink || !loading.is_parent_first(name));
+                    && !runtime.owns_package(name);
                 if unavailable {
                     missing.insert(name.to_string());
                 }
