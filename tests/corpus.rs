@@ -334,3 +334,123 @@ fn proof_jdbc_3_3_0_1_20_cannot_create_a_jdbc_catalog() {
         "{verdict}"
     );
 }
+
+/// Runs tests/fixtures/proof/FactoryAlone.java on `version`'s lib/ with `jar` alone in Flink's
+/// user class loader (as `ADD JAR`/`-j` load it): `OK class id` or `FAILED class cause` per
+/// factory class. The probe is compiled once per line into `compiled`.
+fn factories_alone(
+    compiled: &mut BTreeMap<String, tempfile::TempDir>,
+    version: &str,
+    jar: &Path,
+    classes: &[String],
+) -> Option<Vec<String>> {
+    let lib = support::flink_lib(version)?;
+    support::require("javac (JDK 17)", support::has_command("javac")).then_some(())?;
+    if !compiled.contains_key(version) {
+        let dir = tempfile::tempdir().unwrap();
+        let source =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proof/FactoryAlone.java");
+        support::javac_sources(
+            &[source],
+            &support::lib_classpath(&lib, &[]),
+            11,
+            dir.path(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        compiled.insert(version.to_string(), dir);
+    }
+    let probe = compiled[version].path();
+    let out = Command::new("java")
+        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+        .arg(support::lib_classpath(&lib, &[probe]))
+        .arg("FactoryAlone")
+        .arg(jar)
+        .args(classes)
+        .output()
+        .expect("run java");
+    assert!(
+        out.status.success(),
+        "FactoryAlone: {}",
+        support::stderr(&out)
+    );
+    Some(support::stdout(&out).lines().map(str::to_string).collect())
+}
+
+/// TRUE findings (jars.toml [expected]): every factory-dependency-missing error of the corpus is
+/// a factory that cannot load alone. Each such jar is loaded by itself in its line's real lib/
+/// with Flink's own user class loader; the factory must fail with NoClassDefFoundError for a
+/// class the jar does not contain. Control: the uber jars of the same connectors
+/// (flink-sql-connector-elasticsearch6/7) load their factories, and the audit is quiet on them.
+#[test]
+fn proof_thin_jars_cannot_load_their_factories_alone() {
+    if !support::require_command("mvn") {
+        return;
+    }
+    let lines: BTreeMap<String, String> = support::corpus::list().into_iter().collect();
+    let thin: Vec<String> = expected_findings()
+        .into_keys()
+        .filter(|(_, rule)| rule == "factory-dependency-missing")
+        .map(|(coordinate, _)| coordinate)
+        .collect();
+    assert!(thin.len() >= 6, "{thin:?}");
+    let controls = [
+        "org.apache.flink:flink-sql-connector-elasticsearch7:3.0.1-1.17",
+        "org.apache.flink:flink-sql-connector-elasticsearch6:3.0.1-1.17",
+    ];
+    let mut compiled = BTreeMap::new();
+    for coordinate in thin.iter().map(String::as_str).chain(controls) {
+        let line = &lines[coordinate];
+        let jar = support::corpus::fetch(coordinate).unwrap();
+        let report = run(std::slice::from_ref(&jar), &options(line, false)).unwrap();
+        let reported: Vec<String> = report.files[0]
+            .findings
+            .iter()
+            .filter(|f| f.rule == "factory-dependency-missing")
+            .map(|f| f.location.trim_end_matches(".class").replace('/', "."))
+            .collect();
+        let thin_jar = !controls.contains(&coordinate);
+        assert_eq!(thin_jar, !reported.is_empty(), "{coordinate}: {reported:?}");
+        let index = cargo_flink_connector::jar::JarIndex::open(&jar).unwrap();
+        let factories: Vec<String> = if thin_jar {
+            reported
+        } else {
+            let services = index
+                .read_named(
+                    "META-INF/services/org.apache.flink.table.factories.Factory",
+                    1 << 20,
+                )
+                .unwrap()
+                .unwrap();
+            String::from_utf8(services)
+                .unwrap()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string)
+                .collect()
+        };
+        let Some(verdicts) =
+            factories_alone(&mut compiled, &provisioned_patch(line), &jar, &factories)
+        else {
+            return;
+        };
+        eprintln!("{coordinate} [{line}]: {verdicts:?}");
+        assert_eq!(verdicts.len(), factories.len(), "{verdicts:?}");
+        for verdict in &verdicts {
+            if !thin_jar {
+                assert!(verdict.starts_with("OK "), "{coordinate}: {verdict}");
+                continue;
+            }
+            // "FAILED f java.lang.NoClassDefFoundError: a/b/C | caused by: …"
+            let missing = verdict
+                .strip_prefix("FAILED ")
+                .and_then(|rest| rest.split("NoClassDefFoundError: ").nth(1))
+                .and_then(|rest| rest.split([' ', '|']).next())
+                .unwrap_or_else(|| panic!("{coordinate}: {verdict}"));
+            assert!(
+                !index.contains(&format!("{}.class", missing.replace('.', "/"))),
+                "{coordinate}: {verdict}"
+            );
+        }
+    }
+}

@@ -30,6 +30,7 @@ pub mod op {
     pub const RETURN: u8 = 0xb1;
     pub const GETSTATIC: u8 = 0xb2;
     pub const PUTSTATIC: u8 = 0xb3;
+    pub const PUTFIELD: u8 = 0xb5;
     pub const INVOKEVIRTUAL: u8 = 0xb6;
     pub const INVOKESPECIAL: u8 = 0xb7;
     pub const INVOKESTATIC: u8 = 0xb8;

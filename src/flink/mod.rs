@@ -1,8 +1,9 @@
 //! What we know about each Flink line, in one place: the generator and the audit both read it.
 //! `lines` (the releases), `factories`, `distribution` and `options` (per-line tables),
 //! `index` (the embedded class index of each line's real distribution), `runtime` (what a jar
-//! is checked against: lib/ or the index).
+//! is checked against: lib/ or the index), `classloading` (which copy of a class loads).
 
+pub mod classloading;
 pub mod distribution;
 pub mod factories;
 pub mod index;

@@ -79,6 +79,29 @@ impl std::fmt::Debug for RuntimeLib {
 /// A class header: access flags, super class, interfaces.
 pub type ClassHeader = (u16, Option<String>, Vec<String>);
 
+/// Super class, interfaces and sorted non-private members (name, descriptor): see
+/// [`RuntimeLib::api_of`].
+pub type ClassApi = (Option<String>, Vec<String>, Vec<(String, String)>);
+
+/// [`ClassApi`] of a class file (`None` when it does not parse).
+pub fn class_api(bytes: &[u8]) -> Option<ClassApi> {
+    let class = ClassFile::parse(bytes).ok()?;
+    let mut members: Vec<(String, String)> = class
+        .fields
+        .iter()
+        .chain(class.methods.iter())
+        .filter(|m| is_indexed_member(m))
+        .map(|m| (m.name.to_string(), m.descriptor.to_string()))
+        .collect();
+    members.sort();
+    members.dedup();
+    Some((
+        class.super_name.as_ref().map(|s| s.to_string()),
+        class.interfaces.iter().map(|i| i.to_string()).collect(),
+        members,
+    ))
+}
+
 impl RuntimeLib {
     pub fn open(dir: &Path) -> Result<RuntimeLib, JarError> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -264,6 +287,19 @@ impl RuntimeLib {
     /// Non-private fields and methods as (name, descriptor), from the embedded index.
     pub fn members(&self, internal_name: &str) -> Option<&[(String, String)]> {
         Some(&self.index?.class(internal_name)?.members)
+    }
+
+    /// What code linking against the class can see: super class, interfaces and non-private,
+    /// non-synthetic members (sorted), from the index or the lib/ class file alike.
+    pub fn api_of(&self, internal_name: &str) -> Option<ClassApi> {
+        if let Some(index) = self.index {
+            let class = index.class(internal_name)?;
+            let mut members = class.members.to_vec();
+            members.sort();
+            members.dedup();
+            return Some((class.super_name.clone(), class.interfaces.clone(), members));
+        }
+        class_api(&self.class_bytes(internal_name)?)
     }
 
     /// The class's API annotation, from the index or its class file.

@@ -301,8 +301,62 @@ fn check_members(
         } else {
             String::new()
         };
-        let only_forwarded = later && uses.iter().all(|(_, forwarded)| *forwarded);
-        let (severity, reach) = if only_forwarded {
+        let all_forwarded = uses.iter().all(|(_, forwarded)| *forwarded);
+        let only_forwarded = later && all_forwarded;
+        // A forwarder the line never calls is harmless only when it does nothing else: one
+        // that also initialises fields (Paimon's `open(OpenContext)` on 1.17, where Flink
+        // calls `open(Configuration)`) leaves them null, and the class fails with a
+        // NullPointerException when it runs, not with NoSuchMethodError.
+        let initialised = if all_forwarded && member.kind != MemberKind::Field {
+            forwarder_field_writes(ctx, &users, member)
+        } else {
+            Vec::new()
+        };
+        // …and a forwarder whose own signature names a class the target lacks (OpenContext on
+        // 1.17) fails before that: listing the class's methods (Flink's closure cleaner, Java
+        // serialization) throws NoClassDefFoundError (tests/check_flink_jars.rs runs it).
+        // Only for user functions, which Flink's closure cleaner and serialization reflect on
+        // (Paimon 0.9's FlinkGenericCatalog.getProcedure on 1.17 names Procedure and works).
+        let function = |name: &str| {
+            name.starts_with("org/apache/flink/api/common/functions/")
+                || name.starts_with("org/apache/flink/streaming/api/functions/")
+        };
+        let reflected = classes.iter().any(|c| {
+            users.contains(&c.name.as_str())
+                && (c.super_name.as_deref().is_some_and(function)
+                    || c.interfaces.iter().any(|i| function(i)))
+        });
+        let absent_type = (all_forwarded && reflected && member.kind != MemberKind::Field)
+            .then(|| descriptor_classes(&member.descriptor))
+            .into_iter()
+            .flatten()
+            .find(|c| c.starts_with("org/apache/flink/") && !runtime.has_class(c));
+        let (severity, reach) = if let Some(absent) = absent_type {
+            (
+                Severity::Error,
+                format!(
+                    "; only from its own {name} of the same signature, which {target} never \
+                     calls, but that signature names {}, which {target} does not ship: listing \
+                     the class's methods (Flink's closure cleaner, Java serialization) fails \
+                     with NoClassDefFoundError",
+                    internal_to_binary(absent),
+                    name = member.name,
+                    target = ctx.target
+                ),
+            )
+        } else if !initialised.is_empty() {
+            (
+                Severity::Error,
+                format!(
+                    "; only from its own {name} of the same signature, which {target} never \
+                     calls, but that {name} also initialises {}: on {target} they stay null and \
+                     the class fails with a NullPointerException when it runs",
+                    examples(&initialised, 3),
+                    name = member.name,
+                    target = ctx.target
+                ),
+            )
+        } else if only_forwarded {
             (
                 Severity::Warning,
                 format!(
@@ -335,6 +389,53 @@ fn check_members(
             ctx.target
         )
     });
+}
+
+/// The classes a method descriptor names (`(Lx/Y;[Lz/W;)V` → x/Y, z/W).
+fn descriptor_classes(descriptor: &str) -> Vec<&str> {
+    descriptor
+        .split('L')
+        .skip(1)
+        .filter_map(|rest| rest.split_once(';').map(|(class, _)| class))
+        .collect()
+}
+
+/// Fields (`Class.field`) that the users' own forwarders of `member` (a method of the same name
+/// and descriptor) assign.
+fn forwarder_field_writes(
+    ctx: &JarContext,
+    users: &[&str],
+    member: &OwnedMemberRef,
+) -> Vec<String> {
+    use crate::classfile::bytecode::{instructions, op};
+    use crate::classfile::ClassFile;
+    let mut fields = Vec::new();
+    for user in users {
+        let Some(bytes) = super::class_bytes(ctx, user) else {
+            continue;
+        };
+        let Ok(class) = ClassFile::parse(&bytes) else {
+            continue;
+        };
+        let Some(method) = class.method(&member.name, &member.descriptor) else {
+            continue;
+        };
+        let Ok(Some(code)) = class.code(method) else {
+            continue;
+        };
+        for ins in instructions(code.bytecode).map_while(Result::ok) {
+            if ins.opcode != op::PUTFIELD {
+                continue;
+            }
+            if let Ok(field) = class.pool.member_ref(ins.pool_index()) {
+                let name = format!("{}.{}", internal_to_binary(&field.owner), field.name);
+                if !fields.contains(&name) {
+                    fields.push(name);
+                }
+            }
+        }
+    }
+    fields
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod class_loader;
 pub mod class_version;
 pub mod identifiers;
 pub mod legal;
+pub mod load_path;
 pub mod logging;
 pub mod multi_release;
 pub mod pom;
@@ -43,6 +44,7 @@ const fn family(rules: &'static [&'static Rule], check: JarCheck) -> Family {
 pub static FAMILIES: &[Family] = &[
     family(archive::RULES, archive::check),
     family(services::RULES, services::check),
+    family(load_path::RULES, load_path::check),
     family(identifiers::RULES, identifiers::check),
     family(bundled::RULES, bundled::check),
     family(shaded::RULES, shaded::check),
@@ -61,6 +63,16 @@ pub static FAMILIES: &[Family] = &[
         check: None,
     },
 ];
+
+/// The bytes of the jar's class `internal_name` (`a/b/C`), when it has one that reads.
+fn class_bytes(ctx: &JarContext, internal_name: &str) -> Option<Vec<u8>> {
+    ctx.jar
+        .read_named(
+            &format!("{internal_name}.class"),
+            crate::jar::DEFAULT_ENTRY_CAP,
+        )?
+        .ok()
+}
 
 pub fn check_jar(ctx: &JarContext, out: &mut Findings) {
     for check in FAMILIES.iter().filter_map(|f| f.check) {
