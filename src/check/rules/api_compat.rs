@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::check::context::{JarContext, OwnedMemberRef};
 use crate::check::finding::{examples, Findings, Occurrence, Rule, Severity};
+use crate::classfile::MemberKind;
 use crate::flink::index::{describe_lines, lines_with};
 use crate::flink::runtime::shaded_library_of;
 use crate::inspect::classpath::Answer;
