@@ -404,7 +404,7 @@ fn a_forwarder_whose_signature_the_line_lacks_fails_there_as_the_audit_says() {
     assert!(
         member[0]
             .message
-            .contains("open(Lorg/apache/flink/api/common/functions/OpenContext;)V")
+            .contains("org.apache.flink.streaming.api.functions.ProcessFunction.open(OpenContext)")
             && member[0]
                 .message
                 .contains("names org.apache.flink.api.common.functions.OpenContext")

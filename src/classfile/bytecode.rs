@@ -30,6 +30,7 @@ pub mod op {
     pub const RETURN: u8 = 0xb1;
     pub const GETSTATIC: u8 = 0xb2;
     pub const PUTSTATIC: u8 = 0xb3;
+    pub const GETFIELD: u8 = 0xb4;
     pub const PUTFIELD: u8 = 0xb5;
     pub const INVOKEVIRTUAL: u8 = 0xb6;
     pub const INVOKESPECIAL: u8 = 0xb7;
@@ -40,7 +41,9 @@ pub mod op {
     pub const NEWARRAY: u8 = 0xbc;
     pub const ANEWARRAY: u8 = 0xbd;
     pub const CHECKCAST: u8 = 0xc0;
+    pub const INSTANCEOF: u8 = 0xc1;
     pub const WIDE: u8 = 0xc4;
+    pub const MULTIANEWARRAY: u8 = 0xc5;
     pub const TABLESWITCH: u8 = 0xaa;
     pub const LOOKUPSWITCH: u8 = 0xab;
 }

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::check::context::JarContext;
 use crate::check::finding::{examples, Findings, Rule, Severity};
-use crate::classfile::{element_class, ClassFile};
+use crate::classfile::bytecode::{instructions, op};
+use crate::classfile::{element_class, ClassFile, Constant};
 use crate::jar::services::binary_to_internal;
 
 pub static FACTORY_DEPENDENCY_MISSING: Rule = Rule {
@@ -42,7 +43,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             let Ok(parsed) = ClassFile::parse(&bytes) else {
                 break;
             };
-            for name in parsed.pool.class_refs() {
+            for name in load_path_refs(&parsed) {
                 let Some(name) = element_class(&name) else {
                     continue;
                 };
@@ -108,6 +109,67 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             ) + &format!("; they come {provided_by}"),
         );
     }
+}
+
+/// What discovery runs of a listed factory: ServiceLoader instantiates it (`<clinit>`, the
+/// no-argument `<init>`), Flink reads its identifier and option sets. A class referenced only
+/// from other methods (the Hive dialect's `create` naming the planner's CalciteContext) loads
+/// when that method runs, not before: its factory loads alone (tests/corpus.rs proves both).
+const DISCOVERY_METHODS: &[&str] = &[
+    "<clinit>",
+    "<init>",
+    "factoryIdentifier",
+    "requiredOptions",
+    "optionalOptions",
+    "forwardOptions",
+];
+
+/// The classes loading the class and running [`DISCOVERY_METHODS`] resolves: its super types and
+/// the classes those methods' instructions name (owners of fields and methods called, `new`,
+/// casts, class literals).
+fn load_path_refs<'a>(class: &ClassFile<'a>) -> Vec<std::borrow::Cow<'a, str>> {
+    let mut refs: Vec<std::borrow::Cow<'a, str>> = class.super_name.iter().cloned().collect();
+    refs.extend(class.interfaces.iter().cloned());
+    let methods = class
+        .methods
+        .iter()
+        .filter(|m| DISCOVERY_METHODS.contains(&m.name.as_ref()))
+        .filter(|m| m.name != "<init>" || m.descriptor == "()V");
+    for method in methods {
+        let Ok(Some(code)) = class.code(method) else {
+            continue;
+        };
+        for instruction in instructions(code.bytecode).map_while(Result::ok) {
+            let index = instruction.pool_index();
+            match instruction.opcode {
+                op::GETSTATIC
+                | op::PUTSTATIC
+                | op::GETFIELD
+                | op::PUTFIELD
+                | op::INVOKEVIRTUAL
+                | op::INVOKESPECIAL
+                | op::INVOKESTATIC
+                | op::INVOKEINTERFACE => {
+                    if let Ok(member) = class.pool.member_ref(index) {
+                        refs.push(member.owner);
+                    }
+                }
+                op::NEW
+                | op::ANEWARRAY
+                | op::MULTIANEWARRAY
+                | op::CHECKCAST
+                | op::INSTANCEOF
+                | op::LDC
+                | op::LDC_W => {
+                    if let Ok(Constant::Class(name)) = class.pool.constant(index) {
+                        refs.push(name);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    refs
 }
 
 /// `group:artifact` of the dependencies declared in the jar's own META-INF/maven pom.xml files
