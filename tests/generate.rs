@@ -466,7 +466,7 @@ fn a_team_directory_can_add_presets_and_the_manifest_remembers_it() {
     for expected in [
         "BooksClient.java:",
         "uses BooksOptions.NAMESPACE",
-        "BooksConnectorTest.java:",
+        "BooksConnectorITCase.java:",
         "does not set required option 'ledger.account'",
     ] {
         assert!(

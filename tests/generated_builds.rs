@@ -1,7 +1,8 @@
 //! Generated projects against real Flink: every line compiles with javac at the line's Java
-//! release, and `mvn -B package` against Maven Central, as a user runs it (the generated JUnit
-//! tests on an embedded MiniCluster included), passes on 1.17, 1.20 and 2.2 — all eight lines with
-//! FLINK_MVN_LINES=all — with no Maven warning of the project's making.
+//! release, and `mvn -B verify` against Maven Central, as a user runs it (the unit tests, then the
+//! `*ITCase` tests on a MiniCluster shared per class, as Apache's connector parent runs them),
+//! passes on 1.17, 1.20 and 2.2 — all eight lines with FLINK_MVN_LINES=all — with no Maven warning
+//! of the project's making.
 
 mod support;
 
@@ -123,23 +124,40 @@ fn maven_build_with_tests(name: &str, extra_requirement: Option<&str>) {
         let (_tmp, project) = generate(name, &["--flink", line]);
         let _guard = heavy();
         let started = std::time::Instant::now();
-        let out = mvn_package(&project, &[]);
+        let out = mvn_verify(&project);
         let elapsed = started.elapsed().as_secs_f64();
         let log = tail(&out, 60);
         assert!(
             out.status.success(),
-            "mvn package of {name} on Flink {line} failed:\n{log}"
+            "mvn verify of {name} on Flink {line} failed:\n{log}"
         );
         let text = stdout(&out);
-        let summary = text
+        // Surefire's two executions, each with its own total: unit tests, then ITCases.
+        let totals: Vec<&str> = text
             .lines()
-            .rev()
-            .find(|l| l.contains("Tests run:") && !l.contains(" - in ") && !l.contains(" -- in "))
-            .unwrap_or_else(|| panic!("no test summary for {name} on {line}:\n{log}"));
-        assert!(
-            summary.contains("Failures: 0, Errors: 0") && !summary.contains("Tests run: 0,"),
-            "{name} on {line}: {summary}"
+            .filter(|l| l.contains("Tests run:") && !l.contains(" - in ") && !l.contains(" -- in "))
+            .collect();
+        assert_eq!(totals.len(), 2, "{name} on {line}: {totals:?}\n{log}");
+        for total in &totals {
+            assert!(
+                total.contains("Failures: 0, Errors: 0") && !total.contains("Tests run: 0,"),
+                "{name} on {line}: {total}"
+            );
+        }
+        let (unit, it) = (
+            ran_classes(&text, "default-test"),
+            ran_classes(&text, "integration-tests"),
         );
+        assert!(
+            !unit.is_empty() && unit.iter().all(|c| c.ends_with("Test")),
+            "{name} on {line}: unit tests {unit:?}"
+        );
+        assert!(
+            it.iter().any(|c| c.ends_with("ConnectorITCase"))
+                && it.iter().all(|c| c.ends_with("ITCase")),
+            "{name} on {line}: integration tests {it:?}"
+        );
+        let summary = totals.join("; ");
         // Test logging is bound (log4j2-test.properties): no SLF4J fallback to its no-op logger.
         assert!(
             !text.contains("SLF4J: ") && !log.contains("SLF4J: "),
@@ -162,8 +180,33 @@ fn maven_build_with_tests(name: &str, extra_requirement: Option<&str>) {
             stdout(&audit),
             stderr(&audit)
         );
-        eprintln!("{name} on Flink {line}: mvn -B package {elapsed:.0} s; {summary}");
+        eprintln!("{name} on Flink {line}: mvn -B verify {elapsed:.0} s; {summary}");
     }
+}
+
+/// `mvn -B verify` in `project`: the jar and every test (`mvn_package` stops before the ITCases).
+fn mvn_verify(project: &Path) -> std::process::Output {
+    std::process::Command::new("mvn")
+        .current_dir(project)
+        .args(["-B", "-Dstyle.color=never", "verify"])
+        .output()
+        .expect("run mvn")
+}
+
+/// The simple names of the test classes Surefire's execution `id` ran, from its per-class lines.
+fn ran_classes(log: &str, id: &str) -> Vec<String> {
+    let mut classes = Vec::new();
+    let mut inside = false;
+    for line in log.lines() {
+        if line.contains("maven-surefire-plugin:") {
+            inside = line.contains(&format!("({id})"));
+        } else if inside && line.contains("Tests run:") {
+            if let Some(class) = line.split(" -- in ").nth(1) {
+                classes.push(class.rsplit('.').next().unwrap_or(class).trim().to_string());
+            }
+        }
+    }
+    classes
 }
 
 #[test]
@@ -395,4 +438,61 @@ fn package_with_a_mirror_that_lacks_an_artifact_says_so() {
             && last.contains("a mirror that lacks it"),
         "{last}\n--- all of stderr:\n{err}"
     );
+}
+
+/// What Apache's connectors hold their tests to, on the rendered sources of both presets and
+/// every capability subset: JUnit 5 with AssertJ (no JUnit 4 test API, no JUnit 5 `Assertions`),
+/// and every `*ITCase` registers the shared MiniCluster as a static extension field.
+#[test]
+fn generated_tests_are_junit5_with_assertj_and_itcases_share_a_minicluster() {
+    let mut renders = vec![generate("redis", &[])];
+    for caps in ["scan", "lookup", "sink", "scan,lookup,sink"] {
+        renders.push(generate("acme", &["--capabilities", caps]));
+    }
+    for (_tmp, project) in &renders {
+        let mut itcases = 0;
+        for file in walkdir::WalkDir::new(project.join("src/test/java"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "java"))
+        {
+            let path = file.path();
+            let text = std::fs::read_to_string(path).unwrap();
+            for banned in [
+                "import org.junit.Test",
+                "import org.junit.Assert",
+                "import static org.junit.Assert",
+                "org.junit.jupiter.api.Assertions",
+            ] {
+                assert!(!text.contains(banned), "{}: {banned}", path.display());
+            }
+            if text.contains("@Test") {
+                assert!(
+                    text.contains("import static org.assertj.core.api.Assertions."),
+                    "{}: no AssertJ",
+                    path.display()
+                );
+            }
+            let name = path.file_stem().unwrap().to_string_lossy();
+            if name.ends_with("ITCase") {
+                itcases += 1;
+                assert!(
+                    text.contains(
+                        "@RegisterExtension\n    static final MiniClusterExtension MINI_CLUSTER = "
+                    ),
+                    "{}: no shared MiniClusterExtension",
+                    path.display()
+                );
+            } else {
+                // A test class that runs jobs without the shared cluster fails at run time (the
+                // test environment refuses); a unit test must not ask for one.
+                assert!(
+                    !text.contains("TestEnvironment.tableEnvironment("),
+                    "{}: runs jobs but is no ITCase",
+                    path.display()
+                );
+            }
+        }
+        assert!(itcases >= 1, "{}: no ITCase", project.display());
+    }
 }

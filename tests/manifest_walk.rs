@@ -15,7 +15,7 @@ use std::process::Output;
 use support::{files_under, new_project, read, run_in, stderr};
 
 const PKG: &str = "src/main/java/org/example/flink/connector/acme";
-const TEST_JAVA: &str = "src/test/java/org/example/flink/connector/acme/AcmeConnectorTest.java";
+const TEST_JAVA: &str = "src/test/java/org/example/flink/connector/acme/AcmeConnectorITCase.java";
 
 /// The provisioned lib/ of a line (`1.20`) and its Java release.
 fn line_lib(line: &str) -> Option<(PathBuf, u8)> {
@@ -48,6 +48,60 @@ fn junit_jars() -> Vec<PathBuf> {
     .collect()
 }
 
+/// The jars the generated tests use beside JUnit, from the local Maven repository (fetched with
+/// `mvn dependency:get` when absent): AssertJ, and the line's flink-test-utils
+/// (MiniClusterExtension, TestStreamEnvironment) with flink-runtime's test jar
+/// (MiniClusterResourceConfiguration).
+fn test_utils_jars(line: &str) -> Result<Vec<PathBuf>, String> {
+    let version = cargo_flink_connector::flink::FlinkVersion::parse(line)
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let repo = PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".m2/repository");
+    let wanted = [
+        ("org.assertj", "assertj-core", "3.27.5", ""),
+        ("org.apache.flink", "flink-test-utils", version.as_str(), ""),
+        (
+            "org.apache.flink",
+            "flink-runtime",
+            version.as_str(),
+            "tests",
+        ),
+    ];
+    let mut jars = Vec::new();
+    for (group, artifact, v, classifier) in wanted {
+        let suffix = if classifier.is_empty() {
+            String::new()
+        } else {
+            format!("-{classifier}")
+        };
+        let jar = repo
+            .join(group.replace('.', "/"))
+            .join(artifact)
+            .join(v)
+            .join(format!("{artifact}-{v}{suffix}.jar"));
+        if !jar.is_file() {
+            let coordinate = if classifier.is_empty() {
+                format!("{group}:{artifact}:{v}")
+            } else {
+                format!("{group}:{artifact}:{v}:jar:{classifier}")
+            };
+            let got = std::process::Command::new("mvn")
+                .args(["-B", "-q", "dependency:get", "-Dtransitive=false"])
+                .arg(format!("-Dartifact={coordinate}"))
+                .output()
+                .map_err(|e| format!("mvn: {e}"))?;
+            if !got.status.success() || !jar.is_file() {
+                return Err(format!(
+                    "cannot fetch {coordinate}: {}",
+                    support::stdout(&got)
+                ));
+            }
+        }
+        jars.push(jar);
+    }
+    Ok(jars)
+}
+
 /// `javac` over the main sources of `line` (the shared tree and that line's own tree) and the
 /// tests, against the line's real Flink jars; javac's output on failure.
 fn javac_line(project: &Path, line: &str, lib: &Path, release: u8) -> Result<(), String> {
@@ -57,7 +111,8 @@ fn javac_line(project: &Path, line: &str, lib: &Path, release: u8) -> Result<(),
         sources.extend(support::java_sources(&per_line));
     }
     sources.extend(support::java_sources(&project.join("src/test/java")));
-    let junit = junit_jars();
+    let mut junit = junit_jars();
+    junit.extend(test_utils_jars(line)?);
     let extra: Vec<&Path> = junit.iter().map(PathBuf::as_path).collect();
     let out = project.join(format!("target/walk-classes-{line}"));
     let _ = std::fs::remove_dir_all(&out);
@@ -778,7 +833,7 @@ fn a_deleted_owned_test_stays_deleted_once_listed_in_files_skip() {
     let out = run_in(&project, &["generate"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!project.join(TEST_JAVA).exists());
-    assert!(!read(&project.join("README.md")).contains("AcmeConnectorTest.java"));
+    assert!(!read(&project.join("README.md")).contains("AcmeConnectorITCase.java"));
     support::assert_no_drift(&project, &[]);
     // Another manifest change keeps it deleted, and the rest of the project compiles.
     let out = run_in(&project, &["option", "add", "endpoint", "--type", "string"]);

@@ -44,7 +44,7 @@ fn package_runs_the_projects_maven_wrapper() {
         let argv = read(&record);
         assert_eq!(
             argv.lines().collect::<Vec<_>>(),
-            ["-B", "-Dstyle.color=never", "-o", "-DskipTests", "package"],
+            ["-B", "-Dstyle.color=never", "-o", "-DskipTests", "verify"],
             "executable: {executable}"
         );
         let err = stderr(&out);

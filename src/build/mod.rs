@@ -69,8 +69,10 @@ pub fn maven_command(project: &Path) -> Result<Command> {
     )?))
 }
 
-/// `mvn -B -Dstyle.color=never [-o] ARGS… package` in `project` (or `./mvnw …`). With `-q` Maven's
-/// output is only logged, and its tail shown when it fails.
+/// `mvn -B -Dstyle.color=never [-o] ARGS… verify` in `project` (or `./mvnw …`): `verify`, not
+/// `package`, so the generated `*ITCase` classes (surefire's `integration-tests` execution, as in
+/// Apache's connector parent) run too. With `-q` Maven's output is only logged, and its tail shown
+/// when it fails.
 pub fn maven_package(project: &Path, options: &MavenOptions) -> Result<()> {
     require(
         "java",
@@ -91,7 +93,7 @@ pub fn maven_package(project: &Path, options: &MavenOptions) -> Result<()> {
     }
     command
         .args(&options.args)
-        .arg("package")
+        .arg("verify")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -446,7 +446,7 @@ impl Manifest {
                     path,
                     text,
                     entry.span(),
-                    format!("[files] skip: '{}' {why}; give a path relative to the project, e.g. 'src/test/java/…/AcmeConnectorTest.java'", entry.get_ref()),
+                    format!("[files] skip: '{}' {why}; give a path relative to the project, e.g. 'src/test/java/…/AcmeConnectorITCase.java'", entry.get_ref()),
                 ));
             }
             skip_files.push(entry.into_inner());

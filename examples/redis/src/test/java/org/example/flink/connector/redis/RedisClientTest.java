@@ -38,12 +38,8 @@ import static org.example.flink.connector.redis.RedisTestTables.s;
 import static org.example.flink.connector.redis.RedisTestTables.scanAll;
 import static org.example.flink.connector.redis.RedisTestTables.schema;
 import static org.example.flink.connector.redis.RedisTestTables.str;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** The client against a real redis-server: encoding, NULLs, deletes, async lookups, faults. */
 class RedisClientTest {
@@ -105,23 +101,23 @@ class RedisClientTest {
         nulls.setField(0, 8);
         try (RedisClient client = open(schema, options())) {
             client.write(Arrays.<RowData>asList(full, nulls));
-            assertEquals("héllo, wörld", str(redis.call("HGET", "7", "s")));
-            assertEquals("-12345678.90", str(redis.call("HGET", "7", "dec")));
-            assertEquals("2024-02-29T10:15:30.123456", str(redis.call("HGET", "7", "ts")));
-            assertEquals("[1,null,3]", str(redis.call("HGET", "7", "arr")));
-            assertEquals("{\"city\":\"Oslo\",\"n\":null}", str(redis.call("HGET", "7", "r")));
+            assertThat(str(redis.call("HGET", "7", "s"))).isEqualTo("héllo, wörld");
+            assertThat(str(redis.call("HGET", "7", "dec"))).isEqualTo("-12345678.90");
+            assertThat(str(redis.call("HGET", "7", "ts"))).isEqualTo("2024-02-29T10:15:30.123456");
+            assertThat(str(redis.call("HGET", "7", "arr"))).isEqualTo("[1,null,3]");
+            assertThat(str(redis.call("HGET", "7", "r"))).isEqualTo("{\"city\":\"Oslo\",\"n\":null}");
             // a row of NULLs keeps its key with the presence field only
-            assertEquals(Arrays.asList(""), hashFields("8"));
+            assertThat(hashFields("8")).isEqualTo(Arrays.asList(""));
 
             int[] keys = {0};
             RowData found = only(client.lookup(keys, GenericRowData.of(7)));
             assertRowEquals(type, full, found);
             RowData foundNulls = only(client.lookup(keys, GenericRowData.of(8)));
             assertRowEquals(type, nulls, foundNulls);
-            assertTrue(client.lookup(keys, GenericRowData.of(9)).isEmpty());
+            assertThat(client.lookup(keys, GenericRowData.of(9)).isEmpty()).isTrue();
 
             List<RowData> scanned = scanAll(client);
-            assertEquals(2, scanned.size());
+            assertThat(scanned.size()).isEqualTo(2);
             for (RowData r : scanned) {
                 assertRowEquals(type, r.getInt(0) == 7 ? full : nulls, r);
             }
@@ -139,7 +135,7 @@ class RedisClientTest {
     }
 
     private static <T> T only(Collection<T> rows) {
-        assertEquals(1, rows.size(), "rows: " + rows);
+        assertThat(rows.size()).as("rows: " + rows).isEqualTo(1);
         return rows.iterator().next();
     }
 
@@ -153,9 +149,9 @@ class RedisClientTest {
             Object a = getter.getFieldOrNull(actual);
             String name = rowType.getFieldNames().get(i);
             if (e == null) {
-                assertNull(a, name);
+                assertThat(a).as(name).isNull();
             } else {
-                assertArrayEquals(codec.encode(e), codec.encode(a), name);
+                assertThat(codec.encode(a)).as(name).isEqualTo(codec.encode(e));
             }
         }
     }
@@ -175,11 +171,11 @@ class RedisClientTest {
                     row(RowKind.UPDATE_AFTER, s("2"), s("Bobby"), null),
                     row(RowKind.INSERT, s("3"), s("Carol"), s("f")),
                     row(RowKind.DELETE, s("3"), s("Carol"), s("f"))));
-            assertEquals(Arrays.asList("name", "sex"), hashFields("1"));
-            assertEquals(Arrays.asList("name"), hashFields("2"));
-            assertEquals("Bobby", str(redis.call("HGET", "2", "name")));
-            assertEquals(0L, redis.call("EXISTS", "3"));
-            assertEquals(2, scanAll(client).size());
+            assertThat(hashFields("1")).isEqualTo(Arrays.asList("name", "sex"));
+            assertThat(hashFields("2")).isEqualTo(Arrays.asList("name"));
+            assertThat(str(redis.call("HGET", "2", "name"))).isEqualTo("Bobby");
+            assertThat(redis.call("EXISTS", "3")).isEqualTo(0L);
+            assertThat(scanAll(client).size()).isEqualTo(2);
         }
     }
 
@@ -191,14 +187,14 @@ class RedisClientTest {
                     row(RowKind.INSERT, s("male"), s("M")),
                     row(RowKind.INSERT, s("female"), s("F")),
                     row(RowKind.INSERT, s("other"), null)));
-            assertEquals("M", str(redis.call("GET", "dim:male")));
+            assertThat(str(redis.call("GET", "dim:male"))).isEqualTo("M");
             long ttl = (Long) redis.call("TTL", "dim:male");
-            assertTrue(ttl > 0 && ttl <= 60, "ttl " + ttl);
-            assertEquals(0L, redis.call("EXISTS", "dim:other"));
+            assertThat(ttl > 0 && ttl <= 60).as("ttl " + ttl).isTrue();
+            assertThat(redis.call("EXISTS", "dim:other")).isEqualTo(0L);
             redis.call("SET", "unrelated", "x");
             redis.call("HSET", "dim:hash", "a", "b");
-            assertEquals(2, scanAll(client).size()); // neither foreign keys nor other types
-            assertEquals("F", only(client.lookup(new int[] {0}, GenericRowData.of(s("female")))).getString(1).toString());
+            assertThat(scanAll(client).size()).isEqualTo(2); // neither foreign keys nor other types
+            assertThat(only(client.lookup(new int[] {0}, GenericRowData.of(s("female")))).getString(1).toString()).isEqualTo("F");
         }
     }
 
@@ -212,15 +208,15 @@ class RedisClientTest {
         RedisSchema schema = schema(type, 1, 0);
         try (RedisClient client = open(schema, options("key.prefix", "t:"))) {
             client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("acme"), 42L, s("x:y"))));
-            assertEquals("x:y", str(redis.call("HGET", "t:42:acme", "v")));
+            assertThat(str(redis.call("HGET", "t:42:acme", "v"))).isEqualTo("x:y");
             RowData r = only(scanAll(client));
-            assertEquals("acme", r.getString(0).toString());
-            assertEquals(42L, r.getLong(1));
+            assertThat(r.getString(0).toString()).isEqualTo("acme");
+            assertThat(r.getLong(1)).isEqualTo(42L);
             // join on tenant, id and v: the key finds the row, v is compared
             int[] keys = {0, 1, 2};
-            assertEquals(1, client.lookup(keys, GenericRowData.of(s("acme"), 42L, s("x:y"))).size());
-            assertTrue(client.lookup(keys, GenericRowData.of(s("acme"), 42L, s("other"))).isEmpty());
-            assertThrows(ValidationException.class, () -> RedisClient.validateLookupKeys(schema, new int[] {0, 2}));
+            assertThat(client.lookup(keys, GenericRowData.of(s("acme"), 42L, s("x:y"))).size()).isEqualTo(1);
+            assertThat(client.lookup(keys, GenericRowData.of(s("acme"), 42L, s("other"))).isEmpty()).isTrue();
+            assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> RedisClient.validateLookupKeys(schema, new int[] {0, 2}));
             RedisClient.validateLookupKeys(schema, new int[] {1, 0});
         }
     }
@@ -233,12 +229,12 @@ class RedisClientTest {
                         DataTypes.FIELD("a", DataTypes.STRING()),
                         DataTypes.FIELD("b", DataTypes.STRING()));
         ValidationException e =
-                assertThrows(ValidationException.class, () -> new RedisClient(schema(three, 0), options("value.layout", "string")));
-        assertTrue(e.getMessage().contains("[a, b]"), e.getMessage());
-        assertThrows(ValidationException.class, () -> new RedisClient(schema(three, 0), options("value.layout", "list")));
+                assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> new RedisClient(schema(three, 0), options("value.layout", "string"))).actual();
+        assertThat(e.getMessage().contains("[a, b]")).as(e.getMessage()).isTrue();
+        assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> new RedisClient(schema(three, 0), options("value.layout", "list")));
         DataType raw = DataTypes.ROW(DataTypes.FIELD("id", DataTypes.STRING()), DataTypes.FIELD("t", DataTypes.TIMESTAMP_WITH_TIME_ZONE(3)));
-        e = assertThrows(ValidationException.class, () -> new RedisClient(schema(raw, 0), options()));
-        assertTrue(e.getMessage().contains("'t'"), e.getMessage());
+        e = assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> new RedisClient(schema(raw, 0), options())).actual();
+        assertThat(e.getMessage().contains("'t'")).as(e.getMessage()).isTrue();
     }
 
     @Test
@@ -259,9 +255,9 @@ class RedisClientTest {
             for (int i = 0; i < futures.size(); i++) {
                 Collection<RowData> found = futures.get(i).get(30, TimeUnit.SECONDS);
                 if (i < 2000) {
-                    assertEquals("v" + i, only(found).getString(1).toString());
+                    assertThat(only(found).getString(1).toString()).isEqualTo("v" + i);
                 } else {
-                    assertTrue(found.isEmpty());
+                    assertThat(found.isEmpty()).isTrue();
                 }
             }
             // the server drops every client connection: the next calls reconnect
@@ -271,14 +267,14 @@ class RedisClientTest {
                 try {
                     recovered = only(client.lookupAsync(keys, GenericRowData.of(5L)).get(30, TimeUnit.SECONDS)).getString(1).toString().equals("v5");
                 } catch (java.util.concurrent.ExecutionException expected) {
-                    assertTrue(expected.getCause() instanceof RespException, String.valueOf(expected.getCause()));
+                    assertThat(expected.getCause() instanceof RespException).as(String.valueOf(expected.getCause())).isTrue();
                 }
             }
-            assertTrue(recovered);
+            assertThat(recovered).isTrue();
             // the blocking connection was dropped too: one failure (the callers retry), then it reconnects
-            RespException dropped = assertThrows(RespException.class, () -> client.lookup(keys, GenericRowData.of(6L)));
-            assertTrue(dropped.isConnectionFailure(), dropped.getMessage());
-            assertEquals("v6", only(client.lookup(keys, GenericRowData.of(6L))).getString(1).toString());
+            RespException dropped = assertThatExceptionOfType(RespException.class).isThrownBy(() -> client.lookup(keys, GenericRowData.of(6L))).actual();
+            assertThat(dropped.isConnectionFailure()).as(dropped.getMessage()).isTrue();
+            assertThat(only(client.lookup(keys, GenericRowData.of(6L))).getString(1).toString()).isEqualTo("v6");
         }
     }
 
@@ -287,23 +283,23 @@ class RedisClientTest {
         DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("v", DataTypes.STRING()));
         String wrong = "not-the-password-4711";
         RedisClient client = new RedisClient(schema(type), options("password", wrong));
-        RespException e = assertThrows(RespException.class, client::open);
+        RespException e = assertThatExceptionOfType(RespException.class).isThrownBy(client::open).actual();
         client.close();
-        assertTrue(e instanceof RespException.AuthenticationFailed, e.toString());
-        assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
-        assertTrue(e.getMessage().contains("127.0.0.1:" + redis.port), e.getMessage());
-        assertFalse(stackTraceText(e).contains(wrong), "the password leaked: " + stackTraceText(e));
+        assertThat(e instanceof RespException.AuthenticationFailed).as(e.toString()).isTrue();
+        assertThat(e.getMessage().contains("authentication failed")).as(e.getMessage()).isTrue();
+        assertThat(e.getMessage().contains("127.0.0.1:" + redis.port)).as(e.getMessage()).isTrue();
+        assertThat(stackTraceText(e).contains(wrong)).as("the password leaked: " + stackTraceText(e)).isFalse();
 
         RedisClient noPassword = new RedisClient(schema(type), options("password", ""));
-        e = assertThrows(RespException.class, noPassword::open);
+        e = assertThatExceptionOfType(RespException.class).isThrownBy(noPassword::open).actual();
         noPassword.close();
-        assertTrue(e.getMessage().contains("requires authentication"), e.getMessage());
+        assertThat(e.getMessage().contains("requires authentication")).as(e.getMessage()).isTrue();
 
         RedisClient wrongUser = new RedisClient(schema(type), options("username", "nobody"));
-        e = assertThrows(RespException.class, wrongUser::open);
+        e = assertThatExceptionOfType(RespException.class).isThrownBy(wrongUser::open).actual();
         wrongUser.close();
-        assertTrue(e.getMessage().contains("'nobody'"), e.getMessage());
-        assertFalse(stackTraceText(e).contains(RedisTestServer.PASSWORD), stackTraceText(e));
+        assertThat(e.getMessage().contains("'nobody'")).as(e.getMessage()).isTrue();
+        assertThat(stackTraceText(e).contains(RedisTestServer.PASSWORD)).as(stackTraceText(e)).isFalse();
     }
 
     @Test
@@ -315,18 +311,18 @@ class RedisClientTest {
             try (RedisClient client = open(schema(type), acl)) {
                 client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("in-db-3"), s("x"))));
             }
-            assertEquals(0L, redis.call("EXISTS", "in-db-3")); // not in database 0
+            assertThat(redis.call("EXISTS", "in-db-3")).isEqualTo(0L); // not in database 0
             try (org.example.flink.connector.redis.resp.RespConnection c = redis.connect()) {
                 c.call("SELECT", 3);
-                assertEquals("x", str(c.call("HGET", "in-db-3", "v")));
+                assertThat(str(c.call("HGET", "in-db-3", "v"))).isEqualTo("x");
             }
             // a reply that does not come within 'read.timeout' fails the call, naming the option
             try (RedisClient client = open(schema(type), options("read.timeout", "300 ms"))) {
                 redis.call("CLIENT", "PAUSE", "1500", "ALL");
-                RespException e = assertThrows(RespException.class,
-                        () -> client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("late"), s("y")))));
-                assertTrue(e.getMessage().contains("'read.timeout'") && e.getMessage().contains("127.0.0.1:" + redis.port), e.getMessage());
-                assertTrue(e.isConnectionFailure());
+                RespException e = assertThatExceptionOfType(RespException.class)
+                        .isThrownBy(() -> client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("late"), s("y"))))).actual();
+                assertThat(e.getMessage().contains("'read.timeout'") && e.getMessage().contains("127.0.0.1:" + redis.port)).as(e.getMessage()).isTrue();
+                assertThat(e.isConnectionFailure()).isTrue();
             }
         } finally {
             Thread.sleep(1600); // let the pause end before the next test
@@ -345,16 +341,16 @@ class RedisClientTest {
         int closedPort = RedisTestServer.freePort();
         DataType type = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("v", DataTypes.STRING()));
         RedisClient client = new RedisClient(schema(type), options("port", String.valueOf(closedPort)));
-        RespException e = assertThrows(RespException.class, client::open);
+        RespException e = assertThatExceptionOfType(RespException.class).isThrownBy(client::open).actual();
         client.close();
-        assertTrue(e.getMessage().contains("127.0.0.1:" + closedPort), e.getMessage());
-        assertTrue(e.isConnectionFailure());
+        assertThat(e.getMessage().contains("127.0.0.1:" + closedPort)).as(e.getMessage()).isTrue();
+        assertThat(e.isConnectionFailure()).isTrue();
         // async lookups report it through the future
         RedisClient async = new RedisClient(schema(type), options("port", String.valueOf(closedPort)));
         CompletableFuture<Collection<RowData>> f = async.lookupAsync(new int[] {0}, GenericRowData.of(s("x")));
         java.util.concurrent.ExecutionException failed =
-                assertThrows(java.util.concurrent.ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
-        assertTrue(failed.getCause().getMessage().contains("127.0.0.1:" + closedPort), failed.getCause().getMessage());
+                assertThatExceptionOfType(java.util.concurrent.ExecutionException.class).isThrownBy(() -> f.get(30, TimeUnit.SECONDS)).actual();
+        assertThat(failed.getCause().getMessage().contains("127.0.0.1:" + closedPort)).as(failed.getCause().getMessage()).isTrue();
         async.close();
     }
 
@@ -365,11 +361,11 @@ class RedisClientTest {
             client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("a"), s("1"))));
             redis.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
             RespException e =
-                    assertThrows(RespException.class, () -> client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("b"), s("2")))));
-            assertTrue(e.isConnectionFailure(), e.getMessage());
-            assertTrue(e.getMessage().contains("127.0.0.1:" + redis.port), e.getMessage());
+                    assertThatExceptionOfType(RespException.class).isThrownBy(() -> client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("b"), s("2"))))).actual();
+            assertThat(e.isConnectionFailure()).as(e.getMessage()).isTrue();
+            assertThat(e.getMessage().contains("127.0.0.1:" + redis.port)).as(e.getMessage()).isTrue();
             client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("b"), s("2"))));
-            assertEquals("2", str(redis.call("HGET", "b", "v")));
+            assertThat(str(redis.call("HGET", "b", "v"))).isEqualTo("2");
         }
     }
 
@@ -384,7 +380,7 @@ class RedisClientTest {
             client.write(rows);
             RedisSplit split = only(client.listSplits());
             RedisClient.Page first = client.readPage(split);
-            assertTrue(first.nextCursor != null);
+            assertThat(first.nextCursor != null).isTrue();
             redis.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
             java.util.Set<Long> seen = new java.util.HashSet<>();
             for (RowData r : first.rows) {
@@ -401,7 +397,7 @@ class RedisClientTest {
                 }
                 current = current.withCursor(page.nextCursor);
             }
-            assertEquals(100, seen.size());
+            assertThat(seen.size()).isEqualTo(100);
         }
     }
 
@@ -411,14 +407,15 @@ class RedisClientTest {
         redis.call("SET", "plain", "x");
         try (RedisClient client = open(schema(type), options())) {
             RespException e =
-                    assertThrows(RespException.class, () -> client.write(Arrays.<RowData>asList(
-                            row(RowKind.INSERT, s("plain"), s("1")), row(RowKind.INSERT, s("ok"), s("2")))));
-            assertTrue(e.getMessage().contains("WRONGTYPE") && e.getMessage().contains("'plain'"), e.getMessage());
-            assertFalse(e.isConnectionFailure());
-            assertEquals("2", str(redis.call("HGET", "ok", "v")));
+                    assertThatExceptionOfType(RespException.class)
+                            .isThrownBy(() -> client.write(Arrays.<RowData>asList(
+                            row(RowKind.INSERT, s("plain"), s("1")), row(RowKind.INSERT, s("ok"), s("2"))))).actual();
+            assertThat(e.getMessage().contains("WRONGTYPE") && e.getMessage().contains("'plain'")).as(e.getMessage()).isTrue();
+            assertThat(e.isConnectionFailure()).isFalse();
+            assertThat(str(redis.call("HGET", "ok", "v"))).isEqualTo("2");
             // the connection is still in sync
             client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("ok2"), s("3"))));
-            assertEquals("3", str(redis.call("HGET", "ok2", "v")));
+            assertThat(str(redis.call("HGET", "ok2", "v"))).isEqualTo("3");
         }
     }
 
@@ -432,22 +429,23 @@ class RedisClientTest {
             RedisClient client = open(schema, options("hostname", "localhost", "port", port, "ssl", "true"));
             try {
                 client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("secure"), s("yes"))));
-                assertEquals("yes", only(client.lookup(new int[] {0}, GenericRowData.of(s("secure")))).getString(1).toString());
-                assertEquals("yes", only(client.lookupAsync(new int[] {0}, GenericRowData.of(s("secure"))).get(30, TimeUnit.SECONDS))
-                        .getString(1).toString());
+                assertThat(only(client.lookup(new int[] {0}, GenericRowData.of(s("secure")))).getString(1).toString()).isEqualTo("yes");
+                assertThat(only(client.lookupAsync(new int[] {0}, GenericRowData.of(s("secure"))).get(30, TimeUnit.SECONDS))
+                        .getString(1).toString())
+                        .isEqualTo("yes");
             } finally {
                 client.close();
             }
             // the certificate is for 'localhost': connecting as 127.0.0.1 fails the host name check
             RedisClient wrongName = new RedisClient(schema, options("hostname", "127.0.0.1", "port", port, "ssl", "true"));
-            RespException e = assertThrows(RespException.class, wrongName::open);
+            RespException e = assertThatExceptionOfType(RespException.class).isThrownBy(wrongName::open).actual();
             wrongName.close();
-            assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+            assertThat(e.getMessage().contains("127.0.0.1:" + port)).as(e.getMessage()).isTrue();
             // plain text against the TLS port fails too, naming the server
             RedisClient plain = new RedisClient(schema, options("hostname", "localhost", "port", port, "read.timeout", "2 s"));
-            e = assertThrows(RespException.class, plain::open);
+            e = assertThatExceptionOfType(RespException.class).isThrownBy(plain::open).actual();
             plain.close();
-            assertTrue(e.getMessage().contains("localhost:" + port), e.getMessage());
+            assertThat(e.getMessage().contains("localhost:" + port)).as(e.getMessage()).isTrue();
         }
     }
 

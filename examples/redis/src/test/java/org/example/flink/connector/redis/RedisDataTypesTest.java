@@ -26,10 +26,8 @@ import static org.example.flink.connector.redis.RedisTestTables.row;
 import static org.example.flink.connector.redis.RedisTestTables.s;
 import static org.example.flink.connector.redis.RedisTestTables.schema;
 import static org.example.flink.connector.redis.RedisTestTables.str;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Every {@code value.layout} and {@code sink.write-mode} against a real redis-server: the
@@ -79,13 +77,13 @@ class RedisDataTypesTest {
                     row(RowKind.INSERT, s("team"), s("bob")),
                     row(RowKind.INSERT, s("team"), s("cy")),
                     row(RowKind.DELETE, s("team"), s("bob"))));
-            assertEquals(Arrays.asList("ann", "cy"), sorted(strings(redis.call("SMEMBERS", "team"))));
+            assertThat(sorted(strings(redis.call("SMEMBERS", "team")))).isEqualTo(Arrays.asList("ann", "cy"));
             long ttl = (Long) redis.call("TTL", "team");
-            assertTrue(ttl > 0 && ttl <= 60, "ttl " + ttl);
+            assertThat(ttl > 0 && ttl <= 60).as("ttl " + ttl).isTrue();
             int[] keys = {0, 1};
-            assertEquals(1, client.lookup(keys, GenericRowData.of(s("team"), s("ann"))).size()); // SISMEMBER
-            assertTrue(client.lookup(keys, GenericRowData.of(s("team"), s("bob"))).isEmpty());
-            assertEquals(Arrays.asList("+I(team,ann)", "+I(team,cy)"), scanAll(client));
+            assertThat(client.lookup(keys, GenericRowData.of(s("team"), s("ann"))).size()).isEqualTo(1); // SISMEMBER
+            assertThat(client.lookup(keys, GenericRowData.of(s("team"), s("bob"))).isEmpty()).isTrue();
+            assertThat(scanAll(client)).isEqualTo(Arrays.asList("+I(team,ann)", "+I(team,cy)"));
         }
     }
 
@@ -98,15 +96,15 @@ class RedisDataTypesTest {
                     row(RowKind.INSERT, s("q"), s("b")),
                     row(RowKind.INSERT, s("q"), s("a")));
             right.write(rows);
-            assertEquals(Arrays.asList("a", "b", "a"), strings(redis.call("LRANGE", "q", 0, -1)));
+            assertThat(strings(redis.call("LRANGE", "q", 0, -1))).isEqualTo(Arrays.asList("a", "b", "a"));
             right.write(Collections.<RowData>singletonList(row(RowKind.DELETE, s("q"), s("a"))));
-            assertEquals(Arrays.asList("b", "a"), strings(redis.call("LRANGE", "q", 0, -1)));
+            assertThat(strings(redis.call("LRANGE", "q", 0, -1))).isEqualTo(Arrays.asList("b", "a"));
             redis.call("DEL", "q");
             left.write(rows);
-            assertEquals(Arrays.asList("a", "b", "a"), strings(redis.call("LRANGE", "q", 0, -1)));
+            assertThat(strings(redis.call("LRANGE", "q", 0, -1))).isEqualTo(Arrays.asList("a", "b", "a"));
             left.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("q"), s("c"))));
-            assertEquals("c", str(redis.call("LINDEX", "q", 0)));
-            assertEquals(Arrays.asList("+I(q,a)", "+I(q,a)", "+I(q,b)", "+I(q,c)"), scanAll(left));
+            assertThat(str(redis.call("LINDEX", "q", 0))).isEqualTo("c");
+            assertThat(scanAll(left)).isEqualTo(Arrays.asList("+I(q,a)", "+I(q,a)", "+I(q,b)", "+I(q,c)"));
         }
     }
 
@@ -123,10 +121,10 @@ class RedisDataTypesTest {
                     row(RowKind.UPDATE_AFTER, s("b"), s("bob"), 12.0),
                     row(RowKind.INSERT, s("b"), s("cy"), 1.0),
                     row(RowKind.DELETE, s("b"), s("cy"), 1.0)));
-            assertEquals(Arrays.asList("ann", "10.5", "bob", "12"), strings(redis.call("ZRANGE", "b", 0, -1, "WITHSCORES")));
+            assertThat(strings(redis.call("ZRANGE", "b", 0, -1, "WITHSCORES"))).isEqualTo(Arrays.asList("ann", "10.5", "bob", "12"));
             RowData found = client.lookup(new int[] {0, 1}, GenericRowData.of(s("b"), s("bob"))).iterator().next();
-            assertEquals(12.0, found.getDouble(2));
-            assertEquals(Arrays.asList("+I(b,ann,10.5)", "+I(b,bob,12.0)"), scanAll(client));
+            assertThat(found.getDouble(2)).isEqualTo(12.0);
+            assertThat(scanAll(client)).isEqualTo(Arrays.asList("+I(b,ann,10.5)", "+I(b,bob,12.0)"));
         }
     }
 
@@ -142,11 +140,11 @@ class RedisDataTypesTest {
                     row(RowKind.INSERT, s("1"), s("lang"), s("no")),
                     row(RowKind.INSERT, s("1"), s("tmp"), s("x")),
                     row(RowKind.DELETE, s("1"), s("tmp"), s("x"))));
-            assertEquals(Arrays.asList("city", "Oslo", "lang", "no"), strings(redis.call("HGETALL", "u:1")));
+            assertThat(strings(redis.call("HGETALL", "u:1"))).isEqualTo(Arrays.asList("city", "Oslo", "lang", "no"));
             RowData found = client.lookup(new int[] {0, 1}, GenericRowData.of(s("1"), s("lang"))).iterator().next();
-            assertEquals("no", found.getString(2).toString());
-            assertTrue(client.lookup(new int[] {0, 1}, GenericRowData.of(s("1"), s("tmp"))).isEmpty());
-            assertEquals(Arrays.asList("+I(1,city,Oslo)", "+I(1,lang,no)"), scanAll(client));
+            assertThat(found.getString(2).toString()).isEqualTo("no");
+            assertThat(client.lookup(new int[] {0, 1}, GenericRowData.of(s("1"), s("tmp"))).isEmpty()).isTrue();
+            assertThat(scanAll(client)).isEqualTo(Arrays.asList("+I(1,city,Oslo)", "+I(1,lang,no)"));
         }
     }
 
@@ -161,32 +159,32 @@ class RedisDataTypesTest {
             ints.write(Arrays.<RowData>asList(
                     row(RowKind.INSERT, s("a"), 5L), row(RowKind.INSERT, s("a"), 3L), row(RowKind.DELETE, s("a"), 2L),
                     row(RowKind.INSERT, s("b"), null)));
-            assertEquals("6", str(redis.call("GET", "i:a")));
-            assertEquals(0L, redis.call("EXISTS", "i:b")); // NULL adds nothing
-            assertEquals(6L, ints.lookup(new int[] {0}, GenericRowData.of(s("a"))).iterator().next().getLong(1));
+            assertThat(str(redis.call("GET", "i:a"))).isEqualTo("6");
+            assertThat(redis.call("EXISTS", "i:b")).isEqualTo(0L); // NULL adds nothing
+            assertThat(ints.lookup(new int[] {0}, GenericRowData.of(s("a"))).iterator().next().getLong(1)).isEqualTo(6L);
             floats.write(Arrays.<RowData>asList(
                     row(RowKind.INSERT, s("a"), 1.5), row(RowKind.INSERT, s("a"), 2.25), row(RowKind.DELETE, s("a"), 0.5)));
-            assertEquals("3.25", str(redis.call("GET", "f:a")));
+            assertThat(str(redis.call("GET", "f:a"))).isEqualTo("3.25");
             decs.write(Arrays.<RowData>asList(
                     row(RowKind.INSERT, s("a"), DecimalData.fromBigDecimal(new BigDecimal("10.10"), 10, 2)),
                     row(RowKind.DELETE, s("a"), DecimalData.fromBigDecimal(new BigDecimal("0.05"), 10, 2))));
-            assertEquals("10.05", str(redis.call("GET", "d:a")));
+            assertThat(str(redis.call("GET", "d:a"))).isEqualTo("10.05");
         }
         DataType hash = DataTypes.ROW(
                 DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("clicks", DataTypes.INT()), DataTypes.FIELD("spend", DataTypes.DOUBLE()));
         try (RedisClient client = open(schema(hash), options("sink.write-mode", "increment", "key.prefix", "h:"))) {
             client.write(Arrays.<RowData>asList(
                     row(RowKind.INSERT, s("a"), 2, 0.5), row(RowKind.INSERT, s("a"), 3, null), row(RowKind.DELETE, s("a"), 1, 0.25)));
-            assertEquals("4", str(redis.call("HGET", "h:a", "clicks")));
-            assertEquals("0.25", str(redis.call("HGET", "h:a", "spend")));
+            assertThat(str(redis.call("HGET", "h:a", "clicks"))).isEqualTo("4");
+            assertThat(str(redis.call("HGET", "h:a", "spend"))).isEqualTo("0.25");
         }
         DataType fields = DataTypes.ROW(
                 DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("f", DataTypes.STRING()), DataTypes.FIELD("n", DataTypes.BIGINT()));
         try (RedisClient client = open(schema(fields, 0, 1), options("sink.write-mode", "increment", "hash.field-column", "f", "key.prefix", "hf:"))) {
             client.write(Arrays.<RowData>asList(
                     row(RowKind.INSERT, s("a"), s("x"), 7L), row(RowKind.INSERT, s("a"), s("x"), 1L), row(RowKind.DELETE, s("a"), s("y"), 4L)));
-            assertEquals("8", str(redis.call("HGET", "hf:a", "x")));
-            assertEquals("-4", str(redis.call("HGET", "hf:a", "y")));
+            assertThat(str(redis.call("HGET", "hf:a", "x"))).isEqualTo("8");
+            assertThat(str(redis.call("HGET", "hf:a", "y"))).isEqualTo("-4");
         }
         DataType zset = DataTypes.ROW(
                 DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("m", DataTypes.STRING()), DataTypes.FIELD("s", DataTypes.INT()));
@@ -194,7 +192,7 @@ class RedisDataTypesTest {
                 options("value.layout", "zset", "zset.score-column", "s", "sink.write-mode", "increment", "key.prefix", "z:"))) {
             client.write(Arrays.<RowData>asList(
                     row(RowKind.INSERT, s("a"), s("x"), 5), row(RowKind.INSERT, s("a"), s("x"), 5), row(RowKind.DELETE, s("a"), s("x"), 3)));
-            assertEquals("7", str(redis.call("ZSCORE", "z:a", "x")));
+            assertThat(str(redis.call("ZSCORE", "z:a", "x"))).isEqualTo("7");
         }
     }
 
@@ -207,8 +205,8 @@ class RedisDataTypesTest {
                     row(RowKind.INSERT, s("news"), s("one")),
                     row(RowKind.DELETE, s("news"), s("ignored")),
                     row(RowKind.INSERT, s("news"), s("two"))));
-            assertEquals(Arrays.asList("message", "news", "one"), strings(subscriber.read()));
-            assertEquals(Arrays.asList("message", "news", "two"), strings(subscriber.read()));
+            assertThat(strings(subscriber.read())).isEqualTo(Arrays.asList("message", "news", "one"));
+            assertThat(strings(subscriber.read())).isEqualTo(Arrays.asList("message", "news", "two"));
         }
     }
 
@@ -225,7 +223,7 @@ class RedisDataTypesTest {
                 assertTtlBetween("a", 990, 1000, layout);
                 assertTtlBetween("b", 40, 50, layout); // NULL: the table's ttl
                 if ("hash".equals(layout)) {
-                    assertFalse(strings(redis.call("HKEYS", "a")).contains("life"), "the TTL column is not stored");
+                    assertThat(strings(redis.call("HKEYS", "a")).contains("life")).as("the TTL column is not stored").isFalse();
                 }
                 // refresh: a later write sets the new TTL
                 refresh.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("a"), s("2"), 100)));
@@ -235,7 +233,7 @@ class RedisDataTypesTest {
                 assertTtlBetween("c", 90, 100, layout);
                 onCreate.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("c"), s("2"), 5000)));
                 assertTtlBetween("c", 90, 100, layout);
-                assertEquals("2", "string".equals(layout) ? str(redis.call("GET", "c")) : str(redis.call("HGET", "c", "v")));
+                assertThat("string".equals(layout) ? str(redis.call("GET", "c")) : str(redis.call("HGET", "c", "v"))).isEqualTo("2");
             }
         }
         DataType counter = DataTypes.ROW(DataTypes.FIELD("k", DataTypes.STRING()), DataTypes.FIELD("n", DataTypes.BIGINT()));
@@ -245,13 +243,13 @@ class RedisDataTypesTest {
             redis.call("EXPIRE", "w", 30); // as if 30 s had passed
             client.write(Collections.<RowData>singletonList(row(RowKind.INSERT, s("w"), 1L)));
             assertTtlBetween("w", 20, 30, "counter"); // a window counter: not extended by increments
-            assertEquals("2", str(redis.call("GET", "w")));
+            assertThat(str(redis.call("GET", "w"))).isEqualTo("2");
         }
     }
 
     private static void assertTtlBetween(String key, long low, long high, String what) throws Exception {
         long ttl = (Long) redis.call("TTL", key);
-        assertTrue(ttl >= low && ttl <= high, what + ": TTL of " + key + " is " + ttl + ", expected " + low + ".." + high);
+        assertThat(ttl >= low && ttl <= high).as(what + ": TTL of " + key + " is " + ttl + ", expected " + low + ".." + high).isTrue();
     }
 
     @Test
@@ -282,9 +280,9 @@ class RedisDataTypesTest {
     }
 
     private static void assertInvalid(RedisSchema schema, Configuration options, String message) {
-        ValidationException e = assertThrows(ValidationException.class, () -> new RedisClient(schema, options));
-        assertTrue(e.getMessage().contains(message), "expected '" + message + "' in: " + e.getMessage());
-        assertFalse(e.getMessage().contains(RedisTestServer.PASSWORD), e.getMessage());
+        ValidationException e = assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> new RedisClient(schema, options)).actual();
+        assertThat(e.getMessage().contains(message)).as("expected '" + message + "' in: " + e.getMessage()).isTrue();
+        assertThat(e.getMessage().contains(RedisTestServer.PASSWORD)).as(e.getMessage()).isFalse();
     }
 
     @Test
@@ -293,20 +291,20 @@ class RedisDataTypesTest {
         int dead2 = RedisTestServer.freePort();
         String seeds = "127.0.0.1:" + dead1 + ",127.0.0.1:" + dead2;
         RedisClient cluster = new RedisClient(schema(PAIR), options("mode", "cluster", "cluster.nodes", seeds, "connect.timeout", "1 s"));
-        RespException e = assertThrows(RespException.class, cluster::open);
-        assertTrue(e.getMessage().contains("127.0.0.1:" + dead1) && e.getMessage().contains("127.0.0.1:" + dead2), e.getMessage());
-        assertFalse(e.getMessage().contains(RedisTestServer.PASSWORD), e.getMessage());
+        RespException e = assertThatExceptionOfType(RespException.class).isThrownBy(cluster::open).actual();
+        assertThat(e.getMessage().contains("127.0.0.1:" + dead1) && e.getMessage().contains("127.0.0.1:" + dead2)).as(e.getMessage()).isTrue();
+        assertThat(e.getMessage().contains(RedisTestServer.PASSWORD)).as(e.getMessage()).isFalse();
         cluster.close();
         RedisClient sentinel = new RedisClient(schema(PAIR), options("mode", "sentinel", "sentinel.nodes", seeds,
                 "sentinel.master", "mymaster", "sentinel.password", "secret-sentinel", "connect.timeout", "1 s"));
-        e = assertThrows(RespException.class, sentinel::open);
-        assertTrue(e.getMessage().contains("127.0.0.1:" + dead1) && e.getMessage().contains("'mymaster'"), e.getMessage());
-        assertFalse(e.getMessage().contains("secret-sentinel"), e.getMessage());
+        e = assertThatExceptionOfType(RespException.class).isThrownBy(sentinel::open).actual();
+        assertThat(e.getMessage().contains("127.0.0.1:" + dead1) && e.getMessage().contains("'mymaster'")).as(e.getMessage()).isTrue();
+        assertThat(e.getMessage().contains("secret-sentinel")).as(e.getMessage()).isFalse();
         sentinel.close();
         // a standalone server is not a cluster: the seed's error is reported
         RedisClient notACluster = new RedisClient(schema(PAIR), options("mode", "cluster", "cluster.nodes", "127.0.0.1:" + redis.port));
-        e = assertThrows(RespException.class, notACluster::open);
-        assertTrue(e.getMessage().contains("127.0.0.1:" + redis.port) && e.getMessage().contains("cluster support disabled"), e.getMessage());
+        e = assertThatExceptionOfType(RespException.class).isThrownBy(notACluster::open).actual();
+        assertThat(e.getMessage().contains("127.0.0.1:" + redis.port) && e.getMessage().contains("cluster support disabled")).as(e.getMessage()).isTrue();
         notACluster.close();
     }
 }

@@ -26,10 +26,8 @@ import static org.example.flink.connector.redis.RedisTestTables.s;
 import static org.example.flink.connector.redis.RedisTestTables.scanAll;
 import static org.example.flink.connector.redis.RedisTestTables.schema;
 import static org.example.flink.connector.redis.RedisTestTables.str;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * TLS and ACL users in cluster and Sentinel mode: a Redis Cluster (3 masters, 3 replicas) and a
@@ -99,7 +97,7 @@ class RedisSecureDeploymentTest {
     void clusterOverTlsReadsTheSlotMapRoutesAndFollowsMovedAndAFailover() throws Exception {
         long shards = cluster.commandCalls("cluster|shards");
         try (RedisClient client = open(PAIR, clusterOptions(cluster.seeds(), "app", APP_PASSWORD))) {
-            assertTrue(cluster.commandCalls("cluster|shards") > shards, "the slot map came from CLUSTER SHARDS");
+            assertThat(cluster.commandCalls("cluster|shards") > shards).as("the slot map came from CLUSTER SHARDS").isTrue();
             writeAndReadBack(client, cluster, 3);
 
             // the slot of a new key moves to another master (as redis-cli --cluster reshard does it):
@@ -117,9 +115,9 @@ class RedisSecureDeploymentTest {
             cluster.finishSlotMigration(slot, to); // the slot holds no key: nothing to MIGRATE
             long moved = from.errors("MOVED");
             client.write(java.util.Collections.<RowData>singletonList(row(RowKind.INSERT, s(key), s("here"))));
-            assertTrue(from.errors("MOVED") > moved, "the old owner answered MOVED");
-            assertEquals("here", str(to.call("GET", key)));
-            assertEquals("here", value(client.lookup(new int[] {0}, GenericRowData.of(s(key)))));
+            assertThat(from.errors("MOVED") > moved).as("the old owner answered MOVED").isTrue();
+            assertThat(str(to.call("GET", key))).isEqualTo("here");
+            assertThat(value(client.lookup(new int[] {0}, GenericRowData.of(s(key))))).isEqualTo("here");
 
             // a replica takes over its master (CLUSTER FAILOVER): the client re-reads the map and reaches
             // the promoted node at the TLS port the cluster announces for it
@@ -130,12 +128,12 @@ class RedisSecureDeploymentTest {
             RedisTestDeployment.awaitTrue(() -> cluster.masters().size() == 3, "the old master turned replica");
             cluster.awaitClusterOk();
             writeAndReadBack(client, cluster, 3);
-            assertTrue((Long) replica.call("DBSIZE") > 0, "keys on the promoted replica");
+            assertThat((Long) replica.call("DBSIZE") > 0).as("keys on the promoted replica").isTrue();
         }
         // the certificate names 127.0.0.1 only: the same node as 'localhost' fails the host name check
         String localhost = "localhost:" + cluster.servers.get(0).clientPort();
-        RespException e = assertThrows(RespException.class, () -> open(PAIR, clusterOptions(localhost, "app", APP_PASSWORD)));
-        assertTrue(e.getMessage().contains(localhost) && e.getMessage().contains("SSLHandshakeException"), e.getMessage());
+        RespException e = assertThatExceptionOfType(RespException.class).isThrownBy(() -> open(PAIR, clusterOptions(localhost, "app", APP_PASSWORD))).actual();
+        assertThat(e.getMessage().contains(localhost) && e.getMessage().contains("SSLHandshakeException")).as(e.getMessage()).isTrue();
     }
 
     @Test
@@ -143,19 +141,19 @@ class RedisSecureDeploymentTest {
         long slots = cluster.commandCalls("cluster|slots");
         long denied = cluster.errors("NOPERM");
         try (RedisClient client = open(PAIR, clusterOptions(cluster.seeds(), "legacy", APP_PASSWORD))) {
-            assertTrue(cluster.errors("NOPERM") > denied, "CLUSTER SHARDS was refused");
-            assertTrue(cluster.commandCalls("cluster|slots") > slots, "the slot map came from CLUSTER SLOTS");
+            assertThat(cluster.errors("NOPERM") > denied).as("CLUSTER SHARDS was refused").isTrue();
+            assertThat(cluster.commandCalls("cluster|slots") > slots).as("the slot map came from CLUSTER SLOTS").isTrue();
             writeAndReadBack(client, cluster, 3);
         }
     }
 
     @Test
     void clusterWrongPasswordNamesTheNodeAndTheUserButNotThePassword() throws Exception {
-        RespException e = assertThrows(RespException.class, () -> open(PAIR, clusterOptions(cluster.seeds(), "app", WRONG_PASSWORD)));
-        assertTrue(e instanceof RespException.AuthenticationFailed, "not retried: " + e);
+        RespException e = assertThatExceptionOfType(RespException.class).isThrownBy(() -> open(PAIR, clusterOptions(cluster.seeds(), "app", WRONG_PASSWORD))).actual();
+        assertThat(e instanceof RespException.AuthenticationFailed).as("not retried: " + e).isTrue();
         String first = "127.0.0.1:" + cluster.servers.get(0).clientPort();
-        assertTrue(e.getMessage().contains("user 'app' at " + first) && e.getMessage().contains("'password'"), e.getMessage());
-        assertFalse(e.getMessage().contains(WRONG_PASSWORD), e.getMessage());
+        assertThat(e.getMessage().contains("user 'app' at " + first) && e.getMessage().contains("'password'")).as(e.getMessage()).isTrue();
+        assertThat(e.getMessage().contains(WRONG_PASSWORD)).as(e.getMessage()).isFalse();
     }
 
     @Test
@@ -173,25 +171,27 @@ class RedisSecureDeploymentTest {
                 client.write(java.util.Collections.<RowData>singletonList(row(RowKind.INSERT, s("after"), s("failover"))));
                 return true;
             }, "a write after the Sentinel failover");
-            assertEquals("failover", str(replica.call("GET", "after")));
-            assertEquals("failover", value(client.lookup(new int[] {0}, GenericRowData.of(s("after")))));
+            assertThat(str(replica.call("GET", "after"))).isEqualTo("failover");
+            assertThat(value(client.lookup(new int[] {0}, GenericRowData.of(s("after"))))).isEqualTo("failover");
         }
     }
 
     @Test
     void sentinelWrongPasswordsNameTheirOptionsAndServers() throws Exception {
-        RespException e = assertThrows(RespException.class, () -> open(PAIR, sentinelOptions(WRONG_PASSWORD, APP_PASSWORD)));
-        assertTrue(e instanceof RespException.AuthenticationFailed, "not retried: " + e);
+        RespException e = assertThatExceptionOfType(RespException.class).isThrownBy(() -> open(PAIR, sentinelOptions(WRONG_PASSWORD, APP_PASSWORD))).actual();
+        assertThat(e instanceof RespException.AuthenticationFailed).as("not retried: " + e).isTrue();
         String first = "127.0.0.1:" + sentinel.sentinels.get(0).clientPort();
-        assertTrue(e.getMessage().contains("user 'watcher' at " + first) && e.getMessage().contains("'sentinel.password'"), e.getMessage());
-        assertFalse(e.getMessage().contains(WRONG_PASSWORD), e.getMessage());
+        assertThat(e.getMessage().contains("user 'watcher' at " + first) && e.getMessage().contains("'sentinel.password'")).as(e.getMessage()).isTrue();
+        assertThat(e.getMessage().contains(WRONG_PASSWORD)).as(e.getMessage()).isFalse();
 
-        e = assertThrows(RespException.class, () -> open(PAIR, sentinelOptions(WATCHER_PASSWORD, WRONG_PASSWORD)));
-        assertTrue(e instanceof RespException.AuthenticationFailed, "not retried: " + e);
+        e = assertThatExceptionOfType(RespException.class).isThrownBy(() -> open(PAIR, sentinelOptions(WATCHER_PASSWORD, WRONG_PASSWORD))).actual();
+        assertThat(e instanceof RespException.AuthenticationFailed).as("not retried: " + e).isTrue();
         String master = "127.0.0.1:" + sentinel.masters().get(0).clientPort();
-        assertTrue(e.getMessage().contains("user 'app' at " + master) && e.getMessage().contains("'password'")
-                && !e.getMessage().contains("sentinel."), e.getMessage());
-        assertFalse(e.getMessage().contains(WRONG_PASSWORD), e.getMessage());
+        assertThat(e.getMessage().contains("user 'app' at " + master) && e.getMessage().contains("'password'")
+                && !e.getMessage().contains("sentinel."))
+                .as(e.getMessage())
+                .isTrue();
+        assertThat(e.getMessage().contains(WRONG_PASSWORD)).as(e.getMessage()).isFalse();
     }
 
     /** Writes {@value #ROWS} strings, checks they are on {@code masters} masters, and reads some back by lookup (sync, async) and all by scan. */
@@ -201,22 +201,22 @@ class RedisSecureDeploymentTest {
             rows.add(row(RowKind.INSERT, s("k" + i), s("v" + i)));
         }
         client.write(rows);
-        assertEquals(masters, deployment.masters().size());
+        assertThat(deployment.masters().size()).isEqualTo(masters);
         for (RedisTestServer m : deployment.masters()) {
-            assertTrue((Long) m.call("DBSIZE") > 0, "keys on master " + m.clientPort());
+            assertThat((Long) m.call("DBSIZE") > 0).as("keys on master " + m.clientPort()).isTrue();
         }
-        assertEquals((long) ROWS, deployment.keys());
+        assertThat(deployment.keys()).isEqualTo((long) ROWS);
         int[] key = {0};
         for (int i : new int[] {0, ROWS / 2, ROWS - 1}) {
-            assertEquals("v" + i, value(client.lookup(key, GenericRowData.of(s("k" + i)))));
-            assertEquals("v" + i, value(client.lookupAsync(key, GenericRowData.of(s("k" + i))).get(30, TimeUnit.SECONDS)));
+            assertThat(value(client.lookup(key, GenericRowData.of(s("k" + i))))).isEqualTo("v" + i);
+            assertThat(value(client.lookupAsync(key, GenericRowData.of(s("k" + i))).get(30, TimeUnit.SECONDS))).isEqualTo("v" + i);
         }
-        assertEquals(masters, client.listSplits().size(), "a split per master");
-        assertEquals(ROWS, scanAll(client).size(), "scanned rows");
+        assertThat(client.listSplits().size()).as("a split per master").isEqualTo(masters);
+        assertThat(scanAll(client).size()).as("scanned rows").isEqualTo(ROWS);
     }
 
     private static String value(Collection<RowData> rows) {
-        assertEquals(1, rows.size(), "rows: " + rows);
+        assertThat(rows.size()).as("rows: " + rows).isEqualTo(1);
         return rows.iterator().next().getString(1).toString();
     }
 }

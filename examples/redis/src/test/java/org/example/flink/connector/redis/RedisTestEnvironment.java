@@ -2,10 +2,15 @@
 package org.example.flink.connector.redis;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
@@ -15,35 +20,60 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Test plumbing shared by the connector's tests: a SQL {@link TableEnvironment} whose embedded
- * MiniCluster listens on 127.0.0.1 only, and helpers to read results and check errors.
+ * Test plumbing shared by the connector's tests: the embedded MiniCluster an ITCase registers once
+ * per class (127.0.0.1 only), SQL {@link TableEnvironment}s that run on it, and helpers to read
+ * results and check errors.
  */
 public final class RedisTestEnvironment {
 
+    /** Slots of the shared cluster: room for a parallelism-2 job and a second one beside it. */
+    static final int SLOTS = 4;
+
     private RedisTestEnvironment() {}
 
-    /** A streaming TableEnvironment on an embedded MiniCluster bound to the loopback interface. */
+    /**
+     * The cluster of an ITCase class, as Apache's connectors register it:
+     * {@code @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = miniCluster();}.
+     * While it runs, {@link StreamExecutionEnvironment#getExecutionEnvironment()} submits to it.
+     */
+    public static MiniClusterExtension miniCluster() {
+        Map<String, String> loopback = new HashMap<>();
+        loopback.put("rest.bind-address", "127.0.0.1");
+        loopback.put("rest.address", "127.0.0.1");
+        loopback.put("jobmanager.bind-host", "127.0.0.1");
+        loopback.put("taskmanager.bind-host", "127.0.0.1");
+        loopback.put("taskmanager.host", "127.0.0.1");
+        return new MiniClusterExtension(
+                new MiniClusterResourceConfiguration.Builder()
+                        .setConfiguration(Configuration.fromMap(loopback))
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(SLOTS)
+                        .build());
+    }
+
+    /** A streaming TableEnvironment on the class's shared MiniCluster, parallelism 2. */
     public static TableEnvironment tableEnvironment() {
         return tableEnvironment(2);
     }
 
     public static TableEnvironment tableEnvironment(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (!(env instanceof TestStreamEnvironment)) {
+            // Else each TableEnvironment would start a cluster of its own, unbound to 127.0.0.1.
+            throw new IllegalStateException(
+                    "no shared MiniCluster: register miniCluster() in the test class (@RegisterExtension static final)");
+        }
+        env.setParallelism(parallelism);
         Map<String, String> settings = new HashMap<>();
-        settings.put("rest.bind-address", "127.0.0.1");
-        settings.put("rest.address", "127.0.0.1");
-        settings.put("rest.bind-port", "0");
-        settings.put("jobmanager.bind-host", "127.0.0.1");
-        settings.put("taskmanager.bind-host", "127.0.0.1");
-        settings.put("taskmanager.host", "127.0.0.1");
-        settings.put("parallelism.default", String.valueOf(parallelism));
         // Flink 2.3 refuses an INSERT whose upsert key differs from the sink's primary key
         // unless it says ON CONFLICT; the tests insert append-only rows, one per key. Earlier
         // lines ignore the key.
         settings.put("table.exec.sink.require-on-conflict", "false");
-        return TableEnvironment.create(
+        return StreamTableEnvironment.create(
+                env,
                 EnvironmentSettings.newInstance()
                         .inStreamingMode()
                         .withConfiguration(Configuration.fromMap(settings))

@@ -23,12 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Unit tests of the generated runtime classes that need neither a cluster nor the external system. */
 class RedisManagedClassesTest {
@@ -42,10 +37,10 @@ class RedisManagedClassesTest {
 
     @Test
     void keyFieldsAreThePrimaryKeyOrTheFirstColumn() {
-        assertArrayEquals(new int[] {1, 0}, schema(1, 0).keyFields());
-        assertArrayEquals(new int[] {0}, schema().keyFields());
-        assertFalse(schema().hasPrimaryKey());
-        assertEquals("name", schema(0).fieldName(1));
+        assertThat(schema(1, 0).keyFields()).isEqualTo(new int[] {1, 0});
+        assertThat(schema().keyFields()).isEqualTo(new int[] {0});
+        assertThat(schema().hasPrimaryKey()).isFalse();
+        assertThat(schema(0).fieldName(1)).isEqualTo("name");
     }
 
     @Test
@@ -54,11 +49,11 @@ class RedisManagedClassesTest {
                 RowKind.UPDATE_AFTER, 7, StringData.fromString("seven"), new byte[] {1, 2});
         GenericRowData copy = schema(0).copy(row);
 
-        assertEquals(RowKind.UPDATE_AFTER, copy.getRowKind());
-        assertEquals(row, copy);
-        assertNotSame(row.getString(1), copy.getString(1));
-        assertNotSame(row.getBinary(2), copy.getBinary(2));
-        assertArrayEquals(new Object[] {7, StringData.fromString("seven")}, schema(0).getFields(row, new int[] {0, 1}));
+        assertThat(copy.getRowKind()).isEqualTo(RowKind.UPDATE_AFTER);
+        assertThat(copy).isEqualTo(row);
+        assertThat(copy.getString(1)).isNotSameAs(row.getString(1));
+        assertThat(copy.getBinary(2)).isNotSameAs(row.getBinary(2));
+        assertThat(schema(0).getFields(row, new int[] {0, 1})).isEqualTo(new Object[] {7, StringData.fromString("seven")});
     }
 
     /** Strings that wrap a buffer Flink reuses, at the top level and inside ROW, ARRAY and MAP. */
@@ -80,14 +75,14 @@ class RedisManagedClassesTest {
         GenericRowData copy = new RedisSchema("cat.db.t", rowType, new int[0]).copy(row);
         Arrays.fill(reused, (byte) 'x'); // Flink writes the next record into the same memory
 
-        assertEquals("xxxx", row.getString(0).toString());
-        assertEquals("abcd", copy.getString(0).toString());
-        assertEquals("abcd", copy.getRow(1, 1).getString(0).toString());
-        assertEquals("abcd", copy.getArray(2).getString(0).toString());
-        assertTrue(copy.getArray(2).isNullAt(1));
+        assertThat(row.getString(0).toString()).isEqualTo("xxxx");
+        assertThat(copy.getString(0).toString()).isEqualTo("abcd");
+        assertThat(copy.getRow(1, 1).getString(0).toString()).isEqualTo("abcd");
+        assertThat(copy.getArray(2).getString(0).toString()).isEqualTo("abcd");
+        assertThat(copy.getArray(2).isNullAt(1)).isTrue();
         Map<Object, Object> map = toJavaMap(copy.getMap(3));
-        assertEquals("abcd", map.keySet().iterator().next().toString());
-        assertEquals("abcd", ((GenericArrayData) map.values().iterator().next()).getString(0).toString());
+        assertThat(map.keySet().iterator().next().toString()).isEqualTo("abcd");
+        assertThat(((GenericArrayData) map.values().iterator().next()).getString(0).toString()).isEqualTo("abcd");
     }
 
     private static Map<Object, Object> toJavaMap(MapData map) {
@@ -108,7 +103,7 @@ class RedisManagedClassesTest {
                 new RedisSplit("b", "cursor-1"),
                 new RedisSplit("c", new String(longCursor)),
                 new RedisSplit("d", "last").asFinished())) {
-            assertEquals(split, serializer.deserialize(serializer.getVersion(), serializer.serialize(split)));
+            assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(split))).isEqualTo(split);
         }
     }
 
@@ -119,25 +114,25 @@ class RedisManagedClassesTest {
                 true, Arrays.asList(RedisSplit.of("a"), new RedisSplit("b", "x")));
 
         RedisEnumeratorState restored = serializer.deserialize(serializer.getVersion(), serializer.serialize(state));
-        assertTrue(restored.splitsListed());
-        assertEquals(state.remainingSplits(), restored.remainingSplits());
+        assertThat(restored.splitsListed()).isTrue();
+        assertThat(restored.remainingSplits()).isEqualTo(state.remainingSplits());
 
         RedisEnumeratorState initial =
                 serializer.deserialize(serializer.getVersion(), serializer.serialize(RedisEnumeratorState.initial()));
-        assertFalse(initial.splitsListed());
-        assertEquals(Collections.emptyList(), initial.remainingSplits());
+        assertThat(initial.splitsListed()).isFalse();
+        assertThat(initial.remainingSplits()).isEqualTo(Collections.emptyList());
     }
 
     @Test
     void splitStateMovesPastEmittedPagesAndFinishes() {
         RedisSplitState state = new RedisSplitState(RedisSplit.of("a"));
-        assertNull(state.toSplit().cursor());
+        assertThat(state.toSplit().cursor()).isNull();
 
         state.advance("page-2");
-        assertEquals(new RedisSplit("a", "page-2"), state.toSplit());
+        assertThat(state.toSplit()).isEqualTo(new RedisSplit("a", "page-2"));
 
         state.advance(null);
-        assertTrue(state.toSplit().isFinished());
-        assertEquals("page-2", state.toSplit().cursor());
+        assertThat(state.toSplit().isFinished()).isTrue();
+        assertThat(state.toSplit().cursor()).isEqualTo("page-2");
     }
 }

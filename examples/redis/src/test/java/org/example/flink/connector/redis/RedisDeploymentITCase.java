@@ -1,17 +1,14 @@
-{{!-- owned --}}
-{{#if (and caps.sink caps.scan caps.lookup)}}
-{{file_header "//"}}
-{{#if license_header}}
-{{license_header}}
-{{/if}}
-package {{package}};
+// Owned: created by cargo-flink-connector, yours to edit; `cargo flink-connector generate` never rewrites it.
+package org.example.flink.connector.redis;
 
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
-import {{package}}.resp.RespCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.example.flink.connector.redis.resp.RespCluster;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -20,10 +17,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static {{package}}.{{class_prefix}}TestEnvironment.collectSorted;
-import static {{package}}.{{class_prefix}}TestTables.str;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.example.flink.connector.redis.RedisTestEnvironment.collectSorted;
+import static org.example.flink.connector.redis.RedisTestTables.str;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SQL on a real Redis Cluster (3 masters, 3 replicas) and a real Sentinel group (3 Sentinels over a
@@ -32,77 +28,80 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * failover, then a master process stopped by its PID; Sentinel: the master stopped), and in the
  * cluster rows of a slot in the middle of a live migration, written through ASK.
  */
-class {{class_prefix}}DeploymentTest {
+class RedisDeploymentITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = RedisTestEnvironment.miniCluster();
 
     @Test
     void clusterRoutesBySlotAndFollowsAFailoverWithoutLosingRows() throws Exception {
-        try ({{class_prefix}}TestDeployment cluster = {{class_prefix}}TestDeployment.cluster()) {
-            {{class_prefix}}TestServer any = cluster.servers.get(0);
+        try (RedisTestDeployment cluster = RedisTestDeployment.cluster()) {
+            RedisTestServer any = cluster.servers.get(0);
             // CRC16 with hash tags, as the server computes it
             for (String key : Arrays.asList("a", "user:1000", "{user1000}.following", "foo{}{bar}", "foo{" + "{bar}" + "}zap", "{}x", "héllo", "")) {
-                assertEquals((long) (Long) any.call("CLUSTER", "KEYSLOT", key), RespCluster.slot(key.getBytes(StandardCharsets.UTF_8)), key);
+                assertThat(RespCluster.slot(key.getBytes(StandardCharsets.UTF_8))).as(key).isEqualTo((long) (Long) any.call("CLUSTER", "KEYSLOT", key));
             }
-            String with = "'connector'='{{identifier}}','mode'='cluster','cluster.nodes'='" + cluster.seeds() + "','password'='123456'";
+            String with = "'connector'='redis','mode'='cluster','cluster.nodes'='" + cluster.seeds() + "','password'='123456'";
             checkExampleStatements(with, cluster);
             // the scan has one split per master, so all three hold keys
-            for ({{class_prefix}}TestServer m : cluster.masters()) {
-                assertTrue((Long) m.call("DBSIZE") > 0, "keys on master " + m.port);
+            for (RedisTestServer m : cluster.masters()) {
+                assertThat((Long) m.call("DBSIZE") > 0).as("keys on master " + m.port).isTrue();
             }
             checkAskDuringSlotMigration(with, cluster);
 
             // a manual failover (CLUSTER FAILOVER on a replica) while a job writes 4000 rows
             cluster.flushAll();
-            {{class_prefix}}TestServer replica = cluster.replica();
+            RedisTestServer replica = cluster.replica();
             TableResult job = startSlowWrite(with, "cluster");
             awaitKeys(cluster, 800);
             replica.call("CLUSTER", "FAILOVER");
-            {{class_prefix}}TestDeployment.awaitInfo(replica, "replication", "role:master");
+            RedisTestDeployment.awaitInfo(replica, "replication", "role:master");
             job.await(3, TimeUnit.MINUTES);
             cluster.awaitClusterOk();
-            assertEquals(4000L, cluster.keys(), "rows in the cluster after the failover");
+            assertThat(cluster.keys()).as("rows in the cluster after the failover").isEqualTo(4000L);
 
             // a master process stopped (by the PID this test started it with) while a job writes 4000 rows:
             // its replica is promoted after cluster-node-timeout, the writer retries on the new slot map
             cluster.flushAll();
             TableResult second = startSlowWrite(with, "cluster_kill");
             awaitKeys(cluster, 800);
-            {{class_prefix}}TestServer victim = null;
-            for ({{class_prefix}}TestServer m : cluster.masters()) {
-                if ({{class_prefix}}TestDeployment.info(m, "replication").contains("connected_slaves:1")) {
+            RedisTestServer victim = null;
+            for (RedisTestServer m : cluster.masters()) {
+                if (RedisTestDeployment.info(m, "replication").contains("connected_slaves:1")) {
                     victim = m;
                 }
             }
-            assertTrue(victim != null, "a master with a replica");
+            assertThat(victim != null).as("a master with a replica").isTrue();
             victim.stop();
             second.await(3, TimeUnit.MINUTES); // every row acknowledged: the replica took over the stopped master's slots
-            assertEquals(4000L, cluster.keys(), "rows in the cluster after a master was stopped");
+            assertThat(cluster.keys()).as("rows in the cluster after a master was stopped").isEqualTo(4000L);
         }
     }
 
     @Test
     void sentinelFindsTheMasterAndFollowsAFailoverWithoutLosingRows() throws Exception {
-        try ({{class_prefix}}TestDeployment group = {{class_prefix}}TestDeployment.sentinel()) {
-            String with = "'connector'='{{identifier}}','mode'='sentinel','sentinel.nodes'='" + group.seeds()
-                    + "','sentinel.master'='" + {{class_prefix}}TestDeployment.MASTER_NAME + "','sentinel.password'='"
-                    + {{class_prefix}}TestServer.SENTINEL_PASSWORD + "','password'='123456'";
+        try (RedisTestDeployment group = RedisTestDeployment.sentinel()) {
+            String with = "'connector'='redis','mode'='sentinel','sentinel.nodes'='" + group.seeds()
+                    + "','sentinel.master'='" + RedisTestDeployment.MASTER_NAME + "','sentinel.password'='"
+                    + RedisTestServer.SENTINEL_PASSWORD + "','password'='123456'";
             checkExampleStatements(with, group);
 
             // the master is stopped while a job writes 4000 rows: the Sentinels promote the replica
             group.flushAll();
-            {{class_prefix}}TestServer master = group.masters().get(0);
-            {{class_prefix}}TestServer replica = group.replica();
+            RedisTestServer master = group.masters().get(0);
+            RedisTestServer replica = group.replica();
             TableResult job = startSlowWrite(with, "sentinel");
             awaitKeys(group, 800);
             master.stop();
             job.await(3, TimeUnit.MINUTES);
-            assertEquals(Arrays.asList(replica), group.masters(), "the replica was promoted");
-            assertEquals(4000L, (Long) replica.call("DBSIZE"), "rows on the new master");
+            assertThat(group.masters()).as("the replica was promoted").isEqualTo(Arrays.asList(replica));
+            assertThat((Long) replica.call("DBSIZE")).as("rows on the new master").isEqualTo(4000L);
         }
     }
 
     /** The example's writes with TTL, a lookup join (sync and async) and a scan, on {@code with}. */
-    private static void checkExampleStatements(String with, {{class_prefix}}TestDeployment deployment) throws Exception {
-        TableEnvironment tEnv = {{class_prefix}}TestEnvironment.tableEnvironment();
+    private static void checkExampleStatements(String with, RedisTestDeployment deployment) throws Exception {
+        TableEnvironment tEnv = RedisTestEnvironment.tableEnvironment();
         tEnv.executeSql("CREATE TABLE redis_dim (sex STRING, `desc` STRING) WITH (" + with + ")");
         tEnv.executeSql("CREATE TABLE redis_dim_async (sex STRING, `desc` STRING) WITH (" + with + ",'lookup.async'='true')");
         tEnv.executeSql("CREATE TABLE redis (id STRING, name STRING, sex STRING, PRIMARY KEY (id) NOT ENFORCED) WITH ("
@@ -114,21 +113,21 @@ class {{class_prefix}}DeploymentTest {
                 + " CASE WHEN MOD(id, 2) = 0 THEN 'male' ELSE 'female' END FROM gen");
         inserts.addInsertSql("INSERT INTO redis_dim (sex, `desc`) VALUES ('female','Woman'), ('male','Man')");
         inserts.execute().await(2, TimeUnit.MINUTES);
-        assertEquals(302L, deployment.keys());
-        {{class_prefix}}TestServer owner = deployment.ownerOf("7");
+        assertThat(deployment.keys()).isEqualTo(302L);
+        RedisTestServer owner = deployment.ownerOf("7");
         long ttl = (Long) owner.call("TTL", "7");
-        assertTrue(ttl > 3000 && ttl <= 3600, "TTL " + ttl);
+        assertThat(ttl > 3000 && ttl <= 3600).as("TTL " + ttl).isTrue();
         List<String> joined = collectSorted(tEnv.executeSql(
                 "SELECT r.id, d.`desc`, a.`desc` FROM (SELECT *, PROCTIME() AS pt FROM redis) AS r\n"
                         + "JOIN redis_dim FOR SYSTEM_TIME AS OF r.pt AS d ON r.sex = d.sex\n"
                         + "JOIN redis_dim_async FOR SYSTEM_TIME AS OF r.pt AS a ON r.sex = a.sex"));
-        assertEquals(300, joined.size());
-        assertTrue(joined.contains("+I[7, Woman, Woman]") && joined.contains("+I[8, Man, Man]"), joined.toString());
+        assertThat(joined.size()).isEqualTo(300);
+        assertThat(joined.contains("+I[7, Woman, Woman]") && joined.contains("+I[8, Man, Man]")).as(joined.toString()).isTrue();
         Set<String> ids = new HashSet<>();
         for (String row : collectSorted(tEnv.executeSql("SELECT id FROM redis"))) {
             ids.add(row);
         }
-        assertEquals(300, ids.size(), "scanned rows");
+        assertThat(ids.size()).as("scanned rows").isEqualTo(300);
     }
 
     /**
@@ -136,34 +135,34 @@ class {{class_prefix}}DeploymentTest {
      * reshard does it): a key already moved and a new key of the migrating slot are answered with
      * ASK by the old owner, and the sink writes both on the importing master (ASKING + the command).
      */
-    private static void checkAskDuringSlotMigration(String with, {{class_prefix}}TestDeployment cluster) throws Exception {
+    private static void checkAskDuringSlotMigration(String with, RedisTestDeployment cluster) throws Exception {
         int slot = RespCluster.slot("{ask}".getBytes(StandardCharsets.UTF_8));
-        TableEnvironment tEnv = {{class_prefix}}TestEnvironment.tableEnvironment();
+        TableEnvironment tEnv = RedisTestEnvironment.tableEnvironment();
         tEnv.executeSql("CREATE TABLE migrating (id STRING, v STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (" + with
                 + ",'value.layout'='string')");
         tEnv.executeSql("INSERT INTO migrating VALUES ('{ask}1', 'before')").await(2, TimeUnit.MINUTES);
-        {{class_prefix}}TestServer source = cluster.ownerOf("{ask}1");
-        {{class_prefix}}TestServer target = null;
-        for ({{class_prefix}}TestServer m : cluster.masters()) {
+        RedisTestServer source = cluster.ownerOf("{ask}1");
+        RedisTestServer target = null;
+        for (RedisTestServer m : cluster.masters()) {
             if (m != source) {
                 target = m;
             }
         }
-        {{class_prefix}}TestDeployment.startSlotMigration(slot, source, target);
-        source.call("MIGRATE", "127.0.0.1", String.valueOf(target.port), "", "0", "5000", "AUTH", {{class_prefix}}TestServer.PASSWORD,
+        RedisTestDeployment.startSlotMigration(slot, source, target);
+        source.call("MIGRATE", "127.0.0.1", String.valueOf(target.port), "", "0", "5000", "AUTH", RedisTestServer.PASSWORD,
                 "KEYS", "{ask}1");
         long asking = target.commandCalls("asking");
         tEnv.executeSql("INSERT INTO migrating VALUES ('{ask}1', 'after'), ('{ask}2', 'new')").await(2, TimeUnit.MINUTES);
-        assertTrue(target.commandCalls("asking") >= asking + 2, "ASKING before each write on the importing master");
+        assertThat(target.commandCalls("asking") >= asking + 2).as("ASKING before each write on the importing master").isTrue();
         cluster.finishSlotMigration(slot, target);
-        assertEquals("after", str(target.call("GET", "{ask}1")));
-        assertEquals("new", str(target.call("GET", "{ask}2")));
-        assertEquals(0L, source.call("CLUSTER", "COUNTKEYSINSLOT", slot), "keys of the slot left on the old owner");
+        assertThat(str(target.call("GET", "{ask}1"))).isEqualTo("after");
+        assertThat(str(target.call("GET", "{ask}2"))).isEqualTo("new");
+        assertThat(source.call("CLUSTER", "COUNTKEYSINSLOT", slot)).as("keys of the slot left on the old owner").isEqualTo(0L);
     }
 
     /** INSERT of 4000 rows at 1000 rows/s, checkpoints every 500 ms, retries enough to ride out a failover. */
     private static TableResult startSlowWrite(String with, String name) {
-        TableEnvironment tEnv = {{class_prefix}}TestEnvironment.tableEnvironment(1);
+        TableEnvironment tEnv = RedisTestEnvironment.tableEnvironment(1);
         tEnv.getConfig().getConfiguration().setString("restart-strategy.type", "none");
         tEnv.getConfig().getConfiguration().setString("execution.checkpointing.interval", "500 ms");
         tEnv.executeSql("CREATE TABLE sink_" + name + " (id BIGINT, v STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (" + with
@@ -175,8 +174,7 @@ class {{class_prefix}}DeploymentTest {
         return tEnv.executeSql("INSERT INTO sink_" + name + " SELECT id, v FROM slow_gen");
     }
 
-    private static void awaitKeys({{class_prefix}}TestDeployment deployment, long atLeast) throws Exception {
-        {{class_prefix}}TestDeployment.awaitTrue(() -> deployment.keys() >= atLeast, atLeast + " keys written");
+    private static void awaitKeys(RedisTestDeployment deployment, long atLeast) throws Exception {
+        RedisTestDeployment.awaitTrue(() -> deployment.keys() >= atLeast, atLeast + " keys written");
     }
 }
-{{/if}}
