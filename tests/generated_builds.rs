@@ -152,6 +152,12 @@ fn maven_build_with_tests(name: &str, extra_requirement: Option<&str>) {
             !unit.is_empty() && unit.iter().all(|c| c.ends_with("Test")),
             "{name} on {line}: unit tests {unit:?}"
         );
+        for arch in ["ProductionCodeArchitectureTest", "TestCodeArchitectureTest"] {
+            assert!(
+                unit.iter().any(|c| c == arch),
+                "{name} on {line}: {arch} did not run: {unit:?}"
+            );
+        }
         assert!(
             it.iter().any(|c| c.ends_with("ConnectorITCase"))
                 && it.iter().all(|c| c.ends_with("ITCase")),
@@ -495,4 +501,99 @@ fn generated_tests_are_junit5_with_assertj_and_itcases_share_a_minicluster() {
         }
         assert!(itcases >= 1, "{}: no ITCase", project.display());
     }
+}
+
+/// Each architecture rule fails the build on the mistake it is there for (one per rule, in one
+/// project): a Flink-facing class without a stability annotation, a call to another class's
+/// `@VisibleForTesting` method, a non-public option, an ITCase without the shared MiniCluster, a
+/// JUnit 4 import; the unchanged project passes them (the Maven build tests above).
+#[test]
+fn architecture_tests_fail_on_each_rules_mistake() {
+    if !require_command("java") || !require_command("mvn") {
+        return;
+    }
+    let (_tmp, project) = generate("acme", &["--flink", "1.20"]);
+    let main = project.join("src/main/java/org/example/flink/connector/acme");
+    let test = project.join("src/test/java/org/example/flink/connector/acme");
+    let edit = |path: PathBuf, from: &str, to: &str| {
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{}: {from}", path.display());
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        main.join("AcmeDynamicTableFactory.java"),
+        "@Internal\npublic class",
+        "public class",
+    );
+    edit(
+        main.join("AcmeSplit.java"),
+        "public final class AcmeSplit implements SourceSplit {",
+        "public final class AcmeSplit implements SourceSplit {\n    @org.apache.flink.annotation.VisibleForTesting\n    public static void hook() {}",
+    );
+    edit(
+        main.join("AcmeSplitState.java"),
+        "public final class AcmeSplitState {",
+        "public final class AcmeSplitState {\n    static { AcmeSplit.hook(); }",
+    );
+    edit(
+        main.join("AcmeOptions.java"),
+        "public static final ConfigOption",
+        "static final ConfigOption",
+    );
+    edit(
+        test.join("AcmeConnectorITCase.java"),
+        "    @RegisterExtension\n    static final MiniClusterExtension",
+        "    static final MiniClusterExtension",
+    );
+    edit(
+        test.join("AcmeConnectorITCase.java"),
+        "    private TableEnvironment tEnv;",
+        "    private TableEnvironment tEnv;\n    private final Object junit4 = org.junit.Assert.class;",
+    );
+    let _guard = heavy();
+    let out = std::process::Command::new("mvn")
+        .current_dir(&project)
+        .args([
+            "-B",
+            "-Dstyle.color=never",
+            "test",
+            "-Dtest=*ArchitectureTest",
+        ])
+        .output()
+        .expect("run mvn");
+    let text = stdout(&out);
+    assert!(!out.status.success(), "{}", tail(&out, 60));
+    for (rule, culprit) in [
+        (
+            "should have at least one API visibility annotation",
+            "AcmeDynamicTableFactory",
+        ),
+        (
+            "must not call methods annotated with @VisibleForTesting",
+            "AcmeSplit.hook()",
+        ),
+        (
+            "should reside in a consistent package and be public API",
+            "AcmeOptions.NAMESPACE",
+        ),
+        (
+            "ITCASE tests should use a MiniCluster resource or extension",
+            "AcmeConnectorITCase does not register",
+        ),
+        ("not JUnit 4", "org.junit.Assert"),
+    ] {
+        let violated = text
+            .split("Architecture Violation")
+            .any(|v| v.contains(rule) && v.contains("was violated") && v.contains(culprit));
+        assert!(
+            violated,
+            "rule '{rule}' did not name {culprit}:\n{}",
+            tail(&out, 80)
+        );
+    }
+    assert!(
+        text.contains("Tests run: 5, Failures: 5"),
+        "{}",
+        tail(&out, 40)
+    );
 }

@@ -23,6 +23,8 @@ pub const PLUGIN_VERSIONS: &[(&str, &str)] = &[
     ("junit4", "4.13.2"),
     // Generated tests assert with AssertJ, as Apache's connectors do.
     ("assertj", "3.27.5"),
+    // Architecture tests; the release Apache's Kafka connector uses (Java 8 compatible).
+    ("archunit", "1.4.1"),
     // Test logging behind SLF4J 1.7 (what every Flink line uses): the Log4j that Flink 2.2 ships.
     ("log4j", "2.24.3"),
     // Only multi-line projects use it (a per-line source root). 3.7.0+ require Maven 3.9; 3.6.1
