@@ -396,3 +396,41 @@ fn package_with_a_mirror_that_lacks_an_artifact_says_so() {
         "{last}\n--- all of stderr:\n{err}"
     );
 }
+
+/// A blank project with every capability (issue 20): `mvn -B package` with its capability
+/// ITCases (`*ITCase`: the FLIP-33 metrics read through a metric reporter, the sink's retries on
+/// the mailbox) as well as the unit tests, on 1.17, 1.20 and 2.2 (FLINK_MVN_LINES=all: eight),
+/// and its jar clean under `check --deny warnings`.
+#[test]
+fn blank_project_with_every_capability_passes_its_capability_tests() {
+    if !require_command("java") || !require_command("mvn") {
+        return;
+    }
+    let every = cargo_flink_connector::manifest::Capabilities::ALL
+        .names()
+        .join(",");
+    for line in maven_lines() {
+        let (_tmp, project) = generate("acme", &["--flink", line, "--capabilities", &every]);
+        let _guard = heavy();
+        let out = mvn_package(&project, &["-Dtest=*Test,*ITCase"]);
+        let log = tail(&out, 60);
+        assert!(out.status.success(), "{every} on Flink {line}:\n{log}");
+        let text = stdout(&out);
+        let metrics = text
+            .lines()
+            .find(|l| l.contains("Tests run:") && l.contains("AcmeMetricsITCase"))
+            .unwrap_or_else(|| panic!("AcmeMetricsITCase did not run on {line}:\n{log}"));
+        assert!(
+            metrics.contains("Failures: 0, Errors: 0") && !metrics.contains("Tests run: 0,"),
+            "{line}: {metrics}"
+        );
+        let audit = run_in(&project, &["check", ".", "--deny", "warnings"]);
+        assert_eq!(
+            audit.status.code(),
+            Some(0),
+            "check --deny warnings on {line}:\n{}",
+            stdout(&audit)
+        );
+        eprintln!("{every} on Flink {line}: {metrics}");
+    }
+}
