@@ -4,7 +4,6 @@ package org.example.flink.connector.redis;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.table.connector.source.lookup.LookupOptions;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.AsyncLookupFunction;
@@ -19,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Asynchronous lookups for lookup joins ({@code 'lookup.async' = 'true'}): many
@@ -56,8 +56,8 @@ public class RedisAsyncLookupFunction extends AsyncLookupFunction {
 
     @Override
     public void open(FunctionContext context) throws Exception {
-        numLookupRequests = context.getMetricGroup().counter("numLookupRequests", new ThreadSafeSimpleCounter());
-        numLookupFailures = context.getMetricGroup().counter("numLookupFailures", new ThreadSafeSimpleCounter());
+        numLookupRequests = context.getMetricGroup().counter("numLookupRequests", new ConcurrentCounter());
+        numLookupFailures = context.getMetricGroup().counter("numLookupFailures", new ConcurrentCounter());
         retryTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "RedisAsyncLookupFunction-retry");
             thread.setDaemon(true);
@@ -121,6 +121,36 @@ public class RedisAsyncLookupFunction extends AsyncLookupFunction {
                 }
             }
         });
+    }
+
+    /** A counter incremented from the client's threads (Flink's own thread-safe one is @Internal). */
+    private static final class ConcurrentCounter implements Counter {
+        private final LongAdder count = new LongAdder();
+
+        @Override
+        public void inc() {
+            count.increment();
+        }
+
+        @Override
+        public void inc(long n) {
+            count.add(n);
+        }
+
+        @Override
+        public void dec() {
+            count.decrement();
+        }
+
+        @Override
+        public void dec(long n) {
+            count.add(-n);
+        }
+
+        @Override
+        public long getCount() {
+            return count.sum();
+        }
     }
 
     @Override

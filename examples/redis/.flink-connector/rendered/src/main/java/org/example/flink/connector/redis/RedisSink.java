@@ -30,6 +30,27 @@ public class RedisSink implements Sink<RowData> {
         this.options = options;
     }
 
+    /**
+     * The sink for DataStream jobs:
+     * {@code stream.sinkTo(RedisSink.builder().setRowType(rowType).setPrimaryKey("id").build())},
+     * the stream's elements being {@link RowData} of that type.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link RedisSink}; see {@link RedisConnectorBuilder}. */
+    @PublicEvolving
+    public static final class Builder extends RedisConnectorBuilder<Builder, RedisSink> {
+
+        private Builder() {}
+
+        @Override
+        public RedisSink build() {
+            return new RedisSink(schema(), options());
+        }
+    }
+
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<RowData> createWriter(InitContext context) throws IOException {
