@@ -66,6 +66,9 @@ fn each_capability_alone_and_all_together_compile_on_every_line() {
     }
 }
 
+/// `capability VERB NAME`, and whether the builder base class exists afterwards.
+type Step = (&'static str, &'static str, bool);
+
 #[test]
 fn capability_add_and_remove_keep_the_project_compiling() {
     if !require_command("javac") {
@@ -73,7 +76,7 @@ fn capability_add_and_remove_keep_the_project_compiling() {
     }
     // (created with, steps). Removing `scan` is left out: the owned client keeps its AcmeSplit
     // methods, which the owned-code review refuses to leave behind (tests/manifest_walk.rs).
-    let walks: [(&str, &[(&str, &str, bool)]); 2] = [
+    let walks: [(&str, &[Step]); 2] = [
         (
             "sink",
             &[
