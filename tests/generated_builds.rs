@@ -111,7 +111,9 @@ fn project_warnings(log: &str) -> Vec<&str> {
         .collect()
 }
 
-fn maven_build_with_tests(name: &str, extra_requirement: Option<&str>) {
+/// Builds `name` with `mvn -B verify` on each Maven line; `itcases` are the ITCase classes (simple
+/// names without the prefix) that must run in the integration-tests execution.
+fn maven_build_with_tests(name: &str, extra_requirement: Option<&str>, itcases: &[&str]) {
     if !require_command("java") || !require_command("mvn") {
         return;
     }
@@ -163,6 +165,12 @@ fn maven_build_with_tests(name: &str, extra_requirement: Option<&str>) {
                 && it.iter().all(|c| c.ends_with("ITCase")),
             "{name} on {line}: integration tests {it:?}"
         );
+        for expected in itcases {
+            assert!(
+                it.iter().any(|c| c.ends_with(expected)),
+                "{name} on {line}: {expected} did not run: {it:?}"
+            );
+        }
         let summary = totals.join("; ");
         // Test logging is bound (log4j2-test.properties): no SLF4J fallback to its no-op logger.
         assert!(
@@ -217,12 +225,18 @@ fn ran_classes(log: &str, id: &str) -> Vec<String> {
 
 #[test]
 fn blank_project_builds_and_its_tests_pass_with_maven() {
-    maven_build_with_tests("acme", None);
+    // The blank preset has every capability: the FLIP-33 metrics (read through a metric
+    // reporter), the sink's retries on the mailbox and the DataStream builders run as ITCases.
+    maven_build_with_tests(
+        "acme",
+        None,
+        &["ConnectorITCase", "MetricsITCase", "DataStreamITCase"],
+    );
 }
 
 #[test]
 fn redis_project_builds_and_its_tests_pass_with_maven() {
-    maven_build_with_tests("redis", Some("redis-server"));
+    maven_build_with_tests("redis", Some("redis-server"), &["ConnectorITCase"]);
 }
 
 fn set_flink_version(project: &Path, from: &str, to: &str) {

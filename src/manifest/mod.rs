@@ -18,64 +18,109 @@ pub use options::{OptionDef, OptionType};
 
 pub const MANIFEST_FILE: &str = "connector.toml";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Capabilities {
-    pub scan: bool,
-    pub lookup: bool,
-    pub sink: bool,
+/// One capability: everything the tool knows about it, in one place. Adding a capability is one
+/// entry in [`CAPABILITIES`] plus its templates (wrapped in `{{#if caps.<name>}}`) and the defaults of
+/// its options in the blank preset's `preset.toml` (what `capability add` declares).
+#[derive(Debug)]
+pub struct CapabilityDef {
+    /// The name in `[connector] capabilities` and `capability add|remove`; also the template flag
+    /// `caps.<name>`.
+    pub name: &'static str,
+    /// One line for `--help`-style listings and docs.
+    pub doc: &'static str,
+    /// Options its managed code reads, so the manifest must declare them.
+    pub options: &'static [(&'static str, OptionType)],
+    /// It makes the factory a `DynamicTableSourceFactory` (template flag `caps.source`).
+    pub source: bool,
 }
 
+/// Every capability, in manifest order.
+pub const CAPABILITIES: &[CapabilityDef] = &[
+    CapabilityDef {
+        name: "scan",
+        doc: "a bounded FLIP-27 scan source (SELECT reads the whole table)",
+        options: &[],
+        source: true,
+    },
+    CapabilityDef {
+        name: "lookup",
+        doc: "a lookup source for lookup joins, sync or async, with Flink's FLIP-221 cache",
+        options: &[("lookup.async", OptionType::Boolean)],
+        source: true,
+    },
+    CapabilityDef {
+        name: "sink",
+        doc: "a Sink V2 upsert sink that writes in batches, with FLIP-33 sink metrics",
+        options: &[
+            ("sink.buffer-flush.max-rows", OptionType::Int),
+            ("sink.buffer-flush.interval", OptionType::Duration),
+            ("sink.max-retries", OptionType::Int),
+        ],
+        source: false,
+    },
+];
+
+/// A set of [`CAPABILITIES`] (bit `i` is entry `i`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Capabilities(u32);
+
 impl Capabilities {
-    pub const ALL: Capabilities = Capabilities {
-        scan: true,
-        lookup: true,
-        sink: true,
-    };
+    pub const ALL: Capabilities = Capabilities((1 << CAPABILITIES.len()) - 1);
+
+    fn expected() -> String {
+        CAPABILITIES
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 
     /// Parses `["scan", "sink"]`; an unknown name is an error message.
     pub fn parse<S: AsRef<str>>(names: &[S]) -> std::result::Result<Self, String> {
         let mut caps = Capabilities::default();
         for name in names {
-            match name.as_ref().trim() {
-                "scan" => caps.scan = true,
-                "lookup" => caps.lookup = true,
-                "sink" => caps.sink = true,
-                other => {
+            let name = name.as_ref().trim();
+            match CAPABILITIES.iter().position(|c| c.name == name) {
+                Some(i) => caps.0 |= 1 << i,
+                None => {
                     return Err(format!(
-                        "unknown capability '{other}' (expected scan, lookup, sink)"
+                        "unknown capability '{name}' (expected {})",
+                        Self::expected()
                     ))
                 }
             }
         }
         if caps == Capabilities::default() {
-            return Err("at least one capability is needed (scan, lookup, sink)".into());
+            return Err(format!(
+                "at least one capability is needed ({})",
+                Self::expected()
+            ));
         }
         Ok(caps)
     }
 
+    /// The declarations of the capabilities in the set, in manifest order.
+    pub fn defs(self) -> impl Iterator<Item = &'static CapabilityDef> {
+        CAPABILITIES
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, c)| c)
+    }
+
+    pub fn has(self, name: &str) -> bool {
+        self.defs().any(|c| c.name == name)
+    }
+
     pub fn names(self) -> Vec<&'static str> {
-        [
-            ("scan", self.scan),
-            ("lookup", self.lookup),
-            ("sink", self.sink),
-        ]
-        .into_iter()
-        .filter_map(|(n, on)| on.then_some(n))
-        .collect()
+        self.defs().map(|c| c.name).collect()
     }
 
     /// Options the generated managed code reads, so the manifest must declare them.
     pub fn required_options(self) -> Vec<(&'static str, OptionType)> {
-        let mut keys = Vec::new();
-        if self.sink {
-            keys.push(("sink.buffer-flush.max-rows", OptionType::Int));
-            keys.push(("sink.buffer-flush.interval", OptionType::Duration));
-            keys.push(("sink.max-retries", OptionType::Int));
-        }
-        if self.lookup {
-            keys.push(("lookup.async", OptionType::Boolean));
-        }
-        keys
+        self.defs()
+            .flat_map(|c| c.options.iter().copied())
+            .collect()
     }
 }
 
@@ -590,4 +635,33 @@ pub fn option_table(o: &OptionDef) -> toml_edit::Table {
     }
     t["description"] = value(&o.description);
     t
+}
+
+#[cfg(test)]
+mod capability_tests {
+    use super::*;
+
+    #[test]
+    fn names_parse_back_to_the_same_set_in_table_order() {
+        let all: Vec<&str> = CAPABILITIES.iter().map(|c| c.name).collect();
+        assert_eq!(Capabilities::ALL.names(), all);
+        let reversed: Vec<&str> = all.iter().rev().copied().collect();
+        assert_eq!(Capabilities::parse(&reversed).unwrap(), Capabilities::ALL);
+        let err = Capabilities::parse(&["stream"]).unwrap_err();
+        assert!(err.contains("unknown capability 'stream'"), "{err}");
+        assert!(Capabilities::parse::<&str>(&[]).is_err());
+    }
+
+    /// `capability add` declares a capability's options with the blank preset's defaults, so the
+    /// blank preset must declare every one with the type the managed code reads.
+    #[test]
+    fn blank_preset_declares_every_capability_option_with_its_type() {
+        let blank = crate::render::TemplateTree::builtin()
+            .preset_defaults("blank")
+            .unwrap();
+        for (key, ty) in Capabilities::ALL.required_options() {
+            let def = blank.options.iter().find(|o| o.key == key);
+            assert_eq!(def.map(|o| o.ty), Some(ty), "blank preset option {key}");
+        }
+    }
 }

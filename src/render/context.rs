@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::escape;
 use crate::flink::SinkApi;
-use crate::manifest::Manifest;
+use crate::manifest::{Capabilities, Manifest, CAPABILITIES};
 
 /// Default plugin versions for generated POMs: the newest releases on Maven Central (checked by
 /// scripts/check-upstream-versions, 2026-11-29). Every one is a POM
@@ -103,7 +103,6 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
         .iter()
         .map(|(k, v)| (k.to_string(), json!(v)))
         .collect();
-    let caps = m.capabilities;
     json!({
         "name": m.name,
         "identifier": m.identifier,
@@ -124,12 +123,7 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
             "sink_writer_init_context": line.sink_api != SinkApi::InitContext,
             "source_parallelism": line.source_parallelism,
         },
-        "caps": {
-            "scan": caps.scan,
-            "lookup": caps.lookup,
-            "sink": caps.sink,
-            "source": caps.scan || caps.lookup,
-        },
+        "caps": caps_context(m.capabilities),
         "options": options,
         "required_options": pick(true),
         "optional_options": pick(false),
@@ -140,4 +134,15 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
         "tool_version": env!("CARGO_PKG_VERSION"),
         "multiline": super::lines::context(m),
     })
+}
+
+/// `caps.<name>` for every declared capability, and `caps.source` (any capability that makes the
+/// factory a source factory).
+fn caps_context(caps: Capabilities) -> Value {
+    let mut flags: serde_json::Map<String, Value> = CAPABILITIES
+        .iter()
+        .map(|c| (c.name.to_string(), json!(caps.has(c.name))))
+        .collect();
+    flags.insert("source".into(), json!(caps.defs().any(|c| c.source)));
+    Value::Object(flags)
 }

@@ -363,13 +363,14 @@ pub(crate) mod tests {
         let mut compared = 0;
         for preset in tree.presets() {
             for flink in ["1.17", "1.20", "2.2"] {
-                for (scan, lookup, sink) in [
-                    (true, true, true),
-                    (true, false, false),
-                    (false, true, false),
-                    (false, false, true),
+                for names in [
+                    &["scan", "lookup", "sink"][..],
+                    &["scan"],
+                    &["lookup"],
+                    &["sink"],
                 ] {
-                    let m = manifest(&tree, &preset, flink, Capabilities { scan, lookup, sink });
+                    let caps = Capabilities::parse(names).unwrap();
+                    let m = manifest(&tree, &preset, flink, caps);
                     let folded = render_with(&m, &tree, &extras, true).unwrap();
                     let plain = render_with(&m, &tree, &extras, false).unwrap();
                     assert_eq!(folded.len(), plain.len());

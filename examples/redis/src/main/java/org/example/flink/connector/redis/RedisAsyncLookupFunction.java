@@ -3,10 +3,14 @@ package org.example.flink.connector.redis;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.table.connector.source.lookup.LookupOptions;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.AsyncLookupFunction;
 import org.apache.flink.table.functions.FunctionContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Collection;
@@ -14,16 +18,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Asynchronous lookups for lookup joins ({@code 'lookup.async' = 'true'}): many
  * {@link RedisClient#lookupAsync} calls in flight on one client. A failed lookup is
- * retried after a back-off, up to {@code lookup.max-retries} times.
+ * retried after a back-off, up to {@code lookup.max-retries} times; the back-off runs on a timer
+ * thread of its own, never on the task thread.
+ *
+ * <p>Metrics, in the operator's group: {@code numLookupRequests} (probe rows asked for) and
+ * {@code numLookupFailures} (failed attempts, retried or not); thread-safe, since lookups complete
+ * on the client's threads.
  */
 @Internal
 public class RedisAsyncLookupFunction extends AsyncLookupFunction {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RedisAsyncLookupFunction.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000L;
 
     private final RedisSchema schema;
@@ -33,6 +44,8 @@ public class RedisAsyncLookupFunction extends AsyncLookupFunction {
 
     private transient RedisClient client;
     private transient ScheduledExecutorService retryTimer;
+    private transient Counter numLookupRequests;
+    private transient Counter numLookupFailures;
 
     public RedisAsyncLookupFunction(RedisSchema schema, Configuration options, int[] lookupKeys) {
         this.schema = schema;
@@ -43,6 +56,8 @@ public class RedisAsyncLookupFunction extends AsyncLookupFunction {
 
     @Override
     public void open(FunctionContext context) throws Exception {
+        numLookupRequests = context.getMetricGroup().counter("numLookupRequests", new ConcurrentCounter());
+        numLookupFailures = context.getMetricGroup().counter("numLookupFailures", new ConcurrentCounter());
         retryTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "RedisAsyncLookupFunction-retry");
             thread.setDaemon(true);
@@ -61,6 +76,7 @@ public class RedisAsyncLookupFunction extends AsyncLookupFunction {
     /** {@code keyRow} holds the values of the lookup keys, in the order of the join condition. */
     @Override
     public CompletableFuture<Collection<RowData>> asyncLookup(RowData keyRow) {
+        numLookupRequests.inc();
         CompletableFuture<Collection<RowData>> result = new CompletableFuture<>();
         attempt(keyRow, 1, result);
         return result;
@@ -81,13 +97,18 @@ public class RedisAsyncLookupFunction extends AsyncLookupFunction {
         lookup.whenComplete((rows, error) -> {
             if (error == null) {
                 result.complete(rows);
-            } else if (attempt > maxRetries) {
+                return;
+            }
+            numLookupFailures.inc();
+            if (attempt > maxRetries) {
                 result.completeExceptionally(new IOException(
                         "Lookup of " + keyRow + " in " + schema.tableName() + " failed after " + attempt
                                 + " attempts ('" + LookupOptions.MAX_RETRIES.key() + "' = " + maxRetries + ")",
                         error));
             } else {
                 long delay = Math.min(MAX_BACKOFF_MILLIS, 50L << Math.min(attempt - 1, 16));
+                LOG.warn("Lookup in {} failed (attempt {} of {}); retrying in {} ms",
+                        schema.tableName(), attempt, maxRetries + 1, delay, error);
                 ScheduledExecutorService timer = retryTimer;
                 try {
                     if (timer == null) {
@@ -100,6 +121,36 @@ public class RedisAsyncLookupFunction extends AsyncLookupFunction {
                 }
             }
         });
+    }
+
+    /** A counter incremented from the client's threads (Flink's own thread-safe one is @Internal). */
+    private static final class ConcurrentCounter implements Counter {
+        private final LongAdder count = new LongAdder();
+
+        @Override
+        public void inc() {
+            count.increment();
+        }
+
+        @Override
+        public void inc(long n) {
+            count.add(n);
+        }
+
+        @Override
+        public void dec() {
+            count.decrement();
+        }
+
+        @Override
+        public void dec(long n) {
+            count.add(-n);
+        }
+
+        @Override
+        public long getCount() {
+            return count.sum();
+        }
     }
 
     @Override

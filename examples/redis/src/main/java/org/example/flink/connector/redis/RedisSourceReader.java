@@ -23,7 +23,7 @@ public class RedisSourceReader
             RedisSchema schema, Configuration options, SourceReaderContext readerContext) {
         super(
                 () -> new RedisSplitReader(schema, options),
-                new RedisRecordEmitter(),
+                new RedisRecordEmitter(schema, readerContext.metricGroup()),
                 readerContext.getConfiguration(),
                 readerContext);
     }

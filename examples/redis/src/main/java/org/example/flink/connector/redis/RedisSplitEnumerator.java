@@ -7,6 +7,9 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FlinkRuntimeException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.annotation.Nullable;
 
 import java.io.IOException;
@@ -25,6 +28,8 @@ import java.util.Set;
 @Internal
 public class RedisSplitEnumerator
         implements SplitEnumerator<RedisSplit, RedisEnumeratorState> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSplitEnumerator.class);
 
     private final RedisSchema schema;
     private final Configuration options;
@@ -64,6 +69,7 @@ public class RedisSplitEnumerator
         if (error != null) {
             throw new FlinkRuntimeException("Could not list the splits of " + schema.tableName(), error);
         }
+        LOG.info("Listed {} splits of {}", splits.size(), schema.tableName());
         remaining.addAll(splits);
         splitsListed = true;
         answerWaitingReaders();
@@ -88,8 +94,10 @@ public class RedisSplitEnumerator
             }
             RedisSplit split = remaining.poll();
             if (split != null) {
+                LOG.debug("Assigning split {} to subtask {}", split.splitId(), subtaskId);
                 context.assignSplit(split, subtaskId);
             } else {
+                LOG.debug("No splits left for subtask {}", subtaskId);
                 context.signalNoMoreSplits(subtaskId);
             }
         }
@@ -98,6 +106,7 @@ public class RedisSplitEnumerator
     @Override
     public void addSplitsBack(List<RedisSplit> splits, int subtaskId) {
         // Splits of a failed reader since its last checkpoint: hand them out again.
+        LOG.info("Subtask {} failed: {} of its splits are handed out again", subtaskId, splits.size());
         remaining.addAll(splits);
     }
 

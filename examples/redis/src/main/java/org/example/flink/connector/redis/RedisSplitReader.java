@@ -9,6 +9,9 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.util.ArrayDeque;
 
@@ -19,6 +22,8 @@ import java.util.ArrayDeque;
  */
 @Internal
 public class RedisSplitReader implements SplitReader<RedisClient.Page, RedisSplit> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSplitReader.class);
 
     private final RedisSchema schema;
     private final Configuration options;
@@ -44,6 +49,7 @@ public class RedisSplitReader implements SplitReader<RedisClient.Page, RedisSpli
         RedisClient.Page page = client().readPage(split);
         records.add(split.splitId(), page);
         if (page.nextCursor == null) {
+            LOG.debug("Finished split {} of {}", split.splitId(), schema.tableName());
             records.addFinishedSplit(split.splitId());
         } else {
             splits.addFirst(split.withCursor(page.nextCursor));

@@ -3,10 +3,14 @@ package org.example.flink.connector.redis;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.table.connector.source.lookup.LookupOptions;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.LookupFunction;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Collection;
@@ -14,11 +18,21 @@ import java.util.Collection;
 /**
  * Synchronous lookups for lookup joins: one {@link RedisClient#lookup} per probe row.
  * A failed lookup reconnects and is retried up to {@code lookup.max-retries} times.
+ *
+ * <p>A synchronous lookup holds the task thread until it returns, retries included: Flink calls
+ * it from the join operator and waits for its rows, so there is no mailbox to yield to. The wait is
+ * bounded (50 ms doubling, at most 5 s a retry, {@code lookup.max-retries} retries); set
+ * {@code 'lookup.async' = 'true'} to retry off the task thread.
+ *
+ * <p>Metrics, in the operator's group: {@code numLookupRequests} (probe rows asked for) and
+ * {@code numLookupFailures} (failed attempts, retried or not); Flink's FLIP-221 cache adds its
+ * hit/miss/load metrics when a cache is configured.
  */
 @Internal
 public class RedisLookupFunction extends LookupFunction {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLookupFunction.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000L;
 
     private final RedisSchema schema;
@@ -27,6 +41,8 @@ public class RedisLookupFunction extends LookupFunction {
     private final int maxRetries;
 
     private transient RedisClient client;
+    private transient Counter numLookupRequests;
+    private transient Counter numLookupFailures;
 
     public RedisLookupFunction(RedisSchema schema, Configuration options, int[] lookupKeys) {
         this.schema = schema;
@@ -37,12 +53,15 @@ public class RedisLookupFunction extends LookupFunction {
 
     @Override
     public void open(FunctionContext context) throws Exception {
+        numLookupRequests = context.getMetricGroup().counter("numLookupRequests");
+        numLookupFailures = context.getMetricGroup().counter("numLookupFailures");
         client = openClient();
     }
 
     /** {@code keyRow} holds the values of the lookup keys, in the order of the join condition. */
     @Override
     public Collection<RowData> lookup(RowData keyRow) throws IOException {
+        numLookupRequests.inc();
         IOException failure = null;
         for (int attempt = 1; attempt <= maxRetries + 1; attempt++) {
             try {
@@ -51,6 +70,7 @@ public class RedisLookupFunction extends LookupFunction {
                 }
                 return client.lookup(lookupKeys, keyRow);
             } catch (IOException e) {
+                numLookupFailures.inc();
                 if (failure == null) {
                     failure = e;
                 } else {
@@ -58,6 +78,8 @@ public class RedisLookupFunction extends LookupFunction {
                 }
                 closeClient(failure);
                 if (attempt <= maxRetries) {
+                    LOG.warn("Lookup in {} failed (attempt {} of {}); retrying",
+                            schema.tableName(), attempt, maxRetries + 1, e);
                     backOff(attempt, failure);
                 }
             }

@@ -134,6 +134,61 @@ public final class RedisSchema implements Serializable {
     }
 
     /**
+     * The bytes of {@code row}'s field values as a client sends them, for the sink's
+     * {@code numBytesSend}/{@code numBytesOut} metric: UTF-8 strings and binaries by their length,
+     * numbers and times by their width, decimals by their unscaled bytes, nested values summed.
+     */
+    public long sizeInBytes(RowData row) {
+        long size = 0;
+        for (int i = 0; i < fieldCount(); i++) {
+            size += sizeOf(getField(row, i), fieldType(i));
+        }
+        return size;
+    }
+
+    private static long sizeOf(Object value, LogicalType type) {
+        if (value == null) {
+            return 0;
+        } else if (value instanceof StringData) {
+            return ((StringData) value).toBytes().length;
+        } else if (value instanceof byte[]) {
+            return ((byte[]) value).length;
+        } else if (value instanceof DecimalData) {
+            return ((DecimalData) value).toUnscaledBytes().length;
+        } else if (value instanceof Boolean || value instanceof Byte) {
+            return 1;
+        } else if (value instanceof Short) {
+            return 2;
+        } else if (value instanceof Integer || value instanceof Float) {
+            return 4;
+        } else if (value instanceof RowData) {
+            List<LogicalType> fields = type.getChildren();
+            long size = 0;
+            for (int i = 0; i < fields.size(); i++) {
+                size += sizeOf(RowData.createFieldGetter(fields.get(i), i).getFieldOrNull((RowData) value), fields.get(i));
+            }
+            return size;
+        } else if (value instanceof ArrayData) {
+            return sizeOfElements((ArrayData) value, type.getChildren().get(0));
+        } else if (value instanceof MapData) {
+            List<LogicalType> children = type.getChildren();
+            LogicalType valueType = children.size() > 1 ? children.get(1) : new IntType(false);
+            MapData map = (MapData) value;
+            return sizeOfElements(map.keyArray(), children.get(0)) + sizeOfElements(map.valueArray(), valueType);
+        }
+        return 8; // Long, Double, TimestampData (epoch millis)
+    }
+
+    private static long sizeOfElements(ArrayData array, LogicalType elementType) {
+        ArrayData.ElementGetter getter = ArrayData.createElementGetter(elementType);
+        long size = 0;
+        for (int i = 0; i < array.size(); i++) {
+            size += sizeOf(getter.getElementOrNull(array, i), elementType);
+        }
+        return size;
+    }
+
+    /**
      * Copies what may point into memory Flink reuses: strings, binaries, decimals and nested rows,
      * arrays and maps (by their logical type). Only Flink's public data API is used; the binary
      * classes (BinaryStringData, BinaryRowData …) are internal and change between lines.

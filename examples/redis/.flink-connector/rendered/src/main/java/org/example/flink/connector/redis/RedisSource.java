@@ -30,6 +30,27 @@ public class RedisSource implements Source<RowData, RedisSplit, RedisEnumeratorS
         this.options = options;
     }
 
+    /**
+     * The source for DataStream jobs: {@code env.fromSource(RedisSource.builder().setRowType(rowType).build(),
+     * WatermarkStrategy.noWatermarks(), "redis", InternalTypeInfo.of(rowType))} — a
+     * stream of {@link RowData} of that type.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link RedisSource}; see {@link RedisConnectorBuilder}. */
+    @PublicEvolving
+    public static final class Builder extends RedisConnectorBuilder<Builder, RedisSource> {
+
+        private Builder() {}
+
+        @Override
+        public RedisSource build() {
+            return new RedisSource(schema(), options());
+        }
+    }
+
     @Override
     public Boundedness getBoundedness() {
         return Boundedness.BOUNDED;
