@@ -40,15 +40,25 @@ public final class RedisTestEnvironment {
      * While it runs, {@link StreamExecutionEnvironment#getExecutionEnvironment()} submits to it.
      */
     public static MiniClusterExtension miniCluster() {
+        return miniCluster(new Configuration());
+    }
+
+    /**
+     * {@link #miniCluster()} with {@code extra} settings of the class's own (a metric reporter, say)
+     * merged in; the 127.0.0.1 bindings win over any of {@code extra}'s.
+     */
+    public static MiniClusterExtension miniCluster(Configuration extra) {
         Map<String, String> loopback = new HashMap<>();
         loopback.put("rest.bind-address", "127.0.0.1");
         loopback.put("rest.address", "127.0.0.1");
         loopback.put("jobmanager.bind-host", "127.0.0.1");
         loopback.put("taskmanager.bind-host", "127.0.0.1");
         loopback.put("taskmanager.host", "127.0.0.1");
+        Configuration configuration = new Configuration(extra);
+        configuration.addAll(Configuration.fromMap(loopback));
         return new MiniClusterExtension(
                 new MiniClusterResourceConfiguration.Builder()
-                        .setConfiguration(Configuration.fromMap(loopback))
+                        .setConfiguration(configuration)
                         .setNumberTaskManagers(1)
                         .setNumberSlotsPerTaskManager(SLOTS)
                         .build());
