@@ -976,3 +976,241 @@ fn memory_list_and_map_options_become_flinks_own_types_and_compile() {
         compiles(&project).unwrap();
     }
 }
+
+/// Runs a Table API program on Flink `line`'s real jars with the project's main classes (and its
+/// services file) on the class path: for each value, a table of the 'acme' connector with
+/// `'scan.startup-mode' = value` is read. One output line per value: `OK` or Flink's causes.
+fn enum_probe(project: &Path, line: &str, values: &[&str], work: &Path) -> Option<Vec<String>> {
+    let (lib, release) = line_lib(line)?;
+    let classes = work.join(format!("classes-{line}"));
+    let mut sources = support::java_sources(&project.join("src/main/java"));
+    let per_line = project.join(format!("src/main/java-flink-{line}"));
+    if per_line.is_dir() {
+        sources.extend(support::java_sources(&per_line));
+    }
+    support::javac_sources(
+        &sources,
+        &support::lib_classpath(&lib, &[]),
+        release,
+        &classes,
+    )
+    .unwrap();
+    let services = "META-INF/services/org.apache.flink.table.factories.Factory";
+    std::fs::create_dir_all(classes.join("META-INF/services")).unwrap();
+    std::fs::copy(
+        project.join("src/main/resources").join(services),
+        classes.join(services),
+    )
+    .unwrap();
+    let source = r#"import org.apache.flink.table.api.*;
+public class EnumProbe {
+    public static void main(String[] args) throws Exception {
+        TableEnvironment t = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+        int i = 0;
+        for (String value : args) {
+            String table = "t" + i++;
+            t.executeSql("CREATE TABLE " + table + " (id INT, name STRING, amount BIGINT) WITH ("
+                    + "'connector'='acme', 'namespace'='n', 'scan.startup-mode'='" + value + "')");
+            try {
+                t.executeSql("SELECT * FROM " + table).collect().close();
+                System.out.println("OK");
+            } catch (Exception e) {
+                StringBuilder causes = new StringBuilder("FAILED");
+                for (Throwable c = e; c != null; c = c.getCause()) causes.append(" | ").append(c.getMessage());
+                System.out.println(causes.toString().replace('\n', ' '));
+            }
+        }
+    }
+}
+"#;
+    let probe = work.join(format!("probe-{line}"));
+    std::fs::create_dir_all(&probe).unwrap();
+    std::fs::write(probe.join("EnumProbe.java"), source).unwrap();
+    support::javac_sources(
+        &[probe.join("EnumProbe.java")],
+        &support::lib_classpath(&lib, &[]),
+        11,
+        &probe,
+    )
+    .unwrap();
+    let _heavy = support::heavy();
+    let out = std::process::Command::new("java")
+        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+        .arg(support::lib_classpath(&lib, &[&probe, &classes]))
+        .arg("EnumProbe")
+        .args(values)
+        .output()
+        .unwrap();
+    let lines: Vec<String> = support::stdout(&out)
+        .lines()
+        .filter(|l| *l == "OK" || l.starts_with("FAILED"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), values.len(), "{}", stderr(&out));
+    Some(lines)
+}
+
+#[test]
+fn an_enum_option_is_a_java_enum_that_flink_itself_validates() {
+    if ready().is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.20,2.2"]);
+    let add = run_in(
+        &project,
+        &[
+            "option",
+            "add",
+            "scan.startup-mode",
+            "--type",
+            "enum",
+            "--values",
+            "earliest-offset,latest",
+            "--default",
+            "latest",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let toml = read(&project.join("connector.toml"));
+    assert!(
+        toml.contains("values = [\"earliest-offset\", \"latest\"]")
+            && toml.contains("type = \"enum\""),
+        "{toml}"
+    );
+    compiles(&project).unwrap();
+    for line in ["1.20", "2.2"] {
+        let Some(results) = enum_probe(
+            &project,
+            line,
+            &[
+                "latest",
+                "earliest-offset",
+                "LATEST",
+                "newest",
+                "earliest_offset",
+            ],
+            tmp.path(),
+        ) else {
+            return;
+        };
+        // Inside the set (Flink ignores case): the table is read.
+        assert_eq!(results[..3], ["OK", "OK", "OK"], "{line}: {results:?}");
+        // Outside: Flink's own message, naming the key and the allowed values.
+        for (value, result) in ["newest", "earliest_offset"].iter().zip(&results[3..]) {
+            assert!(
+                result.contains(&format!(
+                    "Could not parse value '{value}' for key 'scan.startup-mode'"
+                )) && result.contains("Expected one of: [")
+                    && result.contains("[earliest-offset, latest]"),
+                "{line} {value}: {result}"
+            );
+        }
+    }
+}
+
+#[test]
+fn retyping_to_and_from_enum_keeps_the_default_or_says_why_and_removed_values_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &[]);
+    let ok = |args: &[&str]| {
+        let out = run_in(&project, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    };
+    ok(&[
+        "option",
+        "add",
+        "mode",
+        "--type",
+        "string",
+        "--default",
+        "fast",
+    ]);
+    ok(&[
+        "option",
+        "set",
+        "mode",
+        "--type",
+        "enum",
+        "--values",
+        "fast,safe",
+    ]);
+    let toml = read(&project.join("connector.toml"));
+    assert!(
+        toml.contains("default = \"fast\"") && toml.contains("values = [\"fast\", \"safe\"]"),
+        "{toml}"
+    );
+    let options = read(&project.join(PKG).join("AcmeOptions.java"));
+    assert!(options.contains(".defaultValue(Mode.FAST)"), "{options}");
+    let before = snapshot(&project);
+    let refused = |args: &[&str], code: i32, why: &str| {
+        let out = run_in(&project, args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(why), "{args:?}: {}", stderr(&out));
+        assert_eq!(snapshot(&project), before, "{args:?} changed the project");
+        out
+    };
+    // The default is no longer a value, or no longer parses as the new type: refused with why.
+    let out = refused(
+        &["option", "set", "mode", "--values", "safe,careful"],
+        2,
+        "option 'mode' cannot become enum (safe, careful): its default 'fast' is not one of the values safe, careful",
+    );
+    assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
+    refused(
+        &["option", "set", "mode", "--type", "int"],
+        2,
+        "cannot become int: its default 'fast' is not an int",
+    );
+    // Bad values: one line each.
+    for (values, why) in [
+        ("1st,2nd", "must start with a letter"),
+        ("fast,FAST", "the same to Flink"),
+    ] {
+        let out = refused(&["option", "set", "mode", "--values", values], 2, why);
+        assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
+    }
+    // Owned code that uses a value: removing it is named with file:line.
+    let client = project.join(PKG).join("AcmeClient.java");
+    let text = read(&client);
+    let at = text.rfind('}').unwrap();
+    let used = format!(
+        "{}    static final Object MODE = AcmeOptions.Mode.SAFE;\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    std::fs::write(&client, &used).unwrap();
+    let line = used.lines().position(|l| l.contains("Mode.SAFE")).unwrap() + 1;
+    let before = snapshot(&project);
+    let out = run_in(
+        &project,
+        &["option", "set", "mode", "--values", "fast,careful"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "AcmeClient.java:{line}: uses Mode.SAFE, which the manifest no longer generates"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&project), before);
+    // Back to a string: the default stays, and the owned use of the enum is named.
+    let out = run_in(&project, &["option", "set", "mode", "--type", "string"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("AcmeClient.java:{line}: uses AcmeOptions.Mode,")),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&client, &text).unwrap();
+    ok(&["option", "set", "mode", "--type", "string"]);
+    let toml = read(&project.join("connector.toml"));
+    assert!(
+        toml.contains("default = \"fast\"") && !toml.contains("values"),
+        "{toml}"
+    );
+    if let Some((lib, release)) = ready() {
+        javac_line(&project, "1.20", &lib, release).unwrap();
+    }
+}

@@ -18,8 +18,33 @@ pub fn declared(files: &[(String, Vec<u8>)]) -> BTreeMap<String, String> {
             continue;
         };
         out.insert(class.to_string(), "class".to_string());
+        // The nested enum being read (an enum option's values), as its constants are used:
+        // `Mode.FAST` (also as `Options.Mode.FAST`).
+        let mut nested: Option<String> = None;
         for line in String::from_utf8_lossy(contents).lines() {
-            let Some(rest) = line.trim_start().strip_prefix("public static final ") else {
+            let trimmed = line.trim_start();
+            if let Some(name) = trimmed
+                .strip_prefix("public enum ")
+                .and_then(|r| r.split_whitespace().next())
+            {
+                out.insert(format!("{class}.{name}"), "enum".to_string());
+                nested = Some(name.to_string());
+                continue;
+            }
+            if let Some(name) = &nested {
+                let constant: String = trimmed
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                if !constant.is_empty() && trimmed[constant.len()..].starts_with(['(', ',', ';']) {
+                    out.insert(format!("{name}.{constant}"), format!("{class}.{name}"));
+                }
+                if trimmed.ends_with(';') {
+                    nested = None;
+                }
+                continue;
+            }
+            let Some(rest) = trimmed.strip_prefix("public static final ") else {
                 continue;
             };
             let declaration = rest.split(['=', ';']).next().unwrap_or("").trim();
