@@ -170,7 +170,7 @@ fn changes_that_break_owned_code_are_refused_naming_each_place() {
     };
     let untouched = snapshot(&project);
     // (command, what the named line must contain, what the reason says)
-    let cases: [(&[&str], &str, &str); 4] = [
+    let cases: [(&[&str], &str, &str); 3] = [
         (
             &[
                 "option",
@@ -201,11 +201,6 @@ fn changes_that_break_owned_code_are_refused_naming_each_place() {
             "AcmeOptions.NAMESPACE",
             "whose type changed from ConfigOption<String> to ConfigOption<Integer>",
         ),
-        (
-            &["capability", "remove", "scan"],
-            "AcmeSplit",
-            "uses AcmeSplit, which the manifest no longer generates",
-        ),
     ];
     for (args, on_line, why) in cases {
         let mut quiet = vec!["-q"];
@@ -224,13 +219,31 @@ fn changes_that_break_owned_code_are_refused_naming_each_place() {
         }
         assert!(snapshot(&project) == untouched, "{args:?} wrote something");
     }
-    // Every use is named: the scan methods of the client use AcmeSplit on several lines.
+    // Every use in code the team edited is named: here every scan method of the client (a
+    // comment added to each), which use AcmeSplit on several lines.
+    let client = project.join(PKG).join("AcmeClient.java");
+    let text = read(&client);
+    std::fs::write(
+        &client,
+        text.replace("AcmeSplit split)", "AcmeSplit split /* ours */)")
+            .replace(
+                "listSplits() throws IOException {",
+                "listSplits() throws IOException { // ours",
+            ),
+    )
+    .unwrap();
     let out = run_in(&project, &["capability", "remove", "scan"]);
-    let client_uses = read(&project.join(PKG).join("AcmeClient.java"))
+    let client_uses = read(&client)
         .lines()
         .filter(|l| l.contains("AcmeSplit"))
         .count();
-    assert_eq!(named_places(&project, &out).len(), client_uses);
+    assert_eq!(
+        named_places(&project, &out).len(),
+        client_uses,
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&client, text).unwrap();
     // The user says they will fix it: applied, with the block as a warning (even with -q).
     let out = run_in(
         &project,
@@ -261,11 +274,41 @@ fn a_renamed_identifier_names_the_test_ddl_and_a_retyped_int_keeps_its_default()
     };
     let manifest = project.join("connector.toml");
     let text = read(&manifest);
+    let rename = |from: &str, to: &str| {
+        let text = read(&manifest);
+        std::fs::write(
+            &manifest,
+            text.replace(
+                &format!("identifier = \"{from}\""),
+                &format!("identifier = \"{to}\""),
+            ),
+        )
+        .unwrap();
+    };
+    // The test DDL as generated (never edited) follows the identifier.
+    rename("acme", "acme-one");
+    let out = run_in(&project, &["generate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("AcmeConnectorTest.java: updated ddl"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(read(&project.join(TEST_JAVA)).contains("'connector' = 'acme-one'"));
+    compiles(&project).unwrap();
+    // Once the team edited the DDL helper, it is theirs: the stale identifier is named.
+    let test = project.join(TEST_JAVA);
     std::fs::write(
-        &manifest,
-        text.replace("identifier = \"acme\"", "identifier = \"acme-two\""),
+        &test,
+        read(&test).replace(
+            "'connector' = 'acme-one'",
+            "'connector' = 'acme' /* ours */",
+        ),
     )
     .unwrap();
+    std::fs::write(&manifest, &text).unwrap();
+    run_in(&project, &["generate"]);
+    rename("acme", "acme-two");
     let out = run_in(&project, &["generate"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let places = named_places(&project, &out);
@@ -274,7 +317,6 @@ fn a_renamed_identifier_names_the_test_ddl_and_a_retyped_int_keeps_its_default()
     assert!(places[0].2.contains("'connector' = '"), "{:?}", places[0]);
     assert!(stderr(&out).contains("the factory identifier is now 'acme-two'"));
     // Fixed by the user: generate goes through and the project compiles.
-    let test = project.join(TEST_JAVA);
     std::fs::write(
         &test,
         read(&test).replace("'connector' = 'acme'", "'connector' = 'acme-two'"),
@@ -1212,5 +1254,221 @@ fn retyping_to_and_from_enum_keeps_the_default_or_says_why_and_removed_values_ar
     );
     if let Some((lib, release)) = ready() {
         javac_line(&project, "1.20", &lib, release).unwrap();
+    }
+}
+
+/// The capabilities a fresh blank project has (read from its connector.toml, not a fixed list).
+fn capabilities(project: &Path) -> Vec<String> {
+    let doc: toml_edit::DocumentMut = read(&project.join("connector.toml")).parse().unwrap();
+    doc["connector"]["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn removing_a_capability_removes_the_untouched_owned_code_it_generated() {
+    let Some((lib, release)) = ready() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = |name: &str| {
+        let d = tmp.path().join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    };
+    let first = new_project(&dir("probe"), "acme", &[]);
+    let all = capabilities(&first);
+    assert!(all.len() >= 3, "{all:?}");
+    for cap in &all {
+        let project = new_project(&dir(cap), "acme", &[]);
+        let owned_before: Vec<(String, String)> =
+            [format!("{PKG}/AcmeClient.java"), TEST_JAVA.to_string()]
+                .into_iter()
+                .map(|p| {
+                    let text = read(&project.join(&p));
+                    (p, text)
+                })
+                .collect();
+        let out = run_in(&project, &["capability", "remove", cap]);
+        assert!(out.status.success(), "{cap}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("(generated, never edited: they follow the manifest)"),
+            "{cap}: {}",
+            stderr(&out)
+        );
+        // The owned files shrank (their capability's members went), and the rest compiles.
+        let changed = owned_before
+            .iter()
+            .filter(|(p, text)| read(&project.join(p)).len() < text.len())
+            .count();
+        assert!(changed >= 1, "{cap}: no owned file changed");
+        javac_line(&project, "1.20", &lib, release)
+            .unwrap_or_else(|e| panic!("{cap} removed: {e}"));
+        support::assert_no_drift(&project, &[]);
+    }
+}
+
+#[test]
+fn removing_scan_refuses_only_owned_code_the_team_edited() {
+    let Some((_tmp, project)) = fresh_blank() else {
+        return;
+    };
+    // The team edited listSplits: it is theirs now, and it uses AcmeSplit.
+    let client = project.join(PKG).join("AcmeClient.java");
+    let text = read(&client);
+    let edited = text.replacen(
+        "for (int i = 0; i < SPLITS; i++) {",
+        "for (int i = 0; i < SPLITS; i++) { // our own bucketing",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&client, &edited).unwrap();
+    let (start, end) = {
+        let lines: Vec<&str> = edited.lines().collect();
+        let start = lines
+            .iter()
+            .position(|l| l.contains("listSplits()"))
+            .unwrap()
+            + 1;
+        let end = start + lines[start..].iter().position(|l| *l == "    }").unwrap() + 1;
+        (start, end)
+    };
+    let before = snapshot(&project);
+    let out = run_in(&project, &["capability", "remove", "scan"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let places = named_places(&project, &out);
+    assert!(!places.is_empty(), "{}", stderr(&out));
+    // Only the edited method is named (the untouched scan members would be removed).
+    for (file, line, text) in &places {
+        assert!(file.ends_with("AcmeClient.java"), "{file}:{line}");
+        assert!(
+            (start..=end).contains(line),
+            "{line} outside {start}..{end}: {text}"
+        );
+        assert!(text.contains("AcmeSplit"), "{text}");
+    }
+    assert_eq!(snapshot(&project), before, "a refusal writes nothing");
+}
+
+/// The refusal block of a command: its `file:line: why` lines, in order.
+fn refusal_block(out: &Output) -> Vec<String> {
+    stderr(out)
+        .lines()
+        .filter(|l| l.starts_with("  src/"))
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn hand_edits_of_connector_toml_are_reviewed_like_their_commands() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Two identical projects: one changed by command, one by hand then `generate`.
+    let by_command = new_project(&tmp.path().join("a").tap_dir(), "acme", &[]);
+    let by_hand = new_project(&tmp.path().join("b").tap_dir(), "acme", &[]);
+    let manifest = by_hand.join("connector.toml");
+    let original = read(&manifest);
+    let edit_by_hand = |from: &str, to: &str| {
+        assert!(original.contains(from), "{from}");
+        std::fs::write(&manifest, original.replacen(from, to, 1)).unwrap();
+    };
+    let cases: [(&[&str], &str, &str); 2] = [
+        (
+            &[
+                "option",
+                "add",
+                "hostname",
+                "--type",
+                "string",
+                "--required",
+            ],
+            "[[options]]",
+            "[[options]]\nkey = \"hostname\"\ntype = \"string\"\nrequired = true\n\n[[options]]",
+        ),
+        (
+            &[
+                "option",
+                "set",
+                "namespace",
+                "--type",
+                "int",
+                "--default",
+                "1",
+            ],
+            "type = \"string\"\ndefault = \"default\"",
+            "type = \"int\"\ndefault = 1",
+        ),
+    ];
+    for (command, from, to) in cases {
+        let before = snapshot(&by_command);
+        let out = run_in(&by_command, command);
+        assert_eq!(out.status.code(), Some(1), "{command:?}: {}", stderr(&out));
+        let expected = refusal_block(&out);
+        assert!(!expected.is_empty(), "{command:?}: {}", stderr(&out));
+        assert_eq!(snapshot(&by_command), before);
+
+        edit_by_hand(from, to);
+        let hand_before = snapshot(&by_hand);
+        let out = run_in(&by_hand, &["generate"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{command:?} by hand: {}",
+            stderr(&out)
+        );
+        assert_eq!(refusal_block(&out), expected, "{command:?} by hand");
+        assert!(stderr(&out).contains("--allow-broken"), "{}", stderr(&out));
+        assert_eq!(
+            snapshot(&by_hand),
+            hand_before,
+            "a refused generate writes nothing"
+        );
+        // --allow-broken applies it, with the same block as a warning; `--check` then passes.
+        let out = run_in(&by_hand, &["-q", "generate", "--allow-broken"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("applied anyway: --allow-broken"),
+            "{}",
+            stderr(&out)
+        );
+        for place in &expected {
+            assert!(
+                stderr(&out).contains(place.as_str()),
+                "{place}: {}",
+                stderr(&out)
+            );
+        }
+        // Back to the manifest as it was, for the next case (a retype back is a retype too).
+        std::fs::write(&manifest, &original).unwrap();
+        let out = run_in(&by_hand, &["generate", "--allow-broken"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    // A required option by hand, named at the test's DDL line.
+    edit_by_hand(
+        "[[options]]",
+        "[[options]]\nkey = \"hostname\"\ntype = \"string\"\nrequired = true\n\n[[options]]",
+    );
+    let out = run_in(&by_hand, &["generate"]);
+    let places = named_places(&by_hand, &out);
+    assert_eq!(places.len(), 1, "{}", stderr(&out));
+    assert_eq!(places[0].0, TEST_JAVA);
+    assert!(
+        places[0].2.contains("'connector' = 'acme'"),
+        "{:?}",
+        places[0]
+    );
+}
+
+trait TapDir {
+    fn tap_dir(self) -> Self;
+}
+
+impl TapDir for PathBuf {
+    /// The directory, created.
+    fn tap_dir(self) -> Self {
+        std::fs::create_dir_all(&self).unwrap();
+        self
     }
 }
