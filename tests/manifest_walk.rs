@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use support::javac_server::JavacServer;
 use support::{files_under, new_project, read, run_in, stderr};
 
 const PKG: &str = "src/main/java/org/example/flink/connector/acme";
@@ -26,8 +27,14 @@ fn line_lib(line: &str) -> Option<(PathBuf, u8)> {
     support::flink_lib(version).map(|lib| (lib, release))
 }
 
-/// JUnit's API jars from the local Maven repository (the generated tests compile against them).
+/// JUnit's API jars from the local Maven repository (the generated tests compile against them);
+/// looked up once per test binary.
 fn junit_jars() -> Vec<PathBuf> {
+    static JARS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+    JARS.get_or_init(find_junit_jars).clone()
+}
+
+fn find_junit_jars() -> Vec<PathBuf> {
     let repo = PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".m2/repository");
     [
         "org/junit/jupiter/junit-jupiter-api",
@@ -61,12 +68,17 @@ fn javac_line(project: &Path, line: &str, lib: &Path, release: u8) -> Result<(),
     let extra: Vec<&Path> = junit.iter().map(PathBuf::as_path).collect();
     let out = project.join(format!("target/walk-classes-{line}"));
     let _ = std::fs::remove_dir_all(&out);
-    support::javac_sources(
-        &sources,
-        &support::lib_classpath(lib, &extra),
-        release,
-        &out,
-    )
+    let classpath = support::lib_classpath(lib, &extra);
+    // One warm javac for every compile of this test binary (a JVM per compile cost more than
+    // the compile); a `javac` process when it cannot start.
+    static SERVER: std::sync::Mutex<Option<Option<JavacServer>>> = std::sync::Mutex::new(None);
+    let mut server = SERVER.lock().unwrap_or_else(|e| e.into_inner());
+    let server =
+        server.get_or_insert_with(|| JavacServer::start(Path::new(env!("CARGO_TARGET_TMPDIR"))));
+    match server {
+        Some(server) => server.compile(&sources, &classpath, release, &out),
+        None => support::javac_sources(&sources, &classpath, release, &out),
+    }
 }
 
 /// The project's lines (`[flink] lines`, else the primary), read from connector.toml.
@@ -134,8 +146,30 @@ fn adding_lookup_stubs_the_client_methods_and_the_project_still_compiles() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
+    // A client never edited is rendered anew: the real in-memory lookups, no stubs.
+    let untouched = new_project(
+        &tmp.path().join("u").tap_dir(),
+        "acme",
+        &["--capabilities", "scan,sink"],
+    );
+    let out = run_in(&untouched, &["capability", "add", "lookup"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let client = read(&untouched.join(PKG).join("AcmeClient.java"));
+    assert!(
+        client.contains("public Collection<RowData> lookup("),
+        "{client}"
+    );
+    assert!(
+        !client.contains("Stub added by cargo-flink-connector"),
+        "{client}"
+    );
+    compiles(&untouched).unwrap();
+    support::assert_no_drift(&untouched, &[]);
+    // The team's own client (edited) gets marked stubs instead.
     let project = new_project(tmp.path(), "acme", &["--capabilities", "scan,sink"]);
     let client = project.join(PKG).join("AcmeClient.java");
+    let edited = read(&client).replacen("table = null;", "table = null; // ours", 1);
+    std::fs::write(&client, &edited).unwrap();
     let before = read(&client);
     let out = run_in(&project, &["-q", "capability", "add", "lookup"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -592,7 +626,7 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
     let caps = manifest_list(project, "capabilities");
     let lines = manifest_list(project, "lines");
     let types = [
-        "string", "int", "long", "boolean", "double", "duration", "memory", "list", "map",
+        "string", "int", "long", "boolean", "double", "duration", "memory", "list", "map", "enum",
     ];
     let defaults: BTreeMap<&str, &[&str]> = [
         ("string", &["x", "a b"][..]),
@@ -604,6 +638,7 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
         ("memory", &["64 mb", "100"][..]),
         ("list", &["a;b", "x"][..]),
         ("map", &["k:v"][..]),
+        ("enum", &["fast", "x"][..]),
     ]
     .into_iter()
     .collect();
@@ -630,6 +665,12 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
             let ty = rng.pick(&types);
             let key = sometimes_wrong(rng, absent, &fresh);
             let mut args = s(&["option", "add", key, "--type", ty]);
+            if ty == "enum" {
+                args.extend(s(&[
+                    "--values",
+                    rng.pick(&["fast,safe", "fast", "a-b,a_b"]),
+                ]));
+            }
             match rng.below(3) {
                 0 => args.extend(s(&["--default", rng.pick(defaults[ty])])),
                 1 => args.push("--required".into()),
@@ -641,6 +682,9 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
         4 if !key_refs.is_empty() => {
             let ty = rng.pick(&types);
             let mut args = s(&["option", "set", rng.pick(&key_refs), "--type", ty]);
+            if ty == "enum" || rng.below(8) == 0 {
+                args.extend(s(&["--values", rng.pick(&["fast,safe", "safe", "x,fast"])]));
+            }
             if rng.below(2) == 0 {
                 args.extend(s(&["--default", rng.pick(defaults[ty])]));
             }

@@ -221,6 +221,8 @@ pub struct Refresh {
     pub path: String,
     pub contents: Vec<u8>,
     pub removed: Vec<String>,
+    /// Members replaced, or added (a helper a replaced member now calls; any new member of a
+    /// file never edited).
     pub updated: Vec<String>,
     /// The 1-based lines on disk of the members removed or replaced.
     pub lines: Vec<std::ops::Range<usize>>,
@@ -662,6 +664,41 @@ fn refresh_owned(
             continue;
         };
         let will = java::members(&new_text);
+        // A file never edited at all is rendered anew, members the render adds included.
+        if disk == old_text && !new_text.is_empty() && new_text != old_text {
+            let texts = |c: &java::Class, text: &str| -> Vec<(String, String)> {
+                c.members
+                    .iter()
+                    .map(|m| (m.name.clone(), text[m.span.clone()].to_string()))
+                    .collect()
+            };
+            let before = texts(&was, &old_text);
+            let after = will
+                .as_ref()
+                .map(|c| texts(c, &new_text))
+                .unwrap_or_default();
+            let mut removed: Vec<String> = before
+                .iter()
+                .filter(|(n, _)| !after.iter().any(|(a, _)| a == n))
+                .map(|(n, _)| n.clone())
+                .collect();
+            // Added or rendered otherwise.
+            let mut updated: Vec<String> = after
+                .iter()
+                .filter(|m| !before.contains(m))
+                .map(|(n, _)| n.clone())
+                .collect();
+            dedup(&mut removed);
+            dedup(&mut updated);
+            out.push(Refresh {
+                path: old.path.clone(),
+                contents: new_text.into_bytes(),
+                removed,
+                updated,
+                lines: vec![1..disk.lines().count() + 2],
+            });
+            continue;
+        }
         let nth = |class: &java::Class, text: &str, name: &str, kind, n: usize| {
             class
                 .members

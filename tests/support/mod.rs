@@ -9,6 +9,7 @@
 
 pub mod corpus;
 pub mod factories;
+pub mod javac_server;
 pub mod minicluster;
 
 use std::collections::BTreeMap;
