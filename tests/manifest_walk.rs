@@ -712,11 +712,19 @@ fn random_manifest_walks_leave_compiling_projects_or_refuse() {
     let steps = env_number("MANIFEST_WALK_STEPS", 10);
     let seed = env_number("MANIFEST_WALK_SEED", 18) as u64;
     let mvn_samples = env_number("MANIFEST_WALK_MVN", 0);
+    // A wall-time budget: no sequence starts after it (the figures say how many ran).
+    let budget = std::time::Duration::from_secs(env_number("MANIFEST_WALK_SECONDS", 0) as u64);
+    let started = std::time::Instant::now();
+    let mut ran = 0;
     let (mut applied, mut refused, mut rejected, mut compiled, mut cached) = (0, 0, 0, 0, 0);
     let mut compiled_trees: std::collections::HashSet<u64> = Default::default();
     let mut ends: Vec<PathBuf> = Vec::new();
     let tmp = tempfile::tempdir().unwrap();
     for sequence in 0..sequences {
+        if !budget.is_zero() && started.elapsed() > budget {
+            break;
+        }
+        ran += 1;
         let preset = if sequence % 2 == 0 { "acme" } else { "redis" };
         let dir = tmp.path().join(format!("walk-{sequence}"));
         std::fs::create_dir_all(&dir).unwrap();
@@ -780,9 +788,16 @@ fn random_manifest_walks_leave_compiling_projects_or_refuse() {
             }
         }
         ends.push(project);
+        if std::env::var_os("MANIFEST_WALK_TRACE").is_some() {
+            eprintln!(
+                "after sequence {sequence}: {applied} applied ({compiled} compiled), {refused} refused, {rejected} rejected, {:.0} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     eprintln!(
-        "manifest walk: seed {seed}, {sequences} sequences x {steps} steps: {applied} applied ({compiled} compiled with javac, {cached} trees seen before), {refused} refused naming owned code, {rejected} rejected as invalid"
+        "manifest walk: seed {seed}, {ran} of {sequences} sequences x {steps} steps in {:.0} s: {applied} applied ({compiled} compiled with javac, {cached} trees seen before), {refused} refused naming owned code, {rejected} rejected as invalid",
+        started.elapsed().as_secs_f64()
     );
     for project in ends.iter().step_by(2).take(mvn_samples) {
         support::require_command("mvn").then_some(()).unwrap();
