@@ -690,12 +690,13 @@ fn refresh_owned(
                 .collect();
             dedup(&mut removed);
             dedup(&mut updated);
+            let whole_file = 1..disk.lines().count() + 2;
             out.push(Refresh {
                 path: old.path.clone(),
                 contents: new_text.into_bytes(),
                 removed,
                 updated,
-                lines: vec![1..disk.lines().count() + 2],
+                lines: vec![whole_file],
             });
             continue;
         }
