@@ -424,6 +424,25 @@ pub fn new_project(tmp: &Path, preset: &str, extra: &[&str]) -> PathBuf {
     tmp.join("project")
 }
 
+/// `option add scan.page-size --type int --default 500 --description "Rows per page"` in
+/// `project`: the option several tests add, then look for in the code, docs and jar.
+pub fn add_page_size_option(project: &Path) -> Output {
+    run_in(
+        project,
+        &[
+            "option",
+            "add",
+            "scan.page-size",
+            "--type",
+            "int",
+            "--default",
+            "500",
+            "--description",
+            "Rows per page",
+        ],
+    )
+}
+
 /// A file's text; a missing or unreadable file fails the test naming the path.
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
