@@ -166,9 +166,12 @@ pub enum OptionCommand {
 pub struct OptionSpec {
     /// Option key, e.g. `sink.batch-size`
     pub key: String,
-    /// string, int, long, boolean, double, duration, memory (`64 mb`), list (`a;b`) or map
+    /// string, int, long, boolean, double, duration, memory (`64 mb`), list (`a;b`), map or enum
     #[arg(long = "type", value_name = "TYPE", hide_possible_values = true, value_parser = Suggest(option_types))]
     pub type_: Option<String>,
+    /// An enum option's allowed values, e.g. `earliest-offset,latest` (a Java enum constant each)
+    #[arg(long, value_delimiter = ',', num_args = 1.., value_name = "V,V…")]
+    pub values: Option<Vec<String>>,
     /// Default value, in Flink's syntax for the type (`30 s` for durations)
     #[arg(long)]
     pub default: Option<String>,

@@ -108,20 +108,7 @@ fn lifecycle_keeps_owned_edits_merges_managed_edits_and_adds_options() {
         )
     });
 
-    let out = run_in(
-        &project,
-        &[
-            "option",
-            "add",
-            "scan.page-size",
-            "--type",
-            "int",
-            "--default",
-            "500",
-            "--description",
-            "Rows per page",
-        ],
-    );
+    let out = support::add_page_size_option(&project);
     assert!(out.status.success(), "{}", stderr(&out));
     let options = read(&project.join(OPTIONS_JAVA));
     assert!(

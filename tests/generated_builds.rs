@@ -311,18 +311,7 @@ fn package_builds_and_reports_the_jar() {
     }
     let (_tmp, project) = generate("acme", &["--flink", "2.2"]);
     // An option added with `option add` must reach the bytecode that inspection reads.
-    let out = run_in(
-        &project,
-        &[
-            "option",
-            "add",
-            "scan.page-size",
-            "--type",
-            "int",
-            "--default",
-            "500",
-        ],
-    );
+    let out = support::add_page_size_option(&project);
     assert!(out.status.success(), "{}", stderr(&out));
     let args = ["package", "--", "-DskipTests"];
     let _guard = heavy();

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use support::javac_server::JavacServer;
 use support::{files_under, new_project, read, run_in, stderr};
 
 const PKG: &str = "src/main/java/org/example/flink/connector/acme";
@@ -26,8 +27,14 @@ fn line_lib(line: &str) -> Option<(PathBuf, u8)> {
     support::flink_lib(version).map(|lib| (lib, release))
 }
 
-/// JUnit's API jars from the local Maven repository (the generated tests compile against them).
+/// JUnit's API jars from the local Maven repository (the generated tests compile against them);
+/// looked up once per test binary.
 fn junit_jars() -> Vec<PathBuf> {
+    static JARS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+    JARS.get_or_init(find_junit_jars).clone()
+}
+
+fn find_junit_jars() -> Vec<PathBuf> {
     let repo = PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".m2/repository");
     [
         "org/junit/jupiter/junit-jupiter-api",
@@ -116,12 +123,17 @@ fn javac_line(project: &Path, line: &str, lib: &Path, release: u8) -> Result<(),
     let extra: Vec<&Path> = junit.iter().map(PathBuf::as_path).collect();
     let out = project.join(format!("target/walk-classes-{line}"));
     let _ = std::fs::remove_dir_all(&out);
-    support::javac_sources(
-        &sources,
-        &support::lib_classpath(lib, &extra),
-        release,
-        &out,
-    )
+    let classpath = support::lib_classpath(lib, &extra);
+    // One warm javac for every compile of this test binary (a JVM per compile cost more than
+    // the compile); a `javac` process when it cannot start.
+    static SERVER: std::sync::Mutex<Option<Option<JavacServer>>> = std::sync::Mutex::new(None);
+    let mut server = SERVER.lock().unwrap_or_else(|e| e.into_inner());
+    let server =
+        server.get_or_insert_with(|| JavacServer::start(Path::new(env!("CARGO_TARGET_TMPDIR"))));
+    match server {
+        Some(server) => server.compile(&sources, &classpath, release, &out),
+        None => support::javac_sources(&sources, &classpath, release, &out),
+    }
 }
 
 /// The project's lines (`[flink] lines`, else the primary), read from connector.toml.
@@ -189,8 +201,30 @@ fn adding_lookup_stubs_the_client_methods_and_the_project_still_compiles() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
+    // A client never edited is rendered anew: the real in-memory lookups, no stubs.
+    let untouched = new_project(
+        &tmp.path().join("u").tap_dir(),
+        "acme",
+        &["--capabilities", "scan,sink"],
+    );
+    let out = run_in(&untouched, &["capability", "add", "lookup"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let client = read(&untouched.join(PKG).join("AcmeClient.java"));
+    assert!(
+        client.contains("public Collection<RowData> lookup("),
+        "{client}"
+    );
+    assert!(
+        !client.contains("Stub added by cargo-flink-connector"),
+        "{client}"
+    );
+    compiles(&untouched).unwrap();
+    support::assert_no_drift(&untouched, &[]);
+    // The team's own client (edited) gets marked stubs instead.
     let project = new_project(tmp.path(), "acme", &["--capabilities", "scan,sink"]);
     let client = project.join(PKG).join("AcmeClient.java");
+    let edited = read(&client).replacen("table = null;", "table = null; // ours", 1);
+    std::fs::write(&client, &edited).unwrap();
     let before = read(&client);
     let out = run_in(&project, &["-q", "capability", "add", "lookup"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -225,7 +259,7 @@ fn changes_that_break_owned_code_are_refused_naming_each_place() {
     };
     let untouched = snapshot(&project);
     // (command, what the named line must contain, what the reason says)
-    let cases: [(&[&str], &str, &str); 4] = [
+    let cases: [(&[&str], &str, &str); 3] = [
         (
             &[
                 "option",
@@ -256,11 +290,6 @@ fn changes_that_break_owned_code_are_refused_naming_each_place() {
             "AcmeOptions.NAMESPACE",
             "whose type changed from ConfigOption<String> to ConfigOption<Integer>",
         ),
-        (
-            &["capability", "remove", "scan"],
-            "AcmeSplit",
-            "uses AcmeSplit, which the manifest no longer generates",
-        ),
     ];
     for (args, on_line, why) in cases {
         let mut quiet = vec!["-q"];
@@ -279,13 +308,31 @@ fn changes_that_break_owned_code_are_refused_naming_each_place() {
         }
         assert!(snapshot(&project) == untouched, "{args:?} wrote something");
     }
-    // Every use is named: the scan methods of the client use AcmeSplit on several lines.
+    // Every use in code the team edited is named: here every scan method of the client (a
+    // comment added to each), which use AcmeSplit on several lines.
+    let client = project.join(PKG).join("AcmeClient.java");
+    let text = read(&client);
+    std::fs::write(
+        &client,
+        text.replace("AcmeSplit split)", "AcmeSplit split /* ours */)")
+            .replace(
+                "listSplits() throws IOException {",
+                "listSplits() throws IOException { // ours",
+            ),
+    )
+    .unwrap();
     let out = run_in(&project, &["capability", "remove", "scan"]);
-    let client_uses = read(&project.join(PKG).join("AcmeClient.java"))
+    let client_uses = read(&client)
         .lines()
         .filter(|l| l.contains("AcmeSplit"))
         .count();
-    assert_eq!(named_places(&project, &out).len(), client_uses);
+    assert_eq!(
+        named_places(&project, &out).len(),
+        client_uses,
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&client, text).unwrap();
     // The user says they will fix it: applied, with the block as a warning (even with -q).
     let out = run_in(
         &project,
@@ -316,11 +363,41 @@ fn a_renamed_identifier_names_the_test_ddl_and_a_retyped_int_keeps_its_default()
     };
     let manifest = project.join("connector.toml");
     let text = read(&manifest);
+    let rename = |from: &str, to: &str| {
+        let text = read(&manifest);
+        std::fs::write(
+            &manifest,
+            text.replace(
+                &format!("identifier = \"{from}\""),
+                &format!("identifier = \"{to}\""),
+            ),
+        )
+        .unwrap();
+    };
+    // The test DDL as generated (never edited) follows the identifier.
+    rename("acme", "acme-one");
+    let out = run_in(&project, &["generate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("AcmeConnectorTest.java: updated ddl"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(read(&project.join(TEST_JAVA)).contains("'connector' = 'acme-one'"));
+    compiles(&project).unwrap();
+    // Once the team edited the DDL helper, it is theirs: the stale identifier is named.
+    let test = project.join(TEST_JAVA);
     std::fs::write(
-        &manifest,
-        text.replace("identifier = \"acme\"", "identifier = \"acme-two\""),
+        &test,
+        read(&test).replace(
+            "'connector' = 'acme-one'",
+            "'connector' = 'acme' /* ours */",
+        ),
     )
     .unwrap();
+    std::fs::write(&manifest, &text).unwrap();
+    run_in(&project, &["generate"]);
+    rename("acme", "acme-two");
     let out = run_in(&project, &["generate"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let places = named_places(&project, &out);
@@ -329,7 +406,6 @@ fn a_renamed_identifier_names_the_test_ddl_and_a_retyped_int_keeps_its_default()
     assert!(places[0].2.contains("'connector' = '"), "{:?}", places[0]);
     assert!(stderr(&out).contains("the factory identifier is now 'acme-two'"));
     // Fixed by the user: generate goes through and the project compiles.
-    let test = project.join(TEST_JAVA);
     std::fs::write(
         &test,
         read(&test).replace("'connector' = 'acme'", "'connector' = 'acme-two'"),
@@ -605,7 +681,7 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
     let caps = manifest_list(project, "capabilities");
     let lines = manifest_list(project, "lines");
     let types = [
-        "string", "int", "long", "boolean", "double", "duration", "memory", "list", "map",
+        "string", "int", "long", "boolean", "double", "duration", "memory", "list", "map", "enum",
     ];
     let defaults: BTreeMap<&str, &[&str]> = [
         ("string", &["x", "a b"][..]),
@@ -617,6 +693,7 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
         ("memory", &["64 mb", "100"][..]),
         ("list", &["a;b", "x"][..]),
         ("map", &["k:v"][..]),
+        ("enum", &["fast", "x"][..]),
     ]
     .into_iter()
     .collect();
@@ -643,6 +720,12 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
             let ty = rng.pick(&types);
             let key = sometimes_wrong(rng, absent, &fresh);
             let mut args = s(&["option", "add", key, "--type", ty]);
+            if ty == "enum" {
+                args.extend(s(&[
+                    "--values",
+                    rng.pick(&["fast,safe", "fast", "a-b,a_b"]),
+                ]));
+            }
             match rng.below(3) {
                 0 => args.extend(s(&["--default", rng.pick(defaults[ty])])),
                 1 => args.push("--required".into()),
@@ -654,6 +737,9 @@ fn random_step(rng: &mut Rng, project: &Path) -> Vec<String> {
         4 if !key_refs.is_empty() => {
             let ty = rng.pick(&types);
             let mut args = s(&["option", "set", rng.pick(&key_refs), "--type", ty]);
+            if ty == "enum" || rng.below(8) == 0 {
+                args.extend(s(&["--values", rng.pick(&["fast,safe", "safe", "x,fast"])]));
+            }
             if rng.below(2) == 0 {
                 args.extend(s(&["--default", rng.pick(defaults[ty])]));
             }
@@ -681,11 +767,19 @@ fn random_manifest_walks_leave_compiling_projects_or_refuse() {
     let steps = env_number("MANIFEST_WALK_STEPS", 10);
     let seed = env_number("MANIFEST_WALK_SEED", 18) as u64;
     let mvn_samples = env_number("MANIFEST_WALK_MVN", 0);
+    // A wall-time budget: no sequence starts after it (the figures say how many ran).
+    let budget = std::time::Duration::from_secs(env_number("MANIFEST_WALK_SECONDS", 0) as u64);
+    let started = std::time::Instant::now();
+    let mut ran = 0;
     let (mut applied, mut refused, mut rejected, mut compiled, mut cached) = (0, 0, 0, 0, 0);
     let mut compiled_trees: std::collections::HashSet<u64> = Default::default();
     let mut ends: Vec<PathBuf> = Vec::new();
     let tmp = tempfile::tempdir().unwrap();
     for sequence in 0..sequences {
+        if !budget.is_zero() && started.elapsed() > budget {
+            break;
+        }
+        ran += 1;
         let preset = if sequence % 2 == 0 { "acme" } else { "redis" };
         let dir = tmp.path().join(format!("walk-{sequence}"));
         std::fs::create_dir_all(&dir).unwrap();
@@ -749,9 +843,16 @@ fn random_manifest_walks_leave_compiling_projects_or_refuse() {
             }
         }
         ends.push(project);
+        if std::env::var_os("MANIFEST_WALK_TRACE").is_some() {
+            eprintln!(
+                "after sequence {sequence}: {applied} applied ({compiled} compiled), {refused} refused, {rejected} rejected, {:.0} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     eprintln!(
-        "manifest walk: seed {seed}, {sequences} sequences x {steps} steps: {applied} applied ({compiled} compiled with javac, {cached} trees seen before), {refused} refused naming owned code, {rejected} rejected as invalid"
+        "manifest walk: seed {seed}, {ran} of {sequences} sequences x {steps} steps in {:.0} s: {applied} applied ({compiled} compiled with javac, {cached} trees seen before), {refused} refused naming owned code, {rejected} rejected as invalid",
+        started.elapsed().as_secs_f64()
     );
     for project in ends.iter().step_by(2).take(mvn_samples) {
         support::require_command("mvn").then_some(()).unwrap();
@@ -1029,5 +1130,459 @@ fn memory_list_and_map_options_become_flinks_own_types_and_compile() {
     support::assert_no_drift(&project, &[]);
     if ready().is_some() {
         compiles(&project).unwrap();
+    }
+}
+
+/// Runs a Table API program on Flink `line`'s real jars with the project's main classes (and its
+/// services file) on the class path: for each value, a table of the 'acme' connector with
+/// `'scan.startup-mode' = value` is read. One output line per value: `OK` or Flink's causes.
+fn enum_probe(project: &Path, line: &str, values: &[&str], work: &Path) -> Option<Vec<String>> {
+    let (lib, release) = line_lib(line)?;
+    let classes = work.join(format!("classes-{line}"));
+    let mut sources = support::java_sources(&project.join("src/main/java"));
+    let per_line = project.join(format!("src/main/java-flink-{line}"));
+    if per_line.is_dir() {
+        sources.extend(support::java_sources(&per_line));
+    }
+    support::javac_sources(
+        &sources,
+        &support::lib_classpath(&lib, &[]),
+        release,
+        &classes,
+    )
+    .unwrap();
+    let services = "META-INF/services/org.apache.flink.table.factories.Factory";
+    std::fs::create_dir_all(classes.join("META-INF/services")).unwrap();
+    std::fs::copy(
+        project.join("src/main/resources").join(services),
+        classes.join(services),
+    )
+    .unwrap();
+    let source = r#"import org.apache.flink.table.api.*;
+public class EnumProbe {
+    public static void main(String[] args) throws Exception {
+        TableEnvironment t = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+        int i = 0;
+        for (String value : args) {
+            String table = "t" + i++;
+            t.executeSql("CREATE TABLE " + table + " (id INT, name STRING, amount BIGINT) WITH ("
+                    + "'connector'='acme', 'namespace'='n', 'scan.startup-mode'='" + value + "')");
+            try {
+                t.executeSql("SELECT * FROM " + table).collect().close();
+                System.out.println("OK");
+            } catch (Exception e) {
+                StringBuilder causes = new StringBuilder("FAILED");
+                for (Throwable c = e; c != null; c = c.getCause()) causes.append(" | ").append(c.getMessage());
+                System.out.println(causes.toString().replace('\n', ' '));
+            }
+        }
+    }
+}
+"#;
+    let probe = work.join(format!("probe-{line}"));
+    std::fs::create_dir_all(&probe).unwrap();
+    std::fs::write(probe.join("EnumProbe.java"), source).unwrap();
+    support::javac_sources(
+        &[probe.join("EnumProbe.java")],
+        &support::lib_classpath(&lib, &[]),
+        11,
+        &probe,
+    )
+    .unwrap();
+    let _heavy = support::heavy();
+    let out = std::process::Command::new("java")
+        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+        .arg(support::lib_classpath(&lib, &[&probe, &classes]))
+        .arg("EnumProbe")
+        .args(values)
+        .output()
+        .unwrap();
+    let lines: Vec<String> = support::stdout(&out)
+        .lines()
+        .filter(|l| *l == "OK" || l.starts_with("FAILED"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), values.len(), "{}", stderr(&out));
+    Some(lines)
+}
+
+#[test]
+fn an_enum_option_is_a_java_enum_that_flink_itself_validates() {
+    if ready().is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &["--flink", "1.20,2.2"]);
+    let add = run_in(
+        &project,
+        &[
+            "option",
+            "add",
+            "scan.startup-mode",
+            "--type",
+            "enum",
+            "--values",
+            "earliest-offset,latest",
+            "--default",
+            "latest",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let toml = read(&project.join("connector.toml"));
+    assert!(
+        toml.contains("values = [\"earliest-offset\", \"latest\"]")
+            && toml.contains("type = \"enum\""),
+        "{toml}"
+    );
+    compiles(&project).unwrap();
+    for line in ["1.20", "2.2"] {
+        let Some(results) = enum_probe(
+            &project,
+            line,
+            &[
+                "latest",
+                "earliest-offset",
+                "LATEST",
+                "newest",
+                "earliest_offset",
+            ],
+            tmp.path(),
+        ) else {
+            return;
+        };
+        // Inside the set (Flink ignores case): the table is read.
+        assert_eq!(results[..3], ["OK", "OK", "OK"], "{line}: {results:?}");
+        // Outside: Flink's own message, naming the key and the allowed values.
+        for (value, result) in ["newest", "earliest_offset"].iter().zip(&results[3..]) {
+            assert!(
+                result.contains(&format!(
+                    "Could not parse value '{value}' for key 'scan.startup-mode'"
+                )) && result.contains("Expected one of: [")
+                    && result.contains("[earliest-offset, latest]"),
+                "{line} {value}: {result}"
+            );
+        }
+    }
+}
+
+#[test]
+fn retyping_to_and_from_enum_keeps_the_default_or_says_why_and_removed_values_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = new_project(tmp.path(), "acme", &[]);
+    let ok = |args: &[&str]| {
+        let out = run_in(&project, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    };
+    ok(&[
+        "option",
+        "add",
+        "mode",
+        "--type",
+        "string",
+        "--default",
+        "fast",
+    ]);
+    ok(&[
+        "option",
+        "set",
+        "mode",
+        "--type",
+        "enum",
+        "--values",
+        "fast,safe",
+    ]);
+    let toml = read(&project.join("connector.toml"));
+    assert!(
+        toml.contains("default = \"fast\"") && toml.contains("values = [\"fast\", \"safe\"]"),
+        "{toml}"
+    );
+    let options = read(&project.join(PKG).join("AcmeOptions.java"));
+    assert!(options.contains(".defaultValue(Mode.FAST)"), "{options}");
+    let before = snapshot(&project);
+    let refused = |args: &[&str], code: i32, why: &str| {
+        let out = run_in(&project, args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(why), "{args:?}: {}", stderr(&out));
+        assert_eq!(snapshot(&project), before, "{args:?} changed the project");
+        out
+    };
+    // The default is no longer a value, or no longer parses as the new type: refused with why.
+    let out = refused(
+        &["option", "set", "mode", "--values", "safe,careful"],
+        2,
+        "option 'mode' cannot become enum (safe, careful): its default 'fast' is not one of the values safe, careful",
+    );
+    assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
+    refused(
+        &["option", "set", "mode", "--type", "int"],
+        2,
+        "cannot become int: its default 'fast' is not an int",
+    );
+    // Bad values: one line each.
+    for (values, why) in [
+        ("1st,2nd", "must start with a letter"),
+        ("fast,FAST", "the same to Flink"),
+    ] {
+        let out = refused(&["option", "set", "mode", "--values", values], 2, why);
+        assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
+    }
+    // Owned code that uses a value: removing it is named with file:line.
+    let client = project.join(PKG).join("AcmeClient.java");
+    let text = read(&client);
+    let at = text.rfind('}').unwrap();
+    let used = format!(
+        "{}    static final Object MODE = AcmeOptions.Mode.SAFE;\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    std::fs::write(&client, &used).unwrap();
+    let line = used.lines().position(|l| l.contains("Mode.SAFE")).unwrap() + 1;
+    let before = snapshot(&project);
+    let out = run_in(
+        &project,
+        &["option", "set", "mode", "--values", "fast,careful"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "AcmeClient.java:{line}: uses Mode.SAFE, which the manifest no longer generates"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&project), before);
+    // Back to a string: the default stays, and the owned use of the enum is named.
+    let out = run_in(&project, &["option", "set", "mode", "--type", "string"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("AcmeClient.java:{line}: uses AcmeOptions.Mode,")),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&client, &text).unwrap();
+    ok(&["option", "set", "mode", "--type", "string"]);
+    let toml = read(&project.join("connector.toml"));
+    assert!(
+        toml.contains("default = \"fast\"") && !toml.contains("values"),
+        "{toml}"
+    );
+    if let Some((lib, release)) = ready() {
+        javac_line(&project, "1.20", &lib, release).unwrap();
+    }
+}
+
+/// The capabilities a fresh blank project has (read from its connector.toml, not a fixed list).
+fn capabilities(project: &Path) -> Vec<String> {
+    let doc: toml_edit::DocumentMut = read(&project.join("connector.toml")).parse().unwrap();
+    doc["connector"]["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn removing_a_capability_removes_the_untouched_owned_code_it_generated() {
+    let Some((lib, release)) = ready() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = |name: &str| {
+        let d = tmp.path().join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    };
+    let first = new_project(&dir("probe"), "acme", &[]);
+    let all = capabilities(&first);
+    assert!(all.len() >= 3, "{all:?}");
+    for cap in &all {
+        let project = new_project(&dir(cap), "acme", &[]);
+        let owned_before: Vec<(String, String)> =
+            [format!("{PKG}/AcmeClient.java"), TEST_JAVA.to_string()]
+                .into_iter()
+                .map(|p| {
+                    let text = read(&project.join(&p));
+                    (p, text)
+                })
+                .collect();
+        let out = run_in(&project, &["capability", "remove", cap]);
+        assert!(out.status.success(), "{cap}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("(generated, never edited: they follow the manifest)"),
+            "{cap}: {}",
+            stderr(&out)
+        );
+        // The owned files shrank (their capability's members went), and the rest compiles.
+        let changed = owned_before
+            .iter()
+            .filter(|(p, text)| read(&project.join(p)).len() < text.len())
+            .count();
+        assert!(changed >= 1, "{cap}: no owned file changed");
+        javac_line(&project, "1.20", &lib, release)
+            .unwrap_or_else(|e| panic!("{cap} removed: {e}"));
+        support::assert_no_drift(&project, &[]);
+    }
+}
+
+#[test]
+fn removing_scan_refuses_only_owned_code_the_team_edited() {
+    let Some((_tmp, project)) = fresh_blank() else {
+        return;
+    };
+    // The team edited listSplits: it is theirs now, and it uses AcmeSplit.
+    let client = project.join(PKG).join("AcmeClient.java");
+    let text = read(&client);
+    let edited = text.replacen(
+        "for (int i = 0; i < SPLITS; i++) {",
+        "for (int i = 0; i < SPLITS; i++) { // our own bucketing",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&client, &edited).unwrap();
+    let (start, end) = {
+        let lines: Vec<&str> = edited.lines().collect();
+        let start = lines
+            .iter()
+            .position(|l| l.contains("listSplits()"))
+            .unwrap()
+            + 1;
+        let end = start + lines[start..].iter().position(|l| *l == "    }").unwrap() + 1;
+        (start, end)
+    };
+    let before = snapshot(&project);
+    let out = run_in(&project, &["capability", "remove", "scan"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let places = named_places(&project, &out);
+    assert!(!places.is_empty(), "{}", stderr(&out));
+    // Only the edited method is named (the untouched scan members would be removed).
+    for (file, line, text) in &places {
+        assert!(file.ends_with("AcmeClient.java"), "{file}:{line}");
+        assert!(
+            (start..=end).contains(line),
+            "{line} outside {start}..{end}: {text}"
+        );
+        assert!(text.contains("AcmeSplit"), "{text}");
+    }
+    assert_eq!(snapshot(&project), before, "a refusal writes nothing");
+}
+
+/// The refusal block of a command: its `file:line: why` lines, in order.
+fn refusal_block(out: &Output) -> Vec<String> {
+    stderr(out)
+        .lines()
+        .filter(|l| l.starts_with("  src/"))
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn hand_edits_of_connector_toml_are_reviewed_like_their_commands() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Two identical projects: one changed by command, one by hand then `generate`.
+    let by_command = new_project(&tmp.path().join("a").tap_dir(), "acme", &[]);
+    let by_hand = new_project(&tmp.path().join("b").tap_dir(), "acme", &[]);
+    let manifest = by_hand.join("connector.toml");
+    let original = read(&manifest);
+    let edit_by_hand = |from: &str, to: &str| {
+        assert!(original.contains(from), "{from}");
+        std::fs::write(&manifest, original.replacen(from, to, 1)).unwrap();
+    };
+    let cases: [(&[&str], &str, &str); 2] = [
+        (
+            &[
+                "option",
+                "add",
+                "hostname",
+                "--type",
+                "string",
+                "--required",
+            ],
+            "[[options]]",
+            "[[options]]\nkey = \"hostname\"\ntype = \"string\"\nrequired = true\n\n[[options]]",
+        ),
+        (
+            &[
+                "option",
+                "set",
+                "namespace",
+                "--type",
+                "int",
+                "--default",
+                "1",
+            ],
+            "type = \"string\"\ndefault = \"default\"",
+            "type = \"int\"\ndefault = 1",
+        ),
+    ];
+    for (command, from, to) in cases {
+        let before = snapshot(&by_command);
+        let out = run_in(&by_command, command);
+        assert_eq!(out.status.code(), Some(1), "{command:?}: {}", stderr(&out));
+        let expected = refusal_block(&out);
+        assert!(!expected.is_empty(), "{command:?}: {}", stderr(&out));
+        assert_eq!(snapshot(&by_command), before);
+
+        edit_by_hand(from, to);
+        let hand_before = snapshot(&by_hand);
+        let out = run_in(&by_hand, &["generate"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{command:?} by hand: {}",
+            stderr(&out)
+        );
+        assert_eq!(refusal_block(&out), expected, "{command:?} by hand");
+        assert!(stderr(&out).contains("--allow-broken"), "{}", stderr(&out));
+        assert_eq!(
+            snapshot(&by_hand),
+            hand_before,
+            "a refused generate writes nothing"
+        );
+        // --allow-broken applies it, with the same block as a warning; `--check` then passes.
+        let out = run_in(&by_hand, &["-q", "generate", "--allow-broken"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("applied anyway: --allow-broken"),
+            "{}",
+            stderr(&out)
+        );
+        for place in &expected {
+            assert!(
+                stderr(&out).contains(place.as_str()),
+                "{place}: {}",
+                stderr(&out)
+            );
+        }
+        // Back to the manifest as it was, for the next case (a retype back is a retype too).
+        std::fs::write(&manifest, &original).unwrap();
+        let out = run_in(&by_hand, &["generate", "--allow-broken"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    // A required option by hand, named at the test's DDL line.
+    edit_by_hand(
+        "[[options]]",
+        "[[options]]\nkey = \"hostname\"\ntype = \"string\"\nrequired = true\n\n[[options]]",
+    );
+    let out = run_in(&by_hand, &["generate"]);
+    let places = named_places(&by_hand, &out);
+    assert_eq!(places.len(), 1, "{}", stderr(&out));
+    assert_eq!(places[0].0, TEST_JAVA);
+    assert!(
+        places[0].2.contains("'connector' = 'acme'"),
+        "{:?}",
+        places[0]
+    );
+}
+
+trait TapDir {
+    fn tap_dir(self) -> Self;
+}
+
+impl TapDir for PathBuf {
+    /// The directory, created.
+    fn tap_dir(self) -> Self {
+        std::fs::create_dir_all(&self).unwrap();
+        self
     }
 }

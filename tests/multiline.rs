@@ -1057,20 +1057,7 @@ fn the_docs_in_apaches_layout_follow_the_manifest() {
     let project = new_project(tmp.path(), "acme", &["--flink", "1.20"]);
     let page_path = "docs/content/docs/connectors/table/acme.md";
     let data_path = "docs/data/acme.yml";
-    let out = run_in(
-        &project,
-        &[
-            "option",
-            "add",
-            "scan.page-size",
-            "--type",
-            "int",
-            "--default",
-            "500",
-            "--description",
-            "Rows per page",
-        ],
-    );
+    let out = support::add_page_size_option(&project);
     assert!(out.status.success(), "{}", stderr(&out));
     let page = read(&project.join(page_path));
     assert!(page.starts_with("---\n# Managed:"), "{page}");

@@ -10,8 +10,8 @@ use cargo_flink_connector::manifest::edit::{LocalManifest, OptionEdit};
 use cargo_flink_connector::manifest::Manifest;
 use libfuzzer_sys::fuzz_target;
 
-const TYPES: [&str; 7] = [
-    "string", "int", "long", "boolean", "double", "duration", "x",
+const TYPES: [&str; 8] = [
+    "string", "int", "long", "boolean", "double", "duration", "enum", "x",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -46,6 +46,7 @@ fuzz_target!(|data: &[u8]| {
         required: (pick & 32 != 0).then_some(pick & 64 != 0),
         sensitive: (pick & 128 != 0).then_some(true),
         description: (pick & 1 != 0).then(|| word(7).to_string()),
+        values: (pick & 2 != 0).then(|| vec![word(pick as usize / 5).to_string()]),
     };
     let _ = match pick % 4 {
         0 => local.add_option(&edit).map(drop),

@@ -262,8 +262,26 @@ pub fn update(
         }
     }
     let recorded = reconcile::recorded_java(root)?;
-    let previous = local.previous_manifest();
-    let review = symbols::review(Some(root), &files, &recorded, &manifest, previous.as_ref());
+    // The manifest as last rendered (the render record's copy): what the owned code was last
+    // reviewed against, also when connector.toml was edited by hand since.
+    let last_text = project::recorded(root, MANIFEST_FILE)?;
+    let previous = last_text
+        .as_deref()
+        .and_then(|t| std::str::from_utf8(t).ok())
+        .and_then(|t| Manifest::parse(&root.join(MANIFEST_FILE), t).ok())
+        .or_else(|| local.previous_manifest());
+    // The owned files as the last render made them: untouched members follow this render.
+    let last_render = last_text
+        .and_then(|text| render_manifest_bytes(root, &text, templates).ok())
+        .unwrap_or_default();
+    let review = symbols::review_with_last_render(
+        Some(root),
+        &files,
+        &recorded,
+        &manifest,
+        previous.as_ref(),
+        &last_render,
+    );
     if review.breaks() && !allow_broken {
         eprintln!("{}", symbols::report(&review.problems));
         return Err(Error::Failed(format!(
@@ -276,10 +294,12 @@ pub fn update(
     })?;
     let text = local.text().into_bytes();
     let mut ops: Vec<Op> = changes.iter().filter_map(Change::op).collect();
-    ops.extend(review.completions.iter().map(|c| Op::Write {
-        path: c.path.clone(),
-        contents: c.contents.clone(),
-    }));
+    ops.extend(
+        review
+            .owned_writes()
+            .into_iter()
+            .map(|(path, contents)| Op::Write { path, contents }),
+    );
     // The record follows the files it describes; the manifest goes last, so a journal is
     // always validated against the manifest it replaces as well as the new one.
     ops.extend(reconcile::record_ops(root, &text, &files)?);
@@ -306,6 +326,20 @@ pub fn update(
         if c.action == Action::Conflict {
             conflicts.push(c.path.clone());
         }
+    }
+    for r in &review.refreshed {
+        let mut what = Vec::new();
+        if !r.removed.is_empty() {
+            what.push(format!("removed {}", r.removed.join(", ")));
+        }
+        if !r.updated.is_empty() {
+            what.push(format!("updated {}", r.updated.join(", ")));
+        }
+        ui::status(format_args!(
+            "{}: {} (generated, never edited: they follow the manifest)",
+            r.path,
+            what.join("; ")
+        ));
     }
     for c in &review.completions {
         ui::warn(format_args!(

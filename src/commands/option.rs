@@ -36,6 +36,7 @@ fn edit_of(spec: &OptionSpec) -> OptionEdit {
         key: spec.key.clone(),
         type_: spec.type_.clone(),
         default: spec.default.clone(),
+        values: spec.values.clone(),
         required: spec.required,
         sensitive: spec.sensitive,
         description: spec.description.clone(),

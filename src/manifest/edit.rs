@@ -15,6 +15,8 @@ pub struct OptionEdit {
     pub key: String,
     pub type_: Option<String>,
     pub default: Option<String>,
+    /// An enum option's allowed values.
+    pub values: Option<Vec<String>>,
     pub required: Option<bool>,
     pub sensitive: Option<bool>,
     pub description: Option<String>,
@@ -148,9 +150,10 @@ impl LocalManifest {
                 super::OptionType::NAMES
             ))
         })?;
-        let def = OptionDef::new(
+        let def = OptionDef::with_values(
             &edit.key,
             ty,
+            edit.values.as_deref().unwrap_or_default(),
             edit.default.clone(),
             edit.required.unwrap_or(false),
             edit.sensitive.unwrap_or(false),
@@ -179,17 +182,12 @@ impl LocalManifest {
             Some(d) => Some(d.clone()),
             None => field_text(table, "default"),
         };
-        // A new type keeps the default when it still parses; never drop it silently.
-        if let (Some(new_type), None, Some(old)) = (&edit.type_, &edit.default, &default) {
-            if let Some(t) = super::OptionType::parse(new_type) {
-                if let Err(why) = t.java_default(old) {
-                    return Err(Error::usage(format!(
-                        "option '{}' cannot become {new_type}: its {why}; pass a default of the new type with --default",
-                        edit.key
-                    )));
-                }
-            }
-        }
+        // A type other than enum has no values; an enum keeps its values unless new ones are given.
+        let values = match (&edit.values, ty.as_str()) {
+            (Some(v), _) => v.clone(),
+            (None, "enum") => field_list(table, "values"),
+            (None, _) => Vec::new(),
+        };
         let flag = |new: Option<bool>, k: &str| {
             new.unwrap_or_else(|| table.get(k).and_then(Item::as_bool).unwrap_or(false))
         };
@@ -197,18 +195,39 @@ impl LocalManifest {
             .description
             .clone()
             .or_else(|| field_text(table, "description"));
-        let def = OptionDef::new(
+        let kept_default = edit.default.is_none() && default.is_some();
+        let def = OptionDef::with_values(
             &edit.key,
             &ty,
+            &values,
             default,
             flag(edit.required, "required"),
             flag(edit.sensitive, "sensitive"),
             description.as_deref().unwrap_or(""),
         )
-        .map_err(Error::usage)?;
+        .map_err(|why| {
+            // A new type or new values keep the default when it still parses; never drop it
+            // silently.
+            let retyped = edit.type_.is_some() || edit.values.is_some();
+            match why.strip_prefix(&format!("option '{}': default", edit.key)) {
+                Some(rest) if kept_default && retyped => Error::usage(format!(
+                    "option '{}' cannot become {}: its default{rest}; pass a default that fits with --default",
+                    edit.key,
+                    describe(&ty, &values),
+                )),
+                _ => Error::usage(why),
+            }
+        })?;
         // Touch only the fields that changed, so comments and order stay as the user left them.
         let fresh = option_table(&def);
-        for k in ["type", "default", "required", "sensitive", "description"] {
+        for k in [
+            "type",
+            "values",
+            "default",
+            "required",
+            "sensitive",
+            "description",
+        ] {
             match fresh.get(k) {
                 Some(item) if field_text(table, k) != field_text(&fresh, k) => {
                     table[k] = item.clone()
@@ -313,6 +332,28 @@ fn field_text(table: &Table, key: &str) -> Option<String> {
         Some(text) => text.to_string(),
         None => value.clone().decorated("", "").to_string(),
     })
+}
+
+/// A string array field of a table (`values = ["a", "b"]`); empty when absent or not strings.
+fn field_list(table: &Table, key: &str) -> Vec<String> {
+    table
+        .get(key)
+        .and_then(Item::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `long`, or `enum (a, b)`: what an option is retyped to, in an error.
+fn describe(ty: &str, values: &[String]) -> String {
+    if values.is_empty() {
+        ty.to_string()
+    } else {
+        format!("{ty} ({})", values.join(", "))
+    }
 }
 
 /// The closest of `candidates` to `wrong`, if close enough to be a typo (edit distance ≤ 1/3 of

@@ -244,6 +244,9 @@ pub struct RawOption {
     #[serde(rename = "type")]
     ty: String,
     default: Option<options::DefaultValue>,
+    /// An enum option's allowed values.
+    #[serde(default)]
+    values: Vec<String>,
     #[serde(default)]
     required: bool,
     #[serde(default)]
@@ -309,9 +312,10 @@ fn validate_options(
     for spanned in raw {
         let span = spanned.span();
         let o = spanned.into_inner();
-        let def = OptionDef::new(
+        let def = OptionDef::with_values(
             &o.key,
             &o.ty,
+            &o.values,
             o.default.map(|d| d.as_text()),
             o.required,
             o.sensitive,
@@ -624,8 +628,17 @@ pub fn option_table(o: &OptionDef) -> toml_edit::Table {
             | OptionType::Duration
             | OptionType::Memory
             | OptionType::List
-            | OptionType::Map => value(d),
+            | OptionType::Map
+            | OptionType::Enum => value(d),
         };
+    }
+    if !o.values.is_empty() {
+        t["values"] = value(
+            o.values
+                .iter()
+                .map(|v| v.value.as_str())
+                .collect::<toml_edit::Array>(),
+        );
     }
     if o.required {
         t["required"] = value(true);

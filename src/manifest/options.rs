@@ -18,11 +18,14 @@ pub enum OptionType {
     List,
     /// A map of strings: `k1:v1,k2:v2` (no default: Java 8 has no map literal).
     Map,
+    /// One of a fixed set of values (`values = [...]`), rendered as a Java enum that Flink's
+    /// `enumType` validates; see [`EnumValue`].
+    Enum,
 }
 
 impl OptionType {
     pub const NAMES: &'static str =
-        "string, int, long, boolean, double, duration, memory, list, map";
+        "string, int, long, boolean, double, duration, memory, list, map, enum";
 
     pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
@@ -35,6 +38,7 @@ impl OptionType {
             "memory" => Self::Memory,
             "list" => Self::List,
             "map" => Self::Map,
+            "enum" => Self::Enum,
             _ => return None,
         })
     }
@@ -50,6 +54,7 @@ impl OptionType {
             Self::Memory => "memory",
             Self::List => "list",
             Self::Map => "map",
+            Self::Enum => "enum",
         }
     }
 
@@ -65,6 +70,8 @@ impl OptionType {
             Self::Memory => "org.apache.flink.configuration.MemorySize",
             Self::List => "java.util.List<String>",
             Self::Map => "java.util.Map<String, String>",
+            // The generated enum's name depends on the key: see `OptionDef::java_type`.
+            Self::Enum => "Enum",
         }
     }
 
@@ -80,6 +87,7 @@ impl OptionType {
             Self::Memory => "memoryType",
             Self::List => "stringType().asList",
             Self::Map => "mapType",
+            Self::Enum => "enumType",
         }
     }
 
@@ -147,6 +155,8 @@ impl OptionType {
                     "default '{value}': a map option cannot have a default; let each table set it"
                 ))
             }
+            // Only an option knows its values: `OptionDef::java_default`.
+            Self::Enum => return Err(format!("default '{value}' needs the enum's values")),
         })
     }
 }
@@ -222,6 +232,49 @@ impl DefaultValue {
     }
 }
 
+/// One allowed value of an enum option: the text tables write and the Java constant it maps to.
+/// The rule: a letter, then letters, digits, `-` or `_`; the constant is the value in upper case
+/// with `-` as `_` (`earliest-offset` → `EARLIEST_OFFSET`). The generated enum's `toString()`
+/// returns the value, which is what Flink's `enumType` compares (ignoring case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    pub value: String,
+    pub constant: String,
+}
+
+impl EnumValue {
+    pub fn new(value: &str) -> Result<Self, String> {
+        let mut chars = value.chars();
+        let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(format!(
+                "enum value '{value}' must start with a letter and hold only letters, digits, '-' and '_' (it becomes a Java constant: 'earliest-offset' → EARLIEST_OFFSET)"
+            ));
+        }
+        Ok(EnumValue {
+            value: value.to_string(),
+            constant: value.to_ascii_uppercase().replace('-', "_"),
+        })
+    }
+}
+
+/// Names a nested enum must not take: the Options class uses them unqualified.
+const RESERVED_ENUM_NAMES: &[&str] = &[
+    "String",
+    "Integer",
+    "Long",
+    "Boolean",
+    "Double",
+    "Object",
+    "Enum",
+    "Override",
+    "Duration",
+    "ConfigOption",
+    "ConfigOptions",
+    "PublicEvolving",
+];
+
 /// A validated option.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptionDef {
@@ -232,6 +285,8 @@ pub struct OptionDef {
     pub required: bool,
     pub sensitive: bool,
     pub description: String,
+    /// The allowed values of an enum option (empty for every other type).
+    pub values: Vec<EnumValue>,
 }
 
 impl OptionDef {
@@ -239,6 +294,19 @@ impl OptionDef {
     pub fn new(
         key: &str,
         ty: &str,
+        default: Option<String>,
+        required: bool,
+        sensitive: bool,
+        description: &str,
+    ) -> Result<Self, String> {
+        Self::with_values(key, ty, &[], default, required, sensitive, description)
+    }
+
+    /// [`Self::new`] with the allowed values of an enum option.
+    pub fn with_values(
+        key: &str,
+        ty: &str,
+        values: &[String],
         default: Option<String>,
         required: bool,
         sensitive: bool,
@@ -260,6 +328,16 @@ impl OptionDef {
                 OptionType::NAMES
             )
         })?;
+        let values = enum_values(key, ty, values)?;
+        let def = OptionDef {
+            key: key.to_string(),
+            ty,
+            default: None,
+            required,
+            sensitive,
+            description: description.to_string(),
+            values,
+        };
         if let Some(d) = &default {
             // Before the default is parsed: a parse error would echo the secret.
             if sensitive {
@@ -267,7 +345,7 @@ impl OptionDef {
                     "option '{key}' is sensitive, so it cannot have a default: a default would be compiled into the jar and shown in README.md and diffs; let each table set it"
                 ));
             }
-            ty.java_default(d)
+            def.java_default(d)
                 .map_err(|e| format!("option '{key}': {e}"))?;
             if required {
                 return Err(format!(
@@ -275,19 +353,101 @@ impl OptionDef {
                 ));
             }
         }
-        Ok(OptionDef {
-            key: key.to_string(),
-            ty,
-            default,
-            required,
-            sensitive,
-            description: description.to_string(),
-        })
+        Ok(OptionDef { default, ..def })
     }
 
     pub fn constant(&self) -> String {
         option_constant(&self.key)
     }
+
+    /// The name of the generated nested enum of an enum option: the key in UpperCamelCase
+    /// (`scan.startup-mode` → `ScanStartupMode`), as Flink's own connectors name theirs.
+    pub fn enum_class(&self) -> String {
+        enum_class(&self.key)
+    }
+
+    /// The Java type of the option's value (`ConfigOption<T>`).
+    pub fn java_type(&self) -> String {
+        match self.ty {
+            OptionType::Enum => self.enum_class(),
+            ty => ty.java_type().to_string(),
+        }
+    }
+
+    /// What goes between the parentheses of the type method (`enumType(Mode.class)`).
+    pub fn type_args(&self) -> String {
+        match self.ty {
+            OptionType::Enum => format!("{}.class", self.enum_class()),
+            _ => String::new(),
+        }
+    }
+
+    /// Checks a default and returns it as a Java expression (an enum default must be one of
+    /// the values, written as in `values`).
+    pub fn java_default(&self, value: &str) -> Result<String, String> {
+        if self.ty != OptionType::Enum {
+            return self.ty.java_default(value);
+        }
+        match self.values.iter().find(|v| v.value == value.trim()) {
+            Some(v) => Ok(format!("{}.{}", self.enum_class(), v.constant)),
+            None => Err(format!(
+                "default '{value}' is not one of the values {}",
+                self.values
+                    .iter()
+                    .map(|v| v.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+}
+
+fn enum_class(key: &str) -> String {
+    key.split(['.', '-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Validates the values of an enum option (none for other types).
+fn enum_values(key: &str, ty: OptionType, values: &[String]) -> Result<Vec<EnumValue>, String> {
+    if ty != OptionType::Enum {
+        if !values.is_empty() {
+            return Err(format!(
+                "option '{key}': only an enum option has values (its type is {})",
+                ty.name()
+            ));
+        }
+        return Ok(Vec::new());
+    }
+    if values.is_empty() {
+        return Err(format!(
+            "option '{key}': an enum option needs its allowed values (--values a,b,c; `values = [\"a\", \"b\"]` in connector.toml)"
+        ));
+    }
+    let class = enum_class(key);
+    if RESERVED_ENUM_NAMES.contains(&class.as_str()) || class.ends_with("Options") {
+        return Err(format!(
+            "option '{key}': its enum would be named {class}, which the generated Options class already uses; choose another key"
+        ));
+    }
+    let mut out: Vec<EnumValue> = Vec::with_capacity(values.len());
+    for v in values {
+        let value = EnumValue::new(v.trim()).map_err(|e| format!("option '{key}': {e}"))?;
+        if let Some(other) = out.iter().find(|o| o.constant == value.constant) {
+            return Err(format!(
+                "option '{key}': enum values '{}' and '{}' are the same to Flink (both {}; Flink ignores case)",
+                other.value, value.value, value.constant
+            ));
+        }
+        out.push(value);
+    }
+    Ok(out)
 }
 
 /// Keys that Flink itself defines for every connector; the generated factory declares them.
@@ -340,6 +500,56 @@ mod tests {
             r#""a", "b""#
         );
         assert!(OptionType::Map.java_default("k:v").is_err());
+    }
+
+    #[test]
+    fn enum_values_map_to_java_constants_and_defaults_must_be_values() {
+        let values: Vec<String> = ["earliest-offset", "latest", "group_offsets"]
+            .map(String::from)
+            .to_vec();
+        let def = OptionDef::with_values(
+            "scan.startup-mode",
+            "enum",
+            &values,
+            Some("latest".into()),
+            false,
+            false,
+            "",
+        )
+        .unwrap();
+        assert_eq!(def.enum_class(), "ScanStartupMode");
+        assert_eq!(def.java_type(), "ScanStartupMode");
+        assert_eq!(def.type_args(), "ScanStartupMode.class");
+        let constants: Vec<&str> = def.values.iter().map(|v| v.constant.as_str()).collect();
+        assert_eq!(constants, ["EARLIEST_OFFSET", "LATEST", "GROUP_OFFSETS"]);
+        assert_eq!(
+            def.java_default("latest").unwrap(),
+            "ScanStartupMode.LATEST"
+        );
+        let err = def.java_default("newest").unwrap_err();
+        assert!(
+            err.contains("not one of the values earliest-offset, latest"),
+            "{err}"
+        );
+        let refuse = |values: &[&str]| {
+            let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            OptionDef::with_values("mode", "enum", &values, None, false, false, "").unwrap_err()
+        };
+        assert!(refuse(&[]).contains("needs its allowed values"));
+        assert!(refuse(&["1st"]).contains("must start with a letter"));
+        assert!(refuse(&["a b"]).contains("only letters, digits"));
+        assert!(refuse(&["a-b", "A_B"]).contains("the same to Flink"));
+        let values = vec!["a".to_string()];
+        assert!(
+            OptionDef::with_values("mode", "string", &values, None, false, false, "")
+                .unwrap_err()
+                .contains("only an enum option has values")
+        );
+        assert!(
+            OptionDef::with_values("duration", "enum", &values, None, false, false, "")
+                .unwrap_err()
+                .contains("already uses")
+        );
     }
 
     #[test]

@@ -18,8 +18,33 @@ pub fn declared(files: &[(String, Vec<u8>)]) -> BTreeMap<String, String> {
             continue;
         };
         out.insert(class.to_string(), "class".to_string());
+        // The nested enum being read (an enum option's values), as its constants are used:
+        // `Mode.FAST` (also as `Options.Mode.FAST`).
+        let mut nested: Option<String> = None;
         for line in String::from_utf8_lossy(contents).lines() {
-            let Some(rest) = line.trim_start().strip_prefix("public static final ") else {
+            let trimmed = line.trim_start();
+            if let Some(name) = trimmed
+                .strip_prefix("public enum ")
+                .and_then(|r| r.split_whitespace().next())
+            {
+                out.insert(format!("{class}.{name}"), "enum".to_string());
+                nested = Some(name.to_string());
+                continue;
+            }
+            if let Some(name) = &nested {
+                let constant: String = trimmed
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                if !constant.is_empty() && trimmed[constant.len()..].starts_with(['(', ',', ';']) {
+                    out.insert(format!("{name}.{constant}"), format!("{class}.{name}"));
+                }
+                if trimmed.ends_with(';') {
+                    nested = None;
+                }
+                continue;
+            }
+            let Some(rest) = trimmed.strip_prefix("public static final ") else {
                 continue;
             };
             let declaration = rest.split(['=', ';']).next().unwrap_or("").trim();
@@ -184,6 +209,41 @@ pub struct Completion {
 pub struct Review {
     pub problems: Vec<Problem>,
     pub completions: Vec<Completion>,
+    /// Owned files whose untouched generated members follow the render (removed or updated).
+    pub refreshed: Vec<Refresh>,
+}
+
+/// An owned file whose members the team never edited follow a render: a member the last render
+/// generated that this one does not is removed, one it generates differently is replaced. A
+/// member counts as untouched when its text is still exactly what the last render made.
+#[derive(Debug, Clone)]
+pub struct Refresh {
+    pub path: String,
+    pub contents: Vec<u8>,
+    pub removed: Vec<String>,
+    /// Members replaced, or added (a helper a replaced member now calls; any new member of a
+    /// file never edited).
+    pub updated: Vec<String>,
+    /// The 1-based lines on disk of the members removed or replaced.
+    pub lines: Vec<std::ops::Range<usize>>,
+}
+
+impl Review {
+    /// The owned files to write: refreshed and/or completed, one entry per path (completion last).
+    pub fn owned_writes(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = self
+            .refreshed
+            .iter()
+            .filter(|r| !self.completions.iter().any(|c| c.path == r.path))
+            .map(|r| (r.path.clone(), r.contents.clone()))
+            .collect();
+        out.extend(
+            self.completions
+                .iter()
+                .map(|c| (c.path.clone(), c.contents.clone())),
+        );
+        out
+    }
 }
 
 impl Review {
@@ -220,6 +280,23 @@ pub fn review(
     manifest: &crate::manifest::Manifest,
     previous: Option<&crate::manifest::Manifest>,
 ) -> Review {
+    review_with_last_render(root, files, recorded, manifest, previous, &[])
+}
+
+/// [`review`], where `last_render` is the full render of the manifest as last rendered (its
+/// owned files as the tool made them): owned members still exactly so follow this render
+/// ([`Refresh`]) before the rest of the review looks at the owned code.
+pub fn review_with_last_render(
+    root: Option<&Path>,
+    files: &[RenderedFile],
+    recorded: &[(String, Vec<u8>)],
+    manifest: &crate::manifest::Manifest,
+    previous: Option<&crate::manifest::Manifest>,
+    last_render: &[RenderedFile],
+) -> Review {
+    let refreshed = root
+        .map(|root| refresh_owned(root, files, last_render))
+        .unwrap_or_default();
     let before = declared(recorded);
     let old_identifier = identifier(recorded);
     let managed: Vec<(String, Vec<u8>)> = files
@@ -240,6 +317,24 @@ pub fn review(
         .collect();
     problems.extend(undeclared_constants(&owned, &after));
     problems.extend(stale_test_ddl(&owned, manifest, old_identifier.as_deref()));
+    // Lines of untouched members that follow the render are not the team's to change.
+    problems.retain(|p| {
+        !refreshed
+            .iter()
+            .any(|r| r.path == p.file && r.lines.iter().any(|l| l.contains(&p.line)))
+    });
+    let owned_after: Vec<(String, String)> = owned
+        .iter()
+        .map(
+            |(path, text)| match refreshed.iter().find(|r| r.path == *path) {
+                Some(r) => (
+                    path.clone(),
+                    String::from_utf8_lossy(&r.contents).into_owned(),
+                ),
+                None => (path.clone(), text.clone()),
+            },
+        )
+        .collect();
     // What the last render already left behind (the previous manifest; for `generate`, whose
     // previous manifest is gone, the current one's required options).
     if !recorded.is_empty() {
@@ -255,7 +350,7 @@ pub fn review(
         .collect::<Vec<_>>()
         .join("\n");
     let completions = root
-        .map(|root| complete_owned(root, files, &managed_text))
+        .map(|root| complete_owned(root, files, &managed_text, &owned_after))
         .unwrap_or_default();
     // Stable: of two reasons for one line, the first found (removed/retyped) is the one kept.
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -263,6 +358,7 @@ pub fn review(
     Review {
         problems,
         completions,
+        refreshed,
     }
 }
 
@@ -459,12 +555,23 @@ pub fn identifier(files: &[(String, Vec<u8>)]) -> Option<String> {
 /// Owned files on disk that lack members their fresh render declares and the managed code calls
 /// (a capability added after the file was created): methods become marked stubs that throw,
 /// nested classes are copied as rendered, and the imports they need are added.
-fn complete_owned(root: &Path, files: &[RenderedFile], managed_text: &str) -> Vec<Completion> {
+fn complete_owned(
+    root: &Path,
+    files: &[RenderedFile],
+    managed_text: &str,
+    owned: &[(String, String)],
+) -> Vec<Completion> {
     let mut out = Vec::new();
     for f in files.iter().filter(|f| {
         f.kind == FileKind::Owned && f.path.starts_with("src/main/") && f.path.ends_with(".java")
     }) {
-        let Ok(disk) = std::fs::read_to_string(root.join(&f.path)) else {
+        // On disk, as refreshed by this render.
+        let Some(disk) = owned
+            .iter()
+            .find(|(p, _)| *p == f.path)
+            .map(|(_, t)| t.clone())
+            .filter(|_| root.join(&f.path).is_file())
+        else {
             continue;
         };
         let fresh = String::from_utf8_lossy(&f.contents);
@@ -528,6 +635,189 @@ fn complete_owned(root: &Path, files: &[RenderedFile], managed_text: &str) -> Ve
         });
     }
     out
+}
+
+/// Owned Java files on disk whose untouched members (still exactly as `last_render` made them)
+/// differ from this render's: removed when this render lacks them, replaced when it renders them
+/// otherwise. Imports the last render added that nothing uses any more go with them. Members the
+/// team edited stay; the review names their uses of removed symbols.
+fn refresh_owned(
+    root: &Path,
+    files: &[RenderedFile],
+    last_render: &[RenderedFile],
+) -> Vec<Refresh> {
+    let mut out = Vec::new();
+    for old in last_render
+        .iter()
+        .filter(|f| f.kind == FileKind::Owned && f.path.ends_with(".java"))
+    {
+        let Ok(disk) = std::fs::read_to_string(root.join(&old.path)) else {
+            continue;
+        };
+        let old_text = String::from_utf8_lossy(&old.contents);
+        let new_text = files
+            .iter()
+            .find(|f| f.path == old.path && f.kind == FileKind::Owned)
+            .map(|f| String::from_utf8_lossy(&f.contents).into_owned())
+            .unwrap_or_default();
+        let (Some(have), Some(was)) = (java::members(&disk), java::members(&old_text)) else {
+            continue;
+        };
+        let will = java::members(&new_text);
+        // A file never edited at all is rendered anew, members the render adds included.
+        if disk == old_text && !new_text.is_empty() && new_text != old_text {
+            let texts = |c: &java::Class, text: &str| -> Vec<(String, String)> {
+                c.members
+                    .iter()
+                    .map(|m| (m.name.clone(), text[m.span.clone()].to_string()))
+                    .collect()
+            };
+            let before = texts(&was, &old_text);
+            let after = will
+                .as_ref()
+                .map(|c| texts(c, &new_text))
+                .unwrap_or_default();
+            let mut removed: Vec<String> = before
+                .iter()
+                .filter(|(n, _)| !after.iter().any(|(a, _)| a == n))
+                .map(|(n, _)| n.clone())
+                .collect();
+            // Added or rendered otherwise.
+            let mut updated: Vec<String> = after
+                .iter()
+                .filter(|m| !before.contains(m))
+                .map(|(n, _)| n.clone())
+                .collect();
+            dedup(&mut removed);
+            dedup(&mut updated);
+            let whole_file = 1..disk.lines().count() + 2;
+            out.push(Refresh {
+                path: old.path.clone(),
+                contents: new_text.into_bytes(),
+                removed,
+                updated,
+                lines: vec![whole_file],
+            });
+            continue;
+        }
+        let nth = |class: &java::Class, text: &str, name: &str, kind, n: usize| {
+            class
+                .members
+                .iter()
+                .filter(|m| m.name == name && m.kind == kind)
+                .nth(n)
+                .map(|m| text[m.span.clone()].to_string())
+        };
+        // Edits from the end, so earlier spans stay valid.
+        let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        let (mut removed, mut updated) = (Vec::new(), Vec::new());
+        for m in &have.members {
+            let text = &disk[m.span.clone()];
+            // Which of the last render's members of this name it is, if untouched.
+            let Some(n) = was
+                .members
+                .iter()
+                .filter(|w| w.name == m.name && w.kind == m.kind)
+                .position(|w| old_text[w.span.clone()] == *text)
+            else {
+                continue;
+            };
+            let fresh = will
+                .as_ref()
+                .and_then(|c| nth(c, &new_text, &m.name, m.kind, n));
+            match fresh {
+                None => {
+                    edits.push((m.span.clone(), String::new()));
+                    removed.push(m.name.clone());
+                }
+                Some(f) if f != text => {
+                    edits.push((m.span.clone(), f));
+                    updated.push(m.name.clone());
+                }
+                Some(_) => {}
+            }
+        }
+        if edits.is_empty() {
+            continue;
+        }
+        // Members new in this render that a replaced member calls (a helper it now uses).
+        let replaced: String = edits.iter().map(|(_, t)| t.as_str()).collect();
+        let mut added_text = String::new();
+        if let Some(will) = &will {
+            for m in &will.members {
+                let known = |c: &java::Class| c.members.iter().any(|x| x.name == m.name);
+                if !known(&have) && !known(&was) && first_word(&replaced, &m.name).is_some() {
+                    added_text.push_str(&new_text[m.span.clone()]);
+                    updated.push(m.name.clone());
+                }
+            }
+        }
+        if !added_text.is_empty() {
+            edits.push((have.close..have.close, added_text));
+        }
+        let replaced: String = edits.iter().map(|(_, t)| t.as_str()).collect();
+        let line_of = |at: usize| disk[..at].matches('\n').count() + 1;
+        let lines = edits
+            .iter()
+            .map(|(span, _)| line_of(span.start)..line_of(span.end) + 1)
+            .collect();
+        let mut text = disk.clone();
+        for (span, with) in edits.into_iter().rev() {
+            text.replace_range(span, &with);
+        }
+        // Imports the last render made, that this one does not and nothing uses any more.
+        let body_at = text.find('{').unwrap_or(text.len());
+        let unused: Vec<String> = old_text
+            .lines()
+            .filter(|l| l.starts_with("import ") && !new_text.lines().any(|n| n == *l))
+            .filter(|l| {
+                let simple = l.trim_end_matches(';').rsplit('.').next().unwrap_or("");
+                first_word(&text[body_at..], simple).is_none()
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        for line in unused {
+            if let Some(at) = text.find(&line) {
+                text.replace_range(at..at + line.len(), "");
+                // A group of imports that is now empty leaves no second blank line.
+                if text[..at].ends_with("\n\n") && text[at..].starts_with('\n') {
+                    text.remove(at);
+                }
+            }
+        }
+        // Imports this render has that the replaced or added members need.
+        let needed: String = new_text
+            .lines()
+            .filter(|l| l.starts_with("import ") && !text.lines().any(|t| t == *l))
+            .filter(|l| {
+                let simple = l.trim_end_matches(';').rsplit('.').next().unwrap_or("");
+                first_word(&replaced, simple).is_some()
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        if !needed.is_empty() {
+            let at = text
+                .rfind("\nimport ")
+                .and_then(|i| text[i + 1..].find('\n').map(|n| i + n + 2))
+                .unwrap_or(0);
+            text.insert_str(at, &needed);
+        }
+        dedup(&mut removed);
+        dedup(&mut updated);
+        out.push(Refresh {
+            path: old.path.clone(),
+            contents: text.into_bytes(),
+            removed,
+            updated,
+            lines,
+        });
+    }
+    out
+}
+
+fn dedup(names: &mut Vec<String>) {
+    let mut seen = std::collections::BTreeSet::new();
+    names.retain(|n| seen.insert(n.clone()));
 }
 
 /// A method of a fresh render as a stub: its Javadoc and signature, a body that throws.

@@ -52,11 +52,15 @@ pub fn build(m: &Manifest, extras: &Extras) -> Value {
                 "key": o.key,
                 "constant": o.constant(),
                 "type": o.ty.name(),
-                "java_type": o.ty.java_type(),
+                "java_type": o.java_type(),
                 "type_method": o.ty.type_method(),
+                "type_args": o.type_args(),
                 "default_method": o.ty.default_method(),
                 "has_default": o.default.is_some(),
-                "default_java": o.default.as_ref().map(|d| o.ty.java_default(d).expect("validated default")),
+                "default_java": o.default.as_ref().map(|d| o.java_default(d).expect("validated default")),
+                // An enum option's generated nested enum (empty for other types).
+                "enum_class": (!o.values.is_empty()).then(|| o.enum_class()),
+                "enum_values": o.values.iter().map(|v| json!({"value": v.value, "constant": v.constant})).collect::<Vec<_>>(),
                 // Sensitive options have no default (the manifest refuses one), so nothing to redact.
                 "default_display": o.default.clone().unwrap_or_default(),
                 "required": o.required,

@@ -9,6 +9,7 @@
 
 pub mod corpus;
 pub mod factories;
+pub mod javac_server;
 pub mod minicluster;
 
 use std::collections::BTreeMap;
@@ -421,6 +422,25 @@ pub fn new_project(tmp: &Path, preset: &str, extra: &[&str]) -> PathBuf {
     let out = run_in(tmp, &args);
     assert!(out.status.success(), "new {args:?}: {}", stderr(&out));
     tmp.join("project")
+}
+
+/// `option add scan.page-size --type int --default 500 --description "Rows per page"` in
+/// `project`: the option several tests add, then look for in the code, docs and jar.
+pub fn add_page_size_option(project: &Path) -> Output {
+    run_in(
+        project,
+        &[
+            "option",
+            "add",
+            "scan.page-size",
+            "--type",
+            "int",
+            "--default",
+            "500",
+            "--description",
+            "Rows per page",
+        ],
+    )
 }
 
 /// A file's text; a missing or unreadable file fails the test naming the path.
