@@ -10,6 +10,7 @@ use crate::check::context::JarContext;
 use crate::check::finding::{examples, Findings, Rule, Severity};
 use crate::classfile::bytecode::{instructions, op};
 use crate::classfile::{element_class, ClassFile, Constant};
+use crate::flink::classloading::PROVIDED_OUTSIDE_FLINK;
 use crate::jar::services::binary_to_internal;
 
 pub static FACTORY_DEPENDENCY_MISSING: Rule = Rule {
@@ -17,7 +18,7 @@ pub static FACTORY_DEPENDENCY_MISSING: Rule = Rule {
     family: "F2",
     severity: Severity::Error,
     needs_class_files: true,
-    summary: "A listed factory references org.apache.flink classes that neither the jar nor the target's Flink provides (a thin connector jar without its base module): it cannot load on its own",
+    summary: "A listed factory's load path needs classes that neither the jar nor the target's Flink provides (a thin connector jar without its base module or client library): it cannot load on its own",
     why: "Flink discovers factories with ServiceLoader in the user class loader, which sees only the jar and Flink's lib/. A class the factory links against that is in neither fails with NoClassDefFoundError, and Flink skips the factory: \"Could not find any factory for identifier\". Thin connector modules leave their base module and client library to Maven; their flink-sql-connector-* uber jar bundles them.",
     hint: "upload the connector's flink-sql-connector-* uber jar, or shade the missing dependency into the jar (or add its jar beside it)",
 };
@@ -47,14 +48,22 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
                 let Some(name) = element_class(&name) else {
                     continue;
                 };
-                // Only Flink's namespace (base modules): the built-in index knows no other library
-                // lib/ ships, and both modes must agree. Packages Flink owns are
-                // missing-flink-class's, relocated libraries bundled-flink-shaded's.
-                let unavailable = name.starts_with("org/apache/flink/")
-                    && !name.starts_with("org/apache/flink/shaded/")
-                    && !ctx.jar.contains(&format!("{name}.class"))
-                    && !runtime.has_class(name)
-                    && !runtime.owns_package(name);
+                // Flink's namespace (base modules) is judged class by class against the
+                // runtime; packages Flink owns are missing-flink-class's, relocated libraries
+                // bundled-flink-shaded's. Other libraries (kudu-client, pulsar-client) by the
+                // prefixes some line's lib/ or the JDK provides: the built-in index knows only
+                // Flink's classes, and both modes must agree.
+                let in_jar = ctx.jar.contains(&format!("{name}.class"));
+                let unavailable = if name.starts_with("org/apache/flink/") {
+                    !name.starts_with("org/apache/flink/shaded/")
+                        && !in_jar
+                        && !runtime.has_class(name)
+                        && !runtime.owns_package(name)
+                } else {
+                    !in_jar
+                        && name.contains('/')
+                        && !PROVIDED_OUTSIDE_FLINK.iter().any(|p| name.starts_with(p))
+                };
                 if unavailable {
                     missing.insert(name.to_string());
                 }
