@@ -474,3 +474,91 @@ fn proof_thin_jars_cannot_load_their_factories_alone() {
         }
     }
 }
+
+/// Catalog-only table factories (issue 22 item 2): Fluss lists only its FlinkCatalogFactory;
+/// FlinkTableFactory ('fluss') is returned by FlinkCatalog#getFactory. The audit says so in a
+/// note on every release (0.7.0 under com.alibaba was an error, 0.9.1 silent), and a real load
+/// proves both halves on the line's lib/: discovery of 'connector' = 'fluss' outside the catalog
+/// fails, and the catalog created from the jar returns exactly the factory the note names.
+#[test]
+fn proof_catalog_only_factories_are_reached_through_their_catalog() {
+    if !support::require_command("mvn") {
+        return;
+    }
+    let lines: BTreeMap<String, String> = support::corpus::list().into_iter().collect();
+    let coordinate = "com.alibaba.fluss:fluss-flink-1.20:0.7.0";
+    let line = &lines[coordinate];
+    let jar = support::corpus::fetch(coordinate).unwrap();
+    let report = run(std::slice::from_ref(&jar), &options(line, false)).unwrap();
+    let notes: Vec<_> = report.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "services-missing-factory")
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].severity, Severity::Note, "{notes:?}");
+    let factory = notes[0]
+        .location
+        .trim_end_matches(".class")
+        .replace('/', ".");
+    let catalog = "com.alibaba.fluss.flink.catalog.FlinkCatalog";
+    assert!(
+        notes[0]
+            .message
+            .contains(&format!("the catalog {catalog} returns it")),
+        "{}",
+        notes[0].message
+    );
+    // The same layout one release later is judged the same (never an error).
+    let later = "org.apache.fluss:fluss-flink-1.20:0.9.1-incubating";
+    let report = run(
+        &[support::corpus::fetch(later).unwrap()],
+        &options(&lines[later], false),
+    )
+    .unwrap();
+    assert!(
+        !report.files[0]
+            .findings
+            .iter()
+            .any(|f| f.rule == "services-missing-factory" && f.severity == Severity::Error),
+        "{later}"
+    );
+
+    let version = provisioned_patch(line);
+    let Some(lib) = support::flink_lib(&version) else {
+        return;
+    };
+    if !support::require("javac (JDK 17)", support::has_command("javac")) {
+        return;
+    }
+    let probe = tempfile::tempdir().unwrap();
+    let source =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proof/CatalogFactoryProbe.java");
+    support::javac_sources(
+        &[source],
+        &support::lib_classpath(&lib, &[]),
+        11,
+        probe.path(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // The catalog is created, not opened: the loopback address is never contacted.
+    let out = Command::new("java")
+        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+        .arg(support::lib_classpath(&lib, &[probe.path()]))
+        .arg("CatalogFactoryProbe")
+        .arg(&jar)
+        .args(["fluss", "bootstrap.servers=127.0.0.1:9123"])
+        .output()
+        .expect("run java");
+    let stdout = support::stdout(&out);
+    eprintln!("{coordinate} [{version}]: {stdout}");
+    assert!(
+        stdout.contains("DISCOVERY FAILED Could not find any factory for identifier 'fluss'"),
+        "{stdout}{}",
+        support::stderr(&out)
+    );
+    assert!(
+        stdout.contains(&format!("CATALOG {catalog} GETFACTORY {factory}\n")),
+        "{stdout}"
+    );
+}
