@@ -562,3 +562,114 @@ fn proof_catalog_only_factories_are_reached_through_their_catalog() {
         "{stdout}"
     );
 }
+
+/// TRUE findings (jars.toml [expected]): the missing-flink-member errors of the lakehouse jars
+/// built for a line (Paimon 1.2.0 for 1.17 calling 1.19's `fromData`, Paimon for 2.0 calling
+/// 2.1's `getVariant`/`keyOnlyDeletes`, Fluss 0.8 for 2.1 calling `getAttemptNumber`, gone in 2.x).
+/// For each occurrence, `javap -c` (the JDK's reader, not this tool's) shows the jar's class
+/// naming the member, and MemberProbe.java, run on the line's real lib/, finds no such member in
+/// the owner or its super types: the call site throws NoSuchMethodError when it runs.
+#[test]
+fn proof_missing_flink_members_resolve_nowhere() {
+    if !support::require_command("mvn") || !support::require_command("javap") {
+        return;
+    }
+    let lines: BTreeMap<String, String> = support::corpus::list().into_iter().collect();
+    let proven: Vec<String> = expected_findings()
+        .into_keys()
+        .filter(|(_, rule)| rule == "missing-flink-member")
+        .map(|(coordinate, _)| coordinate)
+        .collect();
+    assert!(proven.len() >= 4, "{proven:?}");
+    let mut compiled: BTreeMap<String, tempfile::TempDir> = BTreeMap::new();
+    for coordinate in &proven {
+        let line = &lines[coordinate];
+        let jar = support::corpus::fetch(coordinate).unwrap();
+        let report = run(std::slice::from_ref(&jar), &options(line, false)).unwrap();
+        let details: Vec<String> = report.files[0]
+            .findings
+            .iter()
+            .filter(|f| f.rule == "missing-flink-member" && f.severity == Severity::Error)
+            .flat_map(|f| {
+                if f.occurrences.is_empty() {
+                    vec![f.message.clone()]
+                } else {
+                    f.occurrences.iter().map(|o| o.detail.clone()).collect()
+                }
+            })
+            .collect();
+        assert!(!details.is_empty(), "{coordinate}");
+        let version = provisioned_patch(line);
+        let Some(lib) = support::flink_lib(&version) else {
+            return;
+        };
+        if !compiled.contains_key(&version) {
+            let dir = tempfile::tempdir().unwrap();
+            let source =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proof/MemberProbe.java");
+            support::javac_sources(
+                &[source],
+                &support::lib_classpath(&lib, &[]),
+                11,
+                dir.path(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            compiled.insert(version.clone(), dir);
+        }
+        let mut specs = Vec::new();
+        for detail in &details {
+            // "a.B, c.D and 1 more uses method o.w.Ner$In.name(A, B[]) which flink-X does not have…"
+            let user = detail.split([',', ' ']).next().unwrap();
+            let (kind, rest) = ["method", "field"]
+                .iter()
+                .find_map(|k| {
+                    detail
+                        .split_once(&format!(" uses {k} "))
+                        .map(|(_, rest)| (*k, rest))
+                })
+                .unwrap_or_else(|| panic!("{coordinate}: unparsed {detail}"));
+            let member = rest.split([' ', '(']).next().unwrap();
+            let (owner, name) = member.rsplit_once('.').unwrap();
+            let params = if kind == "field" {
+                "-".to_string()
+            } else {
+                rest.split_once('(')
+                    .and_then(|(_, p)| p.split_once(')'))
+                    .unwrap()
+                    .0
+                    .replace(' ', "")
+            };
+            let javap = Command::new("javap")
+                .args(["-c", "-p", "-cp"])
+                .arg(&jar)
+                .arg(user)
+                .output()
+                .expect("run javap");
+            let code = support::stdout(&javap);
+            let reference = format!("{}.{name}:", owner.replace('.', "/"));
+            assert!(
+                code.contains(&reference),
+                "{coordinate}: javap {user} names no {reference}"
+            );
+            specs.push(format!("{owner}#{name}#{params}"));
+        }
+        let out = Command::new("java")
+            .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+            .arg(support::lib_classpath(&lib, &[compiled[&version].path()]))
+            .arg("MemberProbe")
+            .args(&specs)
+            .output()
+            .expect("run java");
+        let verdicts = support::stdout(&out);
+        eprintln!("{coordinate} [{version}]:\n{verdicts}");
+        assert_eq!(
+            verdicts
+                .lines()
+                .filter(|l| l.starts_with("ABSENT "))
+                .count(),
+            specs.len(),
+            "{coordinate}: {verdicts}{}",
+            support::stderr(&out)
+        );
+    }
+}
