@@ -52,26 +52,6 @@ fn check_in_repo(args: &[&str], paths: &[&Path], repo: &Path) -> Output {
         .unwrap()
 }
 
-/// A local repository of this test file's own holding `artifacts` (`G:A:V`) and the artifacts
-/// they bring, fetched with the user's Maven (its settings and mirrors); `None` without Maven.
-fn repo_with(artifacts: &[&str]) -> Option<std::path::PathBuf> {
-    if !support::require_command("mvn") {
-        return None;
-    }
-    let repo = support::cache_dir().join("test-m2-jars");
-    for artifact in artifacts {
-        let out = Command::new("mvn")
-            .args(["-B", "-q", "dependency:get", "-Dtransitive=true"])
-            .arg(format!("-Dartifact={artifact}"))
-            .arg(format!("-Dmaven.repo.local={}", repo.display()))
-            .current_dir(support::cache_dir())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", support::tail(&out, 20));
-    }
-    Some(repo)
-}
-
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -323,7 +303,7 @@ fn an_aggregator_is_expanded_into_its_modules_which_inherit_its_shade_plugin() {
     )
     .unwrap();
     // Judged from jedis' jar and those it brings (its packages, commons-pool2's, gson's, …).
-    let Some(repo) = repo_with(&["redis.clients:jedis:5.0.0"]) else {
+    let Some(repo) = support::corpus::maven_repo_with(&["redis.clients:jedis:5.0.0"]) else {
         return;
     };
     let report = json(&check_in_repo(
@@ -437,7 +417,9 @@ fn scala_suffixes_and_the_planner_count_only_where_they_ship() {
         ),
     ];
     // scala-xml's own packages are relocated; the scala-library it brings is not.
-    let Some(repo) = repo_with(&["org.scala-lang.modules:scala-xml_2.13:2.1.0"]) else {
+    let Some(repo) =
+        support::corpus::maven_repo_with(&["org.scala-lang.modules:scala-xml_2.13:2.1.0"])
+    else {
         return;
     };
     for (planner, scala, expected) in cases {

@@ -52,7 +52,8 @@ fn key(report: &FileReport) -> Vec<(&'static str, Severity, String)> {
         .iter()
         .map(|f| {
             let at = if UPGRADE_RISKS.contains(&f.rule) {
-                format!("{}: {}", f.location, f.message)
+                let details: Vec<&str> = f.occurrences.iter().map(|o| o.detail.as_str()).collect();
+                format!("{}: {} {details:?}", f.location, f.message)
             } else {
                 f.location.clone()
             };
@@ -162,15 +163,24 @@ fn shipped_jars_have_no_false_errors_fresh_or_provisioned() {
                 .find(|f| Path::new(&f.path) == path.as_path())
                 .unwrap();
             let mut rules_here = std::collections::BTreeSet::new();
-            for f in fresh_file
+            // A grouped finding (internal-flink-api) has one use per occurrence.
+            let uses = fresh_file
                 .findings
                 .iter()
                 .filter(|f| UPGRADE_RISKS.contains(&f.rule))
-            {
-                rules_here.insert(f.rule);
+                .flat_map(|f| {
+                    let texts: Vec<&str> = if f.occurrences.is_empty() {
+                        vec![f.message.as_str()]
+                    } else {
+                        f.occurrences.iter().map(|o| o.detail.as_str()).collect()
+                    };
+                    texts.into_iter().map(move |text| (f.rule, text))
+                });
+            for (rule, message) in uses {
+                rules_here.insert(rule);
                 // "@Internal class org.x.Y used by …" / "org.apache.flink.shaded.guava31 (…"
-                let head = f.message.split(" used by ").next().unwrap_or_default();
-                let api = if f.rule == "flink-shaded-reference" {
+                let head = message.split(" used by ").next().unwrap_or_default();
+                let api = if rule == "flink-shaded-reference" {
                     head.split(" (").next().unwrap_or(head)
                 } else if head.ends_with(" of a public class,") {
                     // "@Internal method org.x.Y.m(…) of a public class,"
