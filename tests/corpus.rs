@@ -345,6 +345,17 @@ fn proof_jdbc_3_3_0_1_20_cannot_create_a_jdbc_catalog() {
     );
 }
 
+/// tests/fixtures/proof/`file`, compiled against `lib` into a fresh directory.
+fn compile_probe(lib: &Path, file: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/proof")
+        .join(file);
+    support::javac_sources(&[source], &support::lib_classpath(lib, &[]), 11, dir.path())
+        .unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
 /// Runs tests/fixtures/proof/FactoryAlone.java on `version`'s lib/ with `jar` alone in Flink's
 /// user class loader (as `ADD JAR`/`-j` load it): `OK class id` or `FAILED class cause` per
 /// factory class. The probe is compiled once per line into `compiled`.
@@ -357,17 +368,10 @@ fn factories_alone(
     let lib = support::flink_lib(version)?;
     support::require("javac (JDK 17)", support::has_command("javac")).then_some(())?;
     if !compiled.contains_key(version) {
-        let dir = tempfile::tempdir().unwrap();
-        let source =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proof/FactoryAlone.java");
-        support::javac_sources(
-            &[source],
-            &support::lib_classpath(&lib, &[]),
-            11,
-            dir.path(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        compiled.insert(version.to_string(), dir);
+        compiled.insert(
+            version.to_string(),
+            compile_probe(&lib, "FactoryAlone.java"),
+        );
     }
     let probe = compiled[version].path();
     let out = Command::new("java")
@@ -541,16 +545,7 @@ fn proof_catalog_only_factories_are_reached_through_their_catalog() {
     if !support::require("javac (JDK 17)", support::has_command("javac")) {
         return;
     }
-    let probe = tempfile::tempdir().unwrap();
-    let source =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proof/CatalogFactoryProbe.java");
-    support::javac_sources(
-        &[source],
-        &support::lib_classpath(&lib, &[]),
-        11,
-        probe.path(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let probe = compile_probe(&lib, "CatalogFactoryProbe.java");
     // The catalog is created, not opened: the loopback address is never contacted.
     let out = Command::new("java")
         .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
@@ -614,17 +609,7 @@ fn proof_missing_flink_members_resolve_nowhere() {
             return;
         };
         if !compiled.contains_key(&version) {
-            let dir = tempfile::tempdir().unwrap();
-            let source =
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proof/MemberProbe.java");
-            support::javac_sources(
-                &[source],
-                &support::lib_classpath(&lib, &[]),
-                11,
-                dir.path(),
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-            compiled.insert(version.clone(), dir);
+            compiled.insert(version.clone(), compile_probe(&lib, "MemberProbe.java"));
         }
         let mut specs = Vec::new();
         for detail in &details {
