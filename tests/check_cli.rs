@@ -284,7 +284,21 @@ fn a_project_directory_checks_its_pom_and_built_jars() {
 </project>"#).unwrap();
     std::fs::create_dir(root.join("target")).unwrap();
     broken_jar(&root.join("target"));
-    let out = check(&["--target", "flink-2.2", "--format", "json"], &[root]);
+    // Relocation is judged from the bundled jars: scala-xml's (and jedis') in a local repository.
+    let Some(repo) =
+        support::corpus::maven_repo_with(&["org.scala-lang.modules:scala-xml_2.13:2.1.0"])
+    else {
+        return;
+    };
+    let out = tool()
+        .env(
+            "MAVEN_OPTS",
+            format!("-Dmaven.repo.local={}", repo.display()),
+        )
+        .args(["check", "--target", "flink-2.2", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = report["files"].as_array().unwrap();
     assert_eq!(files.len(), 2);

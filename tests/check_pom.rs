@@ -32,8 +32,19 @@ fn write(root: &Path, files: &[(&str, String)]) {
 /// The tool with Maven resolution off unless a test turns it on: hand-written trees resolve
 /// through relativePath, and a test must not depend on the network by accident.
 fn check(args: &[&str], paths: &[&Path]) -> Output {
+    let empty = tempfile::tempdir().unwrap();
+    check_in_repo(args, paths, empty.path())
+}
+
+/// [`check`] with `repo` as Maven's local repository: the bundled dependencies' jars there are
+/// what the relocation rule reads (an empty one: relocation unknown, whatever ~/.m2 holds).
+fn check_in_repo(args: &[&str], paths: &[&Path], repo: &Path) -> Output {
     support::bin()
         .env("CARGO_FLINK_CONNECTOR_MVN", "none")
+        .env(
+            "MAVEN_OPTS",
+            format!("-Dmaven.repo.local={}", repo.display()),
+        )
         .args(["flink-connector", "check", "--format", "json"])
         .args(args)
         .args(paths)
@@ -291,12 +302,25 @@ fn an_aggregator_is_expanded_into_its_modules_which_inherit_its_shade_plugin() {
         format!("{}{}", &child[..start], &child[end..]),
     )
     .unwrap();
-    let report = json(&check(&[], &[&dir.path().join("child/pom.xml")]));
+    // Judged from jedis' jar and those it brings (its packages, commons-pool2's, gson's, …).
+    let Some(repo) = support::corpus::maven_repo_with(&["redis.clients:jedis:5.0.0"]) else {
+        return;
+    };
+    let report = json(&check_in_repo(
+        &[],
+        &[&dir.path().join("child/pom.xml")],
+        &repo,
+    ));
+    let child = file(&report, "child/pom.xml");
     assert_eq!(
-        rules(file(&report, "child/pom.xml")),
+        rules(child),
         [("warning", "pom-dependency-not-relocated")],
         "{report:#}"
     );
+    let message = child["findings"][0]["message"].as_str().unwrap();
+    for package in ["redis.clients.jedis", "org.apache.commons.pool2"] {
+        assert!(message.contains(package), "{message}");
+    }
 }
 
 #[test]
@@ -392,9 +416,15 @@ fn scala_suffixes_and_the_planner_count_only_where_they_ship() {
             ],
         ),
     ];
+    // scala-xml's own packages are relocated; the scala-library it brings is not.
+    let Some(repo) =
+        support::corpus::maven_repo_with(&["org.scala-lang.modules:scala-xml_2.13:2.1.0"])
+    else {
+        return;
+    };
     for (planner, scala, expected) in cases {
         std::fs::write(&pom, deps(planner, scala)).unwrap();
-        let report = json(&check(&[], &[&pom]));
+        let report = json(&check_in_repo(&[], &[&pom], &repo));
         assert_eq!(
             rules(file(&report, "pom.xml")),
             *expected,
@@ -968,4 +998,149 @@ fn a_long_chain_of_large_parents_stops_at_the_chain_bound() {
         "parent g:p2:1 could not be read: with it this chain of POMs holds more than {POM_CHAIN_MAX_ELEMENTS} elements"
     );
     assert!(said.contains(&expected), "{expected} not in {said}");
+}
+
+/// The issue's case, on a real generated project built by Maven: gson bundled with
+/// `relocate = ["com.google.gson"]`. Its groupId (`com.google.code.gson`) is not its package;
+/// the audit reads what gson's jar and the jars it brings really contribute. gson 2.11.0 brings
+/// error_prone_annotations, which nothing relocates: both the POM and the built jar say so.
+/// Relocating that package too, the POM and the jar pass `check --deny warnings`.
+#[test]
+fn relocation_is_judged_by_the_packages_a_dependency_really_contributes() {
+    if !support::require_command("mvn") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let project = support::new_project(tmp.path(), "acme", &[]);
+    let build_and_check = |relocate: &[&str]| -> (Value, Value, Option<i32>) {
+        let mut args = vec!["dependency", "add", "com.google.code.gson:gson:2.11.0"];
+        for package in relocate {
+            args.extend(["--relocate", package]);
+        }
+        let _ = support::run_in(
+            &project,
+            &["dependency", "remove", "com.google.code.gson:gson"],
+        );
+        let out = support::run_in(&project, &args);
+        assert!(out.status.success(), "{}", support::stderr(&out));
+        let _heavy = support::heavy();
+        let built = support::mvn_package(&project, &["-q", "-DskipTests"]);
+        assert!(built.status.success(), "{}", support::tail(&built, 30));
+        let jar = project.join("target/flink-connector-acme-0.1.0-SNAPSHOT.jar");
+        let entries = list_jar(&jar);
+        // What Maven really bundled: gson relocated, error_prone's annotations as they are.
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.ends_with("shaded/com/google/gson/Gson.class")),
+            "{entries:?}"
+        );
+        let out = support::bin()
+            .args([
+                "flink-connector",
+                "check",
+                "--deny",
+                "warnings",
+                "--format",
+                "json",
+            ])
+            .arg(&jar)
+            .arg(project.join("pom.xml"))
+            .output()
+            .unwrap();
+        let report = json(&out);
+        (
+            file(&report, ".jar").clone(),
+            file(&report, "pom.xml").clone(),
+            out.status.code(),
+        )
+    };
+
+    let (jar, pom, code) = build_and_check(&["com.google.gson"]);
+    assert!(
+        list_jar(&project.join("target/flink-connector-acme-0.1.0-SNAPSHOT.jar"))
+            .iter()
+            .any(|e| e == "com/google/errorprone/annotations/CanIgnoreReturnValue.class")
+    );
+    assert_eq!(
+        rules(&pom),
+        [("warning", "pom-dependency-not-relocated")],
+        "{pom:#}"
+    );
+    let message = pom["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("com.google.errorprone.annotations")
+            && message.contains("com.google.errorprone:error_prone_annotations")
+            && !message.contains("com.google.gson")
+            && !message.contains("com.google.code.gson,"),
+        "{message}"
+    );
+    assert_eq!(rules(&jar), [("warning", "unrelocated-library")], "{jar:#}");
+    assert!(jar["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("com.google.errorprone.annotations"));
+    assert_eq!(code, Some(1));
+
+    let (jar, pom, code) =
+        build_and_check(&["com.google.gson", "com.google.errorprone.annotations"]);
+    assert!(
+        !list_jar(&project.join("target/flink-connector-acme-0.1.0-SNAPSHOT.jar"))
+            .iter()
+            .any(|e| e.starts_with("com/google/")),
+        "everything bundled is relocated"
+    );
+    assert_eq!(rules(&pom), Vec::<(&str, &str)>::new(), "{pom:#}");
+    assert_eq!(rules(&jar), Vec::<(&str, &str)>::new(), "{jar:#}");
+    assert_eq!(code, Some(0));
+}
+
+/// Without the dependency's jar in the local repository (and Maven not run) the relocation is
+/// unknown, with the reason: no finding built on a guess from the groupId.
+#[test]
+fn relocation_is_unknown_without_the_dependencys_jar() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "pom.xml",
+            project(&format!(
+                r#"<groupId>org.example</groupId><artifactId>c</artifactId><version>1</version>
+  <properties><flink.version>1.20.3</flink.version></properties>
+  <dependencies><dependency><groupId>com.google.code.gson</groupId><artifactId>gson</artifactId><version>2.11.0</version></dependency></dependencies>
+  <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration>
+    <transformers><transformer implementation="org.apache.maven.plugins.shade.resource.ServicesResourceTransformer"/></transformers>
+    <filters><filter><artifact>*:*</artifact><excludes><exclude>META-INF/*.SF</exclude></excludes></filter></filters>
+    <relocations><relocation><pattern>com.google.gson</pattern><shadedPattern>x.com.google.gson</shadedPattern></relocation></relocations>
+  </configuration>{SHADE_GOAL}</plugin></plugins></build>"#
+            )),
+        )],
+    );
+    let out = support::bin()
+        .env("CARGO_FLINK_CONNECTOR_MVN", "none")
+        .env(
+            "MAVEN_OPTS",
+            format!("-Dmaven.repo.local={}", repo.path().display()),
+        )
+        .args(["flink-connector", "check", "--format", "json"])
+        .arg(dir.path().join("pom.xml"))
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let pom = file(&report, "pom.xml");
+    assert_eq!(rules(pom), Vec::<(&str, &str)>::new(), "{pom:#}");
+    let notes = notes(pom);
+    assert!(
+        notes.contains("relocation of com.google.code.gson:gson not judged for com.google.code.gson:gson:2.11.0: not in the local repository"),
+        "{notes}"
+    );
+}
+
+fn list_jar(jar: &Path) -> Vec<String> {
+    let file = std::fs::File::open(jar).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+        .collect()
 }

@@ -52,7 +52,8 @@ fn key(report: &FileReport) -> Vec<(&'static str, Severity, String)> {
         .iter()
         .map(|f| {
             let at = if UPGRADE_RISKS.contains(&f.rule) {
-                format!("{}: {}", f.location, f.message)
+                let details: Vec<&str> = f.occurrences.iter().map(|o| o.detail.as_str()).collect();
+                format!("{}: {} {details:?}", f.location, f.message)
             } else {
                 f.location.clone()
             };
@@ -162,15 +163,24 @@ fn shipped_jars_have_no_false_errors_fresh_or_provisioned() {
                 .find(|f| Path::new(&f.path) == path.as_path())
                 .unwrap();
             let mut rules_here = std::collections::BTreeSet::new();
-            for f in fresh_file
+            // A grouped finding (internal-flink-api) has one use per occurrence.
+            let uses = fresh_file
                 .findings
                 .iter()
                 .filter(|f| UPGRADE_RISKS.contains(&f.rule))
-            {
-                rules_here.insert(f.rule);
+                .flat_map(|f| {
+                    let texts: Vec<&str> = if f.occurrences.is_empty() {
+                        vec![f.message.as_str()]
+                    } else {
+                        f.occurrences.iter().map(|o| o.detail.as_str()).collect()
+                    };
+                    texts.into_iter().map(move |text| (f.rule, text))
+                });
+            for (rule, message) in uses {
+                rules_here.insert(rule);
                 // "@Internal class org.x.Y used by …" / "org.apache.flink.shaded.guava31 (…"
-                let head = f.message.split(" used by ").next().unwrap_or_default();
-                let api = if f.rule == "flink-shaded-reference" {
+                let head = message.split(" used by ").next().unwrap_or_default();
+                let api = if rule == "flink-shaded-reference" {
                     head.split(" (").next().unwrap_or(head)
                 } else if head.ends_with(" of a public class,") {
                     // "@Internal method org.x.Y.m(…) of a public class,"
@@ -335,6 +345,17 @@ fn proof_jdbc_3_3_0_1_20_cannot_create_a_jdbc_catalog() {
     );
 }
 
+/// tests/fixtures/proof/`file`, compiled against `lib` into a fresh directory.
+fn compile_probe(lib: &Path, file: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/proof")
+        .join(file);
+    support::javac_sources(&[source], &support::lib_classpath(lib, &[]), 11, dir.path())
+        .unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
 /// Runs tests/fixtures/proof/FactoryAlone.java on `version`'s lib/ with `jar` alone in Flink's
 /// user class loader (as `ADD JAR`/`-j` load it): `OK class id` or `FAILED class cause` per
 /// factory class. The probe is compiled once per line into `compiled`.
@@ -347,17 +368,10 @@ fn factories_alone(
     let lib = support::flink_lib(version)?;
     support::require("javac (JDK 17)", support::has_command("javac")).then_some(())?;
     if !compiled.contains_key(version) {
-        let dir = tempfile::tempdir().unwrap();
-        let source =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proof/FactoryAlone.java");
-        support::javac_sources(
-            &[source],
-            &support::lib_classpath(&lib, &[]),
-            11,
-            dir.path(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        compiled.insert(version.to_string(), dir);
+        compiled.insert(
+            version.to_string(),
+            compile_probe(&lib, "FactoryAlone.java"),
+        );
     }
     let probe = compiled[version].path();
     let out = Command::new("java")
@@ -392,7 +406,7 @@ fn proof_thin_jars_cannot_load_their_factories_alone() {
         .filter(|(_, rule)| rule == "factory-dependency-missing")
         .map(|(coordinate, _)| coordinate)
         .collect();
-    assert!(thin.len() >= 5, "{thin:?}");
+    assert!(thin.len() >= 7, "{thin:?}");
     let controls = [
         "org.apache.flink:flink-sql-connector-elasticsearch7:3.0.1-1.17",
         "org.apache.flink:flink-sql-connector-elasticsearch6:3.0.1-1.17",
@@ -402,17 +416,20 @@ fn proof_thin_jars_cannot_load_their_factories_alone() {
         let line = &lines[coordinate];
         let jar = support::corpus::fetch(coordinate).unwrap();
         let report = run(std::slice::from_ref(&jar), &options(line, false)).unwrap();
-        let reported: Vec<String> = report.files[0]
+        let findings: Vec<_> = report.files[0]
             .findings
             .iter()
             .filter(|f| f.rule == "factory-dependency-missing")
+            .collect();
+        let reported: Vec<String> = findings
+            .iter()
             .map(|f| f.location.trim_end_matches(".class").replace('/', "."))
             .collect();
         let thin_jar = !controls.contains(&coordinate);
         assert_eq!(thin_jar, !reported.is_empty(), "{coordinate}: {reported:?}");
         let index = cargo_flink_connector::jar::JarIndex::open(&jar).unwrap();
         let factories: Vec<String> = if thin_jar {
-            reported
+            reported.clone()
         } else {
             let services = index
                 .read_named(
@@ -441,16 +458,213 @@ fn proof_thin_jars_cannot_load_their_factories_alone() {
                 assert!(verdict.starts_with("OK "), "{coordinate}: {verdict}");
                 continue;
             }
-            // "FAILED f java.lang.NoClassDefFoundError: a/b/C | caused by: …"
+            // "FAILED f java.lang.NoClassDefFoundError: a/b/C | caused by: …"; a static
+            // initialiser's failure names the class it could not initialise first and the
+            // missing one last ("Could not initialize class …PulsarTableOptions | caused by: …
+            // NoClassDefFoundError: org/apache/pulsar/client/api/SubscriptionType").
             let missing = verdict
                 .strip_prefix("FAILED ")
-                .and_then(|rest| rest.split("NoClassDefFoundError: ").nth(1))
+                .and_then(|rest| rest.rsplit("NoClassDefFoundError: ").next())
                 .and_then(|rest| rest.split([' ', '|']).next())
-                .unwrap_or_else(|| panic!("{coordinate}: {verdict}"));
+                .unwrap_or_else(|| panic!("{coordinate}: {verdict}"))
+                .replace('.', "/");
             assert!(
-                !index.contains(&format!("{}.class", missing.replace('.', "/"))),
+                !index.contains(&format!("{missing}.class")),
                 "{coordinate}: {verdict}"
             );
+            // The class the real load misses is in a package the finding names.
+            let package = missing.rsplit_once('/').unwrap().0.replace('/', ".");
+            let class = verdict.split_whitespace().nth(1).unwrap();
+            let finding = findings
+                .iter()
+                .zip(&reported)
+                .find(|(_, factory)| *factory == class)
+                .map(|(f, _)| f.message.as_str())
+                .unwrap_or_else(|| panic!("{coordinate}: no finding for {class}"));
+            assert!(
+                finding.contains(&format!("{package} (")),
+                "{coordinate}: {verdict}\n{finding}"
+            );
         }
+    }
+}
+
+/// Catalog-only table factories (issue 22 item 2): Fluss lists only its FlinkCatalogFactory;
+/// FlinkTableFactory ('fluss') is returned by FlinkCatalog#getFactory. The audit says so in a
+/// note on every release (0.7.0 under com.alibaba was an error, 0.9.1 silent), and a real load
+/// proves both halves on the line's lib/: discovery of 'connector' = 'fluss' outside the catalog
+/// fails, and the catalog created from the jar returns exactly the factory the note names.
+#[test]
+fn proof_catalog_only_factories_are_reached_through_their_catalog() {
+    if !support::require_command("mvn") {
+        return;
+    }
+    let lines: BTreeMap<String, String> = support::corpus::list().into_iter().collect();
+    let coordinate = "com.alibaba.fluss:fluss-flink-1.20:0.7.0";
+    let line = &lines[coordinate];
+    let jar = support::corpus::fetch(coordinate).unwrap();
+    let report = run(std::slice::from_ref(&jar), &options(line, false)).unwrap();
+    let notes: Vec<_> = report.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "services-missing-factory")
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].severity, Severity::Note, "{notes:?}");
+    let factory = notes[0]
+        .location
+        .trim_end_matches(".class")
+        .replace('/', ".");
+    let catalog = "com.alibaba.fluss.flink.catalog.FlinkCatalog";
+    assert!(
+        notes[0]
+            .message
+            .contains(&format!("the catalog {catalog} returns it")),
+        "{}",
+        notes[0].message
+    );
+    // The same layout one release later is judged the same (never an error).
+    let later = "org.apache.fluss:fluss-flink-1.20:0.9.1-incubating";
+    let report = run(
+        &[support::corpus::fetch(later).unwrap()],
+        &options(&lines[later], false),
+    )
+    .unwrap();
+    assert!(
+        !report.files[0]
+            .findings
+            .iter()
+            .any(|f| f.rule == "services-missing-factory" && f.severity == Severity::Error),
+        "{later}"
+    );
+
+    let version = provisioned_patch(line);
+    let Some(lib) = support::flink_lib(&version) else {
+        return;
+    };
+    if !support::require("javac (JDK 17)", support::has_command("javac")) {
+        return;
+    }
+    let probe = compile_probe(&lib, "CatalogFactoryProbe.java");
+    // The catalog is created, not opened: the loopback address is never contacted.
+    let out = Command::new("java")
+        .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+        .arg(support::lib_classpath(&lib, &[probe.path()]))
+        .arg("CatalogFactoryProbe")
+        .arg(&jar)
+        .args(["fluss", "bootstrap.servers=127.0.0.1:9123"])
+        .output()
+        .expect("run java");
+    let stdout = support::stdout(&out);
+    eprintln!("{coordinate} [{version}]: {stdout}");
+    assert!(
+        stdout.contains("DISCOVERY FAILED Could not find any factory for identifier 'fluss'"),
+        "{stdout}{}",
+        support::stderr(&out)
+    );
+    assert!(
+        stdout.contains(&format!("CATALOG {catalog} GETFACTORY {factory}\n")),
+        "{stdout}"
+    );
+}
+
+/// TRUE findings (jars.toml [expected]): the missing-flink-member errors of the lakehouse jars
+/// built for a line (Paimon 1.2.0 for 1.17 calling 1.19's `fromData`, Paimon for 2.0 calling
+/// 2.1's `getVariant`/`keyOnlyDeletes`, Fluss 0.8 for 2.1 calling `getAttemptNumber`, gone in 2.x).
+/// For each occurrence, `javap -c` (the JDK's reader, not this tool's) shows the jar's class
+/// naming the member, and MemberProbe.java, run on the line's real lib/, finds no such member in
+/// the owner or its super types: the call site throws NoSuchMethodError when it runs.
+#[test]
+fn proof_missing_flink_members_resolve_nowhere() {
+    if !support::require_command("mvn") || !support::require_command("javap") {
+        return;
+    }
+    let lines: BTreeMap<String, String> = support::corpus::list().into_iter().collect();
+    let proven: Vec<String> = expected_findings()
+        .into_keys()
+        .filter(|(_, rule)| rule == "missing-flink-member")
+        .map(|(coordinate, _)| coordinate)
+        .collect();
+    assert!(proven.len() >= 4, "{proven:?}");
+    let mut compiled: BTreeMap<String, tempfile::TempDir> = BTreeMap::new();
+    for coordinate in &proven {
+        let line = &lines[coordinate];
+        let jar = support::corpus::fetch(coordinate).unwrap();
+        let report = run(std::slice::from_ref(&jar), &options(line, false)).unwrap();
+        let details: Vec<String> = report.files[0]
+            .findings
+            .iter()
+            .filter(|f| f.rule == "missing-flink-member" && f.severity == Severity::Error)
+            .flat_map(|f| {
+                if f.occurrences.is_empty() {
+                    vec![f.message.clone()]
+                } else {
+                    f.occurrences.iter().map(|o| o.detail.clone()).collect()
+                }
+            })
+            .collect();
+        assert!(!details.is_empty(), "{coordinate}");
+        let version = provisioned_patch(line);
+        let Some(lib) = support::flink_lib(&version) else {
+            return;
+        };
+        if !compiled.contains_key(&version) {
+            compiled.insert(version.clone(), compile_probe(&lib, "MemberProbe.java"));
+        }
+        let mut specs = Vec::new();
+        for detail in &details {
+            // "a.B, c.D and 1 more uses method o.w.Ner$In.name(A, B[]) which flink-X does not have…"
+            let user = detail.split([',', ' ']).next().unwrap();
+            let (kind, rest) = ["method", "field"]
+                .iter()
+                .find_map(|k| {
+                    detail
+                        .split_once(&format!(" uses {k} "))
+                        .map(|(_, rest)| (*k, rest))
+                })
+                .unwrap_or_else(|| panic!("{coordinate}: unparsed {detail}"));
+            let member = rest.split([' ', '(']).next().unwrap();
+            let (owner, name) = member.rsplit_once('.').unwrap();
+            let params = if kind == "field" {
+                "-".to_string()
+            } else {
+                rest.split_once('(')
+                    .and_then(|(_, p)| p.split_once(')'))
+                    .unwrap()
+                    .0
+                    .replace(' ', "")
+            };
+            let javap = Command::new("javap")
+                .args(["-c", "-p", "-cp"])
+                .arg(&jar)
+                .arg(user)
+                .output()
+                .expect("run javap");
+            let code = support::stdout(&javap);
+            let reference = format!("{}.{name}:", owner.replace('.', "/"));
+            assert!(
+                code.contains(&reference),
+                "{coordinate}: javap {user} names no {reference}"
+            );
+            specs.push(format!("{owner}#{name}#{params}"));
+        }
+        let out = Command::new("java")
+            .args(["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"])
+            .arg(support::lib_classpath(&lib, &[compiled[&version].path()]))
+            .arg("MemberProbe")
+            .args(&specs)
+            .output()
+            .expect("run java");
+        let verdicts = support::stdout(&out);
+        eprintln!("{coordinate} [{version}]:\n{verdicts}");
+        assert_eq!(
+            verdicts
+                .lines()
+                .filter(|l| l.starts_with("ABSENT "))
+                .count(),
+            specs.len(),
+            "{coordinate}: {verdicts}{}",
+            support::stderr(&out)
+        );
     }
 }

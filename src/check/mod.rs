@@ -248,6 +248,7 @@ pub fn run(paths: &[PathBuf], options: &CheckOptions) -> Result<Report> {
         if let Some(pom) = &pom {
             files.push(check_pom(
                 pom,
+                &mut resolver,
                 usable.as_ref(),
                 unsupported.as_ref(),
                 options,
@@ -446,6 +447,7 @@ fn check_jar(
 
 fn check_pom(
     pom: &EffectivePom,
+    resolver: &mut Resolver,
     declared: Option<&(Target, String)>,
     unsupported: Option<&(String, String)>,
     options: &CheckOptions,
@@ -471,7 +473,12 @@ fn check_pom(
         }
     };
     let mut findings = Findings::new(&options.levels);
-    notes.extend(rules::pom::check(pom, target.as_ref(), &mut findings));
+    notes.extend(rules::pom::check(
+        pom,
+        target.as_ref(),
+        resolver,
+        &mut findings,
+    ));
     FileReport {
         path: pom.path().display().to_string(),
         target: match (&target, unsupported) {

@@ -43,6 +43,47 @@ const PARENT_FIRST: &[&str] = &[
     "ch.qos.logback",
 ];
 
+/// Class-name prefixes (internal form) outside `org/apache/flink/` that some line's lib/ or the
+/// JDK provides, so a jar may leave them out. Read from every line's lib/ jars (`unzip -Z1`,
+/// classes grouped by their first three package levels, 1.17.2–2.3.0): kryo, chill, javassist,
+/// lz4, commons, log4j, janino, objenesis, RocksDB/ForSt, slf4j, snappy, Scala, …; the union
+/// over lines, so a line that lacks one is never blamed for it. Hadoop is the deployment's
+/// (`HADOOP_CLASSPATH`, as Flink's docs require for Hadoop-based connectors), not a jar's.
+pub const PROVIDED_OUTSIDE_FLINK: &[&str] = &[
+    // The JDK
+    "java/",
+    "javax/",
+    "jdk/",
+    "sun/",
+    "com/sun/",
+    "org/w3c/",
+    "org/xml/",
+    "org/ietf/",
+    "org/omg/",
+    "org/jcp/",
+    // lib/ on some line
+    "com/esotericsoftware/",
+    "com/twitter/chill/",
+    "javassist/",
+    "net/jpountz/",
+    "one/profiler/",
+    "org/apache/commons/",
+    "org/apache/log4j/",
+    "org/apache/logging/",
+    "org/codehaus/commons/",
+    "org/codehaus/janino/",
+    "org/forstdb/",
+    "org/objenesis/",
+    "org/roaringbitmap/",
+    "org/rocksdb/",
+    "org/slf4j/",
+    "org/snakeyaml/engine/",
+    "org/xerial/snappy/",
+    "scala/",
+    // The deployment's
+    "org/apache/hadoop/",
+];
+
 /// One row per range of lines with the same class loading.
 const CLASS_LOADING: &[ClassLoading] = &[ClassLoading {
     first: "1.17",

@@ -29,6 +29,8 @@ pub struct Dependency {
     /// could manage it was not read.
     pub scope: Option<String>,
     pub optional: bool,
+    /// `<exclusions>` as (groupId, artifactId), `*` allowed.
+    pub exclusions: Vec<(String, String)>,
     /// Index into [`EffectivePom::files`] of the POM that declares it.
     pub file: usize,
     pub line: usize,
@@ -511,6 +513,20 @@ impl EffectivePom {
                     version: field("version"),
                     scope,
                     optional: field("optional").is_some_and(|o| o == "true"),
+                    exclusions: d
+                        .child("exclusions")
+                        .or_else(|| m.and_then(|m| m.child("exclusions")))
+                        .map(|list| {
+                            list.children_named("exclusion")
+                                .map(|x| {
+                                    let part = |name| {
+                                        interpolate(x.text_of(name).unwrap_or("*"), &properties)
+                                    };
+                                    (part("groupId"), part("artifactId"))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                     file: d.origin,
                     line: d.line,
                 }

@@ -1,6 +1,7 @@
 //! A Maven pom.xml, read with quick-xml into a small element tree ([`Pom`]), and its effective
 //! model ([`EffectivePom`]): parents resolved, inheritance and management applied.
 
+pub mod contributed;
 pub mod effective;
 pub mod merge;
 pub mod resolve;

@@ -31,11 +31,16 @@ impl fmt::Display for Gav {
 impl Gav {
     /// Where Maven's local repository keeps this POM.
     pub fn repository_path(&self, repository: &Path) -> PathBuf {
+        self.artifact_path(repository, "pom")
+    }
+
+    /// Where Maven's local repository keeps this artifact's file of type `extension`.
+    pub fn artifact_path(&self, repository: &Path, extension: &str) -> PathBuf {
         let mut path = repository.to_path_buf();
         path.extend(self.group_id.split('.'));
         path.push(&self.artifact_id);
         path.push(&self.version);
-        path.push(format!("{}-{}.pom", self.artifact_id, self.version));
+        path.push(format!("{}-{}.{extension}", self.artifact_id, self.version));
         path
     }
 
@@ -109,7 +114,7 @@ impl ResolveOptions {
 /// Resolves POMs by coordinates, remembering answers (and failures) for the run.
 pub struct Resolver {
     pub options: ResolveOptions,
-    answers: HashMap<Gav, Result<PathBuf, String>>,
+    answers: HashMap<(Gav, &'static str), Result<PathBuf, String>>,
     /// BOMs already modelled in this run, by file.
     pub(crate) imported: HashMap<PathBuf, Result<super::effective::Imported, String>>,
     /// Maven calls made so far, and their time together (bounded per run).
@@ -131,21 +136,31 @@ impl Resolver {
     /// The local-repository file of `gav`, downloading it with the user's Maven if needed;
     /// `Err` says why it could not be had.
     pub fn resolve(&mut self, gav: &Gav) -> Result<PathBuf, String> {
-        if let Some(answer) = self.answers.get(gav) {
+        self.resolve_file(gav, "pom")
+    }
+
+    /// The local-repository jar of `gav`, as [`Resolver::resolve`] finds POMs.
+    pub fn resolve_jar(&mut self, gav: &Gav) -> Result<PathBuf, String> {
+        self.resolve_file(gav, "jar")
+    }
+
+    fn resolve_file(&mut self, gav: &Gav, extension: &'static str) -> Result<PathBuf, String> {
+        let key = (gav.clone(), extension);
+        if let Some(answer) = self.answers.get(&key) {
             return answer.clone();
         }
-        let answer = self.find(gav);
-        self.answers.insert(gav.clone(), answer.clone());
+        let answer = self.find(gav, extension);
+        self.answers.insert(key, answer.clone());
         answer
     }
 
-    fn find(&mut self, gav: &Gav) -> Result<PathBuf, String> {
+    fn find(&mut self, gav: &Gav, extension: &str) -> Result<PathBuf, String> {
         if !gav.is_plain() {
             return Err(format!(
                 "{gav} has an unresolved property or an unusual character"
             ));
         }
-        let path = gav.repository_path(&self.options.local_repository);
+        let path = gav.artifact_path(&self.options.local_repository, extension);
         if path.is_file() {
             return Ok(path);
         }
@@ -171,7 +186,7 @@ impl Resolver {
         };
         self.calls += 1;
         let started = Instant::now();
-        let ran = run_mvn(&mvn, gav, left.min(MAVEN_CALL_TIMEOUT));
+        let ran = run_mvn(&mvn, gav, extension, left.min(MAVEN_CALL_TIMEOUT));
         self.spent += started.elapsed();
         ran?;
         if path.is_file() {
@@ -185,9 +200,9 @@ impl Resolver {
     }
 }
 
-/// `mvn -B -q dependency:get -Dartifact=G:A:V:pom -Dtransitive=false`, in an empty directory
-/// (so no project's POM is read), bounded by a timeout.
-fn run_mvn(mvn: &Path, gav: &Gav, timeout: Duration) -> Result<(), String> {
+/// `mvn -B -q dependency:get -Dartifact=G:A:V:pom -Dtransitive=false` (or `:jar`), in an empty
+/// directory (so no project's POM is read), bounded by a timeout.
+fn run_mvn(mvn: &Path, gav: &Gav, extension: &str, timeout: Duration) -> Result<(), String> {
     let scratch = tempfile::tempdir().map_err(|e| format!("cannot create a temp dir: {e}"))?;
     // Output goes to a file: a pipe nobody reads while we wait could fill and stall Maven.
     let log_path = scratch.path().join("mvn.log");
@@ -198,7 +213,7 @@ fn run_mvn(mvn: &Path, gav: &Gav, timeout: Duration) -> Result<(), String> {
     let mut child = Command::new(mvn)
         .current_dir(scratch.path())
         .args(["-B", "-q", "dependency:get", "-Dtransitive=false"])
-        .arg(format!("-Dartifact={gav}:pom"))
+        .arg(format!("-Dartifact={gav}:{extension}"))
         .stdin(Stdio::null())
         .stdout(Stdio::from(log))
         .stderr(Stdio::from(log2))

@@ -65,3 +65,25 @@ pub fn patch_of(line: &str) -> &'static str {
         })
         .unwrap_or_else(|| panic!("no provisioned patch for line {line}"))
 }
+
+/// A Maven local repository of the tests' own (`<cache>/test-m2-jars`) holding `artifacts`
+/// (`G:A:V`) and the artifacts they bring, fetched with the user's Maven (settings, mirrors);
+/// `None` without Maven. The relocation rule reads bundled dependencies' jars from it.
+pub fn maven_repo_with(artifacts: &[&str]) -> Option<PathBuf> {
+    if !super::require_command("mvn") {
+        return None;
+    }
+    let repo = super::cache_dir().join("test-m2-jars");
+    std::fs::create_dir_all(&repo).unwrap();
+    for artifact in artifacts {
+        let out = Command::new("mvn")
+            .args(["-B", "-q", "dependency:get", "-Dtransitive=true"])
+            .arg(format!("-Dartifact={artifact}"))
+            .arg(format!("-Dmaven.repo.local={}", repo.display()))
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", super::tail(&out, 20));
+    }
+    Some(repo)
+}

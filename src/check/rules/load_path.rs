@@ -10,6 +10,7 @@ use crate::check::context::JarContext;
 use crate::check::finding::{examples, Findings, Rule, Severity};
 use crate::classfile::bytecode::{instructions, op};
 use crate::classfile::{element_class, ClassFile, Constant};
+use crate::flink::classloading::PROVIDED_OUTSIDE_FLINK;
 use crate::jar::services::binary_to_internal;
 
 pub static FACTORY_DEPENDENCY_MISSING: Rule = Rule {
@@ -17,15 +18,16 @@ pub static FACTORY_DEPENDENCY_MISSING: Rule = Rule {
     family: "F2",
     severity: Severity::Error,
     needs_class_files: true,
-    summary: "A listed factory references org.apache.flink classes that neither the jar nor the target's Flink provides (a thin connector jar without its base module): it cannot load on its own",
+    summary: "A listed factory's load path needs classes that neither the jar nor the target's Flink provides (a thin connector jar without its base module or client library): it cannot load on its own",
     why: "Flink discovers factories with ServiceLoader in the user class loader, which sees only the jar and Flink's lib/. A class the factory links against that is in neither fails with NoClassDefFoundError, and Flink skips the factory: \"Could not find any factory for identifier\". Thin connector modules leave their base module and client library to Maven; their flink-sql-connector-* uber jar bundles them.",
     hint: "upload the connector's flink-sql-connector-* uber jar, or shade the missing dependency into the jar (or add its jar beside it)",
 };
 
 pub const RULES: &[&Rule] = &[&FACTORY_DEPENDENCY_MISSING];
 
-/// Super classes followed inside the jar at most (a factory's chain is short).
-const SUPER_DEPTH: usize = 8;
+/// Classes of the jar followed per factory at most (its super classes and the classes whose
+/// static initialisers discovery runs).
+const MAX_CLASSES: usize = 64;
 
 pub fn check(ctx: &JarContext, out: &mut Findings) {
     let (Some(runtime), Some(_)) = (ctx.runtime, ctx.classes.as_ref()) else {
@@ -34,35 +36,64 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
     for factory in ctx.listed_classes() {
         let factory = binary_to_internal(factory);
         let mut missing: BTreeSet<String> = BTreeSet::new();
-        let mut next = Some(factory.clone());
-        for _ in 0..SUPER_DEPTH {
-            let Some(class) = next.take() else { break };
+        // (class, whether discovery runs its factory methods or only initialises it)
+        let mut queue: Vec<(String, bool)> = vec![(factory.clone(), true)];
+        let mut visited: BTreeSet<String> = BTreeSet::new();
+        while let Some((class, discovered)) = queue.pop() {
+            if visited.len() >= MAX_CLASSES || !visited.insert(class.clone()) {
+                continue;
+            }
             let Some(bytes) = super::class_bytes(ctx, &class) else {
-                break;
+                continue;
             };
             let Ok(parsed) = ClassFile::parse(&bytes) else {
-                break;
+                continue;
             };
-            for name in load_path_refs(&parsed) {
+            let methods: &[&str] = if discovered {
+                DISCOVERY_METHODS
+            } else {
+                &["<clinit>"]
+            };
+            let (refs, initialised) = load_path_refs(&parsed, methods);
+            for name in refs {
                 let Some(name) = element_class(&name) else {
                     continue;
                 };
-                // Only Flink's namespace (base modules): the built-in index knows no other library
-                // lib/ ships, and both modes must agree. Packages Flink owns are
-                // missing-flink-class's, relocated libraries bundled-flink-shaded's.
-                let unavailable = name.starts_with("org/apache/flink/")
-                    && !name.starts_with("org/apache/flink/shaded/")
-                    && !ctx.jar.contains(&format!("{name}.class"))
-                    && !runtime.has_class(name)
-                    && !runtime.owns_package(name);
+                // Flink's namespace (base modules) is judged class by class against the
+                // runtime; packages Flink owns are missing-flink-class's, relocated libraries
+                // bundled-flink-shaded's. Other libraries (kudu-client, pulsar-client) by the
+                // prefixes some line's lib/ or the JDK provides: the built-in index knows only
+                // Flink's classes, and both modes must agree.
+                let in_jar = ctx.jar.contains(&format!("{name}.class"));
+                let unavailable = if name.starts_with("org/apache/flink/") {
+                    !name.starts_with("org/apache/flink/shaded/")
+                        && !in_jar
+                        && !runtime.has_class(name)
+                        && !runtime.owns_package(name)
+                } else {
+                    !in_jar
+                        && name.contains('/')
+                        && !PROVIDED_OUTSIDE_FLINK.iter().any(|p| name.starts_with(p))
+                };
                 if unavailable {
                     missing.insert(name.to_string());
                 }
             }
-            next = parsed
+            // The factory's super classes in the jar run the same discovery methods; a class
+            // of the jar that these methods initialise (a static field read, a static call,
+            // `new`) runs its static initialiser: PulsarTableOptions' names pulsar-client.
+            if let Some(parent) = parsed
                 .super_name
                 .map(|s| s.to_string())
-                .filter(|s| ctx.jar.contains(&format!("{s}.class")));
+                .filter(|s| ctx.jar.contains(&format!("{s}.class")))
+            {
+                queue.push((parent, discovered));
+            }
+            for owner in initialised {
+                if ctx.jar.contains(&format!("{owner}.class")) {
+                    queue.push((owner.to_string(), false));
+                }
+            }
         }
         if missing.is_empty() {
             continue;
@@ -124,16 +155,23 @@ const DISCOVERY_METHODS: &[&str] = &[
     "forwardOptions",
 ];
 
-/// The classes loading the class and running [`DISCOVERY_METHODS`] resolves: its super types and
-/// the classes those methods' instructions name (owners of fields and methods called, `new`,
-/// casts, class literals).
-fn load_path_refs<'a>(class: &ClassFile<'a>) -> Vec<std::borrow::Cow<'a, str>> {
+/// The classes loading the class and running `methods` resolves: its super types and the classes
+/// those methods' instructions name (owners of fields and methods called, `new`, casts, class
+/// literals); and, second, the classes those instructions initialise (JVMS 5.5: `getstatic`,
+/// `putstatic`, `invokestatic`, `new`).
+pub(super) type Refs<'a> = (
+    Vec<std::borrow::Cow<'a, str>>,
+    Vec<std::borrow::Cow<'a, str>>,
+);
+
+pub(super) fn load_path_refs<'a>(class: &ClassFile<'a>, methods: &[&str]) -> Refs<'a> {
     let mut refs: Vec<std::borrow::Cow<'a, str>> = class.super_name.iter().cloned().collect();
     refs.extend(class.interfaces.iter().cloned());
+    let mut initialised = Vec::new();
     let methods = class
         .methods
         .iter()
-        .filter(|m| DISCOVERY_METHODS.contains(&m.name.as_ref()))
+        .filter(|m| methods.contains(&m.name.as_ref()))
         .filter(|m| m.name != "<init>" || m.descriptor == "()V");
     for method in methods {
         let Ok(Some(code)) = class.code(method) else {
@@ -151,6 +189,12 @@ fn load_path_refs<'a>(class: &ClassFile<'a>) -> Vec<std::borrow::Cow<'a, str>> {
                 | op::INVOKESTATIC
                 | op::INVOKEINTERFACE => {
                     if let Ok(member) = class.pool.member_ref(index) {
+                        if matches!(
+                            instruction.opcode,
+                            op::GETSTATIC | op::PUTSTATIC | op::INVOKESTATIC
+                        ) {
+                            initialised.push(member.owner.clone());
+                        }
                         refs.push(member.owner);
                     }
                 }
@@ -162,6 +206,9 @@ fn load_path_refs<'a>(class: &ClassFile<'a>) -> Vec<std::borrow::Cow<'a, str>> {
                 | op::LDC
                 | op::LDC_W => {
                     if let Ok(Constant::Class(name)) = class.pool.constant(index) {
+                        if instruction.opcode == op::NEW {
+                            initialised.push(name.clone());
+                        }
                         refs.push(name);
                     }
                 }
@@ -169,7 +216,7 @@ fn load_path_refs<'a>(class: &ClassFile<'a>) -> Vec<std::borrow::Cow<'a, str>> {
             }
         }
     }
-    refs
+    (refs, initialised)
 }
 
 /// `group:artifact` of the dependencies declared in the jar's own META-INF/maven pom.xml files
@@ -194,6 +241,14 @@ fn likely_providers<'a>(ctx: &JarContext, packages: impl Iterator<Item = &'a str
             .and_then(|rest| rest.split('/').next());
         if let Some(name) = base.filter(|_| dependencies.is_empty()) {
             out.insert(format!("org.apache.flink:flink-connector-{name}-base"));
+            continue;
+        }
+        // Another library and no pom.xml to name it: its groupId usually is the package's first
+        // three levels (org.apache.kudu, org.apache.pulsar), a relocated copy's owner's too.
+        if dependencies.is_empty() && !package.starts_with("org/apache/flink/") {
+            let owner = package.split("/shaded/").next().unwrap_or(package);
+            let group: Vec<&str> = owner.split('/').take(3).collect();
+            out.insert(format!("an artifact of group {}", group.join(".")));
             continue;
         }
         let segments: Vec<&str> = package.split('/').collect();

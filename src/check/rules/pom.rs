@@ -6,7 +6,7 @@
 
 use crate::check::finding::{examples, FindingExt, Findings, Rule, Severity};
 use crate::check::target::{version_from_text, Target};
-use crate::pom::{Dependency, EffectivePom, Element};
+use crate::pom::{contributed, Dependency, EffectivePom, Element, Resolver};
 
 use super::scala::{foreign_scala_suffix, SUFFIX_MISMATCH};
 
@@ -300,12 +300,22 @@ fn glob(pattern: &str, text: &str) -> bool {
 
 /// Whether a shade execution's `<artifactSet>` takes `dep` into the jar.
 fn shade_includes(config: &Element, pom: &EffectivePom, dep: &Dependency) -> bool {
+    shade_includes_artifact(config, pom, &dep.group_id, &dep.artifact_id)
+}
+
+/// Whether the shade plugin's artifactSet takes the artifact `group_id:artifact_id`.
+fn shade_includes_artifact(
+    config: &Element,
+    pom: &EffectivePom,
+    group_id: &str,
+    artifact_id: &str,
+) -> bool {
     let matches = |pattern: &str| {
         let pattern = pom.interpolate(pattern);
         let mut parts = pattern.split(':');
         let g = parts.next().unwrap_or("*");
         let a = parts.next().unwrap_or("*");
-        glob(g, &dep.group_id) && glob(a, &dep.artifact_id)
+        glob(g, group_id) && glob(a, artifact_id)
     };
     let set = config.child("artifactSet");
     let list = |kind: &str| -> Vec<String> {
@@ -331,15 +341,6 @@ fn text_contains(e: &Element, needle: &str) -> bool {
         .any(|d| d.text.contains(needle) || d.attributes.iter().any(|(_, v)| v.contains(needle)))
 }
 
-/// Java package a groupId's classes usually live in.
-fn package_of(group_id: &str) -> String {
-    match group_id {
-        "com.google.guava" => "com.google.common".into(),
-        g if g.starts_with("com.fasterxml.jackson") => "com.fasterxml.jackson".into(),
-        g => g.to_string(),
-    }
-}
-
 /// The dependencies the built jar contains (direct ones; shade's artifactSet applied), or
 /// `None` when that is unknown (an unread parent or a dependency of unknown scope).
 pub fn bundled_dependencies(pom: &EffectivePom) -> Option<Vec<&Dependency>> {
@@ -360,7 +361,12 @@ pub fn bundled_dependencies(pom: &EffectivePom) -> Option<Vec<&Dependency>> {
 }
 
 /// Checks the effective POM; returns notes on what was assumed or could not be checked.
-pub fn check(pom: &EffectivePom, target: Option<&Target>, out: &mut Findings) -> Vec<String> {
+pub fn check(
+    pom: &EffectivePom,
+    target: Option<&Target>,
+    resolver: &mut Resolver,
+    out: &mut Findings,
+) -> Vec<String> {
     let mut notes: Vec<String> = pom.unresolved.clone();
     if pom.packaging == "pom" {
         let modules = if pom.modules.is_empty() {
@@ -588,17 +594,44 @@ pub fn check(pom: &EffectivePom, target: Option<&Target>, out: &mut Findings) ->
             .filter_map(|r| r.text_of("pattern").map(|p| pom.interpolate(p)))
             .collect();
         for dep in bundled {
-            let package = package_of(&dep.group_id);
-            let covered = patterns
-                .iter()
-                .any(|p| p.starts_with(&package) || package.starts_with(p.as_str()));
-            if !covered {
+            let included = |g: &str, a: &str| {
+                g != "org.apache.flink" && shade_includes_artifact(config, pom, g, a)
+            };
+            let bundle = contributed::bundle(dep, &pom.dependencies, &included, resolver);
+            notes.extend(bundle.unknown.iter().map(|why| {
+                format!(
+                    "{}: relocation of {} not judged for {why}",
+                    pom.location(dep.file, dep.line),
+                    dep.coordinates()
+                )
+            }));
+            let mut uncovered: Vec<String> = Vec::new();
+            for artifact in &bundle.artifacts {
+                let packages: Vec<&String> = artifact
+                    .packages
+                    .iter()
+                    .filter(|p| !contributed::relocated(p, &patterns))
+                    .collect();
+                if packages.is_empty() {
+                    continue;
+                }
+                let from = match &artifact.via {
+                    None => String::new(),
+                    Some(_) => format!(
+                        " (from {}:{}, which it brings)",
+                        artifact.gav.group_id, artifact.gav.artifact_id
+                    ),
+                };
+                uncovered.push(format!("{}{from}", examples(&packages, 3)));
+            }
+            if !uncovered.is_empty() {
                 out.add(
                     &NOT_RELOCATED,
                     pom.location(dep.file, dep.line),
                     format!(
-                        "{} is bundled but no <relocation> covers {package}",
-                        dep.coordinates()
+                        "{} is bundled but no <relocation> covers {}",
+                        dep.coordinates(),
+                        uncovered.join("; ")
                     ),
                 )
                 .with_line(dep.line);

@@ -223,6 +223,9 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
         }
     }
     let target_line = ctx.target.version.line.line;
+    // One cause (the jar leans on Flink's non-public API), one finding: each class or member
+    // used is an occurrence.
+    let mut uses: Vec<(Severity, String, String)> = Vec::new();
     for (referenced, (stability, mut users)) in internal {
         if became_public(target_line, |index| {
             stability_on_line(index, referenced).map(Stability::is_public)
@@ -237,8 +240,8 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             |index| stability_on_line(index, referenced),
             class_label,
         );
-        out.add(
-            &INTERNAL_API,
+        uses.push((
+            INTERNAL_API.severity,
             format!("{}.class", users[0]),
             format!(
                 "{} class {} used by {}: {lines}",
@@ -246,7 +249,7 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
                 internal_to_binary(referenced),
                 users_text(&users)
             ),
-        );
+        ));
     }
     for (member, (stability, mut users)) in members {
         if became_public(target_line, |index| {
@@ -269,8 +272,8 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
             |index| member_on_line(index, member),
             |state| member_label(state, &target_state, &member.name),
         );
-        out.add(
-            &INTERNAL_API,
+        uses.push((
+            INTERNAL_API.severity,
             format!("{}.class", users[0]),
             format!(
                 "{} {} of a public class, used by {}: {lines}",
@@ -278,8 +281,11 @@ pub fn check(ctx: &JarContext, out: &mut Findings) {
                 member.java(),
                 users_text(&users)
             ),
-        );
+        ));
     }
+    out.add_each(&INTERNAL_API, uses, |_, n| {
+        format!("{n} Flink classes or members outside Flink's public API (@Public/@PublicEvolving) are used on Flink {target_line}; each may change or vanish in any release")
+    });
     for (key, mut users) in shaded {
         users.sort_unstable();
         users.dedup();

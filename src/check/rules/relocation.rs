@@ -23,6 +23,9 @@ pub const COMMON_LIBRARIES: &[&str] = &[
     "com/google/common/",
     "com/google/protobuf/",
     "com/google/gson/",
+    // Annotations Guava, gson and Caffeine bring along (they reach a jar transitively).
+    "com/google/errorprone/annotations/",
+    "org/checkerframework/",
     "com/fasterxml/jackson/",
     "org/codehaus/jackson/",
     "io/netty/",

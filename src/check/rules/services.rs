@@ -213,6 +213,17 @@ fn unlisted(ctx: &JarContext, class: &str) -> (Severity, String) {
             "; it is a relocated copy of a dependency's factory (a shaded package), which that dependency's own jar registers".to_string(),
         );
     }
+    // A catalog whose getFactory() returns it: tables of that catalog are created with it
+    // (Fluss's FlinkTableFactory, the same on every release), only a bare `'connector'` misses it.
+    if let Some(catalog) = catalog_providing(ctx, &internal) {
+        return (
+            Severity::Note,
+            format!(
+                "; the catalog {} returns it from getFactory(), so the catalog's tables use it (only CREATE TABLE with its 'connector' outside that catalog cannot find it)",
+                internal_to_binary(&catalog)
+            ),
+        );
+    }
     let info = {
         let mut classpath = ctx.classpath.borrow_mut();
         crate::inspect::factories::read_factory(&mut classpath, &internal)
@@ -256,6 +267,37 @@ fn unlisted(ctx: &JarContext, class: &str) -> (Severity, String) {
             "; its identifier is computed, so whether a listed factory already registers it is unknown".to_string(),
         ),
     }
+}
+
+/// The Flink catalog types a catalog implementation names (its interface or base class).
+const CATALOG_TYPES: &[&str] = &[
+    "org/apache/flink/table/catalog/Catalog",
+    "org/apache/flink/table/catalog/AbstractCatalog",
+];
+
+/// A catalog class of the jar whose `getFactory()` names `factory` (`new`, a static call or
+/// field): `Catalog#getFactory` is how Flink creates that catalog's tables.
+fn catalog_providing(ctx: &JarContext, factory: &str) -> Option<String> {
+    let classes = ctx.classes.as_ref()?;
+    classes
+        .iter()
+        .filter(|c| {
+            c.foreign_refs
+                .iter()
+                .any(|r| CATALOG_TYPES.contains(&r.as_str()))
+        })
+        .find(|c| {
+            let Some(bytes) = super::class_bytes(ctx, &c.name) else {
+                return false;
+            };
+            let Ok(parsed) = crate::classfile::ClassFile::parse(&bytes) else {
+                return false;
+            };
+            let (refs, _) = super::load_path::load_path_refs(&parsed, &["getFactory"]);
+            let named = refs.iter().skip(1 + parsed.interfaces.len());
+            named.into_iter().any(|r| r == factory)
+        })
+        .map(|c| c.name.clone())
 }
 
 /// The table connector interfaces whose implementations only a factory makes usable in SQL.
