@@ -629,3 +629,174 @@ fn a_command_aborted_at_any_durable_operation_never_loses_committed_state() {
         cases.len()
     );
 }
+
+/// What runs after an aborted `new`: `new` again, or a project command in its directory.
+const NEW_NEXT: [&[&str]; 3] = [
+    &["new", "acme", "--dir", "p"],
+    &["generate"],
+    &["option", "add", "zz", "--type", "int"],
+];
+
+/// Runs `args` in `dir` (no failpoint); the output.
+fn run_plain(dir: &Path, args: &[&str]) -> std::process::Output {
+    support::bin()
+        .current_dir(dir)
+        .arg("flink-connector")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A refusal: exit 2 and one clear error line (no panic, no backtrace) that names `why`.
+fn assert_refused(out: &std::process::Output, why: &str, context: &str) {
+    let err = stderr(out);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert!(
+        out.status.code() == Some(2) && errors.len() == 1 && errors[0].contains(why),
+        "{context}: expected one error naming {why:?}, got {:?}: {err}",
+        out.status
+    );
+    assert!(!err.contains("panicked"), "{context}: {err}");
+}
+
+/// `new` aborted (in-process failpoint) at each of its durable operations, both ways it writes:
+/// into a missing directory (built in a hidden sibling staging directory, renamed into place)
+/// and into an existing empty one (one journal transaction in place). Right after the abort the
+/// directory holds nothing of the project or all of it (in place: each file absent or complete).
+/// Then a random next command: `new` again, which builds the project (removing the abandoned
+/// staging copy) or, when the project is already there, refuses with one line naming
+/// `generate`; or `generate`/`option add` in the directory, which finish a committed `new` or,
+/// without a connector.toml, refuse with one line (and `new` then builds it). The end state is
+/// exactly the uninterrupted project (plus the option), and no staging copy or journal is left
+/// behind. Every failpoint with `STRESS_FAILPOINTS=all`; else that many (default 20) random ones.
+#[test]
+fn new_aborted_at_any_durable_operation_leaves_nothing_or_the_project() {
+    let seed = seed() ^ 0x0e77;
+    eprintln!("STRESS_SEED={}", seed ^ 0x0e77);
+    let mut rng = Rng(seed | 1);
+    let tmp = tempfile::tempdir().unwrap();
+    let new_args = NEW_NEXT[0];
+    run_ok(tmp.path(), &["new", "acme", "--dir", "reference"]);
+    let reference_dir = tmp.path().join("reference");
+    let reference = snapshot(&reference_dir);
+    copy_dir(&reference_dir, &tmp.path().join("with-zz"));
+    run_ok(&tmp.path().join("with-zz"), NEW_NEXT[2]);
+    let with_zz = snapshot(&tmp.path().join("with-zz"));
+    // A fresh parent directory for one run; `in_place`: `p` exists, empty.
+    let fresh = |in_place: bool| {
+        let parent = tmp.path().join("work");
+        let _ = std::fs::remove_dir_all(&parent);
+        std::fs::create_dir(&parent).unwrap();
+        if in_place {
+            std::fs::create_dir(parent.join("p")).unwrap();
+        }
+        parent
+    };
+    // Durable operations per mode: aborting is monotone in n, so bisect.
+    let totals: Vec<u64> = [false, true]
+        .iter()
+        .map(|&in_place| {
+            let (mut lo, mut hi) = (0u64, 4096u64);
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2;
+                if aborted_at(&fresh(in_place), new_args, mid) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        })
+        .collect();
+    let full = std::env::var("STRESS_FAILPOINTS").is_ok_and(|v| v == "all");
+    let cases: Vec<(bool, u64)> = if full {
+        [false, true]
+            .iter()
+            .flat_map(|&m| (1..=totals[m as usize]).map(move |n| (m, n)))
+            .collect()
+    } else {
+        (0..env_count("STRESS_FAILPOINTS", 20))
+            .map(|_| {
+                let m = rng.below(2) == 1;
+                (m, 1 + rng.below(totals[m as usize]))
+            })
+            .collect()
+    };
+    let (mut complete, mut pending, mut nothing) = (0, 0, 0);
+    for (in_place, n) in cases.iter().copied() {
+        let context = format!("seed {seed}: `new` (in place: {in_place}) aborted at {n}");
+        let parent = fresh(in_place);
+        let project = parent.join("p");
+        assert!(aborted_at(&parent, new_args, n), "{context}");
+        // Nothing lost, nothing half-there.
+        let now = if project.exists() {
+            snapshot(&project)
+        } else {
+            Snapshot::new()
+        };
+        if in_place {
+            each_file_old_or_new(&now, &Snapshot::new(), &reference)
+                .unwrap_or_else(|e| panic!("{context}: {e}"));
+        } else {
+            assert!(
+                now.is_empty() || now == reference,
+                "{context}: a partial project: {:?}",
+                differing(&now, &reference)
+            );
+        }
+        let has_manifest = project.join("connector.toml").exists();
+        match (has_manifest, now == reference) {
+            (true, true) => complete += 1,
+            (true, false) => pending += 1,
+            (false, _) => nothing += 1,
+        }
+        let next = rng.below(NEW_NEXT.len() as u64) as usize;
+        let next_context = format!("{context}, then {:?}", NEW_NEXT[next]);
+        let expected = if next == 2 { &with_zz } else { &reference };
+        if next == 0 {
+            let out = run_plain(&parent, NEW_NEXT[0]);
+            if has_manifest {
+                // The project is there (its journal perhaps not yet replayed): `new` never
+                // writes into a project and says what to run instead, which finishes it.
+                assert_refused(&out, "generate", &next_context);
+                assert!(!aborted_at(&project, &["generate"], 0), "{next_context}");
+            } else {
+                assert!(out.status.success(), "{next_context}: {}", stderr(&out));
+            }
+        } else if has_manifest || project.join(".flink-connector/journal").is_dir() {
+            assert!(!aborted_at(&project, NEW_NEXT[next], 0), "{next_context}");
+        } else {
+            if project.is_dir() {
+                let out = run_plain(&project, NEW_NEXT[next]);
+                assert_refused(&out, "connector.toml", &next_context);
+            }
+            run_ok(&parent, new_args);
+            if next == 2 {
+                run_ok(&project, NEW_NEXT[2]);
+            }
+        }
+        assert!(
+            snapshot(&project) == *expected,
+            "{next_context}: differs from the uninterrupted run in {:?}",
+            differing(&snapshot(&project), expected)
+        );
+        // No hidden staging copy beside the project, no journal (or its temporary) inside it.
+        let beside: Vec<String> = std::fs::read_dir(&parent)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(beside, ["p"], "{next_context}");
+        let state: Vec<String> = std::fs::read_dir(project.join(".flink-connector"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("journal"))
+            .collect();
+        assert!(state.is_empty(), "{next_context}: left {state:?}");
+    }
+    eprintln!(
+        "{} aborted `new` runs (durable operations: {} staged, {} in place): {complete} left the whole project, {pending} a committed journal, {nothing} no project; each followed by a random command, the project always ended complete with nothing left behind",
+        cases.len(),
+        totals[0],
+        totals[1]
+    );
+}
