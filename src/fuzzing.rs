@@ -4,8 +4,7 @@
 //! a panic is the finding. `manifest` also asserts that a valid manifest written back
 //! reads as itself.
 
-use std::path::Path;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
 
 use crate::check::context::{Depth, JarFacts};
 use crate::classfile::bytecode::instructions;
@@ -52,28 +51,27 @@ pub fn classfile(data: &[u8]) {
     }
 }
 
-/// One scratch file per process (the JAR reader takes paths), in RAM where there is one.
-fn jar_scratch() -> &'static Path {
-    static PATH: OnceLock<std::path::PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let shm = Path::new("/dev/shm");
-        let dir = if shm.is_dir() {
-            shm.to_path_buf()
-        } else {
-            std::env::temp_dir()
-        };
-        dir.join(format!("cfc-fuzz-{}.jar", std::process::id()))
-    })
+/// One scratch file per thread (the JAR reader takes paths), in RAM where there is one.
+fn jar_scratch() -> PathBuf {
+    let shm = Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        shm.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    };
+    let thread = format!("{:?}", std::thread::current().id());
+    let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
+    dir.join(format!("cfc-fuzz-{}-{thread}.jar", std::process::id()))
 }
 
-/// JAR reader: index, anomalies, every entry read with a cap, class facts on all threads,
-/// services and manifest. Not reentrant across threads (one scratch file per process).
+/// JAR reader: index, anomalies, every entry read with a cap, class facts on two threads,
+/// services and manifest.
 pub fn jar(data: &[u8]) {
     let path = jar_scratch();
-    if std::fs::write(path, data).is_err() {
+    if std::fs::write(&path, data).is_err() {
         return;
     }
-    let Ok(jar) = JarIndex::open(path) else {
+    let Ok(jar) = JarIndex::open(&path) else {
         return;
     };
     let _ = jar.anomalies().len();
@@ -85,7 +83,7 @@ pub fn jar(data: &[u8]) {
     let _ = inspect_jar(&jar, None);
 }
 
-/// Removes the scratch file `jar` writes (a test calls this when done).
+/// Removes the scratch file `jar` wrote on this thread (a test calls this when done).
 pub fn jar_cleanup() {
     let _ = std::fs::remove_file(jar_scratch());
 }
