@@ -15,33 +15,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use cargo_flink_connector::fuzzing;
-
-/// xorshift64*: reproducible from the printed seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use support::Rng;
 
 fn seed() -> u64 {
-    std::env::var("FUZZ_SMOKE_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        })
-        | 1
+    support::env_seed("FUZZ_SMOKE_SEED") | 1
 }
 
 fn scaled(runs: usize) -> usize {
@@ -69,38 +46,38 @@ fn files_of(kind: &str, target: &str) -> Vec<Vec<u8>> {
 /// Changes `data` by one to eight random edits, taking tokens from `dictionary` and chunks
 /// from `others`.
 fn mutate(rng: &mut Rng, data: &mut Vec<u8>, others: &[Vec<u8>], dictionary: &[&[u8]]) {
-    for _ in 0..1 + rng.below(8) {
-        let at = rng.below(data.len() + 1);
-        match rng.below(9) {
+    for _ in 0..1 + rng.index(8) {
+        let at = rng.index(data.len() + 1);
+        match rng.index(9) {
             0 if !data.is_empty() => {
-                let i = rng.below(data.len());
-                data[i] ^= 1 << rng.below(8);
+                let i = rng.index(data.len());
+                data[i] ^= 1 << rng.index(8);
             }
             1 if !data.is_empty() => {
-                let i = rng.below(data.len());
-                data[i] = [0, 0xff, 0x7f, 0x80, b'"', b'\n', rng.next() as u8][rng.below(7)];
+                let i = rng.index(data.len());
+                data[i] = [0, 0xff, 0x7f, 0x80, b'"', b'\n', rng.next_u64() as u8][rng.index(7)];
             }
             2 => {
-                let end = (at + 1 + rng.below(64)).min(data.len());
+                let end = (at + 1 + rng.index(64)).min(data.len());
                 data.drain(at.min(end)..end);
             }
             3 => {
-                let bytes: Vec<u8> = (0..1 + rng.below(16)).map(|_| rng.next() as u8).collect();
+                let bytes: Vec<u8> = (0..1 + rng.index(16)).map(|_| rng.next_u64() as u8).collect();
                 data.splice(at..at, bytes);
             }
             4 | 5 => {
-                let token = dictionary[rng.below(dictionary.len())];
+                let token = dictionary[rng.index(dictionary.len())];
                 data.splice(at..at, token.iter().copied());
             }
             6 if !data.is_empty() => {
-                let from = rng.below(data.len());
-                let end = (from + 1 + rng.below(256)).min(data.len());
+                let from = rng.index(data.len());
+                let end = (from + 1 + rng.index(256)).min(data.len());
                 let chunk = data[from..end].to_vec();
                 data.splice(at..at, chunk);
             }
             7 => {
-                let other = &others[rng.below(others.len())];
-                let from = rng.below(other.len() + 1);
+                let other = &others[rng.index(others.len())];
+                let from = rng.index(other.len() + 1);
                 data.truncate(at);
                 data.extend_from_slice(&other[from..]);
             }
@@ -130,7 +107,7 @@ fn smoke(target: &str, body: fn(&[u8]), seeds: &[Vec<u8>], runs: usize, dictiona
         check(input, &format!("seed {i}"));
     }
     for i in 0..runs {
-        let mut input = seeds[rng.below(seeds.len())].clone();
+        let mut input = seeds[rng.index(seeds.len())].clone();
         mutate(&mut rng, &mut input, seeds, dictionary);
         check(&input, &format!("mutant {i}"));
     }

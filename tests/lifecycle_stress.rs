@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{stderr, stdout};
+use support::{stderr, stdout, Rng};
 
 type Snapshot = BTreeMap<String, Vec<u8>>;
 
@@ -29,32 +29,8 @@ fn env_count(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// xorshift64*: enough randomness for timings, reproducible from the printed seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 fn seed() -> u64 {
-    std::env::var("STRESS_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        })
+    support::env_seed("STRESS_SEED")
 }
 
 /// The project's files, but the lock file (no content) and the tool's transient journal.
@@ -508,6 +484,21 @@ fn aborted_at(dir: &Path, args: &[&str], n: u64) -> bool {
     false
 }
 
+/// How many durable operations a command makes, given whether it aborts at the n-th: aborting
+/// is monotone in n, so bisect.
+fn durable_operations(aborts_at: impl Fn(u64) -> bool) -> u64 {
+    let (mut lo, mut hi) = (0u64, 4096u64); // aborts at lo (0: trivially), not at hi
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if aborts_at(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 /// A fresh copy of `base` at `to`, with FIRST[first]'s hand edit.
 fn prepared(base: &Path, to: &Path, first: usize) -> PathBuf {
     let _ = std::fs::remove_dir_all(to);
@@ -542,20 +533,8 @@ fn a_command_aborted_at_any_durable_operation_never_loses_committed_state() {
         &["option", "add", "extra", "--type", "long", "--default", "7"],
     );
     let work = tmp.path().join("work");
-    // How many durable operations each command makes: aborting is monotone in n, so bisect.
     let totals: Vec<u64> = (0..FIRST.len())
-        .map(|c| {
-            let (mut lo, mut hi) = (0u64, 4096u64); // aborts at lo (0: trivially), not at hi
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2;
-                if aborted_at(&prepared(&base, &work, c), FIRST[c].0, mid) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            lo
-        })
+        .map(|c| durable_operations(|n| aborted_at(&prepared(&base, &work, c), FIRST[c].0, n)))
         .collect();
     let full = std::env::var("STRESS_FAILPOINTS").is_ok_and(|v| v == "all");
     let cases: Vec<(usize, u64)> = if full {
@@ -692,21 +671,9 @@ fn new_aborted_at_any_durable_operation_leaves_nothing_or_the_project() {
         }
         parent
     };
-    // Durable operations per mode: aborting is monotone in n, so bisect.
     let totals: Vec<u64> = [false, true]
         .iter()
-        .map(|&in_place| {
-            let (mut lo, mut hi) = (0u64, 4096u64);
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2;
-                if aborted_at(&fresh(in_place), new_args, mid) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            lo
-        })
+        .map(|&in_place| durable_operations(|n| aborted_at(&fresh(in_place), new_args, n)))
         .collect();
     let full = std::env::var("STRESS_FAILPOINTS").is_ok_and(|v| v == "all");
     let cases: Vec<(bool, u64)> = if full {
