@@ -62,7 +62,9 @@ fn mutate(rng: &mut Rng, data: &mut Vec<u8>, others: &[Vec<u8>], dictionary: &[&
                 data.drain(at.min(end)..end);
             }
             3 => {
-                let bytes: Vec<u8> = (0..1 + rng.index(16)).map(|_| rng.next_u64() as u8).collect();
+                let bytes: Vec<u8> = (0..1 + rng.index(16))
+                    .map(|_| rng.next_u64() as u8)
+                    .collect();
                 data.splice(at..at, bytes);
             }
             4 | 5 => {

@@ -166,8 +166,9 @@ pub fn write_new(
     fs::rename(staging.path(), dir).with_path("move the project to", dir)?;
     let _ = staging.keep();
     // Neither is part of the project (the lock is still held through its open file).
+    // A `new` killed here leaves the marker in the project: the next command removes it.
     for name in [NEW_STAGING_MARKER, "lock"] {
-        let _ = std::fs::remove_file(dir.join(STATE_DIR).join(name));
+        let _ = fs::remove_file(&dir.join(STATE_DIR).join(name));
     }
     fs::sync_dir(&parent);
     Ok(())
