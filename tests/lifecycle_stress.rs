@@ -643,9 +643,10 @@ fn assert_refused(out: &std::process::Output, why: &str, context: &str) {
 /// and into an existing empty one (one journal transaction in place). Right after the abort the
 /// directory holds nothing of the project or all of it (in place: each file absent or complete).
 /// Then a random next command: `new` again, which builds the project (removing the abandoned
-/// staging copy) or, when the project is already there, refuses with one line naming
-/// `generate`; or `generate`/`option add` in the directory, which finish a committed `new` or,
-/// without a connector.toml, refuse with one line (and `new` then builds it). The end state is
+/// staging copy, or finishing the journal the killed `new` committed) or, when the project is
+/// already there, refuses with one line naming `generate`; or `generate`/`option add` in the
+/// directory, which finish a committed `new` whose manifest is written or, without a
+/// connector.toml, refuse with one line saying what to run (and `new` then builds it). The end state is
 /// exactly the uninterrupted project (plus the option), and no staging copy or journal is left
 /// behind. Every failpoint with `STRESS_FAILPOINTS=all`; else that many (default 20) random ones.
 #[test]
@@ -732,12 +733,20 @@ fn new_aborted_at_any_durable_operation_leaves_nothing_or_the_project() {
             } else {
                 assert!(out.status.success(), "{next_context}: {}", stderr(&out));
             }
-        } else if has_manifest || project.join(".flink-connector/journal").is_dir() {
+        } else if has_manifest {
             assert!(!aborted_at(&project, NEW_NEXT[next], 0), "{next_context}");
         } else {
+            // No manifest yet: a project command cannot start, and says what to run (when the
+            // killed `new` had committed, `new` again finishes its journal).
             if project.is_dir() {
                 let out = run_plain(&project, NEW_NEXT[next]);
-                assert_refused(&out, "connector.toml", &next_context);
+                let committed = project.join(".flink-connector/journal").is_dir();
+                let why = if committed {
+                    "run the same `cargo flink-connector new` again"
+                } else {
+                    "connector.toml"
+                };
+                assert_refused(&out, why, &next_context);
             }
             run_ok(&parent, new_args);
             if next == 2 {

@@ -30,7 +30,7 @@ use crate::manifest::MANIFEST_FILE;
 /// The tool's own directory in a project.
 pub const STATE_DIR: &str = crate::render::RESERVED_DIR;
 const LOCK_FILE: &str = "lock";
-const JOURNAL: &str = "journal";
+pub(crate) const JOURNAL: &str = "journal";
 const JOURNAL_TMP_PREFIX: &str = "journal.tmp-";
 const JOURNAL_DONE_PREFIX: &str = "journal.done-";
 const OPS_FILE: &str = "ops.json";
