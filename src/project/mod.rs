@@ -236,6 +236,15 @@ pub fn clean_leftover_staging(parent: &Path, notes: &mut Vec<String>) {
         let abandoned = is_staging
             && std::fs::File::open(state.join("lock")).is_ok_and(|f| f.try_lock().is_ok());
         if !abandoned {
+            // A `new` killed before its lock existed leaves an empty directory (or an empty
+            // state directory): too little to tell it from a user's, so it is only named.
+            let empty = |dir: &Path| std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+            if empty(&entry.path()) || (only(&entry.path(), STATE_DIR) && empty(&state)) {
+                notes.push(format!(
+                    "{} is empty: perhaps left by an interrupted `new`; delete it if it is not yours",
+                    entry.path().display()
+                ));
+            }
             continue;
         }
         match std::fs::remove_dir_all(entry.path()) {
