@@ -11,6 +11,7 @@ pub mod cli;
 pub mod errors;
 pub mod escape;
 pub mod flink;
+pub mod fuzzing;
 pub mod inspect;
 pub mod jar;
 pub mod manifest;

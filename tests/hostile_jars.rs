@@ -446,18 +446,27 @@ fn csv_jar_with(lib: &Path, out: &Path, services: impl Fn(&[u8]) -> Vec<u8>, enc
     std::fs::write(out, bytes).unwrap();
 }
 
-fn inspect_json(jar: &Path) -> (serde_json::Value, String) {
+/// `inspect PATH`'s JSON report (every jar) and stderr; `code` is the exit code it must give.
+fn inspect_json_all(path: &Path, code: i32) -> (serde_json::Value, String) {
     let (out, _) = run_bounded(
-        &["inspect", jar.to_str().unwrap()],
+        &["inspect", path.to_str().unwrap()],
         Duration::from_secs(60),
         4 * GIB,
     );
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(out.status.code(), Some(code), "{}", support::stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", support::stdout(&out)));
     assert_eq!(json["schema_version"], 1, "{json:#}");
-    (json["jars"][0].clone(), support::stderr(&out))
+    (json["jars"].clone(), support::stderr(&out))
 }
+
+fn inspect_json(jar: &Path, code: i32) -> (serde_json::Value, String) {
+    let (jars, stderr) = inspect_json_all(jar, code);
+    (jars[0].clone(), stderr)
+}
+
+/// What `inspect` exits with when a jar's factories are unknown (README's exit-code table).
+const EXIT_UNKNOWN: i32 = 3;
 
 /// Issue 17: `inspect` answered `"factories": []` for a services file it could not read. A
 /// file ServiceLoader reads (1.1 MB of comments, then the factories) is now read; one that
@@ -474,7 +483,7 @@ fn inspect_reads_padded_services_files_and_says_unknown_for_unreadable_ones() {
         std::fs::create_dir(&dir).unwrap();
         dir.join("flink-csv-1.20.5.jar")
     };
-    let (plain, _) = inspect_json(&lib.join("flink-csv-1.20.5.jar"));
+    let (plain, _) = inspect_json(&lib.join("flink-csv-1.20.5.jar"), 0);
     let identifiers: Vec<&str> = plain["factories"]
         .as_array()
         .unwrap()
@@ -494,7 +503,7 @@ fn inspect_reads_padded_services_files_and_says_unknown_for_unreadable_ones() {
         }
     };
     csv_jar_with(&lib, &padded, pad(32_000), false);
-    let (report, _) = inspect_json(&padded);
+    let (report, _) = inspect_json(&padded, 0);
     assert_eq!(report["factories"], plain["factories"], "{report:#}");
     // The judge: ServiceLoader finds the factories in the padded file (lib/ without its own
     // flink-csv, so they can only come from there).
@@ -540,7 +549,8 @@ fn inspect_reads_padded_services_files_and_says_unknown_for_unreadable_ones() {
         (&too_large, "above the 16777216-byte limit".to_string()),
         (&encrypted, "cannot be decompressed".to_string()),
     ] {
-        let (report, stderr) = inspect_json(jar);
+        // Unknown in the report and in the exit code, never a plain 0 with `null` inside.
+        let (report, stderr) = inspect_json(jar, EXIT_UNKNOWN);
         assert!(report["factories"].is_null(), "{report:#}");
         let notes = report["notes"].as_str().unwrap();
         assert!(
@@ -554,9 +564,106 @@ fn inspect_reads_padded_services_files_and_says_unknown_for_unreadable_ones() {
                 Duration::from_secs(60),
                 4 * GIB,
             );
+            assert_eq!(out.status.code(), Some(EXIT_UNKNOWN), "{format}");
             let text = support::stdout(&out);
             assert!(text.contains("unknown") && text.contains(&why), "{text}");
             assert!(!text.contains("No factory is registered"), "{text}");
         }
     }
+    // A directory of jars: one unknown makes the whole answer unknown, and the readable jar
+    // is still reported in full.
+    let both = work.path().join("both");
+    std::fs::create_dir(&both).unwrap();
+    std::fs::copy(&padded, both.join("a-flink-csv-1.20.5.jar")).unwrap();
+    std::fs::copy(&encrypted, both.join("b-flink-csv-1.20.5.jar")).unwrap();
+    let (jars, _) = inspect_json_all(&both, EXIT_UNKNOWN);
+    let by_name = |name: &str| {
+        jars.as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["jar"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not in {jars:#}"))
+            .clone()
+    };
+    assert_eq!(
+        by_name("a-flink-csv-1.20.5.jar")["factories"],
+        plain["factories"]
+    );
+    assert!(
+        by_name("b-flink-csv-1.20.5.jar")["factories"].is_null(),
+        "{jars:#}"
+    );
+}
+
+/// A stand-in `./mvnw` that "builds" by copying `jar` to the project's jar path: `package`
+/// then reads exactly that jar, without a Maven run.
+fn wrapper_building(project: &Path, jar: &Path) {
+    let built = project.join("target/flink-connector-acme-0.1.0-SNAPSHOT.jar");
+    let script = project.join("mvnw");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nmkdir -p '{}' && cp '{}' '{}'\n",
+            built.parent().unwrap().display(),
+            jar.display(),
+            built.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Issue 17: `package` wrote a `connector-meta.yaml` listing no factories for a jar whose
+/// services file it could not read. Now it writes neither metadata file (and removes an
+/// earlier build's, which describe another jar), warns with the reason and exits non-zero;
+/// a readable jar still gets both files.
+#[test]
+fn package_writes_no_metadata_claiming_no_factories_for_an_unreadable_services_file() {
+    let Some(lib) = support::flink_lib("1.20.5") else {
+        return;
+    };
+    if !support::require_command("java") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let project = support::new_project(work.path(), "acme", &[]);
+    let meta = project.join("target/connector-meta.yaml");
+    let options = project.join("target/flink-connector-acme-options.md");
+
+    let encrypted = work.path().join("encrypted.jar");
+    csv_jar_with(&lib, &encrypted, |original| original.to_vec(), true);
+    std::fs::create_dir_all(project.join("target")).unwrap();
+    for stale in [&meta, &options] {
+        std::fs::write(stale, "an earlier build's metadata\n").unwrap();
+    }
+    wrapper_building(&project, &encrypted);
+    let out = support::run_in(&project, &["package", "--offline"]);
+    let (stdout, stderr) = (support::stdout(&out), support::stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("factories unknown")
+            && stderr.contains("cannot be decompressed")
+            && stderr
+                .contains("connector-meta.yaml and flink-connector-acme-options.md not written"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("metadata:   not written"), "{stdout}");
+    assert!(!stdout.contains("none found"), "{stdout}");
+    assert!(!meta.exists() && !options.exists(), "stale metadata kept");
+
+    // The control: the same jar, readable, gets both files naming its factories.
+    wrapper_building(&project, &lib.join("flink-csv-1.20.5.jar"));
+    let out = support::run_in(&project, &["package", "--offline"]);
+    assert!(
+        support::stdout(&out).contains("metadata:   "),
+        "{}",
+        support::stderr(&out)
+    );
+    let yaml = support::read(&meta);
+    assert!(
+        yaml.contains("org.apache.flink.formats.csv.CsvFormatFactory"),
+        "{yaml}"
+    );
+    assert!(support::read(&options).contains("CsvFormatFactory"));
 }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{stderr, stdout};
+use support::{stderr, stdout, Rng};
 
 type Snapshot = BTreeMap<String, Vec<u8>>;
 
@@ -29,32 +29,8 @@ fn env_count(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// xorshift64*: enough randomness for timings, reproducible from the printed seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 fn seed() -> u64 {
-    std::env::var("STRESS_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        })
+    support::env_seed("STRESS_SEED")
 }
 
 /// The project's files, but the lock file (no content) and the tool's transient journal.
@@ -508,6 +484,21 @@ fn aborted_at(dir: &Path, args: &[&str], n: u64) -> bool {
     false
 }
 
+/// How many durable operations a command makes, given whether it aborts at the n-th: aborting
+/// is monotone in n, so bisect.
+fn durable_operations(aborts_at: impl Fn(u64) -> bool) -> u64 {
+    let (mut lo, mut hi) = (0u64, 4096u64); // aborts at lo (0: trivially), not at hi
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if aborts_at(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 /// A fresh copy of `base` at `to`, with FIRST[first]'s hand edit.
 fn prepared(base: &Path, to: &Path, first: usize) -> PathBuf {
     let _ = std::fs::remove_dir_all(to);
@@ -542,20 +533,8 @@ fn a_command_aborted_at_any_durable_operation_never_loses_committed_state() {
         &["option", "add", "extra", "--type", "long", "--default", "7"],
     );
     let work = tmp.path().join("work");
-    // How many durable operations each command makes: aborting is monotone in n, so bisect.
     let totals: Vec<u64> = (0..FIRST.len())
-        .map(|c| {
-            let (mut lo, mut hi) = (0u64, 4096u64); // aborts at lo (0: trivially), not at hi
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2;
-                if aborted_at(&prepared(&base, &work, c), FIRST[c].0, mid) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            lo
-        })
+        .map(|c| durable_operations(|n| aborted_at(&prepared(&base, &work, c), FIRST[c].0, n)))
         .collect();
     let full = std::env::var("STRESS_FAILPOINTS").is_ok_and(|v| v == "all");
     let cases: Vec<(usize, u64)> = if full {
@@ -627,5 +606,175 @@ fn a_command_aborted_at_any_durable_operation_never_loses_committed_state() {
     eprintln!(
         "{} aborted commands (durable operations per command: {totals:?}): {committed_count} after their commit point, {uncommitted} before; each followed by a random command, no committed state lost",
         cases.len()
+    );
+}
+
+/// What runs after an aborted `new`: `new` again, or a project command in its directory.
+const NEW_NEXT: [&[&str]; 3] = [
+    &["new", "acme", "--dir", "p"],
+    &["generate"],
+    &["option", "add", "zz", "--type", "int"],
+];
+
+/// Runs `args` in `dir` (no failpoint); the output.
+fn run_plain(dir: &Path, args: &[&str]) -> std::process::Output {
+    support::bin()
+        .current_dir(dir)
+        .arg("flink-connector")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A refusal: exit 2 and one clear error line (no panic, no backtrace) that names `why`.
+fn assert_refused(out: &std::process::Output, why: &str, context: &str) {
+    let err = stderr(out);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert!(
+        out.status.code() == Some(2) && errors.len() == 1 && errors[0].contains(why),
+        "{context}: expected one error naming {why:?}, got {:?}: {err}",
+        out.status
+    );
+    assert!(!err.contains("panicked"), "{context}: {err}");
+}
+
+/// `new` aborted (in-process failpoint) at each of its durable operations, both ways it writes:
+/// into a missing directory (built in a hidden sibling staging directory, renamed into place)
+/// and into an existing empty one (one journal transaction in place). Right after the abort the
+/// directory holds nothing of the project or all of it (in place: each file absent or complete).
+/// Then a random next command: `new` again, which builds the project (removing the abandoned
+/// staging copy, or finishing the journal the killed `new` committed) or, when the project is
+/// already there, refuses with one line naming `generate`; or `generate`/`option add` in the
+/// directory, which finish a committed `new` whose manifest is written or, without a
+/// connector.toml, refuse with one line saying what to run (and `new` then builds it). The end state is
+/// exactly the uninterrupted project (plus the option), and no staging copy or journal is left
+/// behind. Every failpoint with `STRESS_FAILPOINTS=all`; else that many (default 20) random ones.
+#[test]
+fn new_aborted_at_any_durable_operation_leaves_nothing_or_the_project() {
+    let seed = seed() ^ 0x0e77;
+    eprintln!("STRESS_SEED={}", seed ^ 0x0e77);
+    let mut rng = Rng(seed | 1);
+    let tmp = tempfile::tempdir().unwrap();
+    let new_args = NEW_NEXT[0];
+    run_ok(tmp.path(), &["new", "acme", "--dir", "reference"]);
+    let reference_dir = tmp.path().join("reference");
+    let reference = snapshot(&reference_dir);
+    copy_dir(&reference_dir, &tmp.path().join("with-zz"));
+    run_ok(&tmp.path().join("with-zz"), NEW_NEXT[2]);
+    let with_zz = snapshot(&tmp.path().join("with-zz"));
+    // A fresh parent directory for one run; `in_place`: `p` exists, empty.
+    let fresh = |in_place: bool| {
+        let parent = tmp.path().join("work");
+        let _ = std::fs::remove_dir_all(&parent);
+        std::fs::create_dir(&parent).unwrap();
+        if in_place {
+            std::fs::create_dir(parent.join("p")).unwrap();
+        }
+        parent
+    };
+    let totals: Vec<u64> = [false, true]
+        .iter()
+        .map(|&in_place| durable_operations(|n| aborted_at(&fresh(in_place), new_args, n)))
+        .collect();
+    let full = std::env::var("STRESS_FAILPOINTS").is_ok_and(|v| v == "all");
+    let cases: Vec<(bool, u64)> = if full {
+        [false, true]
+            .iter()
+            .flat_map(|&m| (1..=totals[m as usize]).map(move |n| (m, n)))
+            .collect()
+    } else {
+        (0..env_count("STRESS_FAILPOINTS", 20))
+            .map(|_| {
+                let m = rng.below(2) == 1;
+                (m, 1 + rng.below(totals[m as usize]))
+            })
+            .collect()
+    };
+    let (mut complete, mut pending, mut nothing) = (0, 0, 0);
+    for (in_place, n) in cases.iter().copied() {
+        let context = format!("seed {seed}: `new` (in place: {in_place}) aborted at {n}");
+        let parent = fresh(in_place);
+        let project = parent.join("p");
+        assert!(aborted_at(&parent, new_args, n), "{context}");
+        // Nothing lost, nothing half-there (but the staging marker, when `new` was killed right
+        // after renaming its staging directory into place: the next command removes it).
+        let mut now = if project.exists() {
+            snapshot(&project)
+        } else {
+            Snapshot::new()
+        };
+        now.remove(".flink-connector/staging");
+        if in_place {
+            each_file_old_or_new(&now, &Snapshot::new(), &reference)
+                .unwrap_or_else(|e| panic!("{context}: {e}"));
+        } else {
+            assert!(
+                now.is_empty() || now == reference,
+                "{context}: a partial project: {:?}",
+                differing(&now, &reference)
+            );
+        }
+        let has_manifest = project.join("connector.toml").exists();
+        match (has_manifest, now == reference) {
+            (true, true) => complete += 1,
+            (true, false) => pending += 1,
+            (false, _) => nothing += 1,
+        }
+        let next = rng.below(NEW_NEXT.len() as u64) as usize;
+        let next_context = format!("{context}, then {:?}", NEW_NEXT[next]);
+        let expected = if next == 2 { &with_zz } else { &reference };
+        if next == 0 {
+            let out = run_plain(&parent, NEW_NEXT[0]);
+            if has_manifest {
+                // The project is there (its journal perhaps not yet replayed): `new` never
+                // writes into a project and says what to run instead, which finishes it.
+                assert_refused(&out, "generate", &next_context);
+                assert!(!aborted_at(&project, &["generate"], 0), "{next_context}");
+            } else {
+                assert!(out.status.success(), "{next_context}: {}", stderr(&out));
+            }
+        } else if has_manifest {
+            assert!(!aborted_at(&project, NEW_NEXT[next], 0), "{next_context}");
+        } else {
+            // No manifest yet: a project command cannot start, and says what to run (when the
+            // killed `new` had committed, `new` again finishes its journal).
+            if project.is_dir() {
+                let out = run_plain(&project, NEW_NEXT[next]);
+                let committed = project.join(".flink-connector/journal").is_dir();
+                let why = if committed {
+                    "run the same `cargo flink-connector new` again"
+                } else {
+                    "connector.toml"
+                };
+                assert_refused(&out, why, &next_context);
+            }
+            run_ok(&parent, new_args);
+            if next == 2 {
+                run_ok(&project, NEW_NEXT[2]);
+            }
+        }
+        assert!(
+            snapshot(&project) == *expected,
+            "{next_context}: differs from the uninterrupted run in {:?}",
+            differing(&snapshot(&project), expected)
+        );
+        // No hidden staging copy beside the project, no journal (or its temporary) inside it.
+        let beside: Vec<String> = std::fs::read_dir(&parent)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(beside, ["p"], "{next_context}");
+        let state: Vec<String> = std::fs::read_dir(project.join(".flink-connector"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("journal") || n == "staging")
+            .collect();
+        assert!(state.is_empty(), "{next_context}: left {state:?}");
+    }
+    eprintln!(
+        "{} aborted `new` runs (durable operations: {} staged, {} in place): {complete} left the whole project, {pending} a committed journal, {nothing} no project; each followed by a random command, the project always ended complete with nothing left behind",
+        cases.len(),
+        totals[0],
+        totals[1]
     );
 }

@@ -151,6 +151,11 @@ fn team_templates_cannot_write_vcs_files_the_manifest_or_the_tools_state() {
             &project,
             &["generate", "--templates", tpl.to_str().unwrap()],
         ));
+        // The `--force` a conflict message suggests installs nothing either.
+        refused(&run_in(
+            &project,
+            &["generate", "--force", "--templates", tpl.to_str().unwrap()],
+        ));
         assert_eq!(
             std::fs::read(project.join("connector.toml")).unwrap(),
             manifest
@@ -404,6 +409,22 @@ fn numeric_defaults_must_fit_their_java_type() {
         );
         refused(&out);
     }
+    // The same defaults written into connector.toml by hand: `generate` refuses them too and
+    // leaves the project as it was.
+    let manifest = std::fs::read_to_string(project.join("connector.toml")).unwrap();
+    let java = std::fs::read(project.join(OPTIONS_JAVA)).unwrap();
+    for default in [
+        "\"18446744073709551615\"",
+        "\"18446744073709551615 ms\"",
+        "18446744073709551615",
+    ] {
+        let edited = manifest.replace("default = \"1 s\"", &format!("default = {default}"));
+        assert_ne!(edited, manifest);
+        std::fs::write(project.join("connector.toml"), &edited).unwrap();
+        refused(&run_in(&project, &["generate"]));
+        assert_eq!(std::fs::read(project.join(OPTIONS_JAVA)).unwrap(), java);
+    }
+    std::fs::write(project.join("connector.toml"), &manifest).unwrap();
     ok(
         &project,
         &[

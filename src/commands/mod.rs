@@ -46,7 +46,11 @@ pub fn cmd_inspect(args: InspectArgs) -> Result<u8> {
         eprintln!("warning: {warning}");
     }
     print!("{}", inspection.text);
-    Ok(0)
+    Ok(if inspection.unknown {
+        crate::inspect::EXIT_UNKNOWN
+    } else {
+        0
+    })
 }
 
 pub fn cmd_templates(args: TemplatesCommand) -> Result<u8> {

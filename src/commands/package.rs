@@ -44,7 +44,7 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         .map_err(|_| Error::Failed(format!("Maven succeeded but {} is missing", jar.display())))?
         .len();
 
-    let (found, meta, options_md) = write_metadata(&jar, &manifest.artifact_id)?;
+    let metadata = write_metadata(&jar, &manifest.artifact_id)?;
 
     crate::ui::status(format_args!(
         "Auditing {} against flink-{}…",
@@ -61,32 +61,37 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
         &mut std::io::stdout().lock(),
     )?;
 
-    let identifiers: Vec<String> = found
-        .iter()
-        .map(|f| f.identifier.clone().unwrap_or_else(|| "(computed)".into()))
-        .collect();
-    let option_count: Option<usize> = found
-        .iter()
-        .map(|f| Some(f.required_options.as_ref()?.len() + f.optional_options.as_ref()?.len()))
-        .sum();
     println!(
         "jar:        {} ({})",
         jar.display(),
         super::package_lines::human_size(size)
     );
-    println!(
-        "identifier: {}",
-        if identifiers.is_empty() {
-            "none found".to_string()
-        } else {
-            identifiers.join(", ")
+    if let Some((found, meta, options_md)) = &metadata {
+        let identifiers: Vec<String> = found
+            .iter()
+            .map(|f| f.identifier.clone().unwrap_or_else(|| "(computed)".into()))
+            .collect();
+        let option_count: Option<usize> = found
+            .iter()
+            .map(|f| Some(f.required_options.as_ref()?.len() + f.optional_options.as_ref()?.len()))
+            .sum();
+        println!(
+            "identifier: {}",
+            if identifiers.is_empty() {
+                "none found".to_string()
+            } else {
+                identifiers.join(", ")
+            }
+        );
+        match option_count {
+            Some(count) => println!("options:    {count} (read from bytecode)"),
+            None => println!("options:    not all known exactly (see the metadata files)"),
         }
-    );
-    match option_count {
-        Some(count) => println!("options:    {count} (read from bytecode)"),
-        None => println!("options:    not all known exactly (see the metadata files)"),
+        println!("metadata:   {}, {}", meta.display(), options_md.display());
+    } else {
+        println!("identifier: unknown (the factories services file cannot be read)");
+        println!("metadata:   not written");
     }
-    println!("metadata:   {}, {}", meta.display(), options_md.display());
     println!(
         "audit:      {}",
         if audit == 0 {
@@ -95,23 +100,50 @@ pub fn cmd_package(args: PackageArgs) -> Result<u8> {
             "ERRORS (see above)"
         }
     );
-    Ok(audit)
+    // Metadata that could not be written is a failure even when the audit passed.
+    Ok(if metadata.is_none() {
+        audit.max(1)
+    } else {
+        audit
+    })
 }
+
+/// The factories, `connector-meta.yaml` and the options table [`write_metadata`] wrote.
+pub(super) type Metadata = (Vec<factories::FactoryInfo>, PathBuf, PathBuf);
 
 /// What a managed console would read from the upload — identifiers and options, read from
 /// bytecode — written beside the jar as `connector-meta.yaml` and `<artifactId>-options.md`.
-pub(super) fn write_metadata(
-    jar: &Path,
-    artifact_id: &str,
-) -> Result<(Vec<factories::FactoryInfo>, PathBuf, PathBuf)> {
+/// `None`, with a warning, when which factories the jar registers is unknown (its services
+/// file cannot be read): an empty list would claim "no factories", so nothing is written and
+/// an earlier build's files are removed, as they describe another jar.
+pub(super) fn write_metadata(jar: &Path, artifact_id: &str) -> Result<Option<Metadata>> {
     let index =
         JarIndex::open(jar).map_err(|e| Error::Failed(format!("{}: {e}", jar.display())))?;
-    let found = factories::inspect_jar(&index, None);
     let meta = jar.with_file_name("connector-meta.yaml");
-    crate::project::fs::write_atomic(&meta, render::yaml(jar, &found).as_bytes(), false)?;
     let options_md = jar.with_file_name(format!("{artifact_id}-options.md"));
+    let found = match factories::inspect_jar_exact(&index, None) {
+        Ok(found) => found,
+        Err(why) => {
+            for stale in [&meta, &options_md] {
+                match std::fs::remove_file(stale) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Error::io(format!("cannot remove {}", stale.display()), e))
+                    }
+                    _ => {}
+                }
+            }
+            crate::ui::warn(format_args!(
+                "{}: factories unknown: {why}; {} and {} not written",
+                jar.display(),
+                file_name(&meta),
+                file_name(&options_md)
+            ));
+            return Ok(None);
+        }
+    };
+    crate::project::fs::write_atomic(&meta, render::yaml(jar, &found).as_bytes(), false)?;
     crate::project::fs::write_atomic(&options_md, render::markdown(jar, &found).as_bytes(), false)?;
-    Ok((found, meta, options_md))
+    Ok(Some((found, meta, options_md)))
 }
 
 /// `./mvnw` or `mvn`, for the status lines.

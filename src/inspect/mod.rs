@@ -30,11 +30,18 @@ pub struct InspectOptions {
     pub format: Format,
 }
 
+/// `inspect`'s exit code when it could not answer: which factories some jar registers is
+/// unknown (its services file cannot be read). Exact or unknown, in the exit code too: a
+/// script must not read the `null` report as "no factories".
+pub const EXIT_UNKNOWN: u8 = 3;
+
 /// The rendered report, and warnings about what could not be read.
 #[derive(Debug)]
 pub struct Inspection {
     pub text: String,
     pub warnings: Vec<String>,
+    /// Some jar's factories are unknown (the report says `null` and why).
+    pub unknown: bool,
 }
 
 /// The rendered report for every jar `options.path` names.
@@ -72,7 +79,12 @@ pub fn run(options: &InspectOptions) -> Result<Inspection> {
             .collect::<Vec<_>>()
             .join("\n"),
     };
-    Ok(Inspection { text, warnings })
+    let unknown = reports.iter().any(|(_, found)| found.is_err());
+    Ok(Inspection {
+        text,
+        warnings,
+        unknown,
+    })
 }
 
 /// A jar is itself; a directory means the connector jars Maven built in its `target/` (or, for

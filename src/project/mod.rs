@@ -41,6 +41,9 @@ pub enum Target {
     Empty,
     /// A directory holding other files.
     NonEmpty,
+    /// A directory where a killed `new` committed its journal but did not finish applying it
+    /// (no manifest yet): the next `new` finishes it.
+    Pending,
 }
 
 /// Refuses a target that is a file, or that already holds a project (which `generate` maintains);
@@ -61,6 +64,9 @@ pub fn check_target(dir: &Path, force: bool) -> Result<Target> {
             "{} already holds a connector project ({MANIFEST_FILE}); `new` never replaces one: run `cargo flink-connector generate` in it to re-render it",
             dir.display()
         )));
+    }
+    if dir.join(STATE_DIR).join(txn::JOURNAL).is_dir() {
+        return Ok(Target::Pending);
     }
     // Only the tool's own state (left by a `new` killed before it committed) counts as empty.
     let empty = std::fs::read_dir(dir)
@@ -119,6 +125,9 @@ pub fn write_new(
     for op in &ops {
         fs::confined(dir, op.path())?;
     }
+    if let Target::Pending = target {
+        return finish_pending_new(dir, manifest_toml, files, notes);
+    }
     // An existing directory (perhaps `.`, the staging's own parent) is written in place.
     if let Target::NonEmpty | Target::Empty = target {
         let clashes: Vec<&str> = ops
@@ -166,10 +175,37 @@ pub fn write_new(
     fs::rename(staging.path(), dir).with_path("move the project to", dir)?;
     let _ = staging.keep();
     // Neither is part of the project (the lock is still held through its open file).
+    // A `new` killed here leaves the marker in the project: the next command removes it.
     for name in [NEW_STAGING_MARKER, "lock"] {
-        let _ = std::fs::remove_file(dir.join(STATE_DIR).join(name));
+        let _ = fs::remove_file(&dir.join(STATE_DIR).join(name));
     }
     fs::sync_dir(&parent);
+    Ok(())
+}
+
+/// Finishes the journal a killed `new` committed in `dir` — it may only write the files this
+/// `new` renders — and accepts the result only when it is the project this `new` asked for.
+fn finish_pending_new(
+    dir: &Path,
+    manifest_toml: &str,
+    files: &[RenderedFile],
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    let lock = ProjectLock::acquire(dir)?;
+    let own: std::collections::BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let recovery = txn::recover(&lock, &|_| Ok(own.clone()))?;
+    notes.push(format!(
+        "finished {} file operation(s) an interrupted `new` had committed in {}",
+        recovery.completed,
+        dir.display()
+    ));
+    let written = fs::read_confined(dir, MANIFEST_FILE)?;
+    if written.as_deref() != Some(manifest_toml.as_bytes()) {
+        return Err(Error::usage(format!(
+            "{} now holds the project an interrupted `new` had committed, which is not the one asked for now: run `cargo flink-connector generate` in it, or remove it and run `new` again",
+            dir.display()
+        )));
+    }
     Ok(())
 }
 
@@ -200,6 +236,15 @@ pub fn clean_leftover_staging(parent: &Path, notes: &mut Vec<String>) {
         let abandoned = is_staging
             && std::fs::File::open(state.join("lock")).is_ok_and(|f| f.try_lock().is_ok());
         if !abandoned {
+            // A `new` killed before its lock existed leaves an empty directory (or an empty
+            // state directory): too little to tell it from a user's, so it is only named.
+            let empty = |dir: &Path| std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+            if empty(&entry.path()) || (only(&entry.path(), STATE_DIR) && empty(&state)) {
+                notes.push(format!(
+                    "{} is empty: perhaps left by an interrupted `new`; delete it if it is not yours",
+                    entry.path().display()
+                ));
+            }
             continue;
         }
         match std::fs::remove_dir_all(entry.path()) {
@@ -233,8 +278,14 @@ pub fn find_root(dir: Option<&Path>) -> Result<PathBuf> {
         .find(|d| d.join(MANIFEST_FILE).is_file())
         .map(Path::to_path_buf)
         .ok_or_else(|| {
+            // A killed `new` may have committed its files but not yet written the manifest.
+            let hint = if cwd.join(STATE_DIR).join(txn::JOURNAL).is_dir() {
+                "; an interrupted `new` left its files half-written here: run the same `cargo flink-connector new` again to finish it"
+            } else {
+                "; run this inside a project made by `cargo flink-connector new`"
+            };
             Error::usage(format!(
-                "no {MANIFEST_FILE} in {} or any parent directory; run this inside a project made by `cargo flink-connector new`",
+                "no {MANIFEST_FILE} in {} or any parent directory{hint}",
                 cwd.display()
             ))
         })

@@ -30,7 +30,7 @@ use crate::manifest::MANIFEST_FILE;
 /// The tool's own directory in a project.
 pub const STATE_DIR: &str = crate::render::RESERVED_DIR;
 const LOCK_FILE: &str = "lock";
-const JOURNAL: &str = "journal";
+pub(crate) const JOURNAL: &str = "journal";
 const JOURNAL_TMP_PREFIX: &str = "journal.tmp-";
 const JOURNAL_DONE_PREFIX: &str = "journal.done-";
 const OPS_FILE: &str = "ops.json";
@@ -195,6 +195,11 @@ pub fn recover(lock: &ProjectLock, managed: ManagedPaths) -> Result<Recovery> {
                 recovery.discarded += 1;
             }
             remove_dir_all(&entry.path()).with_path("remove", &entry.path())?;
+        } else if name == super::NEW_STAGING_MARKER && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            // A `new` killed right after renaming its staging directory into place left its
+            // marker (meaningless in a project).
+            remove_file(&entry.path()).with_path("remove", &entry.path())?;
         }
     }
     Ok(recovery)
