@@ -95,7 +95,7 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
                 } else {
                     failure.addSuppressed(e);
                 }
-                closeClient(failure);
+                client = closeAfter(failure, client);
                 if (attempt <= maxRetries) {
                     backOff(attempt);
                 }
@@ -128,15 +128,16 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
         return newClient;
     }
 
-    private void closeClient(Exception cause) {
+    /** Closes {@code client} (if any) after {@code cause}, which keeps what closing threw; returns null. */
+    static RedisClient closeAfter(Exception cause, RedisClient client) {
         if (client != null) {
             try {
                 client.close();
             } catch (Exception e) {
                 cause.addSuppressed(e);
             }
-            client = null;
         }
+        return null;
     }
 
     @Override

@@ -57,7 +57,7 @@ public class RedisCommitter implements Committer<RedisClient.Staged> {
                 } else {
                     failure.addSuppressed(e);
                 }
-                closeClient(failure);
+                client = RedisSinkWriter.closeAfter(failure, client);
                 if (attempt <= maxRetries) {
                     RedisSinkWriter.backOff(attempt);
                 }
@@ -66,17 +66,6 @@ public class RedisCommitter implements Committer<RedisClient.Staged> {
         // the job fails over; the restored committer commits these batches again (applied ones are skipped)
         throw new IOException("Committing " + staged.size() + " batches to " + schema.tableName() + " failed after "
                 + (maxRetries + 1) + " attempts ('sink.max-retries' = " + maxRetries + ")", failure);
-    }
-
-    private void closeClient(Exception cause) {
-        if (client != null) {
-            try {
-                client.close();
-            } catch (Exception e) {
-                cause.addSuppressed(e);
-            }
-            client = null;
-        }
     }
 
     @Override
