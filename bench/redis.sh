@@ -68,7 +68,7 @@ start_redis() { # NAME PORT [ARGS…]
 
 echo "== building: ours on Flink $version, the peers' libraries" >&2
 cargo build -q
-./target/debug/cargo-flink-connector flink-connector new redis --dir "$work/project" --flink "$version" --templates "$PWD/templates" >/dev/null
+./target/debug/cargo-flink-connector flink-connector new redis --dir "$work/project" --flink "${version%.*}" --templates "$PWD/templates" >/dev/null
 mvn_offline=()
 if [ -d "$m2" ]; then
   mvn_offline=(-o -Dmaven.repo.local="$m2" -Dshade-plugin.version=3.4.1 -Dcompiler-plugin.version=3.10.1

@@ -325,6 +325,10 @@ public class RedisBench {
             java.util.regex.Matcher set = java.util.regex.Pattern.compile("SET '(.+)' = '(.*)'").matcher(s);
             if (set.matches()) {
                 tEnv.getConfig().getConfiguration().setString(set.group(1), set.group(2));
+            } else if (s.startsWith("INSERT") && Boolean.getBoolean("explain")) {
+                // -Dexplain=true: the operators and the ship strategy of every edge (FORWARD = chainable)
+                System.out.println("PLAN " + tEnv.explainSql(s, org.apache.flink.table.api.ExplainDetail.JSON_EXECUTION_PLAN));
+                result = tEnv.executeSql(s);
             } else {
                 result = tEnv.executeSql(s);
             }

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * The table sink of the 'redis' connector: an upsert sink (INSERT and UPDATE_AFTER write
  * the row under its key, DELETE removes it) running {@link RedisSink} (Sink V2), or with
- * {@code sink.delivery-guarantee} = {@code exactly-once} {@link RedisExactlyOnceSink}.
+ * {@code sink.delivery-guarantee} = {@code exactly-once} {@code RedisExactlyOnceSink} (Flink 1.19 and later).
  *
  * <p>Writable metadata: {@code ttl} (BIGINT, seconds) — a per-row TTL, declared as
  * {@code life BIGINT METADATA FROM 'ttl'}; NULL or not positive falls back to 'ttl.column', then 'ttl'.

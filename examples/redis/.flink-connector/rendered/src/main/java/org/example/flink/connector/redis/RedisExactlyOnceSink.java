@@ -2,9 +2,9 @@
 package org.example.flink.connector.redis;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
-import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
@@ -23,7 +23,7 @@ import java.util.Collection;
 
 /**
  * The sink of {@code sink.delivery-guarantee} = {@code exactly-once}, a two-phase-commit Sink V2
- * ({@code SupportsCommitter} on Flink 1.20): the writer only encodes rows; at each
+ * ({@code SupportsCommitter}, Flink 1.19 and later): the writer only encodes rows; at each
  * checkpoint it hands them to Flink as {@link RedisClient.Staged} batches (one per hash slot,
  * at most {@code sink.buffer-flush.max-rows} rows each, under ids no other batch has), which Flink
  * keeps in the checkpoint; once the checkpoint completed {@link RedisCommitter} applies each
