@@ -212,7 +212,7 @@ public class FloorFactory implements DynamicTableSinkFactory, DynamicTableSource
         return Collections.singletonList(GenericRowData.of(k, k));
     }
 
-    static final class SyncFloor extends LookupFunction {
+    public static final class SyncFloor extends LookupFunction {
         private static final long serialVersionUID = 1L;
         final boolean hit;
 
@@ -226,7 +226,7 @@ public class FloorFactory implements DynamicTableSinkFactory, DynamicTableSource
         }
     }
 
-    static final class AsyncFloor extends AsyncLookupFunction {
+    public static final class AsyncFloor extends AsyncLookupFunction {
         private static final long serialVersionUID = 1L;
         final boolean hit;
 
