@@ -1546,10 +1546,9 @@ public class RedisClient implements AutoCloseable {
                     if (ask != null) {
                         c.writer().command(1).encodedArg(ASKING);
                     }
+                    // no flush before every batch is encoded: the next lookup of this connection
+                    // (ensureOpen) would take its unread replies for a broken pipeline and reconnect
                     encodeApplyOnce(c.writer(), s);
-                    if (c.writer().size() >= SEND_CHUNK_BYTES) {
-                        c.flush();
-                    }
                 }
                 for (RespConnection c : order) {
                     c.flush();
