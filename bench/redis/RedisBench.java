@@ -44,6 +44,24 @@ public class RedisBench {
                 "CREATE TABLE bh (k BIGINT, v BIGINT) WITH ('connector'='blackhole')",
                 "INSERT INTO bh SELECT id, id FROM src");
 
+        // Flink's floors: the same job into connector 'floor' (FloorFactory), wired like the Redis sink
+        bench("floor sink, discard (Sink V2 writer, no I/O)", rows, parallelism,
+                "CREATE TABLE src (id BIGINT) WITH (" + gen + ")",
+                "CREATE TABLE kv (k BIGINT, v BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector'='floor','sink'='discard')",
+                "INSERT INTO kv SELECT id, id FROM src");
+
+        bench("floor sink, encode RESP SET into a reused buffer (no I/O)", rows, parallelism,
+                "CREATE TABLE src (id BIGINT) WITH (" + gen + ")",
+                "CREATE TABLE kv (k BIGINT, v BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector'='floor','sink'='encode','key.prefix'='s:')",
+                "INSERT INTO kv SELECT id, id FROM src");
+
+        bench("sink, exactly-once, value.layout=string (SET k v in scripts)", rows, parallelism,
+                "SET 'execution.checkpointing.interval' = '1 s'",
+                "CREATE TABLE src (id BIGINT) WITH (" + gen + ")",
+                "CREATE TABLE kv (k BIGINT, v BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH (" + redis
+                        + ",'value.layout'='string','key.prefix'='e:','sink.delivery-guarantee'='exactly-once')",
+                "INSERT INTO kv SELECT id, id FROM src");
+
         bench("sink, value.layout=string (SET k v)", rows, parallelism,
                 "CREATE TABLE src (id BIGINT) WITH (" + gen + ")",
                 "CREATE TABLE kv (k BIGINT, v BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH (" + redis
@@ -85,6 +103,12 @@ public class RedisBench {
                 "CREATE TABLE dim (k BIGINT, v BIGINT) WITH (" + redis + ",'value.layout'='string','key.prefix'='s:',"
                         + "'lookup.cache'='PARTIAL','lookup.partial-cache.max-rows'='10000')",
                 join);
+
+        bench("floor lookup, async, misses (AsyncLookupFunction from memory)", rows, parallelism,
+                probe, bh, "CREATE TABLE dim (k BIGINT, v BIGINT) WITH ('connector'='floor','lookup.async'='true')", join);
+
+        bench("floor lookup, async, hits (AsyncLookupFunction from memory)", rows, parallelism,
+                probe, bh, "CREATE TABLE dim (k BIGINT, v BIGINT) WITH ('connector'='floor','lookup.async'='true','lookup.hit'='true')", join);
 
         bench("lookup, misses, async (GET of absent keys, no cache)", rows, parallelism,
                 probe, bh,
@@ -301,6 +325,10 @@ public class RedisBench {
             java.util.regex.Matcher set = java.util.regex.Pattern.compile("SET '(.+)' = '(.*)'").matcher(s);
             if (set.matches()) {
                 tEnv.getConfig().getConfiguration().setString(set.group(1), set.group(2));
+            } else if (s.startsWith("INSERT") && Boolean.getBoolean("explain")) {
+                // -Dexplain=true: the operators and the ship strategy of every edge (FORWARD = chainable)
+                System.out.println("PLAN " + tEnv.explainSql(s, org.apache.flink.table.api.ExplainDetail.JSON_EXECUTION_PLAN));
+                result = tEnv.executeSql(s);
             } else {
                 result = tEnv.executeSql(s);
             }

@@ -113,6 +113,39 @@ public class RedisClient implements AutoCloseable {
     private static final byte[] PUBLISH = RespWriter.encodeArg("PUBLISH");
     private static final byte[] ASKING = RespWriter.encodeArg("ASKING");
     private static final byte[] ONE = RespWriter.encodeArg("1");
+    private static final byte[] EVAL = RespWriter.encodeArg("EVAL");
+
+    /**
+     * Applies one {@link Staged} batch at most once, atomically (a script runs alone on its
+     * server): KEYS[1] is its marker, KEYS[2..] the keys its commands write (declared so a cluster
+     * routes and checks them), ARGV[1] the marker's TTL, then per command its argument count and
+     * arguments. A marker already there means the batch was applied: nothing runs again. Commands
+     * run through pcall, so a failing one (WRONGTYPE, …) cannot leave half a batch without its
+     * marker; the first error is kept in the marker and reported on every replay.
+     */
+    private static final byte[] APPLY_ONCE = RespWriter.encodeArg(
+            "local done = redis.call('GET', KEYS[1])\n"
+            + "if done then return {0, done} end\n"
+            + "local status = 'OK'\n"
+            + "local i = 2\n"
+            + "while i <= #ARGV do\n"
+            + "  local n = tonumber(ARGV[i])\n"
+            + "  local r = redis.pcall(unpack(ARGV, i + 1, i + n))\n"
+            + "  if type(r) == 'table' and r.err and status == 'OK' then status = r.err end\n"
+            + "  i = i + n + 1\n"
+            + "end\n"
+            + "redis.call('SET', KEYS[1], status, 'EX', ARGV[1])\n"
+            + "return {1, status}\n");
+
+    /**
+     * How long a marker of an applied batch is kept: a batch is replayed only by a restore from
+     * the checkpoint that holds it, which the next completed checkpoint supersedes; a week covers
+     * any restart delay, then the marker expires instead of piling up.
+     */
+    static final long MARKER_TTL_SECONDS = 7 * 24 * 3600L;
+
+    /** Markers of applied batches are named {@code <MARKER_PREFIX>{<hash tag of the slot>}:<batch id>}. */
+    public static final String MARKER_PREFIX = "flink-exactly-once:";
 
     /** A pipeline is sent in chunks of about this size, so Redis works while the rest is encoded. */
     private static final int SEND_CHUNK_BYTES = 32 * 1024;
@@ -193,6 +226,7 @@ public class RedisClient implements AutoCloseable {
         this.increment = "increment".equals(choiceText(options, RedisOptions.SINK_WRITE_MODE, "upsert", "increment"));
         this.pushLeft = "left".equals(choiceText(options, RedisOptions.LIST_PUSH_SIDE, "right", "left"));
         this.ttlOnCreate = "on-create".equals(choiceText(options, RedisOptions.TTL_MODE, "refresh", "on-create"));
+        exactlyOnce(options); // validates 'sink.delivery-guarantee'
         String prefix = nullToEmpty(options.get(RedisOptions.KEY_PREFIX));
         this.keyPrefix = prefix.getBytes(StandardCharsets.UTF_8);
         this.keySeparator = nullToEmpty(options.get(RedisOptions.KEY_SEPARATOR)).getBytes(StandardCharsets.UTF_8);
@@ -386,6 +420,11 @@ public class RedisClient implements AutoCloseable {
     }
 
     /** An option's value, lower-cased, checked against {@code allowed}; null means the first. */
+    /** Whether {@code sink.delivery-guarantee} is {@code exactly-once} (else {@code at-least-once}; anything else is refused). */
+    public static boolean exactlyOnce(ReadableConfig options) {
+        return "exactly-once".equals(choiceText(options, RedisOptions.SINK_DELIVERY_GUARANTEE, "at-least-once", "exactly-once"));
+    }
+
     private static String choiceText(ReadableConfig options, org.apache.flink.configuration.ConfigOption<String> option, String... allowed) {
         String value = options.get(option);
         String v = value == null ? allowed[0] : value.trim().toLowerCase(Locale.ROOT);
@@ -1123,6 +1162,8 @@ public class RedisClient implements AutoCloseable {
      */
     public static final class Batch {
         final RespWriter out = new RespWriter(64 * 1024);
+        /** False for an exactly-once batch: nothing may reach Redis before its checkpoint completes. */
+        final boolean sendAhead;
         int rows;
         int[] rowEnd = new int[256];
         int[] rowCommands = new int[256];
@@ -1133,6 +1174,19 @@ public class RedisClient implements AutoCloseable {
         int sentRows;
         int sentBytes;
         int sentCommands;
+
+        public Batch() {
+            this(true);
+        }
+
+        private Batch(boolean sendAhead) {
+            this.sendAhead = sendAhead;
+        }
+
+        /** A batch that is only encoded, for {@link #stage}: nothing of it is sent ahead. */
+        public static Batch staged() {
+            return new Batch(false);
+        }
 
         /** Rows encoded since the last {@link #clear()}. */
         public int rows() {
@@ -1222,7 +1276,7 @@ public class RedisClient implements AutoCloseable {
         }
         boolean clustered = topology.mode() == RespTopology.Mode.CLUSTER;
         batch.append(w.size(), w.commands() - commands, clustered ? RespCluster.slot(keyBuf, 0, keyLen) : 0);
-        if (!clustered && w.size() - batch.sentBytes >= SEND_CHUNK_BYTES) {
+        if (!clustered && batch.sendAhead && w.size() - batch.sentBytes >= SEND_CHUNK_BYTES) {
             sendAhead(batch);
         }
     }
@@ -1398,6 +1452,188 @@ public class RedisClient implements AutoCloseable {
             throw new RespException(
                     failure.getMessage() + (failed > 1 ? " (and " + (failed - 1) + " more errors in the batch)" : ""),
                     failure.isConnectionFailure());
+        }
+    }
+
+    // ------------------------------------------------------------------------ exactly-once sink
+
+    /**
+     * Rows of one batch for one hash slot (cluster; 0 otherwise), as the RESP commands the
+     * at-least-once sink would send, under an id unique to this batch: the committable of the
+     * exactly-once sink, kept in Flink's checkpoint until {@link #commit} applied it.
+     */
+    public static final class Staged {
+        public final String id;
+        public final int slot;
+        /** The encoded commands, back to back. */
+        public final byte[] commands;
+
+        public Staged(String id, int slot, byte[] commands) {
+            this.id = id;
+            this.slot = slot;
+            this.commands = commands;
+        }
+
+        /** The marker key: in the batch's slot, so one script on one server writes both. */
+        String marker() {
+            return MARKER_PREFIX + "{" + RespCluster.hashTag(slot) + "}:" + id;
+        }
+
+        @Override
+        public String toString() {
+            return "batch " + id + " (slot " + slot + ", " + commands.length + " bytes)";
+        }
+    }
+
+    /**
+     * Splits {@code batch} into {@link Staged} batches of at most {@code maxRows} rows, one slot
+     * each (keeping the order of rows per key), named {@code id + "-" + n}; clears {@code batch}.
+     */
+    public List<Staged> stage(Batch batch, String id, int maxRows) {
+        Map<Integer, RespWriter> bySlot = new LinkedHashMap<>();
+        Map<Integer, Integer> rowsOf = new HashMap<>();
+        List<Staged> staged = new ArrayList<>();
+        byte[] bytes = batch.out.array();
+        for (int r = 0; r < batch.rows; r++) {
+            int slot = batch.rowSlot[r];
+            RespWriter w = bySlot.computeIfAbsent(slot, s -> new RespWriter(1024));
+            int start = batch.start(r);
+            w.raw(bytes, start, batch.rowEnd[r] - start, batch.rowCommands[r]);
+            if (rowsOf.merge(slot, 1, Integer::sum) >= maxRows) {
+                staged.add(new Staged(id + "-" + staged.size(), slot, Arrays.copyOf(w.array(), w.size())));
+                w.reset();
+                rowsOf.put(slot, 0);
+            }
+        }
+        for (Map.Entry<Integer, RespWriter> e : bySlot.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                staged.add(new Staged(id + "-" + staged.size(), e.getKey(), Arrays.copyOf(e.getValue().array(), e.getValue().size())));
+            }
+        }
+        batch.clear();
+        return staged;
+    }
+
+    /**
+     * Applies each staged batch once: one script per batch (see {@link #APPLY_ONCE}), pipelined
+     * per server, each on the master of its slot in cluster mode (following MOVED/ASK). A batch
+     * applied before — a commit replayed after a restore — is skipped, so a retry after any
+     * failure is safe. Returns how many batches were applied now (the others had been).
+     *
+     * @throws IOException when Redis cannot be reached (retrying is safe), or a command of a batch
+     *     failed (WRONGTYPE, …; the rest of that batch was applied and it is not applied again)
+     */
+    public int commit(List<Staged> staged) throws IOException {
+        int applied = 0;
+        List<Staged> todo = staged;
+        Map<Staged, RespEndpoint> asks = new IdentityHashMap<>();
+        for (int round = 0; !todo.isEmpty(); round++) {
+            if (round > MAX_REDIRECTS) {
+                throw new RespException("Redis Cluster kept redirecting " + todo.size() + " batches of " + schema.tableName()
+                        + " after " + MAX_REDIRECTS + " rounds (slots migrating?)", true);
+            }
+            Map<RespConnection, List<Staged>> sends = new IdentityHashMap<>();
+            List<RespConnection> order = new ArrayList<>();
+            try {
+                for (Staged s : todo) {
+                    RespEndpoint ask = asks.get(s);
+                    RespConnection c = ask != null ? nodeConnection(ask)
+                            : topology.mode() == RespTopology.Mode.CLUSTER ? slotConnection(s.slot) : connection();
+                    if (!sends.containsKey(c)) {
+                        order.add(c);
+                    }
+                    sends.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
+                    if (ask != null) {
+                        c.writer().command(1).encodedArg(ASKING);
+                    }
+                    // no flush before every batch is encoded: the next lookup of this connection
+                    // (ensureOpen) would take its unread replies for a broken pipeline and reconnect
+                    encodeApplyOnce(c.writer(), s);
+                }
+                for (RespConnection c : order) {
+                    c.flush();
+                }
+            } catch (RespException e) {
+                failed(e);
+                for (RespConnection c : order) {
+                    c.close(); // replies of what was sent are not read: start afresh (replays are skipped)
+                }
+                throw e;
+            }
+            List<Staged> redirected = new ArrayList<>();
+            Map<Staged, RespEndpoint> nextAsks = new IdentityHashMap<>();
+            boolean moved = false;
+            String failure = null;
+            boolean retryable = false;
+            try {
+                for (RespConnection c : order) {
+                    for (Staged s : sends.get(c)) {
+                        if (asks.containsKey(s)) {
+                            c.readError(); // ASKING's +OK
+                        }
+                        Object reply = c.read();
+                        if (reply instanceof RespError) {
+                            RespError error = (RespError) reply;
+                            if (RespCluster.isRedirect(error) && cluster != null) {
+                                redirected.add(s);
+                                if ("ASK".equals(error.code())) {
+                                    nextAsks.put(s, cluster.redirectTarget(error));
+                                } else {
+                                    moved = true;
+                                }
+                            } else if (failure == null) {
+                                failure = serverError(c, "the script applying " + s, null, error);
+                                // nothing of the batch ran: a failover or load in progress passes, a retry is safe
+                                retryable = Arrays.asList("READONLY", "CLUSTERDOWN", "LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN").contains(error.code());
+                            }
+                            continue;
+                        }
+                        Object[] result = (Object[]) reply;
+                        applied += ((Long) result[0]).intValue();
+                        String status = new String((byte[]) result[1], StandardCharsets.UTF_8);
+                        if (!"OK".equals(status) && failure == null) {
+                            failure = "A command of " + s + " for " + schema.tableName() + " failed on Redis at " + c.endpoint().address()
+                                    + " (the batch's other commands were applied, once): " + c.endpoint().redact(status);
+                        }
+                    }
+                }
+            } catch (RespException e) {
+                failed(e);
+                throw e;
+            }
+            if (failure != null) {
+                throw new RespException(failure, retryable);
+            }
+            if (moved) {
+                refreshCluster();
+            }
+            asks = nextAsks;
+            todo = redirected;
+        }
+        return applied;
+    }
+
+    /** {@code EVAL APPLY_ONCE 1+n marker key… ttl (argc arg…)…} for the n commands of {@code s}. */
+    private static void encodeApplyOnce(RespWriter w, Staged s) {
+        byte[] b = s.commands;
+        int commands = 0;
+        int args = 0;
+        for (int at = 0; at < b.length; at = RespWriter.skipCommand(b, at)) {
+            commands++;
+            args += RespWriter.argumentCount(b, at);
+        }
+        w.command(3 + 1 + commands + 1 + commands + args).encodedArg(EVAL).encodedArg(APPLY_ONCE).arg(1 + commands)
+                .arg(s.marker().getBytes(StandardCharsets.UTF_8));
+        for (int at = 0; at < b.length; at = RespWriter.skipCommand(b, at)) {
+            w.arg(RespWriter.argument(b, at, 1)); // every command here names its key (or channel) first
+        }
+        w.arg(MARKER_TTL_SECONDS);
+        for (int at = 0; at < b.length; ) {
+            int next = RespWriter.skipCommand(b, at);
+            int first = RespWriter.argumentsStart(b, at);
+            w.arg(RespWriter.argumentCount(b, at));
+            w.raw(b, first, next - first, 0); // the arguments as encoded: bulk strings already
+            at = next;
         }
     }
 

@@ -68,6 +68,7 @@ public class RedisDynamicTableFactory implements DynamicTableSourceFactory, Dyna
         options.add(RedisOptions.SINK_BUFFER_FLUSH_INTERVAL);
         options.add(RedisOptions.SINK_MAX_RETRIES);
         options.add(RedisOptions.LOOKUP_ASYNC);
+        options.add(RedisOptions.SINK_DELIVERY_GUARANTEE);
         options.add(FactoryUtil.SINK_PARALLELISM);
         options.add(FactoryUtil.SOURCE_PARALLELISM);
         options.add(LookupOptions.CACHE_TYPE);

@@ -226,5 +226,12 @@ public final class RedisOptions {
                     .defaultValue(false)
                     .withDescription("Look up asynchronously: many GET/HMGET in flight on one pipelined connection.");
 
+    /** 'at-least-once' writes rows as they come (a replay after a failure writes them again: harmless for upserts, counted twice by increments and list pushes); 'exactly-once' writes a checkpoint's rows when it completes, each batch once (a Lua script with a marker key), so every write command applies once. Needs checkpointing; see docs/REDIS.md for the cost. */
+    public static final ConfigOption<String> SINK_DELIVERY_GUARANTEE =
+            ConfigOptions.key("sink.delivery-guarantee")
+                    .stringType()
+                    .defaultValue("at-least-once")
+                    .withDescription("'at-least-once' writes rows as they come (a replay after a failure writes them again: harmless for upserts, counted twice by increments and list pushes); 'exactly-once' writes a checkpoint's rows when it completes, each batch once (a Lua script with a marker key), so every write command applies once. Needs checkpointing; see docs/REDIS.md for the cost.");
+
     private RedisOptions() {}
 }

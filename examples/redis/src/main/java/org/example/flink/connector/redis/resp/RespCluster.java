@@ -280,6 +280,32 @@ public final class RespCluster {
         return topology.template().at(host, Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
+    /** By slot: a short hash tag that hashes to it (see {@link #hashTag}); filled on first use. */
+    private static volatile String[] hashTags;
+
+    /**
+     * A short string whose hash slot is {@code slot}, so {@code "{" + hashTag(slot) + "}…"} names a
+     * key in that slot (e.g. a marker written by the same script as the slot's keys).
+     */
+    public static String hashTag(int slot) {
+        String[] tags = hashTags;
+        if (tags == null) {
+            tags = new String[SLOTS];
+            int missing = SLOTS;
+            // about 170,000 CRC16s of 1-4 bytes cover every slot (coupon collector)
+            for (int n = 0; missing > 0; n++) {
+                String tag = Integer.toString(n, 36);
+                int s = slot(tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                if (tags[s] == null) {
+                    tags[s] = tag;
+                    missing--;
+                }
+            }
+            hashTags = tags;
+        }
+        return tags[slot];
+    }
+
     /** Whether {@code error} redirects the command to another node. */
     public static boolean isRedirect(RespError error) {
         String code = error.code();

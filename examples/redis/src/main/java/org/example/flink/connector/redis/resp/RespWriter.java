@@ -217,6 +217,18 @@ public final class RespWriter {
         }
     }
 
+    /** The number of arguments of the command that starts at {@code pos} (its {@code *N} header). */
+    public static int argumentCount(byte[] b, int pos) {
+        return (int) readHeader(b, new int[] {pos});
+    }
+
+    /** The position of the first argument of the command that starts at {@code pos} (after its {@code *N} header). */
+    public static int argumentsStart(byte[] b, int pos) {
+        int[] at = {pos};
+        readHeader(b, at);
+        return at[0];
+    }
+
     /** Reads {@code *N\r\n} or {@code $N\r\n} at {@code at[0]}, returns N and moves {@code at[0]} past it. */
     private static long readHeader(byte[] b, int[] at) {
         int i = at[0] + 1;

@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * The table sink of the 'redis' connector: an upsert sink (INSERT and UPDATE_AFTER write
- * the row under its key, DELETE removes it) running {@link RedisSink} (Sink V2).
+ * the row under its key, DELETE removes it) running {@link RedisSink} (Sink V2), or with
+ * {@code sink.delivery-guarantee} = {@code exactly-once} {@code RedisExactlyOnceSink} (Flink 1.19 and later).
  *
  * <p>Writable metadata: {@code ttl} (BIGINT, seconds) — a per-row TTL, declared as
  * {@code life BIGINT METADATA FROM 'ttl'}; NULL or not positive falls back to 'ttl.column', then 'ttl'.
@@ -71,9 +72,11 @@ public class RedisDynamicTableSink implements DynamicTableSink, SupportsWritingM
             sinkOptions.set(RedisClient.TTL_METADATA_POSITION, schema.fieldCount() + ttl);
             new RedisClient(schema, sinkOptions); // validates without I/O: a bad combination fails at planning time
         }
-        return SinkV2Provider.of(
-                new RedisSink(schema, sinkOptions),
-                options.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null));
+        Integer parallelism = options.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null);
+        if (RedisClient.exactlyOnce(options)) {
+            return SinkV2Provider.of(new RedisExactlyOnceSink(schema, sinkOptions), parallelism);
+        }
+        return SinkV2Provider.of(new RedisSink(schema, sinkOptions), parallelism);
     }
 
     @Override

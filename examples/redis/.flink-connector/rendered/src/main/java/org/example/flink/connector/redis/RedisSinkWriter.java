@@ -48,7 +48,7 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
         this.flushIntervalMillis =
                 options.get(RedisOptions.SINK_BUFFER_FLUSH_INTERVAL).toMillis();
         this.maxRetries = Math.max(0, options.get(RedisOptions.SINK_MAX_RETRIES));
-        this.client = openClient(); // fail fast on bad connection settings
+        this.client = openClient(schema, options); // fail fast on bad connection settings
     }
 
     @Override
@@ -57,7 +57,7 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
             return; // an upsert sink only needs the new version of a row
         }
         if (client == null) {
-            client = openClient(); // closed after a failed write
+            client = openClient(schema, options); // closed after a failed write
         }
         client.add(batch, row);
         if (batch.rows() >= maxRows) {
@@ -84,7 +84,7 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
         for (int attempt = 1; attempt <= maxRetries + 1; attempt++) {
             try {
                 if (client == null) {
-                    client = openClient();
+                    client = openClient(schema, options);
                 }
                 client.write(batch);
                 batch.clear();
@@ -95,9 +95,9 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
                 } else {
                     failure.addSuppressed(e);
                 }
-                closeClient(failure);
+                client = closeAfter(failure, client);
                 if (attempt <= maxRetries) {
-                    Thread.sleep(Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(attempt - 1, 16)));
+                    backOff(attempt);
                 }
             }
         }
@@ -107,7 +107,13 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
                 failure);
     }
 
-    private RedisClient openClient() throws IOException {
+    /** Waits before retry {@code attempt} (1, 2, …): 100 ms, doubling, at most 10 s. */
+    static void backOff(int attempt) throws InterruptedException {
+        Thread.sleep(Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(attempt - 1, 16)));
+    }
+
+    /** A client of the table, connected; closed again when connecting fails. */
+    static RedisClient openClient(RedisSchema schema, Configuration options) throws IOException {
         RedisClient newClient = new RedisClient(schema, options);
         try {
             newClient.open();
@@ -122,15 +128,16 @@ public class RedisSinkWriter implements SinkWriter<RowData> {
         return newClient;
     }
 
-    private void closeClient(Exception cause) {
+    /** Closes {@code client} (if any) after {@code cause}, which keeps what closing threw; returns null. */
+    static RedisClient closeAfter(Exception cause, RedisClient client) {
         if (client != null) {
             try {
                 client.close();
             } catch (Exception e) {
                 cause.addSuppressed(e);
             }
-            client = null;
         }
+        return null;
     }
 
     @Override
