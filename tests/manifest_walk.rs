@@ -35,7 +35,24 @@ fn junit_jars() -> Vec<PathBuf> {
 }
 
 fn find_junit_jars() -> Vec<PathBuf> {
-    let repo = PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".m2/repository");
+    // The local repository mvn itself uses (MAVEN_OPTS' -Dmaven.repo.local on a cold run); on a
+    // machine that never built a project, JUnit's API and what it brings are fetched first.
+    let repo = cargo_flink_connector::pom::ResolveOptions::from_env().local_repository;
+    if !repo.join("org/junit/jupiter/junit-jupiter-api").is_dir() {
+        let junit = cargo_flink_connector::render::context::PLUGIN_VERSIONS
+            .iter()
+            .find(|(n, _)| *n == "junit")
+            .map(|(_, v)| *v)
+            .expect("the junit version");
+        let got = std::process::Command::new("mvn")
+            .args(["-B", "-q", "dependency:get", "-Dtransitive=true"])
+            .arg(format!(
+                "-Dartifact=org.junit.jupiter:junit-jupiter-api:{junit}"
+            ))
+            .output()
+            .expect("run mvn");
+        assert!(got.status.success(), "{}", support::tail(&got, 20));
+    }
     [
         "org/junit/jupiter/junit-jupiter-api",
         "org/opentest4j/opentest4j",
@@ -63,9 +80,24 @@ fn test_utils_jars(line: &str) -> Result<Vec<PathBuf>, String> {
     let version = cargo_flink_connector::flink::FlinkVersion::parse(line)
         .map_err(|e| e.to_string())?
         .to_string();
-    let repo = PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".m2/repository");
+    // The local repository mvn itself uses (MAVEN_OPTS' -Dmaven.repo.local on a cold run).
+    let repo = cargo_flink_connector::pom::ResolveOptions::from_env().local_repository;
+    let tested = |name: &str| {
+        cargo_flink_connector::render::context::PLUGIN_VERSIONS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .expect("a test dependency version")
+    };
     let wanted = [
-        ("org.assertj", "assertj-core", "3.27.5", ""),
+        ("org.assertj", "assertj-core", tested("assertj"), ""),
+        ("com.tngtech.archunit", "archunit", tested("archunit"), ""),
+        (
+            "com.tngtech.archunit",
+            "archunit-junit5-api",
+            tested("archunit"),
+            "",
+        ),
         ("org.apache.flink", "flink-test-utils", version.as_str(), ""),
         (
             "org.apache.flink",
@@ -379,7 +411,7 @@ fn a_renamed_identifier_names_the_test_ddl_and_a_retyped_int_keeps_its_default()
     let out = run_in(&project, &["generate"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("AcmeConnectorTest.java: updated ddl"),
+        stderr(&out).contains("AcmeConnectorITCase.java: updated ddl"),
         "{}",
         stderr(&out)
     );

@@ -335,6 +335,10 @@ pub fn update(
         if !r.updated.is_empty() {
             what.push(format!("updated {}", r.updated.join(", ")));
         }
+        if what.is_empty() {
+            // Only text outside the members changed (Javadoc, imports).
+            what.push("re-rendered".to_string());
+        }
         ui::status(format_args!(
             "{}: {} (generated, never edited: they follow the manifest)",
             r.path,
