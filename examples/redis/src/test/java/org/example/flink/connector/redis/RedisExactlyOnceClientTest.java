@@ -14,7 +14,7 @@ import static org.example.flink.connector.redis.RedisTestTables.open;
 import static org.example.flink.connector.redis.RedisTestTables.options;
 import static org.example.flink.connector.redis.RedisTestTables.schema;
 import static org.example.flink.connector.redis.RedisTestTables.str;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The exactly-once commit of {@link RedisClient} on a real server, without Flink around it. */
 class RedisExactlyOnceClientTest {
@@ -36,15 +36,15 @@ class RedisExactlyOnceClientTest {
                 client.add(batch, GenericRowData.of(StringData.fromString("c" + (i % 7)), 1L));
             }
             List<RedisClient.Staged> staged = client.stage(batch, "test", 10);
-            assertEquals(500, staged.size(), "batches of at most 10 rows");
-            assertEquals(0L, (Long) redis.call("EXISTS", "c0"), "staging sends nothing");
-            assertEquals(500, client.commit(staged), "batches applied by the commit");
-            assertEquals(0, client.commit(staged), "batches applied again by a replayed commit");
+            assertThat(staged).as("batches of at most 10 rows").hasSize(500);
+            assertThat(redis.call("EXISTS", "c0")).as("staging sends nothing").isEqualTo(0L);
+            assertThat(client.commit(staged)).as("batches applied by the commit").isEqualTo(500);
+            assertThat(client.commit(staged)).as("batches applied again by a replayed commit").isEqualTo(0);
             long sum = 0;
             for (int k = 0; k < 7; k++) {
                 sum += Long.parseLong(str(redis.call("GET", "c" + k)));
             }
-            assertEquals(5000L, sum, "the counters hold each row once");
+            assertThat(sum).as("the counters hold each row once").isEqualTo(5000L);
         }
     }
 }

@@ -70,13 +70,27 @@ public final class RedisTestEnvironment {
     }
 
     public static TableEnvironment tableEnvironment(int parallelism) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        return tableEnvironment(streamEnvironment(parallelism, new Configuration()));
+    }
+
+    /**
+     * A StreamExecutionEnvironment on the class's shared MiniCluster whose jobs carry {@code job}:
+     * settings of the job's own, such as {@code execution.checkpointing.interval} or a restart
+     * strategy ({@code restart-strategy.type}), which each job may set differently on the one cluster.
+     */
+    public static StreamExecutionEnvironment streamEnvironment(int parallelism, Configuration job) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job);
         if (!(env instanceof TestStreamEnvironment)) {
-            // Else each TableEnvironment would start a cluster of its own, unbound to 127.0.0.1.
+            // Else each job would start a cluster of its own, unbound to 127.0.0.1.
             throw new IllegalStateException(
                     "no shared MiniCluster: register miniCluster() in the test class (@RegisterExtension static final)");
         }
         env.setParallelism(parallelism);
+        return env;
+    }
+
+    /** A streaming TableEnvironment on {@code env} (one of {@link #streamEnvironment}), to mix DataStreams and SQL. */
+    public static StreamTableEnvironment tableEnvironment(StreamExecutionEnvironment env) {
         Map<String, String> settings = new HashMap<>();
         // Flink 2.3 refuses an INSERT whose upsert key differs from the sink's primary key
         // unless it says ON CONFLICT; the tests insert append-only rows, one per key. Earlier

@@ -1,10 +1,5 @@
-{{!-- owned --}}
-{{#if caps.sink}}
-{{file_header "//"}}
-{{#if license_header}}
-{{license_header}}
-{{/if}}
-package {{package}};
+// Owned: created by cargo-flink-connector, yours to edit; `cargo flink-connector generate` never rewrites it.
+package org.example.flink.connector.redis;
 
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -15,8 +10,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,10 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static {{package}}.{{class_prefix}}TestTables.str;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.example.flink.connector.redis.RedisTestTables.str;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * {@code sink.delivery-guarantee} = {@code exactly-once} through failures: a job with checkpoints
@@ -40,12 +36,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * passed, so failures hit writing, checkpointing and committing alike) and the job restarts from
  * its last checkpoint; afterwards every counter, score and list equals what the rows add up to —
  * no row lost, none applied twice. The same harness with the default at-least-once counts replayed
- * rows twice, which is why the option exists.
+ * rows twice, which is why the option exists. The jobs run on the class's shared MiniCluster; each
+ * brings its own checkpointing and restart strategy.
  *
  * <p>{@code -Dredis.exactly-once.kills=50} runs the full count (default 5, kept short for {@code mvn
- * package}); the rows grow with it so every failure happens before the input ends.
+ * verify}); the rows grow with it so every failure happens before the input ends.
  */
-class {{class_prefix}}ExactlyOnceTest {
+class RedisExactlyOnceITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = RedisTestEnvironment.miniCluster();
 
     static final int KILLS = Integer.getInteger("redis.exactly-once.kills", 5);
     static final int ROWS = Math.max(4000, KILLS * 400);
@@ -63,7 +63,7 @@ class {{class_prefix}}ExactlyOnceTest {
 
     @Test
     void standaloneAppliesEveryRowOnceThroughFailures() throws Exception {
-        try ({{class_prefix}}TestServer server = {{class_prefix}}TestServer.start()) {
+        try (RedisTestServer server = RedisTestServer.start()) {
             if (!exactlyOnceSupported()) {
                 assertRefused(standalone(server));
                 return;
@@ -79,11 +79,11 @@ class {{class_prefix}}ExactlyOnceTest {
         if (!exactlyOnceSupported()) {
             return; // standaloneAppliesEveryRowOnceThroughFailures checks the refusal
         }
-        try ({{class_prefix}}TestDeployment cluster = {{class_prefix}}TestDeployment.cluster()) {
-            runJob("'connector'='{{identifier}}','mode'='cluster','cluster.nodes'='" + cluster.seeds() + "','password'='"
-                    + {{class_prefix}}TestServer.PASSWORD + "'", "exactly-once");
+        try (RedisTestDeployment cluster = RedisTestDeployment.cluster()) {
+            runJob("'connector'='redis','mode'='cluster','cluster.nodes'='" + cluster.seeds() + "','password'='"
+                    + RedisTestServer.PASSWORD + "'", "exactly-once");
             assertExact((key, args) -> cluster.ownerOf(key).call(args));
-            for ({{class_prefix}}TestServer m : cluster.masters()) {
+            for (RedisTestServer m : cluster.masters()) {
                 assertMarkersExpire(m);
             }
         }
@@ -92,19 +92,19 @@ class {{class_prefix}}ExactlyOnceTest {
     /** The reason for the option: the same failures with the default guarantee apply replayed rows again. */
     @Test
     void atLeastOnceCountsReplayedRowsTwice() throws Exception {
-        try ({{class_prefix}}TestServer server = {{class_prefix}}TestServer.start()) {
+        try (RedisTestServer server = RedisTestServer.start()) {
             runJob(standalone(server), "at-least-once");
             long counted = 0;
             long pushed = 0;
             for (int i = 0; i < KEYS; i++) {
                 long c = Long.parseLong(str(server.call("GET", "c" + i)));
                 long l = (Long) server.call("LLEN", "l" + i);
-                assertTrue(c >= ROWS / KEYS && l >= ROWS / KEYS, "at-least-once lost no row of key " + i + ": " + c + ", " + l);
+                assertThat(c >= ROWS / KEYS && l >= ROWS / KEYS).as("at-least-once lost no row of key " + i + ": " + c + ", " + l).isTrue();
                 counted += c;
                 pushed += l;
             }
-            assertTrue(counted > ROWS, "replayed increments were counted twice: " + counted + " for " + ROWS + " rows");
-            assertTrue(pushed > ROWS, "replayed pushes were pushed twice: " + pushed + " for " + ROWS + " rows");
+            assertThat(counted).as("replayed increments were counted twice: " + counted + " for " + ROWS + " rows").isGreaterThan(ROWS);
+            assertThat(pushed).as("replayed pushes were pushed twice: " + pushed + " for " + ROWS + " rows").isGreaterThan(ROWS);
         }
     }
 
@@ -115,38 +115,34 @@ class {{class_prefix}}ExactlyOnceTest {
     }
 
     private static void assertRefused(String with) {
-        TableEnvironment tEnv = {{class_prefix}}TestEnvironment.tableEnvironment();
+        TableEnvironment tEnv = RedisTestEnvironment.tableEnvironment();
         tEnv.executeSql("CREATE TABLE counters (k STRING, v BIGINT) WITH (" + with
                 + ",'value.layout'='string','sink.write-mode'='increment','sink.delivery-guarantee'='exactly-once')");
-        Throwable error = assertThrows(Throwable.class, () -> tEnv.executeSql("INSERT INTO counters VALUES ('c', CAST(1 AS BIGINT))").await());
-        {{class_prefix}}TestEnvironment.assertMessageContains(error, "needs Flink 1.19 or later");
+        Throwable error = catchThrowable(() -> tEnv.executeSql("INSERT INTO counters VALUES ('c', CAST(1 AS BIGINT))").await());
+        assertThat(error).as("Flink 1.17/1.18 refuse 'sink.delivery-guarantee' = 'exactly-once'").isNotNull();
+        RedisTestEnvironment.assertMessageContains(error, "needs Flink 1.19 or later");
     }
 
-    private static String standalone({{class_prefix}}TestServer server) {
-        return "'connector'='{{identifier}}','hostname'='127.0.0.1','port'='" + server.clientPort() + "','password'='"
-                + {{class_prefix}}TestServer.PASSWORD + "'";
+    private static String standalone(RedisTestServer server) {
+        return "'connector'='redis','hostname'='127.0.0.1','port'='" + server.clientPort() + "','password'='"
+                + RedisTestServer.PASSWORD + "'";
     }
 
     /**
      * Rows n = 0 … ROWS-1, key i = n mod KEYS: counter c&lt;i&gt; += 1, hash h&lt;i&gt; a += 1 and b += 2,
-     * zset z member m&lt;i&gt; += 1, list l&lt;i&gt; gets n; {@link #KILLS} injected failures.
+     * zset z member m&lt;i&gt; += 1, list l&lt;i&gt; gets n; {@link #KILLS} injected failures. The job
+     * checkpoints every 100 ms and restarts (fixed delay) after each failure: settings of the job's
+     * own, so they hold on the shared cluster.
      */
     private static void runJob(String with, String guarantee) throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("rest.bind-address", "127.0.0.1");
-        settings.put("rest.address", "127.0.0.1");
-        settings.put("rest.bind-port", "0");
-        settings.put("jobmanager.bind-host", "127.0.0.1");
-        settings.put("taskmanager.bind-host", "127.0.0.1");
-        settings.put("taskmanager.host", "127.0.0.1");
-        settings.put("execution.checkpointing.interval", "100 ms");
-        settings.put("restart-strategy", "fixed-delay"); // the key of 1.17 - 1.19; later lines read the next one
-        settings.put("restart-strategy.type", "fixed-delay");
-        settings.put("restart-strategy.fixed-delay.attempts", String.valueOf(KILLS + 20));
-        settings.put("restart-strategy.fixed-delay.delay", "10 ms");
-        settings.put("table.exec.sink.require-on-conflict", "false");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, Configuration.fromMap(settings));
-        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        Map<String, String> job = new HashMap<>();
+        job.put("restart-strategy", "fixed-delay"); // the key of 1.17 - 1.19; later lines read the next one
+        job.put("restart-strategy.type", "fixed-delay");
+        job.put("restart-strategy.fixed-delay.attempts", String.valueOf(KILLS + 20));
+        job.put("restart-strategy.fixed-delay.delay", "10 ms");
+        StreamExecutionEnvironment env = RedisTestEnvironment.streamEnvironment(2, Configuration.fromMap(job));
+        env.enableCheckpointing(100);
+        StreamTableEnvironment tEnv = RedisTestEnvironment.tableEnvironment(env);
 
         KILLS_LEFT.set(KILLS);
         NEXT_KILL.set(RESTARTING);
@@ -167,17 +163,17 @@ class {{class_prefix}}ExactlyOnceTest {
         inserts.addInsertSql("INSERT INTO scores SELECT 'z', CONCAT('m', CAST(MOD(n, " + KEYS + ") AS STRING)), CAST(1 AS BIGINT) FROM src");
         inserts.addInsertSql("INSERT INTO lists SELECT CONCAT('l', CAST(MOD(n, " + KEYS + ") AS STRING)), CAST(n AS STRING) FROM src");
         inserts.execute().await(10, TimeUnit.MINUTES);
-        assertEquals(0, KILLS_LEFT.get(), "every injected failure happened before the input ended (" + ROWS + " rows)");
+        assertThat(KILLS_LEFT.get()).as("every injected failure happened before the input ended (" + ROWS + " rows)").isEqualTo(0);
     }
 
     /** Every counter, score and list is what the generated rows add up to. */
     private static void assertExact(Redis redis) throws Exception {
         int perKey = ROWS / KEYS;
         for (int i = 0; i < KEYS; i++) {
-            assertEquals(String.valueOf(perKey), str(redis.call("c" + i, "GET", "c" + i)), "INCRBY counter c" + i);
-            assertEquals(String.valueOf(perKey), str(redis.call("h" + i, "HGET", "h" + i, "a")), "HINCRBY h" + i + " a");
-            assertEquals(String.valueOf(2 * perKey), str(redis.call("h" + i, "HGET", "h" + i, "b")), "HINCRBY h" + i + " b");
-            assertEquals(String.valueOf(perKey), str(redis.call("z", "ZSCORE", "z", "m" + i)), "ZINCRBY z m" + i);
+            assertThat(str(redis.call("c" + i, "GET", "c" + i))).as("INCRBY counter c" + i).isEqualTo(String.valueOf(perKey));
+            assertThat(str(redis.call("h" + i, "HGET", "h" + i, "a"))).as("HINCRBY h" + i + " a").isEqualTo(String.valueOf(perKey));
+            assertThat(str(redis.call("h" + i, "HGET", "h" + i, "b"))).as("HINCRBY h" + i + " b").isEqualTo(String.valueOf(2 * perKey));
+            assertThat(str(redis.call("z", "ZSCORE", "z", "m" + i))).as("ZINCRBY z m" + i).isEqualTo(String.valueOf(perKey));
             Object[] list = (Object[]) redis.call("l" + i, "LRANGE", "l" + i, 0, -1);
             List<Long> elements = new ArrayList<>();
             for (Object e : list) {
@@ -188,16 +184,16 @@ class {{class_prefix}}ExactlyOnceTest {
             for (long n = i; n < ROWS; n += KEYS) {
                 expected.add(n);
             }
-            assertEquals(expected, elements, "RPUSH list l" + i + ": each row's element once");
+            assertThat(elements).as("RPUSH list l" + i + ": each row's element once").isEqualTo(expected);
         }
     }
 
     /** The batches left markers, and each expires (nothing piles up). */
-    private static void assertMarkersExpire({{class_prefix}}TestServer server) throws Exception {
-        Object[] markers = (Object[]) server.call("KEYS", {{class_prefix}}Client.MARKER_PREFIX + "*");
+    private static void assertMarkersExpire(RedisTestServer server) throws Exception {
+        Object[] markers = (Object[]) server.call("KEYS", RedisClient.MARKER_PREFIX + "*");
         for (Object m : markers) {
             long ttl = (Long) server.call("TTL", m);
-            assertTrue(ttl > 0 && ttl <= {{class_prefix}}Client.MARKER_TTL_SECONDS, "marker " + str(m) + " expires: TTL " + ttl);
+            assertThat(ttl > 0 && ttl <= RedisClient.MARKER_TTL_SECONDS).as("marker " + str(m) + " expires: TTL " + ttl).isTrue();
         }
     }
 
@@ -237,4 +233,3 @@ class {{class_prefix}}ExactlyOnceTest {
         }
     }
 }
-{{/if}}
