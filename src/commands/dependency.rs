@@ -35,6 +35,7 @@ pub fn cmd_dependency(command: DependencyCommand) -> Result<u8> {
                     "'{coordinates}' is not GROUP:ARTIFACT:VERSION (e.g. org.apache.commons:commons-pool2:2.12.0)"
                 )));
             };
+            refuse_what_the_pom_declares(&root, group, artifact)?;
             local.add_dependency(group, artifact, version, relocate, *test)?
         }
         DependencyCommand::Remove { coordinates, .. } => {
@@ -50,4 +51,25 @@ pub fn cmd_dependency(command: DependencyCommand) -> Result<u8> {
     // Validated (coordinates, packages) with the whole manifest, before anything is written.
     local.manifest(Some(&summary))?;
     apply_edit(&lock, local, summary, allow_broken)
+}
+
+/// A dependency the generated pom.xml already declares (AssertJ, JUnit, Flink's own…) added again
+/// would be declared twice: Maven warns and uses one of the two. Refused, naming the line.
+fn refuse_what_the_pom_declares(root: &std::path::Path, group: &str, artifact: &str) -> Result<()> {
+    let path = root.join("pom.xml");
+    if !path.is_file() {
+        return Ok(());
+    }
+    let pom = crate::pom::Pom::read(&path)?;
+    let declared = pom.root.descendants().into_iter().any(|e| {
+        e.name == "dependency"
+            && e.text_of("groupId").map(str::trim) == Some(group)
+            && e.text_of("artifactId").map(str::trim) == Some(artifact)
+    });
+    if declared {
+        return Err(Error::usage(format!(
+            "{group}:{artifact} is a dependency already: pom.xml declares it (set its version with the pom's version property, or remove it from the templates first)"
+        )));
+    }
+    Ok(())
 }
