@@ -12,6 +12,7 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -30,8 +31,23 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  */
 @AnalyzeClasses(
         packages = "org.example.flink.connector.redis",
-        importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeArchives.class})
+        importOptions = {
+            ProductionCodeArchitectureTest.DoNotIncludeTestClasses.class,
+            ImportOption.DoNotIncludeArchives.class
+        })
 public class ProductionCodeArchitectureTest {
+
+    /**
+     * Leaves out Maven's test output: {@code target/test-classes}, and a multi-line project's
+     * {@code target/flink-<line>/test-classes}, which ArchUnit's {@code DoNotIncludeTests} does
+     * not recognise.
+     */
+    public static final class DoNotIncludeTestClasses implements ImportOption {
+        @Override
+        public boolean includes(Location location) {
+            return !location.contains("/test-classes/");
+        }
+    }
 
     /** What Flink loads or users name (factory, source, sink, their parts) says how stable it is. */
     @ArchTest

@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -26,8 +27,23 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  */
 @AnalyzeClasses(
         packages = "org.example.flink.connector.redis",
-        importOptions = {ImportOption.OnlyIncludeTests.class, ImportOption.DoNotIncludeArchives.class})
+        importOptions = {
+            TestCodeArchitectureTest.OnlyIncludeTestClasses.class,
+            ImportOption.DoNotIncludeArchives.class
+        })
 public class TestCodeArchitectureTest {
+
+    /**
+     * Only Maven's test output: {@code target/test-classes}, and a multi-line project's
+     * {@code target/flink-<line>/test-classes}, which ArchUnit's {@code OnlyIncludeTests} does not
+     * recognise (the rules would then check nothing).
+     */
+    public static final class OnlyIncludeTestClasses implements ImportOption {
+        @Override
+        public boolean includes(Location location) {
+            return location.contains("/test-classes/");
+        }
+    }
 
     @ArchTest
     public static final ArchRule ITCASES_USE_A_MINI_CLUSTER =
