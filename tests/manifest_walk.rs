@@ -34,16 +34,25 @@ fn junit_jars() -> Vec<PathBuf> {
     JARS.get_or_init(find_junit_jars).clone()
 }
 
+/// The version the generated pom uses for `name` (its `PLUGIN_VERSIONS` entry).
+fn pom_version(name: &str) -> &'static str {
+    cargo_flink_connector::render::context::PLUGIN_VERSIONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("no version for {name}"))
+}
+
+/// The local repository mvn itself uses (MAVEN_OPTS' -Dmaven.repo.local on a cold run).
+fn local_repository() -> PathBuf {
+    cargo_flink_connector::pom::ResolveOptions::from_env().local_repository
+}
+
 fn find_junit_jars() -> Vec<PathBuf> {
-    // The local repository mvn itself uses (MAVEN_OPTS' -Dmaven.repo.local on a cold run); on a
-    // machine that never built a project, JUnit's API and what it brings are fetched first.
-    let repo = cargo_flink_connector::pom::ResolveOptions::from_env().local_repository;
+    // On a machine that never built a project, JUnit's API and what it brings are fetched first.
+    let repo = local_repository();
     if !repo.join("org/junit/jupiter/junit-jupiter-api").is_dir() {
-        let junit = cargo_flink_connector::render::context::PLUGIN_VERSIONS
-            .iter()
-            .find(|(n, _)| *n == "junit")
-            .map(|(_, v)| *v)
-            .expect("the junit version");
+        let junit = pom_version("junit");
         let got = std::process::Command::new("mvn")
             .args(["-B", "-q", "dependency:get", "-Dtransitive=true"])
             .arg(format!(
@@ -73,29 +82,26 @@ fn find_junit_jars() -> Vec<PathBuf> {
 }
 
 /// The jars the generated tests use beside JUnit, from the local Maven repository (fetched with
-/// `mvn dependency:get` when absent): AssertJ, and the line's flink-test-utils
+/// `mvn dependency:get` when absent): AssertJ, ArchUnit, and the line's flink-test-utils
 /// (MiniClusterExtension, TestStreamEnvironment) with flink-runtime's test jar
 /// (MiniClusterResourceConfiguration).
 fn test_utils_jars(line: &str) -> Result<Vec<PathBuf>, String> {
     let version = cargo_flink_connector::flink::FlinkVersion::parse(line)
         .map_err(|e| e.to_string())?
         .to_string();
-    // The local repository mvn itself uses (MAVEN_OPTS' -Dmaven.repo.local on a cold run).
-    let repo = cargo_flink_connector::pom::ResolveOptions::from_env().local_repository;
-    let tested = |name: &str| {
-        cargo_flink_connector::render::context::PLUGIN_VERSIONS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| *v)
-            .expect("a test dependency version")
-    };
+    let repo = local_repository();
     let wanted = [
-        ("org.assertj", "assertj-core", tested("assertj"), ""),
-        ("com.tngtech.archunit", "archunit", tested("archunit"), ""),
+        ("org.assertj", "assertj-core", pom_version("assertj"), ""),
+        (
+            "com.tngtech.archunit",
+            "archunit",
+            pom_version("archunit"),
+            "",
+        ),
         (
             "com.tngtech.archunit",
             "archunit-junit5-api",
-            tested("archunit"),
+            pom_version("archunit"),
             "",
         ),
         ("org.apache.flink", "flink-test-utils", version.as_str(), ""),
